@@ -1,0 +1,2 @@
+export { ByteReader, DecodeError } from "./reader.js";
+export { ByteWriter } from "./writer.js";

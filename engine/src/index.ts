@@ -1,0 +1,2 @@
+export * from "./binary/index.js";
+export * from "./util/index.js";
