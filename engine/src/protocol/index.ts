@@ -1,0 +1,57 @@
+export { decodeClientMessage, decodeServerMessage, encodeClientMessage, encodeServerMessage } from "./codec.js";
+export { CloseCode, closeReason, ErrorCode, isErrorCode, MsgType, retryable } from "./codes.js";
+export {
+  MAX_CHAT_LENGTH,
+  MAX_CLIENT_MESSAGE_BYTES,
+  MAX_CLOSE_REASON_BYTES,
+  MAX_COMMAND_ARG_LENGTH,
+  MAX_COMMAND_ARGS,
+  MAX_COMMAND_NAME_LENGTH,
+  MAX_ERROR_MESSAGE_LENGTH,
+  MAX_EVENT_NAME_LENGTH,
+  MAX_EVENTS_PER_MESSAGE,
+  MAX_INPUT_FIELDS,
+  MAX_INPUT_SEQ,
+  MAX_NAME_LENGTH,
+  MAX_RESUME_TOKEN_LENGTH,
+  MAX_SERVER_MESSAGE_BYTES,
+  MAX_TICK_RATE,
+  MAX_UINT32,
+  MAX_WIRE_VALUE_DEPTH,
+  MAX_WORLD_ID_LENGTH,
+  NO_INPUT_ACK,
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
+} from "./constants.js";
+export type { DecodeResult, ProtocolError } from "./errors.js";
+export {
+  type BoolInputField,
+  defineInput,
+  type InputField,
+  type InputFields,
+  type InputOf,
+  type InputSchema,
+  type IntInputField,
+  inputField,
+  type NumberInputField,
+} from "./input.js";
+export type {
+  ChatMessage,
+  ClientMessage,
+  CommandArg,
+  CommandMessage,
+  ErrorMessage,
+  EventsMessage,
+  GameEvent,
+  InputMessage,
+  JoinMessage,
+  PingMessage,
+  PongMessage,
+  ResumeMessage,
+  ServerMessage,
+  SnapshotMessage,
+  WelcomeMessage,
+  WireRecord,
+  WireValue,
+} from "./messages.js";
+export { beginSnapshotMessage, encodeEvents, endSnapshotMessage, writeSnapshotMessage } from "./snapshot.js";

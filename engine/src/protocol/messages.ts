@@ -1,0 +1,150 @@
+/**
+ * The tickwire message catalogue. Every message is one binary WebSocket frame holding a
+ * msgpack array whose first element is the MsgType id. Trailing list fields (input values,
+ * command args) are flattened into the envelope.
+ *
+ * | id | message  | dir | wire form                                                   | limits |
+ * |----|----------|-----|-------------------------------------------------------------|--------|
+ * |  1 | Join     | c→s | `[1, name]`                                                 | name 1..32, no control chars, not blank |
+ * |  2 | Resume   | c→s | `[2, token]`                                                | token 1..128 |
+ * |  3 | Input    | c→s | `[3, seq, ...values]`                                       | seq uint16 (wraps); ≤ 32 finite values, checked against the game's InputSchema |
+ * |  4 | Ping     | c→s | `[4, clientTime]`                                           | finite float64 ms |
+ * |  5 | Chat     | c→s | `[5, rid, text]`                                            | rid 1..2^32-1; text 1..280, no control chars |
+ * |  6 | Command  | c→s | `[6, rid, name, ...args]`                                   | name 1..32, no whitespace/control; ≤ 16 args of null, boolean, finite number or string ≤ 256 |
+ * | 16 | Welcome  | s→c | `[16, playerId, resumeToken, tickRate, tick, serverTime, lastReliableId, resumed, world, data?]` | tickRate (0, 240]; tick, ids uint32 |
+ * | 17 | Snapshot | s→c | `[17, tick, ackSeq, <bin body>, [[name, data], ...] \| nil]` | ackSeq -1..65535; ≤ 1024 events |
+ * | 18 | Pong     | s→c | `[18, clientTime, serverTime]`                              | finite float64 ms |
+ * | 19 | Events   | s→c | `[19, [[name, data], ...]]`                                 | ≤ 1024 events; name 1..64 |
+ * | 20 | Error    | s→c | `[20, code, message]`                                       | code an ErrorCode; message ≤ 256 |
+ *
+ * Frames are at most MAX_CLIENT_MESSAGE_BYTES (8 KiB) client→server and
+ * MAX_SERVER_MESSAGE_BYTES (4 MiB) server→client. Event and welcome data are WireValues
+ * nested at most MAX_WIRE_VALUE_DEPTH deep. Fatal conditions are WebSocket close frames
+ * (CloseCode), not messages.
+ *
+ * Reliable ids (`rid`): each session numbers its chat and command messages 1, 2, 3, …; after
+ * a resume the client re-sends those above Welcome's `lastReliableId` and the server drops
+ * any it has already seen.
+ */
+import type { ErrorCode, MsgType } from "./codes.js";
+
+/** A value msgpack carries both ways without extensions; binary decodes as a Uint8Array. */
+export type WireValue = null | boolean | number | string | Uint8Array | readonly WireValue[] | WireRecord;
+export interface WireRecord {
+  readonly [key: string]: WireValue;
+}
+
+/** A game event (damage, death, loot, chat line). Not coalescable: delivered reliably in order. */
+export interface GameEvent {
+  readonly name: string;
+  readonly data: WireValue;
+}
+
+export type CommandArg = number | string | boolean | null;
+
+// ── client → server ──
+
+/** First message of a session; identity comes from the auth token checked at the upgrade. */
+export interface JoinMessage {
+  readonly type: MsgType.Join;
+  readonly name: string;
+}
+
+/** First message of a reconnecting session, instead of Join. */
+export interface ResumeMessage {
+  readonly type: MsgType.Resume;
+  /** The resumeToken from the last Welcome. */
+  readonly token: string;
+}
+
+/**
+ * One input tick. On the wire `input` is the values in the order of the game's InputSchema;
+ * decoded with that schema it is the game's input object `I`.
+ */
+export interface InputMessage<I = readonly number[]> {
+  readonly type: MsgType.Input;
+  /** uint16, wraps at 2^16: compare with seqNewer/seqDiff. */
+  readonly seq: number;
+  readonly input: I;
+}
+
+export interface PingMessage {
+  readonly type: MsgType.Ping;
+  /** The client's clock in ms, echoed in Pong. */
+  readonly clientTime: number;
+}
+
+export interface ChatMessage {
+  readonly type: MsgType.Chat;
+  readonly rid: number;
+  readonly text: string;
+}
+
+export interface CommandMessage {
+  readonly type: MsgType.Command;
+  readonly rid: number;
+  readonly name: string;
+  readonly args: readonly CommandArg[];
+}
+
+export type ClientMessage<I = readonly number[]> =
+  | JoinMessage
+  | ResumeMessage
+  | InputMessage<I>
+  | PingMessage
+  | ChatMessage
+  | CommandMessage;
+
+// ── server → client ──
+
+export interface WelcomeMessage {
+  readonly type: MsgType.Welcome;
+  readonly playerId: number;
+  /** Present it in Resume after a dropped connection. */
+  readonly resumeToken: string;
+  /** Server ticks per second. */
+  readonly tickRate: number;
+  readonly tick: number;
+  /** Server clock in ms when this message was written. */
+  readonly serverTime: number;
+  /** Highest reliable id the server has processed in this session; 0 when none. */
+  readonly lastReliableId: number;
+  /** True when this session continues a previous one (the player was kept). */
+  readonly resumed: boolean;
+  /** Id of the world joined. */
+  readonly world: string;
+  /** Game-defined join data (map name, team...). */
+  readonly data?: WireValue;
+}
+
+export interface SnapshotMessage {
+  readonly type: MsgType.Snapshot;
+  /** uint32 tick this state belongs to. */
+  readonly tick: number;
+  /** Last input seq the server applied for this client, or NO_INPUT_ACK (-1). */
+  readonly ackSeq: number;
+  /** Entity-delta bytes built by the state module; opaque here. Decoded, it views the frame's bytes. */
+  readonly body: Uint8Array;
+  readonly events: readonly GameEvent[];
+}
+
+export interface PongMessage {
+  readonly type: MsgType.Pong;
+  readonly clientTime: number;
+  readonly serverTime: number;
+}
+
+/** Reliable events sent outside a snapshot. */
+export interface EventsMessage {
+  readonly type: MsgType.Events;
+  readonly events: readonly GameEvent[];
+}
+
+/** A non-fatal error; fatal ones are close frames. */
+export interface ErrorMessage {
+  readonly type: MsgType.Error;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type ServerMessage = WelcomeMessage | SnapshotMessage | PongMessage | EventsMessage | ErrorMessage;

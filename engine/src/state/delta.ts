@@ -1,0 +1,322 @@
+/**
+ * Snapshot deltas: what a client lacks to go from the state it holds (its baseline) to
+ * the store's last committed tick. The body travels in a msgpack bin field:
+ *
+ * ```
+ * u8      mode         0 RELATIVE: baseline is tick-1; fixed fields in updates are
+ *                        zigzag deltas of the quantized value
+ *                      1 ABSOLUTE: an older baseline still in the history ring; fixed
+ *                        fields are zigzag absolute values
+ *                      2 FULL: reset; the receiver forgets every entity not entered
+ * varuint baselineAge  tick - baseline (1 for RELATIVE, 0 for FULL)
+ * varuint updateCount, then { varuint id, varuint mask, values of set bits in field order }
+ * varuint leaveCount,  then { varuint id }
+ * varuint enterCount,  then { varuint id, varuint typeId, every field value }
+ * ```
+ * Values: uint, enum → varuint; int → zigzag varint; bool → u8 0/1;
+ * string → length-prefixed UTF-8; fixed → zigzag varint (delta in RELATIVE updates,
+ * absolute elsewhere, always absolute in enters).
+ *
+ * The receiver applies updates, then leaves, then enters. So a despawn and respawn of
+ * one id within a tick arrives as leave + enter, and updates for clients that keep up
+ * can be encoded once per tick per interest cell and concatenated (`writeUpdate`,
+ * `writeSnapshotBody`): they only ever name entities the client already holds.
+ */
+import type { ByteWriter } from "../binary/writer.js";
+import { asRecord, type EntityRecord } from "./entity.js";
+import { Wire } from "./fields.js";
+import type { EntityBase, Schema } from "./schema.js";
+import type { EntityStore } from "./store.js";
+
+export const DeltaMode = {
+  RELATIVE: 0,
+  ABSOLUTE: 1,
+  FULL: 2,
+} as const;
+export type DeltaMode = (typeof DeltaMode)[keyof typeof DeltaMode];
+
+/** What one client holds: the tick of its state and the ids in it. */
+export interface ClientView {
+  /** Tick of the state the client holds; -1 before its first snapshot. */
+  baseline: number;
+  /** Ids the client holds as of `baseline`. */
+  known: Set<number>;
+}
+
+export function createClientView(): ClientView {
+  return { baseline: -1, known: new Set() };
+}
+
+/** The mode a delta from `baseline` to the store's tick must use. */
+export function deltaModeFor<S extends Schema>(store: EntityStore<S>, baseline: number): DeltaMode {
+  const tick = store.tick;
+  if (baseline < store.startTick || baseline > tick || tick - baseline > store.historyTicks) return DeltaMode.FULL;
+  return baseline === tick - 1 ? DeltaMode.RELATIVE : DeltaMode.ABSOLUTE;
+}
+
+/**
+ * One update entry: the committed values of the fields in `mask`. With `relative`,
+ * fixed fields are sent as the difference from the previous committed value, so
+ * `mask` must be (a subset of) the entity's change in the last committed tick, as
+ * listed in `store.changedThisTick`.
+ */
+export function writeUpdate(w: ByteWriter, entity: EntityBase, mask: number, relative: boolean): void {
+  const record = asRecord(entity);
+  const def = record._def;
+  if (mask === 0 || (mask & ~def.fullMask) !== 0) throw new RangeError(`mask ${mask} does not fit "${def.name}"`);
+  if (relative && (mask & ~record._changedMask) !== 0) {
+    throw new RangeError(`relative update of ${entity.id} names fields it did not change in its last change`);
+  }
+  w.varuint(record.id);
+  w.varuint(mask);
+  writeValues(w, record, mask, relative);
+}
+
+/** One enter entry: id, type id and every committed field value. */
+export function writeEnter(w: ByteWriter, entity: EntityBase): void {
+  const record = asRecord(entity);
+  w.varuint(record.id);
+  w.varuint(record.typeId);
+  writeValues(w, record, record._def.fullMask, false);
+}
+
+function writeValues(w: ByteWriter, record: EntityRecord, mask: number, relative: boolean): void {
+  const fields = record._def.fields;
+  const count = fields.length;
+  const values = record._values;
+  for (let rest = mask; rest !== 0; rest &= rest - 1) {
+    const index = 31 - Math.clz32(rest & -rest);
+    const committed = values[count + index];
+    switch (fields[index].wire) {
+      case Wire.VARUINT:
+        w.varuint(committed);
+        break;
+      case Wire.VARINT:
+        w.varint(committed);
+        break;
+      case Wire.BOOL:
+        w.u8(committed);
+        break;
+      case Wire.FIXED:
+        w.varint(relative ? committed - values[count * 2 + index] : committed);
+        break;
+      case Wire.STRING:
+        w.string(record._strings[count + index]);
+        break;
+    }
+  }
+}
+
+/** The pieces of one snapshot body, for servers that assemble bodies from shared chunks. */
+export interface SnapshotParts {
+  mode: DeltaMode;
+  baselineAge: number;
+  /** Number of update entries across all of `updates`. */
+  updateCount: number;
+  /** Byte chunks of concatenated `writeUpdate` entries, written in order. */
+  updates: ArrayLike<Uint8Array>;
+  leaves: ArrayLike<number>;
+  /** How many of `leaves` to send (default: all), so a reused array can be longer. */
+  leaveCount?: number;
+  enters: ArrayLike<EntityBase>;
+  /** How many of `enters` to send (default: all). */
+  enterCount?: number;
+}
+
+/** Appends a body made of pre-encoded update chunks, leave ids and entities to enter. */
+export function writeSnapshotBody(w: ByteWriter, parts: SnapshotParts): void {
+  const leaveCount = parts.leaveCount ?? parts.leaves.length;
+  const enterCount = parts.enterCount ?? parts.enters.length;
+  if (parts.mode === DeltaMode.FULL && (parts.baselineAge !== 0 || parts.updateCount !== 0 || leaveCount !== 0)) {
+    throw new RangeError("a FULL snapshot has baseline age 0 and only enters");
+  }
+  if (parts.mode === DeltaMode.RELATIVE && parts.baselineAge !== 1) {
+    throw new RangeError("a RELATIVE snapshot has baseline age 1");
+  }
+  w.u8(parts.mode);
+  w.varuint(parts.baselineAge);
+  w.varuint(parts.updateCount);
+  for (let i = 0; i < parts.updates.length; i++) w.raw(parts.updates[i]);
+  w.varuint(leaveCount);
+  for (let i = 0; i < leaveCount; i++) w.varuint(parts.leaves[i]);
+  w.varuint(enterCount);
+  for (let i = 0; i < enterCount; i++) writeEnter(w, parts.enters[i]);
+}
+
+/** Per-id scratch shared by every encodeDelta call (JS runs one at a time). */
+const scratch = {
+  generation: 0,
+  /** `visibleStamp[id] === generation` marks a visible committed entity. */
+  visibleStamp: new Uint32Array(1024),
+  /** OR of ring masks per id for ABSOLUTE deltas; zeroed again after use. */
+  accumulated: new Uint32Array(1024),
+  visible: [] as number[],
+  touched: [] as number[],
+  updateIds: [] as number[],
+  updateMasks: [] as number[],
+  leaves: [] as number[],
+};
+
+function beginScratch(idCapacity: number): number {
+  if (scratch.visibleStamp.length < idCapacity) {
+    let length = scratch.visibleStamp.length * 2;
+    while (length < idCapacity) length *= 2;
+    scratch.visibleStamp = new Uint32Array(length);
+    scratch.accumulated = new Uint32Array(length);
+    scratch.generation = 0;
+  }
+  if (scratch.generation === 0xffffffff) {
+    scratch.visibleStamp.fill(0);
+    scratch.generation = 0;
+  }
+  scratch.visible.length = 0;
+  scratch.touched.length = 0;
+  scratch.updateIds.length = 0;
+  scratch.updateMasks.length = 0;
+  scratch.leaves.length = 0;
+  return ++scratch.generation;
+}
+
+/** Update entries encoded once per tick and shared by the clients keeping up. */
+export interface SharedUpdates {
+  /** Byte chunks of concatenated `writeUpdate(w, entity, mask, true)` entries. */
+  chunks: ArrayLike<Uint8Array>;
+  /** Number of entries across all chunks. */
+  count: number;
+}
+
+/**
+ * Appends to `w` the body that brings a client holding `view` to the store's last
+ * committed tick, restricted to the `visible` ids (null: every entity; ids of no
+ * committed entity are ignored), and advances the view as if it were delivered.
+ * - mode: RELATIVE from tick-1, ABSOLUTE from a baseline still in the history ring
+ *   (masks OR-ed over the ticks since), FULL otherwise or from -1;
+ * - updates: known, visible entities that existed at the baseline and changed since;
+ * - leaves: known ids no longer visible, despawned, or respawned since the baseline;
+ * - enters: visible ids not known (after leaves), with every field.
+ *
+ * `shared`, used only when the mode is RELATIVE, replaces the updates with entries
+ * encoded once for many clients (e.g. the changes of the interest cells this client
+ * sees). They must cover every changed entity the client holds and sees, and name no
+ * entity it does not hold (an update then leave of an entity going out of view is fine).
+ */
+export function encodeDelta<S extends Schema>(
+  store: EntityStore<S>,
+  view: ClientView,
+  visible: Iterable<number> | null,
+  w: ByteWriter,
+  shared?: SharedUpdates,
+): void {
+  const tick = store.tick;
+  const baseline = view.baseline;
+  const known = view.known;
+  const mode = deltaModeFor(store, baseline);
+  const generation = beginScratch(store.idCapacity);
+  const { visibleStamp, visible: visibleIds } = scratch;
+
+  if (visible === null) {
+    for (let id = 0; id < store.idCapacity; id++) {
+      if (store.committedEntity(id) === undefined) continue;
+      visibleStamp[id] = generation;
+      visibleIds.push(id);
+    }
+  } else {
+    for (const id of visible) {
+      if (store.committedEntity(id) === undefined || visibleStamp[id] === generation) continue;
+      visibleStamp[id] = generation;
+      visibleIds.push(id);
+    }
+  }
+
+  w.u8(mode);
+  if (mode === DeltaMode.FULL) {
+    w.varuint(0);
+    w.varuint(0);
+    w.varuint(0);
+    w.varuint(visibleIds.length);
+    known.clear();
+    for (const id of visibleIds) {
+      writeEnter(w, store.committedEntity(id) as EntityBase);
+      known.add(id);
+    }
+    view.baseline = tick;
+    return;
+  }
+
+  w.varuint(tick - baseline);
+  if (mode === DeltaMode.RELATIVE && shared !== undefined) {
+    w.varuint(shared.count);
+    for (let i = 0; i < shared.chunks.length; i++) w.raw(shared.chunks[i]);
+  } else {
+    if (mode === DeltaMode.RELATIVE) collectRelativeUpdates(store, known, generation);
+    else collectAbsoluteUpdates(store, baseline, known, generation);
+    const { updateIds, updateMasks } = scratch;
+    w.varuint(updateIds.length);
+    for (let i = 0; i < updateIds.length; i++) {
+      writeUpdate(w, store.committedEntity(updateIds[i]) as EntityBase, updateMasks[i], mode === DeltaMode.RELATIVE);
+    }
+  }
+
+  const leaves = scratch.leaves;
+  for (const id of known) {
+    const entity = store.committedEntity(id);
+    if (entity === undefined || visibleStamp[id] !== generation || entity.spawnTick > baseline) leaves.push(id);
+  }
+  w.varuint(leaves.length);
+  for (const id of leaves) {
+    w.varuint(id);
+    known.delete(id);
+  }
+
+  let enterCount = 0;
+  for (const id of visibleIds) if (!known.has(id)) enterCount++;
+  w.varuint(enterCount);
+  for (const id of visibleIds) {
+    if (known.has(id)) continue;
+    writeEnter(w, store.committedEntity(id) as EntityBase);
+    known.add(id);
+  }
+  view.baseline = tick;
+}
+
+/** Whether the client holds `id` as the very entity that is committed under it now. */
+function holdsSameEntity<S extends Schema>(store: EntityStore<S>, id: number, known: Set<number>, baseline: number): boolean {
+  const entity = store.committedEntity(id);
+  return entity !== undefined && entity.spawnTick <= baseline && known.has(id);
+}
+
+function collectRelativeUpdates<S extends Schema>(store: EntityStore<S>, known: Set<number>, generation: number): void {
+  const changed = store.changedThisTick;
+  const baseline = store.tick - 1;
+  for (let i = 0; i < changed.count; i++) {
+    const id = changed.ids[i];
+    if (scratch.visibleStamp[id] !== generation || !holdsSameEntity(store, id, known, baseline)) continue;
+    scratch.updateIds.push(id);
+    scratch.updateMasks.push(changed.masks[i]);
+  }
+}
+
+function collectAbsoluteUpdates<S extends Schema>(
+  store: EntityStore<S>,
+  baseline: number,
+  known: Set<number>,
+  generation: number,
+): void {
+  const { accumulated, touched } = scratch;
+  for (let tick = baseline + 1; tick <= store.tick; tick++) {
+    // deltaModeFor chose ABSOLUTE, so every tick since the baseline is in the ring.
+    const changed = store.changesAt(tick)!.changed;
+    for (let i = 0; i < changed.count; i++) {
+      const id = changed.ids[i];
+      if (accumulated[id] === 0) touched.push(id);
+      accumulated[id] = (accumulated[id] | changed.masks[i]) >>> 0;
+    }
+  }
+  for (const id of touched) {
+    const mask = accumulated[id];
+    accumulated[id] = 0;
+    if (scratch.visibleStamp[id] !== generation || !holdsSameEntity(store, id, known, baseline)) continue;
+    scratch.updateIds.push(id);
+    scratch.updateMasks.push(mask);
+  }
+}

@@ -1,0 +1,391 @@
+import { ByteReader, DecodeError } from "../binary/reader.js";
+import { DeltaMode } from "./delta.js";
+import { type FieldDef, Wire } from "./fields.js";
+import { FIRST_ENTITY_ID, MAX_ENTITY_ID } from "./ids.js";
+import type { AnySchema, EntityTypeDef, Fields, Schema, TypeName } from "./schema.js";
+
+/** An entity as the client holds it: dequantized values of the last applied snapshot. */
+export type MirrorEntity<S extends Schema = AnySchema, K extends TypeName<S> = TypeName<S>> = {
+  [P in K]: {
+    readonly id: number;
+    readonly type: P;
+    readonly typeId: number;
+    readonly values: Readonly<Fields<S, P>>;
+  };
+}[K];
+
+/**
+ * Lifecycle of one applied snapshot, for renderers. The arrays are reused: valid until
+ * the next `apply`. Handle `despawned` before `spawned`: an id replaced by a new entity
+ * (leave + enter of the same id) is in both. `updated` lists entities that kept their
+ * identity, with the mask of fields that changed.
+ */
+export interface ApplyResult {
+  readonly ok: true;
+  readonly tick: number;
+  readonly mode: DeltaMode;
+  readonly spawned: readonly number[];
+  readonly despawned: readonly number[];
+  readonly updatedIds: readonly number[];
+  readonly updatedMasks: readonly number[];
+}
+
+export type DecodeFailureReason =
+  /** Truncated, trailing or ill-formed bytes, or a structure the format forbids. */
+  | "malformed"
+  /** An enter names a type id the schema does not have. */
+  | "unknown-type"
+  /** A value outside its field's range (enum index, bool byte, integer width, fixed range, string length). */
+  | "out-of-range"
+  /** An update or leave names an id the mirror does not hold: the client is out of sync. */
+  | "unknown-entity"
+  /** The body's baseline is not the tick the mirror holds. */
+  | "baseline-mismatch";
+
+export interface DecodeFailure {
+  readonly ok: false;
+  readonly reason: DecodeFailureReason;
+  readonly message: string;
+}
+
+class Failure extends Error {
+  constructor(
+    readonly reason: DecodeFailureReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+class MirrorRecord {
+  readonly type: string;
+  readonly typeId: number;
+  readonly values: Record<string, number | boolean | string>;
+  /** Quantized numeric values (strings live in `values`), the base of relative deltas. */
+  readonly quantized: Float64Array;
+  /** Generation stamps of the current apply: updated, leaving (or replaced), and entered by a FULL body. */
+  updateStamp = 0;
+  leaveStamp = 0;
+  seenStamp = 0;
+
+  constructor(
+    readonly id: number,
+    readonly def: EntityTypeDef,
+  ) {
+    this.type = def.name;
+    this.typeId = def.typeId;
+    this.quantized = new Float64Array(def.fields.length);
+    // Same keys in the same order for every entity of a type: one hidden class.
+    const values: Record<string, number | boolean | string> = {};
+    for (const field of def.fields) {
+      values[field.name] = typeof field.initial === "string" ? field.initial : field.dequantize(field.initial);
+    }
+    this.values = values;
+  }
+}
+
+/**
+ * The client's copy of the authoritative state, fed with snapshot bodies. A body is
+ * fully decoded and checked into scratch arrays before anything changes, so a bad body
+ * returns a failure and leaves the mirror as it was.
+ */
+export class SnapshotMirror<S extends Schema = AnySchema> {
+  private currentTick = -1;
+  private readonly entities = new Map<number, MirrorRecord>();
+  private generation = 0;
+  // Scratch of the body being applied.
+  private readonly updateIds: number[] = [];
+  private readonly updateMasks: number[] = [];
+  private readonly leaveIds: number[] = [];
+  private readonly enterIds: number[] = [];
+  private readonly enterTypes: number[] = [];
+  private readonly enteredIds = new Set<number>();
+  private numbers = new Float64Array(256);
+  private numberCount = 0;
+  private readonly strings: string[] = [];
+  /** Read positions in `numbers` and `strings` while applying. */
+  private numberCursor = 0;
+  private stringCursor = 0;
+  private readonly result = {
+    ok: true as const,
+    tick: -1,
+    mode: DeltaMode.FULL as DeltaMode,
+    spawned: [] as number[],
+    despawned: [] as number[],
+    updatedIds: [] as number[],
+    updatedMasks: [] as number[],
+  };
+
+  constructor(readonly schema: S) {}
+
+  /** Tick of the last applied snapshot; -1 before the first. */
+  get tick(): number {
+    return this.currentTick;
+  }
+
+  get size(): number {
+    return this.entities.size;
+  }
+
+  get(id: number): MirrorEntity<S> | undefined {
+    return this.entities.get(id) as MirrorEntity<S> | undefined;
+  }
+
+  has(id: number): boolean {
+    return this.entities.has(id);
+  }
+
+  ids(): IterableIterator<number> {
+    return this.entities.keys();
+  }
+
+  values(): IterableIterator<MirrorEntity<S>> {
+    return this.entities.values() as IterableIterator<MirrorEntity<S>>;
+  }
+
+  [Symbol.iterator](): IterableIterator<MirrorEntity<S>> {
+    return this.values();
+  }
+
+  /** Applies the body of the snapshot of `tick`. Never throws on bad bytes. */
+  apply(body: Uint8Array, tick: number): ApplyResult | DecodeFailure {
+    this.generation++;
+    let mode: DeltaMode;
+    try {
+      mode = this.decode(body, tick);
+    } catch (error) {
+      if (error instanceof Failure) return { ok: false, reason: error.reason, message: error.message };
+      if (error instanceof DecodeError) return { ok: false, reason: "malformed", message: error.message };
+      throw error;
+    }
+    const result = this.result;
+    result.tick = tick;
+    result.mode = mode;
+    result.spawned.length = 0;
+    result.despawned.length = 0;
+    result.updatedIds.length = 0;
+    result.updatedMasks.length = 0;
+    this.numberCursor = 0;
+    this.stringCursor = 0;
+    this.applyUpdates();
+    for (const id of this.leaveIds) {
+      this.entities.delete(id);
+      result.despawned.push(id);
+    }
+    if (mode === DeltaMode.FULL) this.applyFull();
+    else this.applyEnters();
+    this.currentTick = tick;
+    return result;
+  }
+
+  /** Decodes and checks the whole body into scratch; changes nothing in the mirror. */
+  private decode(body: Uint8Array, tick: number): DeltaMode {
+    const reader = new ByteReader(body);
+    const generation = this.generation;
+    this.updateIds.length = 0;
+    this.updateMasks.length = 0;
+    this.leaveIds.length = 0;
+    this.enterIds.length = 0;
+    this.enterTypes.length = 0;
+    this.enteredIds.clear();
+    this.strings.length = 0;
+    this.numberCount = 0;
+
+    const mode = reader.u8();
+    if (mode !== DeltaMode.RELATIVE && mode !== DeltaMode.ABSOLUTE && mode !== DeltaMode.FULL) {
+      throw new Failure("malformed", `unknown snapshot mode ${mode}`);
+    }
+    if (!Number.isSafeInteger(tick) || tick < 0) throw new Failure("malformed", `bad snapshot tick ${tick}`);
+    const age = reader.varuint();
+    if (mode === DeltaMode.FULL && age !== 0) throw new Failure("malformed", "a FULL snapshot has baseline age 0");
+    if (mode === DeltaMode.RELATIVE && age !== 1) throw new Failure("malformed", "a RELATIVE snapshot has baseline age 1");
+    if (mode !== DeltaMode.FULL && (this.currentTick < 0 || tick - age !== this.currentTick)) {
+      throw new Failure("baseline-mismatch", `delta from tick ${tick - age}, mirror holds ${this.currentTick}`);
+    }
+
+    const updateCount = reader.count(MAX_ENTITY_ID);
+    if (mode === DeltaMode.FULL && updateCount !== 0) throw new Failure("malformed", "a FULL snapshot has no updates");
+    for (let i = 0; i < updateCount; i++) {
+      const id = readId(reader);
+      const entity = this.entities.get(id);
+      if (entity === undefined) throw new Failure("unknown-entity", `update for unknown entity ${id}`);
+      if (entity.updateStamp === generation) throw new Failure("malformed", `second update for entity ${id}`);
+      entity.updateStamp = generation;
+      const mask = reader.varuint();
+      if (mask === 0 || mask > entity.def.fullMask) {
+        throw new Failure("malformed", `mask ${mask} does not fit "${entity.type}"`);
+      }
+      this.updateIds.push(id);
+      this.updateMasks.push(mask);
+      this.readValues(reader, entity.def, mask, mode === DeltaMode.RELATIVE ? entity.quantized : null);
+    }
+
+    const leaveCount = reader.count(MAX_ENTITY_ID);
+    if (mode === DeltaMode.FULL && leaveCount !== 0) throw new Failure("malformed", "a FULL snapshot has no leaves");
+    for (let i = 0; i < leaveCount; i++) {
+      const id = readId(reader);
+      const entity = this.entities.get(id);
+      if (entity === undefined || entity.leaveStamp === generation) {
+        throw new Failure("unknown-entity", `leave for unknown entity ${id}`);
+      }
+      entity.leaveStamp = generation;
+      this.leaveIds.push(id);
+    }
+
+    const enterCount = reader.count(MAX_ENTITY_ID);
+    const types = this.schema.types;
+    for (let i = 0; i < enterCount; i++) {
+      const id = readId(reader);
+      if (this.enteredIds.has(id)) throw new Failure("malformed", `entity ${id} enters twice`);
+      this.enteredIds.add(id);
+      const typeId = reader.varuint();
+      const def = types[typeId];
+      if (def === undefined) throw new Failure("unknown-type", `unknown entity type id ${typeId}`);
+      // An enter over a held id that did not leave replaces it: its updates are void.
+      const held = this.entities.get(id);
+      if (held !== undefined) held.leaveStamp = generation;
+      this.enterIds.push(id);
+      this.enterTypes.push(typeId);
+      this.readValues(reader, def, def.fullMask, null);
+    }
+    if (reader.remaining !== 0) throw new Failure("malformed", `${reader.remaining} bytes after the body`);
+    return mode;
+  }
+
+  /** Reads the values of `mask`; with `base`, fixed fields are deltas from it. */
+  private readValues(reader: ByteReader, def: EntityTypeDef, mask: number, base: Float64Array | null): void {
+    const fields = def.fields;
+    for (let rest = mask; rest !== 0; rest &= rest - 1) {
+      const index = 31 - Math.clz32(rest & -rest);
+      const field = fields[index];
+      let q: number;
+      switch (field.wire) {
+        case Wire.STRING: {
+          const value = reader.string(field.maxBytes);
+          if (value.length > (field.type as { maxLength: number }).maxLength) throw outOfRange(field, value);
+          this.strings.push(value);
+          continue;
+        }
+        case Wire.VARUINT:
+          q = reader.varuint();
+          break;
+        case Wire.VARINT:
+          q = reader.varint();
+          break;
+        case Wire.BOOL:
+          q = reader.u8();
+          break;
+        default:
+          q = base === null ? reader.varint() : base[index] + reader.varint();
+      }
+      if (q < field.qmin || q > field.qmax) throw outOfRange(field, q);
+      if (this.numberCount === this.numbers.length) {
+        const grown = new Float64Array(this.numbers.length * 2);
+        grown.set(this.numbers);
+        this.numbers = grown;
+      }
+      this.numbers[this.numberCount++] = q;
+    }
+  }
+
+  /** Copies the next decoded values of `mask` into `entity`. */
+  private copyValues(entity: MirrorRecord, mask: number): void {
+    const fields = entity.def.fields;
+    const values = entity.values;
+    for (let rest = mask; rest !== 0; rest &= rest - 1) {
+      const index = 31 - Math.clz32(rest & -rest);
+      const field = fields[index];
+      if (field.wire === Wire.STRING) {
+        values[field.name] = this.strings[this.stringCursor++];
+      } else {
+        const q = this.numbers[this.numberCursor++];
+        entity.quantized[index] = q;
+        values[field.name] = field.dequantize(q);
+      }
+    }
+  }
+
+  /** Like copyValues over every field, returning the mask of fields whose value changed. */
+  private copyAllValuesDiffing(entity: MirrorRecord): number {
+    const values = entity.values;
+    let mask = 0;
+    for (const field of entity.def.fields) {
+      if (field.wire === Wire.STRING) {
+        const value = this.strings[this.stringCursor++];
+        if (values[field.name] !== value) mask = (mask | field.bit) >>> 0;
+        values[field.name] = value;
+      } else {
+        const q = this.numbers[this.numberCursor++];
+        if (entity.quantized[field.index] !== q) mask = (mask | field.bit) >>> 0;
+        entity.quantized[field.index] = q;
+        values[field.name] = field.dequantize(q);
+      }
+    }
+    return mask;
+  }
+
+  private applyUpdates(): void {
+    const { updateIds, updateMasks, result, generation } = this;
+    for (let i = 0; i < updateIds.length; i++) {
+      const entity = this.entities.get(updateIds[i]) as MirrorRecord;
+      this.copyValues(entity, updateMasks[i]);
+      if (entity.leaveStamp === generation) continue;
+      result.updatedIds.push(entity.id);
+      result.updatedMasks.push(updateMasks[i]);
+    }
+  }
+
+  private applyEnters(): void {
+    const { enterIds, enterTypes, result, entities } = this;
+    const types = this.schema.types;
+    for (let i = 0; i < enterIds.length; i++) {
+      const id = enterIds[i];
+      if (entities.has(id)) result.despawned.push(id);
+      const entity = new MirrorRecord(id, types[enterTypes[i]]);
+      this.copyValues(entity, entity.def.fullMask);
+      entities.set(id, entity);
+      result.spawned.push(id);
+    }
+  }
+
+  /** A FULL body: entities held under the same id and type are diffed, the rest replaced. */
+  private applyFull(): void {
+    const { enterIds, enterTypes, result, entities, generation } = this;
+    const types = this.schema.types;
+    for (let i = 0; i < enterIds.length; i++) {
+      const id = enterIds[i];
+      const def = types[enterTypes[i]];
+      const held = entities.get(id);
+      if (held !== undefined && held.def === def) {
+        const mask = this.copyAllValuesDiffing(held);
+        held.seenStamp = generation;
+        if (mask !== 0) {
+          result.updatedIds.push(id);
+          result.updatedMasks.push(mask);
+        }
+        continue;
+      }
+      if (held !== undefined) result.despawned.push(id);
+      const entity = new MirrorRecord(id, def);
+      this.copyValues(entity, def.fullMask);
+      entity.seenStamp = generation;
+      entities.set(id, entity);
+      result.spawned.push(id);
+    }
+    for (const entity of entities.values()) {
+      if (entity.seenStamp === generation) continue;
+      entities.delete(entity.id);
+      result.despawned.push(entity.id);
+    }
+  }
+}
+
+function readId(reader: ByteReader): number {
+  const id = reader.varuint();
+  if (id < FIRST_ENTITY_ID || id > MAX_ENTITY_ID) throw new Failure("malformed", `entity id ${id} out of range`);
+  return id;
+}
+
+function outOfRange(field: FieldDef, value: number | string): Failure {
+  return new Failure("out-of-range", `field "${field.name}" value ${JSON.stringify(value)} out of range`);
+}

@@ -1,0 +1,11 @@
+export {
+  ClockSync,
+  type ClockSyncOptions,
+  DEFAULT_JUMP_CONFIRM_SAMPLES,
+  DEFAULT_JUMP_MARGIN_MS,
+  DEFAULT_READY_SAMPLES,
+  DEFAULT_SLEW_RATE,
+  DEFAULT_SNAP_THRESHOLD_MS,
+  DEFAULT_SYNC_WINDOW,
+} from "./clock-sync.js";
+export { DEFAULT_MAX_CATCH_UP_TICKS, FixedStep, type FixedStepOptions } from "./fixed-step.js";
