@@ -16,7 +16,8 @@ import {
 } from "@tickwire/engine";
 import { pack } from "msgpackr";
 import { FIELD, FieldSimulation, fieldSchema } from "./field-scene.js";
-import { type BenchResult, median, printTable, progress, writeSuite } from "./harness.js";
+import { type BenchResult, compareResults, formatComparison, writeResultFile } from "../report/index.js";
+import { median, progress } from "./harness.js";
 
 const RUNS = 5;
 const DT = 1 / FIELD.tickRate;
@@ -68,9 +69,11 @@ function recordStream(worldSize: number, viewSize: number, movingShare: number):
 
 function throughput(results: BenchResult[], worldSize: number, viewSize: number, movingShare: number): void {
   const params = { world: worldSize, view: viewSize, moving: movingShare };
+  // The plain metric names are the typical client: a 50-entity view, everything moving.
+  const variant = viewSize === 50 && movingShare === 1 ? "" : `.view${viewSize}_moving${movingShare * 100}`;
   const streams = Array.from({ length: RUNS }, () => recordStream(worldSize, viewSize, movingShare));
   results.push({
-    metric: "delta.encode_updates_per_s",
+    metric: `delta.encode_updates_per_s${variant}`,
     value: median(streams.map((s) => s.encodeRate)),
     unit: "updates/s",
     params,
@@ -93,7 +96,7 @@ function throughput(results: BenchResult[], worldSize: number, viewSize: number,
     }
     decodeRates.push(updates / seconds);
   }
-  results.push({ metric: "delta.decode_updates_per_s", value: median(decodeRates), unit: "updates/s", params });
+  results.push({ metric: `delta.decode_updates_per_s${variant}`, value: median(decodeRates), unit: "updates/s", params });
 }
 
 /**
@@ -242,5 +245,6 @@ progress("field scene bytes: E=500, C=200, aoi");
 fieldBytes(results, 500, 200);
 progress("aoi queries: 2000 entities, 1000 viewers");
 aoiQueries(results, 2000, 1000);
-const previous = writeSuite("engine", results);
-printTable(results, previous);
+const { path, file, previous } = await writeResultFile("engine", results);
+console.log(formatComparison(compareResults(previous, file)));
+console.log(`written to ${path}`);

@@ -1,0 +1,2 @@
+export * from "./netsim/index.js";
+export * from "./report/index.js";
