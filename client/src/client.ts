@@ -1,0 +1,452 @@
+import {
+  AdaptiveDelay,
+  ClockSync,
+  type CommandArg,
+  DEFAULT_CORRECTION_EPSILON,
+  decodeClientMessage,
+  encodeClientMessage,
+  FixedStep,
+  type GameEvent,
+  type InputSchema,
+  MsgType,
+  type Schema,
+  type SnapshotMessage,
+  type WelcomeMessage,
+} from "@tickwire/engine";
+import type { BackoffOptions } from "./backoff.js";
+import {
+  INPUT_BUFFERED_THRESHOLD,
+  PING_INTERVAL_MS,
+  RELIABLE_BUFFER_CAPACITY,
+  SILENCE_TIMEOUT_MS,
+  WELCOME_TIMEOUT_MS,
+} from "./constants.js";
+import {
+  type ClientError,
+  type CloseInfo,
+  Connection,
+  type ConnectionState,
+  type ReliableMessage,
+  type Timers,
+} from "./connection.js";
+import { Emitter } from "./emitter.js";
+import { NetStats } from "./net-stats.js";
+import { LocalPrediction, type PredictConfig } from "./prediction.js";
+import type { WebSocketConstructor } from "./socket.js";
+import { type ClientEntity, ClientWorld, type EntityRecord, type InterpolationOptions } from "./world.js";
+
+/** What the client needs to know about the game: the same schema and input the server uses. */
+export interface ClientGame<S extends Schema, I, P = unknown> {
+  schema: S;
+  input: InputSchema<I>;
+  /** Predict the entity this client controls (Welcome's `playerId`) with the shared step. */
+  predict?: PredictConfig<P, I>;
+  interpolation?: InterpolationOptions;
+}
+
+export interface ConnectOptions<S extends Schema = Schema, I = unknown, P = unknown> {
+  /** Player name sent in Join. */
+  name: string;
+  /** Auth token, sent as the `token` query parameter of the upgrade request. */
+  token?: string;
+  /** WebSocket implementation; default the global one (browsers). In Node pass `WebSocket` from `ws`. */
+  WebSocket?: WebSocketConstructor;
+  game?: ClientGame<S, I, P>;
+  /** Reconnect policy, or false to end the session on the first connection loss. */
+  reconnect?: BackoffOptions | false;
+  /**
+   * Input source for `update()`: called once per input tick (the server's tick rate) while
+   * open; its value is predicted and sent. Without it, call `sendInput` yourself each tick.
+   */
+  input?: () => I;
+  /** Clock in ms; default `performance.now`. */
+  now?: () => number;
+  /** Timer functions; default the global setTimeout/clearTimeout. */
+  timers?: Timers;
+  /** Uniform [0, 1) source for backoff jitter; default Math.random. */
+  random?: () => number;
+  pingIntervalMs?: number;
+  welcomeTimeoutMs?: number;
+  silenceTimeoutMs?: number;
+  /** Chat/command messages kept for delivery across reconnects. */
+  reliableCapacity?: number;
+  /** Socket bytes queued above which inputs are coalesced. */
+  inputBufferedThreshold?: number;
+}
+
+export interface ClientEvents<S extends Schema> {
+  /** Every Welcome: the first join, each resume, or a new join after the server forgot us. */
+  welcome: (welcome: WelcomeMessage) => void;
+  /** After a snapshot's state was applied and its lifecycle events and game events emitted. */
+  snapshot: (snapshot: SnapshotMessage) => void;
+  spawn: (entity: ClientEntity<S>) => void;
+  update: (entity: ClientEntity<S>, mask: number) => void;
+  /** The entity left the client's view or the world; it is no longer in `entities`. */
+  despawn: (entity: ClientEntity<S>) => void;
+  /** Game events from the server, in the order it sent them. */
+  event: (event: GameEvent) => void;
+  state: (state: ConnectionState, previous: ConnectionState) => void;
+  error: (error: ClientError) => void;
+  /** The client is closed for good; the last event. */
+  close: (info: CloseInfo) => void;
+}
+
+const defaultTimers: Timers = {
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+const defaultNow = (): number => performance.now();
+const NO_ENTITIES: readonly never[] = Object.freeze([]);
+
+/**
+ * A connected game client: connection and resume, clock sync, the authoritative mirror with
+ * entity lifecycle events, prediction of the local player and interpolation of the rest.
+ *
+ * Drive it from the render loop: `update()` once per frame, then draw `entities` from their
+ * `render` values. See the package README.
+ */
+export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown> {
+  readonly stats = new NetStats();
+  readonly clock = new ClockSync();
+  /** Null without a game schema: snapshots are then only passed on as 'snapshot' events. */
+  readonly world: ClientWorld<S> | null;
+  private readonly emitter: Emitter<ClientEvents<S>>;
+  private readonly connection: Connection;
+  private readonly now: () => number;
+  private readonly game: ClientGame<S, I, P> | undefined;
+  private prediction: LocalPrediction<P, I> | null = null;
+  private predictionNeedsReset = false;
+  private delay: AdaptiveDelay | null = null;
+  private inputClock: FixedStep | null = null;
+  private lastWelcome: WelcomeMessage | null = null;
+  private controlledId = -1;
+  private tickRate = 0;
+  private lastTick = -1;
+  private nextSeq = 0;
+  private lastUpdateAt = Number.NaN;
+  private readonly listener = {
+    spawn: (entity: EntityRecord) => this.emitter.emit("spawn", entity as unknown as ClientEntity<S>),
+    update: (entity: EntityRecord, mask: number) => this.emitter.emit("update", entity as unknown as ClientEntity<S>, mask),
+    despawn: (entity: EntityRecord) => this.emitter.emit("despawn", entity as unknown as ClientEntity<S>),
+  };
+
+  constructor(
+    url: string | URL,
+    private readonly options: ConnectOptions<S, I, P>,
+  ) {
+    this.now = options.now ?? defaultNow;
+    this.game = options.game;
+    this.world = options.game ? new ClientWorld(options.game.schema, options.game.interpolation) : null;
+    this.emitter = new Emitter<ClientEvents<S>>((error, event) => {
+      if (event === "error") {
+        // A throwing error listener must not loop back into itself: surface it outside.
+        queueMicrotask(() => {
+          throw error;
+        });
+        return;
+      }
+      const message = `a '${String(event)}' listener threw: ${String(error)}`;
+      this.emitter.emit("error", { kind: "listener", message, retrying: true, cause: error });
+    });
+    const WebSocketImpl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (WebSocketImpl === undefined) throw new TypeError("no global WebSocket: pass `WebSocket` (e.g. from 'ws') in connect's options");
+    this.connection = new Connection(
+      {
+        url: socketUrl(url, options.token),
+        name: options.name,
+        WebSocket: WebSocketImpl,
+        reconnect: options.reconnect ?? {},
+        now: this.now,
+        timers: options.timers ?? defaultTimers,
+        random: options.random ?? Math.random,
+        pingIntervalMs: options.pingIntervalMs ?? PING_INTERVAL_MS,
+        welcomeTimeoutMs: options.welcomeTimeoutMs ?? WELCOME_TIMEOUT_MS,
+        silenceTimeoutMs: options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS,
+        reliableCapacity: options.reliableCapacity ?? RELIABLE_BUFFER_CAPACITY,
+        inputBufferedThreshold: options.inputBufferedThreshold ?? INPUT_BUFFERED_THRESHOLD,
+        stats: this.stats,
+      },
+      {
+        state: (state, previous) => this.emitter.emit("state", state, previous),
+        welcome: (message, now) => this.onWelcome(message, now),
+        snapshot: (message, now) => this.onSnapshot(message, now),
+        events: (message) => this.emitEvents(message.events),
+        pong: (message, now) => this.clock.addSample(message.clientTime, message.serverTime, now),
+        serverError: (message) =>
+          this.emitter.emit("error", { kind: "server", message: message.message, code: message.code, retrying: true }),
+        error: (error) => this.emitter.emit("error", error),
+        close: (info) => this.emitter.emit("close", info),
+      },
+    );
+  }
+
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  /** The last Welcome (playerId, world, tickRate, data); null before the first. */
+  get welcome(): WelcomeMessage | null {
+    return this.lastWelcome;
+  }
+
+  /** Id of the entity this client controls: Welcome's `playerId` unless `controlEntity` changed it; -1 before. */
+  get playerId(): number {
+    return this.controlledId;
+  }
+
+  /** Every known entity (remote and local), in no particular order. */
+  get entities(): readonly ClientEntity<S>[] {
+    return (this.world?.entities ?? NO_ENTITIES) as unknown as readonly ClientEntity<S>[];
+  }
+
+  get(id: number): ClientEntity<S> | undefined {
+    return this.world?.get(id) as ClientEntity<S> | undefined;
+  }
+
+  /** The entity this client controls, once the server has sent it. */
+  get local(): ClientEntity<S> | undefined {
+    return this.world?.local as ClientEntity<S> | undefined;
+  }
+
+  /** The predicted state of the local entity; undefined without prediction or before its first snapshot. */
+  get predicted(): P | undefined {
+    return this.prediction?.ready ? this.prediction.state : undefined;
+  }
+
+  /** Chat and command messages not yet known to be delivered. */
+  get pendingReliable(): number {
+    return this.connection.reliablePending;
+  }
+
+  /** Inputs sent and not yet acknowledged by a snapshot. */
+  get pendingInputs(): number {
+    return this.prediction?.reconciler.pendingCount ?? 0;
+  }
+
+  /** Current interpolation delay behind the snapshot stream, ms (0 before the first Welcome). */
+  get interpolationDelayMs(): number {
+    return this.delay?.delayMs ?? 0;
+  }
+
+  /** Whether the interpolation delay has settled on its target. */
+  get interpolationSettled(): boolean {
+    return this.delay?.settled ?? false;
+  }
+
+  on<K extends keyof ClientEvents<S>>(event: K, listener: ClientEvents<S>[K]): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  off<K extends keyof ClientEvents<S>>(event: K, listener: ClientEvents<S>[K]): void {
+    this.emitter.off(event, listener);
+  }
+
+  /** Estimated server clock (ms) at local time `now`. */
+  serverNow(now = this.now()): number {
+    return this.clock.serverNow(now);
+  }
+
+  /**
+   * The server time remote entities are drawn at: the snapshot timeline as it typically
+   * arrives, minus the adaptive interpolation delay. NaN before the first snapshot.
+   */
+  renderTime(now = this.now()): number {
+    return this.delay?.renderTime(now) ?? Number.NaN;
+  }
+
+  /**
+   * One input tick: applies `input` to the predicted state at once and sends it with the next
+   * seq. Returns the seq, or -1 when nothing was sent (not open, or the local entity has not
+   * arrived yet): inputs are never queued while disconnected.
+   */
+  sendInput(input: I): number {
+    const game = this.game;
+    if (game === undefined) throw new TypeError("sendInput needs connect's `game` option (its input schema)");
+    if (this.connection.state !== "open") return -1;
+    const values = game.input.encode(input);
+    let seq: number;
+    if (this.prediction !== null) {
+      if (!this.prediction.ready || this.predictionNeedsReset) return -1;
+      seq = this.prediction.applyInput(input);
+    } else {
+      seq = this.nextSeq;
+      this.nextSeq = (seq + 1) & 0xffff;
+    }
+    this.connection.sendInput(seq, values);
+    return seq;
+  }
+
+  /**
+   * Call once per rendered frame: runs due input ticks (with the `input` option), sends a
+   * held input once the socket drains, advances the correction smoothing and the adaptive
+   * delay, samples every entity at the render time, and refreshes the net stats.
+   */
+  update(now = this.now()): void {
+    const dt = Number.isNaN(this.lastUpdateAt) ? 0 : now - this.lastUpdateAt;
+    this.lastUpdateAt = now;
+    this.connection.poll();
+    const source = this.options.input;
+    if (source !== undefined && this.inputClock !== null) {
+      const due = this.inputClock.advance(now);
+      for (let i = 0; i < due; i++) this.sendInput(source());
+    }
+    if (dt > 0) {
+      this.prediction?.update(dt);
+      this.delay?.update(dt);
+    }
+    const renderTime = this.renderTime(now);
+    this.sample(renderTime);
+    const stats = this.stats;
+    stats.rttMs = this.clock.rtt;
+    stats.jitterMs = this.clock.jitter;
+    stats.clockOffsetMs = this.clock.offset;
+    if (this.delay !== null) {
+      stats.interpDelayMs = this.delay.delayMs;
+      stats.interpTargetMs = this.delay.targetMs;
+    }
+    if (this.world !== null && this.tickRate > 0) {
+      stats.bufferAheadMs = this.world.newestSnapshotTime - renderTime;
+      stats.bufferDepth = Math.max(0, (stats.bufferAheadMs * this.tickRate) / 1000);
+    }
+    stats.update(now);
+  }
+
+  /**
+   * Writes every entity's `render` values at `renderTime`: remote entities interpolated,
+   * the local one predicted and smoothed. Allocation-free; `update()` calls it.
+   */
+  sample(renderTime: number): void {
+    const world = this.world;
+    if (world === null) return;
+    world.sample(renderTime);
+    const local = world.local;
+    if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.render);
+  }
+
+  /** Sends a chat line, delivered exactly once even across reconnects. False (and an error event) if refused. */
+  chat(text: string): boolean {
+    return this.sendReliable({ type: MsgType.Chat, rid: 0, text });
+  }
+
+  /** Sends a game command, delivered exactly once even across reconnects. False (and an error event) if refused. */
+  command(name: string, args: readonly CommandArg[] = []): boolean {
+    return this.sendReliable({ type: MsgType.Command, rid: 0, name, args: [...args] });
+  }
+
+  /**
+   * Makes `id` the entity this client controls and predicts, e.g. after the game respawned
+   * the player as a new entity and told the client with an event.
+   */
+  controlEntity(id: number): void {
+    this.world?.setLocalId(id);
+    this.controlledId = id;
+    this.predictionNeedsReset = true;
+  }
+
+  /** Ends the session; no reconnect. */
+  close(): void {
+    this.connection.close();
+  }
+
+  /** Starts connecting; `connect()` calls it. */
+  start(): this {
+    this.connection.start();
+    return this;
+  }
+
+  private sendReliable(message: ReliableMessage): boolean {
+    // Validate with the server's own rules now, rather than after a round trip.
+    const check = decodeClientMessage(encodeClientMessage({ ...message, rid: 1 }));
+    if (!check.ok) {
+      this.emitter.emit("error", { kind: "invalid-message", message: check.error.message, retrying: true });
+      return false;
+    }
+    return this.connection.sendReliable(message);
+  }
+
+  private onWelcome(message: WelcomeMessage, now: number): void {
+    const newTimeline = message.tickRate !== this.tickRate || (!message.resumed && message.tick < this.lastTick);
+    if (newTimeline) {
+      this.tickRate = message.tickRate;
+      this.lastTick = -1;
+      this.delay = new AdaptiveDelay({ snapshotIntervalMs: 1000 / message.tickRate });
+      this.world?.resetTimeline();
+      const predict = this.game?.predict;
+      if (predict !== undefined) this.prediction = new LocalPrediction(predict, 1 / message.tickRate);
+    }
+    if (!message.resumed) this.clock.reset();
+    this.inputClock = new FixedStep({ tickRate: message.tickRate, startTime: now });
+    this.lastWelcome = message;
+    this.controlledId = message.playerId;
+    this.world?.setLocalId(message.playerId);
+    this.predictionNeedsReset = true;
+    this.stats.newConnection();
+    this.emitter.emit("welcome", message);
+  }
+
+  private onSnapshot(message: SnapshotMessage, now: number): void {
+    this.stats.recordSnapshot(now, message.tick);
+    this.lastTick = message.tick;
+    const world = this.world;
+    if (world !== null) {
+      // The server's clock runs on its tick timeline: tick N happens at N × tick length.
+      const time = (message.tick * 1000) / this.tickRate;
+      const result = world.apply(message.body, message.tick, time, this.listener);
+      if (!result.ok) {
+        // Out of sync with the server: a resume brings a full snapshot.
+        this.emitter.emit("error", { kind: "protocol", message: `snapshot not applicable: ${result.message}`, retrying: true });
+        this.connection.resync(result.message);
+        return;
+      }
+      this.delay?.onSnapshot(now, time);
+      this.reconcile(message.ackSeq, now);
+    }
+    this.emitEvents(message.events);
+    this.emitter.emit("snapshot", message);
+  }
+
+  private reconcile(ackSeq: number, now: number): void {
+    const prediction = this.prediction;
+    if (prediction === null) return;
+    const local = this.world?.local;
+    if (local === undefined) {
+      // Not in view (or despawned): start over from its state when it is back.
+      this.predictionNeedsReset = true;
+      return;
+    }
+    if (this.predictionNeedsReset || !prediction.ready) {
+      prediction.reset(local.values);
+      this.predictionNeedsReset = false;
+      return;
+    }
+    const error = prediction.reconcile(local.values, ackSeq);
+    if (error > DEFAULT_CORRECTION_EPSILON) this.stats.recordCorrection(now, error);
+  }
+
+  private emitEvents(events: readonly GameEvent[]): void {
+    for (let i = 0; i < events.length; i++) this.emitter.emit("event", events[i]);
+  }
+}
+
+/** Adds the token to the URL; resolves a path against the page's location in browsers. */
+function socketUrl(url: string | URL, token: string | undefined): string {
+  const location = (globalThis as { location?: { href: string } }).location;
+  const resolved = new URL(url, location?.href);
+  if (resolved.protocol === "http:") resolved.protocol = "ws:";
+  else if (resolved.protocol === "https:") resolved.protocol = "wss:";
+  if (token !== undefined) resolved.searchParams.set("token", token);
+  return resolved.toString();
+}
+
+/**
+ * Connects to a tickwire server. `url` is the world's WebSocket URL, e.g.
+ * `ws://localhost:8080/ws?world=main` (a path like `/ws?world=main` resolves against the
+ * page in browsers). The client starts connecting at once; listen for 'welcome' or 'state'.
+ */
+export function connect<S extends Schema = Schema, I = unknown, P = unknown>(
+  url: string | URL,
+  options: ConnectOptions<S, I, P>,
+): TickwireClient<S, I, P> {
+  return new TickwireClient(url, options).start();
+}

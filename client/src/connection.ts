@@ -1,0 +1,472 @@
+import {
+  type ChatMessage,
+  type ClientMessage,
+  CloseCode,
+  type CommandMessage,
+  closeReason,
+  decodeServerMessage,
+  encodeClientMessage,
+  type ErrorMessage,
+  type EventsMessage,
+  MsgType,
+  type PongMessage,
+  retryable,
+  type SnapshotMessage,
+  SUBPROTOCOL,
+  type WelcomeMessage,
+} from "@tickwire/engine";
+import { Backoff, type BackoffOptions } from "./backoff.js";
+import { PING_BURST_COUNT, PING_BURST_INTERVAL_MS } from "./constants.js";
+import type { NetStats } from "./net-stats.js";
+import { ReliableBuffer } from "./reliable.js";
+import {
+  type Refusal,
+  refusalRetryable,
+  SOCKET_OPEN,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  watchRefusal,
+} from "./socket.js";
+
+/**
+ * - `connecting`: joining as a new player (first connection, or after the server forgot us).
+ * - `open`: welcomed; snapshots flow, inputs are sent.
+ * - `resuming`: the connection dropped; reconnecting with the resume token to get the same player back.
+ * - `closed`: final. `close()` was called, the server refused in a way retrying cannot fix, or reconnecting gave up.
+ */
+export type ConnectionState = "connecting" | "open" | "resuming" | "closed";
+
+export type ClientErrorKind =
+  /** The server refused the WebSocket upgrade (HTTP status in `status`). */
+  | "refused"
+  /** The server closed the connection (close code in `code`). */
+  | "closed"
+  /** Reconnecting failed `maxAttempts` times in a row. */
+  | "gave-up"
+  /** The resume token was not accepted; the client joins as a new player. */
+  | "resume-failed"
+  /** A chat or command could not be kept: the reliable buffer is full or the client is closed. */
+  | "reliable-overflow"
+  /** A chat or command breaks the protocol's limits (length, characters, argument types). */
+  | "invalid-message"
+  /** The server sent bytes the client cannot decode or apply; the client resynchronizes. */
+  | "protocol"
+  /** A non-fatal Error message from the server (`code` is its ErrorCode). */
+  | "server"
+  /** An event listener threw. */
+  | "listener";
+
+export interface ClientError {
+  readonly kind: ClientErrorKind;
+  readonly message: string;
+  /** Close code (`closed`), ErrorCode (`server`). */
+  readonly code?: number;
+  /** HTTP status (`refused`). */
+  readonly status?: number;
+  /** Whether the client keeps trying after this error. */
+  readonly retrying: boolean;
+  readonly cause?: unknown;
+}
+
+/** Why the client ended; the last event it emits. */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+  /** True when the application called `close()`. */
+  readonly byClient: boolean;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export type ReliableMessage = { -readonly [K in keyof ChatMessage]: ChatMessage[K] } | {
+  -readonly [K in keyof CommandMessage]: CommandMessage[K];
+};
+
+/** What the connection reports to its owner (the client). */
+export interface ConnectionHandlers {
+  state(state: ConnectionState, previous: ConnectionState): void;
+  welcome(message: WelcomeMessage, now: number): void;
+  snapshot(message: SnapshotMessage, now: number): void;
+  events(message: EventsMessage): void;
+  pong(message: PongMessage, now: number): void;
+  serverError(message: ErrorMessage): void;
+  error(error: ClientError): void;
+  close(info: CloseInfo): void;
+}
+
+export interface ConnectionOptions {
+  url: string;
+  name: string;
+  WebSocket: WebSocketConstructor;
+  reconnect: BackoffOptions | false;
+  now: () => number;
+  timers: Timers;
+  random: () => number;
+  pingIntervalMs: number;
+  welcomeTimeoutMs: number;
+  silenceTimeoutMs: number;
+  reliableCapacity: number;
+  inputBufferedThreshold: number;
+  stats: NetStats;
+}
+
+const IGNORE = () => {};
+/** Close reason we send when we give up on a socket ourselves (the server logs it). */
+const REASON_ABANDONED = "client reconnecting";
+
+/**
+ * One logical session over a series of WebSockets: join, welcome, pings, reliable
+ * messages, inputs, and reconnecting with backoff and resume when a socket dies. The only
+ * place that touches the socket.
+ */
+export class Connection {
+  private currentState: ConnectionState = "connecting";
+  private socket: WebSocketLike | null = null;
+  /** Incremented per socket: events of an abandoned socket are ignored. */
+  private generation = 0;
+  private token: string | null = null;
+  private welcomed = false;
+  private everWelcomed = false;
+  private refusal: Refusal | null = null;
+  private readonly backoff: Backoff;
+  private readonly reliable: ReliableBuffer<ReliableMessage>;
+  private handshakeTimer: unknown = null;
+  private retryTimer: unknown = null;
+  private pingTimer: unknown = null;
+  private pingsSent = 0;
+  private burstPingsLeft = 0;
+  /** Ordinals of pings awaiting their pong, oldest first (pongs come back in order). */
+  private readonly outstandingPings: number[] = [];
+  private lastMessageAt = 0;
+  private heldInput: { seq: number; values: number[] } | null = null;
+  private lastFailure = "";
+
+  constructor(
+    private readonly options: ConnectionOptions,
+    private readonly handlers: ConnectionHandlers,
+  ) {
+    this.backoff = new Backoff(options.reconnect === false ? {} : options.reconnect, options.random);
+    this.reliable = new ReliableBuffer(options.reliableCapacity);
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** Bytes queued on the current socket. */
+  get bufferedAmount(): number {
+    return this.socket?.bufferedAmount ?? 0;
+  }
+
+  /** Chat and commands not yet known to be delivered. */
+  get reliablePending(): number {
+    return this.reliable.size;
+  }
+
+  start(): void {
+    this.openSocket();
+  }
+
+  /** Ends the session for good; no reconnect. */
+  close(code: number = CloseCode.Normal, reason = "closed by client"): void {
+    if (this.currentState === "closed") return;
+    const socket = this.socket;
+    this.detach();
+    if (socket !== null && socket.readyState <= SOCKET_OPEN) socket.close(code, reason);
+    this.finish({ code, reason, byClient: true });
+  }
+
+  /**
+   * Sends one input. Inputs are never queued while disconnected (false) nor behind a backed-up
+   * socket: above the threshold the input is held, a newer one replaces it, and the held one
+   * goes out when the socket drains (`poll`).
+   */
+  sendInput(seq: number, values: number[]): boolean {
+    if (!this.welcomed) return false;
+    if (this.bufferedAmount > this.options.inputBufferedThreshold) {
+      if (this.heldInput !== null) this.options.stats.coalescedInputs++;
+      this.heldInput = { seq, values };
+      return true;
+    }
+    if (this.heldInput !== null) {
+      this.options.stats.coalescedInputs++;
+      this.heldInput = null;
+    }
+    this.send({ type: MsgType.Input, seq, input: values });
+    return true;
+  }
+
+  /** Sends a held input once the socket has drained. Called every frame. */
+  poll(): void {
+    const held = this.heldInput;
+    if (held === null || !this.welcomed || this.bufferedAmount > this.options.inputBufferedThreshold) return;
+    this.heldInput = null;
+    this.send({ type: MsgType.Input, seq: held.seq, input: held.values });
+  }
+
+  /** Queues a chat or command for exactly-once delivery; false (and an error event) when it cannot. */
+  sendReliable(message: ReliableMessage): boolean {
+    if (this.currentState === "closed") {
+      this.error("reliable-overflow", "the client is closed; message not sent", false);
+      return false;
+    }
+    if (!this.reliable.add(message)) {
+      this.error(
+        "reliable-overflow",
+        `${this.reliable.capacity} chat/command messages are waiting for delivery; message not sent`,
+        true,
+      );
+      return false;
+    }
+    if (this.welcomed) this.sendReliableNow(message);
+    return true;
+  }
+
+  /** Abandons the current socket and reconnects with resume (for a full snapshot), e.g. after a desync. */
+  resync(reason: string): void {
+    if (this.currentState === "closed" || this.socket === null) return;
+    this.abandon(reason);
+  }
+
+  private openSocket(): void {
+    let socket: WebSocketLike;
+    try {
+      socket = new this.options.WebSocket(this.options.url, SUBPROTOCOL);
+    } catch (cause) {
+      this.handlers.error({ kind: "closed", message: `cannot open ${this.options.url}: ${String(cause)}`, retrying: false, cause });
+      this.finish({ code: CloseCode.Abnormal, reason: "invalid URL", byClient: false });
+      return;
+    }
+    const generation = ++this.generation;
+    this.socket = socket;
+    this.welcomed = false;
+    this.refusal = null;
+    socket.binaryType = "arraybuffer";
+    watchRefusal(socket, (refusal) => {
+      if (generation === this.generation) this.refusal = refusal;
+    });
+    socket.onopen = () => {
+      if (generation === this.generation) this.onOpen();
+    };
+    socket.onmessage = (event: { data: unknown }) => {
+      if (generation === this.generation) this.onMessage(event.data);
+    };
+    socket.onerror = (event: { message?: unknown }) => {
+      if (generation === this.generation && typeof event?.message === "string") this.lastFailure = event.message;
+    };
+    socket.onclose = (event: { code: number; reason: string }) => {
+      if (generation === this.generation) this.ended(event.code, event.reason);
+    };
+    this.handshakeTimer = this.options.timers.setTimeout(() => {
+      this.handshakeTimer = null;
+      this.abandon(`no Welcome within ${this.options.welcomeTimeoutMs} ms`);
+    }, this.options.welcomeTimeoutMs);
+  }
+
+  private onOpen(): void {
+    this.lastMessageAt = this.options.now();
+    if (this.token !== null) this.send({ type: MsgType.Resume, token: this.token });
+    else this.send({ type: MsgType.Join, name: this.options.name });
+  }
+
+  private onMessage(data: unknown): void {
+    const now = this.options.now();
+    this.lastMessageAt = now;
+    let bytes: Uint8Array;
+    if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+    else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    else {
+      this.protocolError("the server sent a text frame");
+      return;
+    }
+    this.options.stats.recordBytesIn(now, bytes.byteLength);
+    const decoded = decodeServerMessage(bytes);
+    if (!decoded.ok) {
+      this.protocolError(`undecodable server message: ${decoded.error.message}`);
+      return;
+    }
+    const message = decoded.value;
+    if (message.type === MsgType.Welcome) {
+      this.onWelcome(message, now);
+      return;
+    }
+    if (!this.welcomed) {
+      // Only an Error may precede the Welcome (e.g. a refused Join); anything else is out of order.
+      if (message.type === MsgType.Error) this.handlers.serverError(message);
+      else this.protocolError(`message type ${message.type} before Welcome`);
+      return;
+    }
+    switch (message.type) {
+      case MsgType.Snapshot:
+        this.handlers.snapshot(message, now);
+        break;
+      case MsgType.Events:
+        this.handlers.events(message);
+        break;
+      case MsgType.Pong: {
+        const ordinal = this.outstandingPings.shift();
+        if (ordinal !== undefined) this.reliable.confirmThroughPing(ordinal);
+        this.handlers.pong(message, now);
+        break;
+      }
+      case MsgType.Error:
+        this.handlers.serverError(message);
+        break;
+    }
+  }
+
+  private onWelcome(message: WelcomeMessage, now: number): void {
+    if (this.welcomed) {
+      this.protocolError("a second Welcome on one connection");
+      return;
+    }
+    this.clearTimer("handshakeTimer");
+    this.welcomed = true;
+    this.token = message.resumeToken;
+    this.backoff.reset();
+    if (this.everWelcomed) this.options.stats.reconnects++;
+    this.everWelcomed = true;
+    this.handlers.welcome(message, now);
+    // A listener may have closed the client.
+    if (this.currentState === "closed") return;
+    this.setState("open");
+    for (const pending of this.reliable.welcome(message.lastReliableId, message.resumed)) this.sendReliableNow(pending);
+    this.burstPingsLeft = PING_BURST_COUNT;
+    this.ping();
+  }
+
+  private ping(): void {
+    this.pingTimer = null;
+    if (!this.welcomed) return;
+    const now = this.options.now();
+    if (now - this.lastMessageAt > this.options.silenceTimeoutMs) {
+      this.abandon(`no message from the server for ${this.options.silenceTimeoutMs} ms`);
+      return;
+    }
+    this.send({ type: MsgType.Ping, clientTime: now });
+    this.outstandingPings.push(this.pingsSent++);
+    let delay = this.options.pingIntervalMs;
+    if (this.burstPingsLeft > 0) {
+      this.burstPingsLeft--;
+      delay = Math.min(delay, PING_BURST_INTERVAL_MS);
+    }
+    this.pingTimer = this.options.timers.setTimeout(() => this.ping(), delay);
+  }
+
+  private sendReliableNow(message: ReliableMessage): void {
+    this.send(message);
+    this.reliable.markSent(message, this.pingsSent);
+  }
+
+  private send(message: ClientMessage): void {
+    const socket = this.socket;
+    if (socket === null || socket.readyState !== SOCKET_OPEN) return;
+    const bytes = encodeClientMessage(message);
+    socket.send(bytes);
+    this.options.stats.recordBytesOut(this.options.now(), bytes.byteLength);
+  }
+
+  private protocolError(message: string): void {
+    this.error("protocol", message, true);
+    this.abandon(message);
+  }
+
+  /** Drops the current socket on our side and handles it like a lost connection. */
+  private abandon(reason: string): void {
+    const socket = this.socket;
+    this.detach();
+    if (socket !== null && socket.readyState <= SOCKET_OPEN) socket.close(CloseCode.Normal, REASON_ABANDONED);
+    this.ended(CloseCode.Abnormal, reason, true);
+  }
+
+  /** The socket is gone (closed by the server, the network, or us): decide what comes next. */
+  private ended(code: number, reason: string, detached = false): void {
+    const refusal = this.refusal;
+    if (!detached) this.detach();
+    if (this.currentState === "closed") return;
+    const mayRetry = this.options.reconnect !== false;
+    if (refusal !== null) {
+      const text = refusal.reason || `HTTP ${refusal.status}`;
+      const retrying = mayRetry && refusalRetryable(refusal.status);
+      this.handlers.error({ kind: "refused", message: text, status: refusal.status, retrying });
+      if (!retrying) {
+        this.finish({ code: CloseCode.Abnormal, reason: text, byClient: false });
+        return;
+      }
+      this.lastFailure = text;
+    } else if (code === CloseCode.ResumeFailed && mayRetry) {
+      this.token = null;
+      this.lastFailure = reason || closeReason(code);
+      this.handlers.error({ kind: "resume-failed", message: this.lastFailure, code, retrying: true });
+    } else if (!retryable(code) || !mayRetry) {
+      const text = reason || closeReason(code);
+      this.handlers.error({ kind: "closed", message: text, code, retrying: false });
+      this.finish({ code, reason: text, byClient: false });
+      return;
+    } else {
+      this.lastFailure = reason || this.lastFailure || closeReason(code);
+    }
+    this.scheduleRetry(code);
+  }
+
+  private scheduleRetry(code: number): void {
+    const delay = this.backoff.next();
+    if (delay === null) {
+      const message = `gave up after ${this.backoff.maxAttempts} attempts: ${this.lastFailure || closeReason(code)}`;
+      this.handlers.error({ kind: "gave-up", message, code, retrying: false });
+      this.finish({ code, reason: message, byClient: false });
+      return;
+    }
+    this.setState(this.token !== null ? "resuming" : "connecting");
+    this.retryTimer = this.options.timers.setTimeout(() => {
+      this.retryTimer = null;
+      this.openSocket();
+    }, delay);
+  }
+
+  /** Forgets the current socket: its later events are ignored, its timers cancelled. */
+  private detach(): void {
+    const socket = this.socket;
+    this.generation++;
+    this.socket = null;
+    this.welcomed = false;
+    this.heldInput = null;
+    this.outstandingPings.length = 0;
+    this.reliable.connectionLost();
+    this.clearTimer("handshakeTimer");
+    this.clearTimer("pingTimer");
+    if (socket !== null) {
+      socket.onopen = IGNORE;
+      socket.onmessage = IGNORE;
+      socket.onclose = IGNORE;
+      // Keep an error listener: Node's ws throws on an 'error' event nobody listens to.
+      socket.onerror = IGNORE;
+    }
+  }
+
+  private finish(info: CloseInfo): void {
+    this.clearTimer("retryTimer");
+    this.setState("closed");
+    this.handlers.close(info);
+  }
+
+  private setState(next: ConnectionState): void {
+    const previous = this.currentState;
+    if (previous === next) return;
+    this.currentState = next;
+    this.handlers.state(next, previous);
+  }
+
+  private error(kind: ClientErrorKind, message: string, retrying: boolean): void {
+    this.handlers.error({ kind, message, retrying });
+  }
+
+  private clearTimer(name: "handshakeTimer" | "retryTimer" | "pingTimer"): void {
+    if (this[name] === null) return;
+    this.options.timers.clearTimeout(this[name]);
+    this[name] = null;
+  }
+}

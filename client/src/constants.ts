@@ -1,0 +1,45 @@
+/** Defaults of the client runtime. Each can be overridden in `connect()`'s options. */
+
+/** First reconnect waits up to this long: short, because most drops are momentary. */
+export const RECONNECT_BASE_MS = 300;
+/** Backoff ceiling: a crowd reconnecting after a server restart spreads over 8 s. */
+export const RECONNECT_MAX_MS = 8_000;
+/** Consecutive failed attempts before giving up: about 30 s of expected waiting, the server's resume grace. */
+export const RECONNECT_MAX_ATTEMPTS = 10;
+
+/** No Welcome this long after the socket opened: the server is not answering, try again. */
+export const WELCOME_TIMEOUT_MS = 5_000;
+/**
+ * No message at all for this long means the connection is dead even if TCP has not noticed
+ * (half-open through NAT or a proxy). Pongs arrive every ping interval, so 6 s is 6 misses.
+ */
+export const SILENCE_TIMEOUT_MS = 6_000;
+
+/** Clock-sync ping period once the estimate is ready. */
+export const PING_INTERVAL_MS = 1_000;
+/** Faster pings right after Welcome so the clock estimate is ready within a few hundred ms. */
+export const PING_BURST_INTERVAL_MS = 100;
+/** Number of fast pings after each Welcome. */
+export const PING_BURST_COUNT = 6;
+
+/** Chat and commands waiting for delivery: beyond this the game gets an error, never a silent drop. */
+export const RELIABLE_BUFFER_CAPACITY = 128;
+
+/**
+ * Above this many bytes queued on the socket, inputs are coalesced (latest wins) instead of
+ * queued. An input frame is about 13 bytes, so this is roughly 20 inputs: a second of
+ * backlog at 20 Hz, already stale.
+ */
+export const INPUT_BUFFERED_THRESHOLD = 256;
+
+/** Visual correction of the local player decays to about 5% over this time. */
+export const CORRECTION_DECAY_MS = 150;
+
+/** Remote entities are extrapolated at most this long when snapshots are late, then held. */
+export const MAX_EXTRAPOLATION_MS = 100;
+
+/** Net stats graph history: one sample every 100 ms, 24 s shown. */
+export const STATS_SAMPLE_INTERVAL_MS = 100;
+export const STATS_HISTORY_LENGTH = 240;
+/** Window over which rates (bytes/s, snapshots/s, corrections/s) are measured. */
+export const STATS_RATE_WINDOW_MS = 1_000;

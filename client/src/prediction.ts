@@ -1,0 +1,115 @@
+import { ErrorSmoother, type PredictionModel, Reconciler } from "@tickwire/engine";
+import { CORRECTION_DECAY_MS } from "./constants.js";
+
+/**
+ * How a game predicts the entity its player controls. `P` is the prediction state (for
+ * example `{ x, y }`), `I` the game's input object.
+ */
+export interface PredictConfig<P, I> {
+  /**
+   * The game's shared step, the same one the server runs for this player's inputs. `dt` is
+   * the server's tick length in seconds. Give `createInput`/`copyInput` if the game reuses
+   * one input object between ticks.
+   */
+  model: PredictionModel<P, I>;
+  /**
+   * Entity fields the prediction state holds under the same names (numbers). They are
+   * copied from the authoritative entity before each replay, smoothed, and drawn.
+   */
+  fields: readonly string[];
+  /** Copies more of the authoritative entity into the state; runs after `fields` are copied. */
+  fromEntity?(values: Readonly<Record<string, number | boolean | string>>, state: P): void;
+  /** Visual correction decay (to 5%), ms. */
+  decayMs?: number;
+  /** Corrections longer than this (world units) snap instead of sliding. */
+  snapDistance?: number;
+  /** Unacknowledged inputs kept. */
+  maxPending?: number;
+}
+
+/**
+ * The locally controlled entity: inputs apply at once through the shared step; each
+ * snapshot rewinds to the server's state at its acknowledged input and replays the rest;
+ * the jump between the old and new prediction is hidden by a decaying visual offset.
+ */
+export class LocalPrediction<P, I> {
+  readonly reconciler: Reconciler<P, I>;
+  readonly smoother: ErrorSmoother;
+  /** Whether the prediction has been seeded from an authoritative state. */
+  ready = false;
+  private readonly authoritative: P;
+  private readonly before: Float64Array;
+
+  constructor(
+    private readonly config: PredictConfig<P, I>,
+    /** Tick length in seconds. */
+    dt: number,
+  ) {
+    this.reconciler = new Reconciler(config.model, { dt, maxPending: config.maxPending });
+    this.smoother = new ErrorSmoother({
+      dimensions: Math.max(1, config.fields.length),
+      decayMs: config.decayMs ?? CORRECTION_DECAY_MS,
+      snapDistance: config.snapDistance,
+    });
+    this.authoritative = config.model.create();
+    this.before = new Float64Array(config.fields.length);
+  }
+
+  /** The predicted state, including inputs the server has not acknowledged yet. */
+  get state(): P {
+    return this.reconciler.state;
+  }
+
+  /** Starts over from the entity's authoritative values (join, resume): no smoothing, no pending inputs. */
+  reset(values: Readonly<Record<string, number | boolean | string>>): void {
+    this.read(values);
+    this.reconciler.reset(this.authoritative);
+    this.smoother.reset();
+    this.ready = true;
+  }
+
+  applyInput(input: I): number {
+    return this.reconciler.applyInput(input);
+  }
+
+  /**
+   * Rewinds to the server's state after input `ackSeq` and replays the rest. Returns the
+   * size of the correction (0 when the prediction was right).
+   */
+  reconcile(values: Readonly<Record<string, number | boolean | string>>, ackSeq: number): number {
+    const fields = this.config.fields;
+    const state = this.reconciler.state as Record<string, number>;
+    for (let i = 0; i < fields.length; i++) this.before[i] = state[fields[i]];
+    this.read(values);
+    const { error } = this.reconciler.reconcile(this.authoritative, ackSeq);
+    if (error > 0) {
+      // The entity was drawn at before + offset; keep it there and let the offset decay.
+      for (let i = 0; i < fields.length; i++) this.before[i] -= state[fields[i]];
+      this.smoother.add(this.before);
+    }
+    return error;
+  }
+
+  /** Advances the visual correction's decay. */
+  update(dtMs: number): void {
+    this.smoother.update(dtMs);
+  }
+
+  /** Writes each predicted field, smoothed, into `out` at that field's position in `fieldNames`. */
+  draw(fieldNames: readonly string[], out: Float64Array): void {
+    const fields = this.config.fields;
+    const state = this.reconciler.state as Record<string, number>;
+    const offset = this.smoother.offset;
+    for (let i = 0; i < fields.length; i++) {
+      const index = fieldNames.indexOf(fields[i]);
+      if (index >= 0) out[index] = state[fields[i]] + offset[i];
+    }
+  }
+
+  private read(values: Readonly<Record<string, number | boolean | string>>): void {
+    const fields = this.config.fields;
+    const target = this.authoritative as Record<string, number>;
+    for (let i = 0; i < fields.length; i++) target[fields[i]] = Number(values[fields[i]]);
+    this.config.fromEntity?.(values, this.authoritative);
+  }
+}

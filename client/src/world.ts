@@ -1,0 +1,251 @@
+import {
+  type ApplyResult,
+  DeltaMode,
+  type FieldInterp,
+  InterpolationBuffer,
+  type MirrorEntity,
+  type SampleStatus,
+  type Schema,
+  SnapshotMirror,
+} from "@tickwire/engine";
+import { MAX_EXTRAPOLATION_MS } from "./constants.js";
+
+export interface InterpolationOptions {
+  /**
+   * Interpolated fields per entity type and how each blends. Default: every `fixed` field
+   * of every type, linear. Other fields are read from `values` (latest snapshot).
+   */
+  fields?: Readonly<Record<string, Readonly<Record<string, FieldInterp>>>>;
+  /** A linear field jumping more than this between snapshots is a teleport: snap, don't slide. */
+  teleportDistance?: number;
+  /** Snapshots kept per entity. */
+  capacity?: number;
+  /** How long motion is projected past the newest snapshot before it holds. */
+  maxExtrapolationMs?: number;
+}
+
+/** What the client adds to an entity of the mirror, for rendering. */
+export interface EntityView {
+  /** True for the entity this client controls: drawn from prediction when the game predicts. */
+  readonly local: boolean;
+  /** Interpolated fields of this type, in `render` order. */
+  readonly fields: readonly string[];
+  /**
+   * Values to draw, written by `sample()`: interpolated at the render time for remote
+   * entities; for the local one predicted and smoothed (when the game predicts).
+   */
+  readonly render: Float64Array;
+  /** Where the last sample fell; "empty" for types with no interpolated field. */
+  readonly status: SampleStatus;
+}
+
+/**
+ * An entity as the client sees it: id, type and the authoritative `values` of the latest
+ * snapshot (typed per entity type: narrow on `type`), plus what to draw.
+ */
+export type ClientEntity<S extends Schema = Schema> = MirrorEntity<S> extends infer M
+  ? M extends unknown
+    ? M & EntityView
+    : never
+  : never;
+
+/** Listener surface the world reports lifecycle changes to. */
+export interface WorldListener {
+  spawn(entity: EntityRecord): void;
+  update(entity: EntityRecord, mask: number): void;
+  despawn(entity: EntityRecord): void;
+}
+
+/** Mutable record behind a ClientEntity. */
+export class EntityRecord implements EntityView {
+  local = false;
+  status: SampleStatus = "empty";
+  /** Slot in the world's dense list. */
+  slot = -1;
+  constructor(
+    readonly id: number,
+    readonly type: string,
+    readonly typeId: number,
+    readonly values: Readonly<Record<string, number | boolean | string>>,
+    readonly fields: readonly string[],
+    readonly render: Float64Array,
+    readonly buffer: InterpolationBuffer | null,
+    /** Values pushed last, for teleport detection. */
+    readonly lastPushed: Float64Array,
+    readonly linear: Uint8Array,
+  ) {}
+}
+
+interface TypeLayout {
+  names: string[];
+  kinds: FieldInterp[];
+}
+
+/**
+ * The client's view of the world: the authoritative mirror, and per entity an
+ * interpolation buffer fed with every snapshot so `sample(renderTime)` can place remote
+ * entities between the snapshots around the render time.
+ */
+export class ClientWorld<S extends Schema = Schema> {
+  readonly mirror: SnapshotMirror<S>;
+  /** Every entity, in no particular order: iterate this each frame (no allocation). */
+  readonly entities: EntityRecord[] = [];
+  private readonly byId = new Map<number, EntityRecord>();
+  private readonly layouts: TypeLayout[];
+  private readonly teleportDistance: number;
+  private readonly scratch: Float64Array;
+  private localId = -1;
+  private newestTime = Number.NaN;
+
+  constructor(
+    readonly schema: S,
+    private readonly options: InterpolationOptions = {},
+  ) {
+    this.mirror = new SnapshotMirror(schema);
+    this.teleportDistance = options.teleportDistance ?? Number.POSITIVE_INFINITY;
+    this.layouts = schema.types.map((type) => {
+      const override = options.fields?.[type.name];
+      if (override !== undefined) {
+        for (const name of Object.keys(override)) {
+          if (!type.fieldIndex.has(name)) throw new TypeError(`interpolation: type "${type.name}" has no field "${name}"`);
+        }
+        return { names: Object.keys(override), kinds: Object.values(override) };
+      }
+      const names = type.fields.filter((field) => field.type.kind === "fixed").map((field) => field.name);
+      return { names, kinds: names.map((): FieldInterp => "linear") };
+    });
+    let widest = 0;
+    for (const layout of this.layouts) widest = Math.max(widest, layout.names.length);
+    this.scratch = new Float64Array(widest);
+  }
+
+  get(id: number): EntityRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Id of the entity this client controls, -1 when none. */
+  get local(): EntityRecord | undefined {
+    return this.byId.get(this.localId);
+  }
+
+  setLocalId(id: number): void {
+    const previous = this.byId.get(this.localId);
+    if (previous !== undefined) previous.local = false;
+    this.localId = id;
+    const next = this.byId.get(id);
+    if (next !== undefined) next.local = true;
+  }
+
+  /** Server time of the newest snapshot applied; NaN before any. */
+  get newestSnapshotTime(): number {
+    return this.newestTime;
+  }
+
+  /**
+   * Applies a snapshot body stamped with server time `time`. Entities enter and leave,
+   * and every entity's buffer gets a sample so a stationary one does not extrapolate.
+   */
+  apply(body: Uint8Array, tick: number, time: number, listener: WorldListener): ApplyResult | { ok: false; message: string } {
+    const result = this.mirror.apply(body, tick);
+    if (!result.ok) return result;
+    this.newestTime = time;
+    // Despawns first: an id replaced by a new entity is in both lists.
+    for (const id of result.despawned) {
+      const record = this.byId.get(id);
+      if (record === undefined) continue;
+      this.remove(record);
+      listener.despawn(record);
+    }
+    for (const id of result.spawned) {
+      const record = this.add(id);
+      this.push(record, time, true);
+      listener.spawn(record);
+    }
+    const { updatedIds, updatedMasks } = result;
+    for (let i = 0; i < updatedIds.length; i++) {
+      const record = this.byId.get(updatedIds[i]);
+      if (record !== undefined) listener.update(record, updatedMasks[i]);
+    }
+    // Spawned entities already have their sample at this time; push() ignores the repeat.
+    // A FULL snapshot (join, resume, or a baseline too old) may follow a gap: snap, don't slide.
+    const snap = result.mode === DeltaMode.FULL;
+    const entities = this.entities;
+    for (let i = 0; i < entities.length; i++) this.push(entities[i], time, snap);
+    return result;
+  }
+
+  /** Forgets buffered snapshots, e.g. when the server's tick timeline restarted. */
+  resetTimeline(): void {
+    for (const record of this.entities) record.buffer?.clear();
+    this.newestTime = Number.NaN;
+  }
+
+  /** Interpolates every entity at `renderTime` into its `render` array; allocation-free. */
+  sample(renderTime: number): void {
+    const entities = this.entities;
+    for (let i = 0; i < entities.length; i++) {
+      const record = entities[i];
+      if (record.buffer !== null) record.status = record.buffer.sample(renderTime, record.render);
+    }
+  }
+
+  private add(id: number): EntityRecord {
+    const entity = this.mirror.get(id) as MirrorEntity | undefined;
+    if (entity === undefined) throw new Error(`mirror reported spawn of unknown entity ${id}`);
+    const layout = this.layouts[entity.typeId];
+    const count = layout.names.length;
+    const buffer =
+      count === 0
+        ? null
+        : new InterpolationBuffer({
+            fields: layout.kinds,
+            capacity: this.options.capacity,
+            maxExtrapolationMs: this.options.maxExtrapolationMs ?? MAX_EXTRAPOLATION_MS,
+          });
+    const record = new EntityRecord(
+      id,
+      entity.type,
+      entity.typeId,
+      entity.values as Record<string, number | boolean | string>,
+      layout.names,
+      new Float64Array(count),
+      buffer,
+      new Float64Array(count),
+      Uint8Array.from(layout.kinds, (kind) => (kind === "linear" ? 1 : 0)),
+    );
+    record.local = id === this.localId;
+    record.slot = this.entities.length;
+    this.entities.push(record);
+    this.byId.set(id, record);
+    return record;
+  }
+
+  private remove(record: EntityRecord): void {
+    const entities = this.entities;
+    const last = entities.pop() as EntityRecord;
+    if (last !== record) {
+      entities[record.slot] = last;
+      last.slot = record.slot;
+    }
+    record.slot = -1;
+    this.byId.delete(record.id);
+  }
+
+  private push(record: EntityRecord, time: number, discontinuity: boolean): void {
+    const buffer = record.buffer;
+    if (buffer === null) return;
+    const values = record.values as Record<string, number>;
+    const scratch = this.scratch;
+    const names = record.fields;
+    let teleport = discontinuity;
+    for (let i = 0; i < names.length; i++) {
+      const value = Number(values[names[i]]);
+      scratch[i] = value;
+      if (!teleport && record.linear[i] === 1 && Math.abs(value - record.lastPushed[i]) > this.teleportDistance) teleport = true;
+    }
+    if (!buffer.push(time, scratch, teleport)) return;
+    record.lastPushed.set(scratch.subarray(0, names.length));
+    // A new entity is drawn at once instead of "empty" until the next sample.
+    if (record.status === "empty") record.render.set(scratch.subarray(0, names.length));
+  }
+}

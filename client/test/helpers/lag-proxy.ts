@@ -1,0 +1,86 @@
+import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
+import { Rng } from "@tickwire/engine";
+
+export interface LagProxyOptions {
+  /** Where connections are forwarded. */
+  targetPort: number;
+  targetHost?: string;
+  /** One-way delay per direction, ms. */
+  delayMs: number;
+  /** Each chunk's delay is delayMs ± a uniform jitter up to this, ms. */
+  jitterMs: number;
+  seed?: number;
+}
+
+export interface LagProxy {
+  readonly port: number;
+  /** Live connections (client side sockets). */
+  readonly connections: ReadonlySet<Socket>;
+  close(): Promise<void>;
+}
+
+/**
+ * A small TCP proxy adding one-way delay with jitter in each direction, without reordering:
+ * a chunk is released at max(previous release, arrival + delay ± jitter), as TCP would
+ * deliver it. Enough for the client's latency tests; tools' netsim is the full simulator.
+ */
+export async function startLagProxy(options: LagProxyOptions): Promise<LagProxy> {
+  const rng = new Rng(options.seed ?? 1);
+  const connections = new Set<Socket>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  function delayed(from: Socket, to: Socket): void {
+    let lastRelease = 0;
+    from.on("data", (chunk: Buffer) => {
+      const now = performance.now();
+      const jitter = (rng.next() * 2 - 1) * options.jitterMs;
+      const release = Math.max(lastRelease, now + options.delayMs + jitter);
+      lastRelease = release;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!to.destroyed) to.write(chunk);
+      }, release - now);
+      timers.add(timer);
+    });
+    // Half-close and errors travel after the data already in flight.
+    from.on("end", () => {
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          to.end();
+        },
+        Math.max(0, lastRelease - performance.now()) + 1,
+      );
+      timers.add(timer);
+    });
+    from.on("error", () => to.destroy());
+    from.on("close", () => {
+      if (!from.readableEnded) to.destroy();
+    });
+  }
+
+  const server: Server = createServer((client) => {
+    client.setNoDelay(true);
+    const upstream = tcpConnect({ port: options.targetPort, host: options.targetHost ?? "127.0.0.1" });
+    upstream.setNoDelay(true);
+    connections.add(client);
+    client.on("close", () => connections.delete(client));
+    delayed(client, upstream);
+    delayed(upstream, client);
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("lag proxy: no TCP address");
+
+  return {
+    port: address.port,
+    connections,
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      for (const socket of connections) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

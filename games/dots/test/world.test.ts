@@ -1,0 +1,76 @@
+import { connect, type WebSocketConstructor } from "@tickwire/client";
+import { createServer, silentLogger, type TickwireServer } from "@tickwire/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { type DotState, movement } from "../src/shared/movement.js";
+import { type DotsInput, input, schema, WORLD_HEIGHT, WORLD_WIDTH } from "../src/shared/schema.js";
+import { createDotsGame, NPC_COUNT } from "../src/server/world.js";
+
+type Dots = typeof schema;
+
+describe("the dots world on a real server", () => {
+  let server: TickwireServer;
+
+  beforeAll(async () => {
+    server = await createServer({
+      host: "127.0.0.1",
+      port: 0,
+      worlds: [{ id: "main", game: createDotsGame() }],
+      logger: silentLogger(),
+      defaultMetrics: false,
+    });
+  });
+  afterAll(() => server.close());
+
+  function join(name: string) {
+    return connect<Dots, DotsInput, DotState>(`ws://127.0.0.1:${server.port}/ws?world=main`, {
+      name,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      game: { schema, input, predict: { model: movement, fields: ["x", "y"] } },
+    });
+  }
+
+  it("a joining player gets a named dot and sees the wandering NPCs move, inside the world", async () => {
+    const client = join("nia");
+    await new Promise<void>((resolve) => client.on("snapshot", () => resolve()));
+    const npcs = client.entities.filter((e) => e.type === "npc");
+    expect(npcs).toHaveLength(NPC_COUNT);
+    const local = client.local;
+    expect(local?.type === "player" && local.values.name).toBe("nia");
+    const before = npcs.map((npc) => [npc.values.x, npc.values.y]);
+    // Half a second of ticks.
+    await new Promise<void>((resolve) => {
+      let snapshots = 0;
+      client.on("snapshot", () => {
+        if (++snapshots === 10) resolve();
+      });
+    });
+    const after = npcs.map((npc) => [npc.values.x, npc.values.y]);
+    expect(after.filter((pos, i) => pos[0] !== before[i][0] || pos[1] !== before[i][1]).length).toBe(NPC_COUNT);
+    for (const [x, y] of after) {
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThanOrEqual(WORLD_WIDTH);
+      expect(y).toBeGreaterThanOrEqual(0);
+      expect(y).toBeLessThanOrEqual(WORLD_HEIGHT);
+    }
+    client.close();
+  });
+
+  it("announces players joining and leaving to the others with events, in order", async () => {
+    const watcher = join("watcher");
+    await new Promise<void>((resolve) => watcher.on("welcome", () => resolve()));
+    const seen: string[] = [];
+    const left = new Promise<void>((resolve) =>
+      watcher.on("event", (event) => {
+        seen.push(`${event.name} ${(event.data as { name: string }).name}`);
+        if (event.name === "leave") resolve();
+      }),
+    );
+    const visitor = join("visitor");
+    await new Promise<void>((resolve) => visitor.on("welcome", () => resolve()));
+    visitor.close();
+    await left;
+    expect(seen).toEqual(["join visitor", "leave visitor"]);
+    watcher.close();
+  });
+});
