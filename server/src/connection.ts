@@ -1,0 +1,63 @@
+import type { Schema } from "@tickwire/engine";
+import type { ServerLimits } from "./limits.js";
+import { Outbox, type OutboxStats, type SocketLike } from "./outbox.js";
+import { TokenBucket } from "./rate-limit.js";
+import type { Session } from "./session.js";
+
+/** What the handshake learned about a connection before it existed. */
+export interface ConnectionInfo {
+  /** Remote address as text. */
+  readonly ip: string;
+  /** The auth hook's result, or undefined when the server has no auth hook. */
+  readonly identity: unknown;
+}
+
+/** Nothing chose a close code: the client closed or the connection dropped. */
+export const NO_CLOSE_CODE = -1;
+
+/** One WebSocket connection: its outbox, its limits, and the session once it joined. */
+export class Connection<S extends Schema = Schema, I = unknown> {
+  readonly outbox: Outbox;
+  session: Session<S, I> | undefined;
+  /** Holds one of the world's admission slots until Join or Resume settles it. */
+  reserved = true;
+  /** The code the server closed with; NO_CLOSE_CODE when the other side or the network did. */
+  closeCode = NO_CLOSE_CODE;
+  /** The rate limit is dropping this connection's messages (one Error per run of drops). */
+  limited = false;
+  private readonly messages: TokenBucket;
+  private readonly flood: TokenBucket;
+  private readonly strikes: TokenBucket;
+
+  constructor(
+    socket: SocketLike,
+    readonly info: ConnectionInfo,
+    limits: ServerLimits,
+    stats: OutboxStats,
+    readonly openedAt: number,
+  ) {
+    this.outbox = new Outbox(socket, limits, stats);
+    this.messages = new TokenBucket(limits.messageBurst, limits.messagesPerSecond, openedAt);
+    this.flood = new TokenBucket(limits.floodDropsBeforeClose, limits.floodForgivenessPerSecond, openedAt);
+    this.strikes = new TokenBucket(limits.invalidMessagesBeforeClose, limits.invalidForgivenessPerSecond, openedAt);
+  }
+
+  get closed(): boolean {
+    return this.outbox.closed;
+  }
+
+  /** Takes a message token; false when the message must be dropped. */
+  admitMessage(now: number): boolean {
+    return this.messages.take(now);
+  }
+
+  /** Records a dropped message; false once drops are sustained abuse (close it). */
+  tolerateDrop(now: number): boolean {
+    return this.flood.take(now);
+  }
+
+  /** Records an invalid message; false once they keep coming (close it). */
+  tolerateInvalid(now: number): boolean {
+    return this.strikes.take(now);
+  }
+}

@@ -1,0 +1,145 @@
+import {
+  type CommandArg,
+  type Entity,
+  type EntityBase,
+  type EntityStore,
+  type InputSchema,
+  MAX_TICK_RATE,
+  type Rng,
+  type Schema,
+  type SpawnInit,
+  type TypeName,
+  type WireValue,
+} from "@tickwire/engine";
+
+/** Ticks per second when a game does not say: a snapshot every 50 ms. */
+export const DEFAULT_TICK_RATE = 20;
+/** Players per world when a game does not say. */
+export const DEFAULT_CAPACITY = 100;
+/**
+ * Interest cells a sixth of the radius wide: the cells a view touches cover ~22% more area
+ * than its circle (a third: ~46%, so ~20% more bytes), for ~140 cells per view.
+ */
+export const DEFAULT_CELL_SIZE_PER_RADIUS = 1 / 6;
+
+/** Who gets an event: one player, everybody, or the players whose entity is near a point. */
+export type EventTarget<S extends Schema = Schema> = Player<S> | "all" | NearPoint;
+
+export interface NearPoint {
+  readonly x: number;
+  readonly y: number;
+  /** Defaults to the world's interest radius (or everyone with interest "all"). */
+  readonly radius?: number;
+}
+
+/** A player: one session, kept across reconnects while its resume grace lasts. */
+export interface Player<S extends Schema = Schema> {
+  /** Session number, unique in the process. Not the entity id. */
+  readonly id: number;
+  readonly name: string;
+  /** What the auth hook returned for this connection's token (undefined without auth). */
+  readonly identity: unknown;
+  /**
+   * The entity the player controls and sees the world from: onJoin's return value. Its id
+   * is Welcome's `playerId`. The game may replace it (respawn); tell the client with an event.
+   */
+  entity: Entity<S> | undefined;
+  /** False while the player is disconnected and kept for resume. */
+  readonly connected: boolean;
+  /** Seq of the last input applied, echoed as `ackSeq` in snapshots; -1 before any input. */
+  readonly lastProcessedSeq: number;
+  /** The game's own per-player state. */
+  readonly data: Record<string, unknown>;
+}
+
+/** What game code gets in every handler: the world's state and its services. */
+export interface GameContext<S extends Schema = Schema> {
+  readonly worldId: string;
+  readonly store: EntityStore<S>;
+  /** Seeded from the world's seed: use it instead of Math.random so runs repeat. */
+  readonly rng: Rng;
+  /** The tick being simulated (during step and onInput) or the next one (between ticks). */
+  readonly tick: number;
+  /** Server time of `tick` in ms: tick × 1000 / tickRate. */
+  readonly time: number;
+  readonly tickRate: number;
+  /** Players in the world, connected or kept for resume. */
+  readonly players: ReadonlySet<Player<S>>;
+  spawn<K extends TypeName<S>>(type: K, init?: SpawnInit<S, K>): Entity<S, K>;
+  despawn(entity: EntityBase | number): void;
+  /**
+   * Queues a reliable event; it rides in the recipient's next snapshot. Events are never
+   * dropped: a client that cannot keep up with them is disconnected and can resume.
+   */
+  emit(to: EventTarget<S>, name: string, data?: WireValue): void;
+  /** Closes the player's connection with CloseCode.Kicked; the player leaves at once. */
+  kick(player: Player<S>): void;
+}
+
+export interface InterestOptions {
+  /** A client sees the entities in the grid cells its circle of this radius touches. */
+  readonly radius: number;
+  /** Grid cell size; default radius / 6. Smaller cells follow the circle more closely. */
+  readonly cellSize?: number;
+}
+
+export interface GameDefinition<S extends Schema = Schema, I = unknown> {
+  /** Matchmaking finds worlds by this name (`/matchmake?game=name`). Default "game". */
+  readonly name?: string;
+  readonly schema: S;
+  readonly input: InputSchema<I>;
+  /** Default 20. */
+  readonly tickRate?: number;
+  /** Players per world (connected or kept for resume). Default 100. */
+  readonly capacity?: number;
+  /** Bounds of the interest grid. Entities are placed by their `x` and `y` fields. */
+  readonly world: { readonly width: number; readonly height: number };
+  /**
+   * What each client is sent: the entities near its player, or "all" (default). Entity
+   * types without `x`/`y` fields are sent to everyone either way.
+   */
+  readonly interest?: InterestOptions | "all";
+  /** Seed of `ctx.rng`. Default 1. */
+  readonly seed?: number;
+  /** A player joins; return the entity it controls (its position centres the player's view). */
+  onJoin(ctx: GameContext<S>, player: Player<S>): Entity<S>;
+  /**
+   * The player left (closed normally, or its resume grace ran out). Its entity is
+   * despawned after this returns unless the game already did or replaced `player.entity`.
+   */
+  onLeave?(ctx: GameContext<S>, player: Player<S>): void;
+  /** One validated input, applied during the tick in seq order. */
+  onInput?(ctx: GameContext<S>, player: Player<S>, input: I): void;
+  /** A command (`client.command(name, args)`); args are validated primitives. */
+  onCommand?(ctx: GameContext<S>, player: Player<S>, name: string, args: readonly CommandArg[]): void;
+  onChat?(ctx: GameContext<S>, player: Player<S>, text: string): void;
+  /** Advances the world by one tick; `dt` is in seconds. */
+  step?(ctx: GameContext<S>, dt: number): void;
+  /** Extra data for the Welcome message (map name, team...). */
+  welcomeData?(ctx: GameContext<S>, player: Player<S>): WireValue | undefined;
+}
+
+/** Declares a game. Checks the numbers once, so a world never starts with a bad one. */
+export function defineGame<S extends Schema, I>(definition: GameDefinition<S, I>): GameDefinition<S, I> {
+  const tickRate = definition.tickRate ?? DEFAULT_TICK_RATE;
+  if (!(tickRate > 0 && tickRate <= MAX_TICK_RATE)) {
+    throw new RangeError(`tickRate must be in (0, ${MAX_TICK_RATE}], got ${tickRate}`);
+  }
+  const capacity = definition.capacity ?? DEFAULT_CAPACITY;
+  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+  const { width, height } = definition.world;
+  if (!(width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height))) {
+    throw new RangeError(`world size must be positive, got ${width} × ${height}`);
+  }
+  const interest = definition.interest ?? "all";
+  if (interest !== "all") {
+    if (!(interest.radius > 0 && Number.isFinite(interest.radius))) {
+      throw new RangeError(`interest.radius must be positive, got ${interest.radius}`);
+    }
+    if (interest.cellSize !== undefined && !(interest.cellSize > 0 && Number.isFinite(interest.cellSize))) {
+      throw new RangeError(`interest.cellSize must be positive, got ${interest.cellSize}`);
+    }
+  }
+  if (typeof definition.onJoin !== "function") throw new TypeError("a game needs an onJoin handler");
+  return definition;
+}

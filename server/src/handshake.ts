@@ -1,0 +1,101 @@
+/**
+ * Checks an upgrade request before any socket exists (issue "Must have" 2). Every refusal
+ * is a plain HTTP status with a one-line text body a client can show; nothing here
+ * touches uWS, so the rules are unit-testable.
+ */
+import { SUBPROTOCOL } from "@tickwire/engine";
+
+/** What the auth hook sees of the upgrade request (uWS's request object dies at the first await). */
+export interface UpgradeRequest {
+  readonly ip: string;
+  readonly origin: string;
+  /** The world id from `?world=`. */
+  readonly world: string;
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * Resolves a token (from `?token=`, "" when absent) to the player's identity, or refuses
+ * with null/undefined/false. It may be async; a throw refuses with 500.
+ */
+export type AuthHook = (token: string, request: UpgradeRequest) => unknown | Promise<unknown>;
+
+export interface Refusal {
+  /** uWS status line, e.g. "400 Bad Request". */
+  readonly status: string;
+  /** Text body: what the player is shown. */
+  readonly reason: string;
+  /** Metrics label. */
+  readonly label: string;
+}
+
+export const refusals = {
+  protocolMismatch: (offered: string): Refusal => ({
+    status: "400 Bad Request",
+    reason: `protocol mismatch: this server speaks ${SUBPROTOCOL}, the client offered ${offered === "" ? "none" : offered}; reload or update the client`,
+    label: "protocol_mismatch",
+  }),
+  missingWorld: (): Refusal => ({ status: "400 Bad Request", reason: "missing ?world= parameter", label: "missing_world" }),
+  unknownWorld: (world: string): Refusal => ({
+    status: "404 Not Found",
+    reason: `unknown world "${world.slice(0, 64)}"`,
+    label: "unknown_world",
+  }),
+  badOrigin: (): Refusal => ({ status: "403 Forbidden", reason: "origin not allowed", label: "origin" }),
+  unauthorized: (): Refusal => ({ status: "401 Unauthorized", reason: "invalid or missing token", label: "auth" }),
+  authError: (): Refusal => ({ status: "500 Internal Server Error", reason: "authentication error", label: "auth_error" }),
+  tooManyFromIp: (): Refusal => ({
+    status: "429 Too Many Requests",
+    reason: "too many connections from this address",
+    label: "per_ip_cap",
+  }),
+  unavailable: (reason: string): Refusal => ({
+    status: "503 Service Unavailable",
+    reason,
+    label: reason.replace(/ /g, "_"),
+  }),
+} as const;
+
+/** Whether the comma-separated Sec-WebSocket-Protocol header offers our subprotocol. */
+export function offersSubprotocol(header: string): boolean {
+  for (const offered of header.split(",")) {
+    if (offered.trim() === SUBPROTOCOL) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether `origin` may connect: no allow-list or "*" allows all. A request without an
+ * Origin header is allowed: browsers always send one, so it is not a cross-site page
+ * (what the check defends against), and other clients could send any origin anyway.
+ */
+export function originAllowed(origin: string, allowList: readonly string[] | undefined): boolean {
+  if (allowList === undefined || origin === "" || allowList.includes("*")) return true;
+  return allowList.includes(origin);
+}
+
+/** Counts open connections per remote address for the per-IP cap. */
+export class IpCounter {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  /** Takes a slot for `ip`; false when it is at the cap. */
+  acquire(ip: string): boolean {
+    const count = this.counts.get(ip) ?? 0;
+    if (count >= this.max) return false;
+    this.counts.set(ip, count + 1);
+    return true;
+  }
+
+  release(ip: string): void {
+    const count = this.counts.get(ip) ?? 0;
+    if (count <= 1) this.counts.delete(ip);
+    else this.counts.set(ip, count - 1);
+  }
+
+  count(ip: string): number {
+    return this.counts.get(ip) ?? 0;
+  }
+}

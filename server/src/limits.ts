@@ -1,0 +1,123 @@
+/**
+ * Every number the server's behaviour depends on, with why it has that value. A server
+ * takes `limits: Partial<ServerLimits>` to override any of them.
+ */
+import { MAX_EVENTS_PER_MESSAGE } from "@tickwire/engine";
+
+/**
+ * uWS's own frame ceiling. Frames above the protocol's MAX_CLIENT_MESSAGE_BYTES but under
+ * this are closed by the world with 1009 and a reason; above it uWS drops the connection
+ * itself without a close frame (what uWS v20.30 does), so this also caps what one socket
+ * can make the server buffer.
+ */
+export const HARD_FRAME_LIMIT_BYTES = 64 * 1024;
+
+export interface ServerLimits {
+  /** Over this many bytes waiting in a socket's send buffer, its snapshots are skipped. */
+  snapshotSoftLimitBytes: number;
+  /** A socket over the soft limit continuously this long is closed as a stalled reader. */
+  stallTimeoutMs: number;
+  /** Pending events per client; overflow closes the client (events are never dropped). */
+  maxPendingEvents: number;
+  /** Slowest snapshot rate a lagging client is lowered to: one every N ticks. */
+  maxSnapshotInterval: number;
+  /** Consecutive skipped snapshots that halve a client's snapshot rate. */
+  skipsBeforeRateDrop: number;
+  /** Consecutive on-time snapshots that double a lowered rate again. */
+  sendsBeforeRateRestore: number;
+  /** uWS's own per-socket limit; far above what the outbox lets build up. */
+  maxBackpressureBytes: number;
+  /** Queued inputs per player; the oldest is dropped when a client sends too fast. */
+  inputQueueLength: number;
+  /** Input credit a player can bank: at most this many queued inputs apply in one tick. */
+  maxInputsPerTick: number;
+  /** Ticks in a row ending with 2+ inputs waiting before the oldest is dropped (clock drift). */
+  inputBacklogTicks: number;
+  /** Sustained inbound messages per second per connection (token-bucket refill rate). */
+  messagesPerSecond: number;
+  /** Inbound burst allowance (token-bucket capacity). */
+  messageBurst: number;
+  /** Messages dropped by the rate limit, in a burst, before the connection is closed. */
+  floodDropsBeforeClose: number;
+  /** Drop allowance regained per second: occasional overshoot never accumulates to a close. */
+  floodForgivenessPerSecond: number;
+  /** Invalid messages, in a burst, before the connection is closed. */
+  invalidMessagesBeforeClose: number;
+  /** Invalid-message allowance regained per second. */
+  invalidForgivenessPerSecond: number;
+  /** Open or pending connections per remote address; refused with 429 above it. */
+  maxConnectionsPerIp: number;
+  /** A socket must send Join or Resume within this time after the upgrade. */
+  joinTimeoutMs: number;
+  /** How long a disconnected player is kept for resume. */
+  resumeGraceMs: number;
+  /** uWS closes a socket that neither sent nor received for this long (pings keep it alive). */
+  idleTimeoutSeconds: number;
+  /** How long close() waits for clients to acknowledge the close before cutting them. */
+  shutdownTimeoutMs: number;
+  /** How often worlds refresh their population in the registry. */
+  registryHeartbeatMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
+  // One or two full snapshots of a crowded view: a client that keeps up never reaches it.
+  snapshotSoftLimitBytes: 64 * 1024,
+  // Long enough for a mobile network hiccup or a backgrounded tab; short enough to free the slot.
+  stallTimeoutMs: 15_000,
+  // MAX_EVENTS_PER_MESSAGE in the protocol: a full backlog still fits one snapshot.
+  maxPendingEvents: 1024,
+  // 20 Hz / 8 = 2.5 snapshots per second still animates; slower is better closed.
+  maxSnapshotInterval: 8,
+  // Three ticks (150 ms at 20 Hz) over the limit is congestion, not a blip.
+  skipsBeforeRateDrop: 3,
+  // One second on time at 20 Hz before trying a faster rate again.
+  sendsBeforeRateRestore: 20,
+  // Soft limit + the largest snapshot (MAX_SERVER_MESSAGE_BYTES, 4 MiB) + control messages:
+  // uWS never drops a send, so a drop (send() === 2) is a bug we count.
+  maxBackpressureBytes: 16 * 1024 * 1024,
+  // 400 ms of inputs at 20 Hz: absorbs network bunching without adding latency to the rest.
+  inputQueueLength: 8,
+  // Inputs bunched by jitter catch up within a tick or two; a client sending faster than the
+  // tick rate still gets one input per tick on average, so no speed hack.
+  maxInputsPerTick: 3,
+  // A second of steady backlog is clock drift, not jitter: trim it so latency stays low.
+  inputBacklogTicks: 20,
+  // Inputs at 20 Hz + pings + chat, with room for a faster client tick.
+  messagesPerSecond: 60,
+  messageBurst: 60,
+  // Five seconds of a client sending twice the allowed rate.
+  floodDropsBeforeClose: 300,
+  floodForgivenessPerSecond: 30,
+  // A buggy client gets a few error messages to notice; a fuzzer gets closed.
+  invalidMessagesBeforeClose: 10,
+  invalidForgivenessPerSecond: 0.2,
+  // A household or office behind one NAT; bot swarms on loopback raise it.
+  maxConnectionsPerIp: 100,
+  // A real client sends Join right after the socket opens.
+  joinTimeoutMs: 10_000,
+  // Survives a page reload, a Wi-Fi to mobile switch or a short tunnel.
+  resumeGraceMs: 30_000,
+  // uWS's timer granularity is 4 s; pings are sent automatically well before this.
+  idleTimeoutSeconds: 32,
+  // Clients answer a close frame within a round trip; 3 s covers a bad mobile link.
+  shutdownTimeoutMs: 3_000,
+  // Matchmaking reads populations at most a second old.
+  registryHeartbeatMs: 1_000,
+});
+
+export function resolveLimits(overrides: Partial<ServerLimits> | undefined): ServerLimits {
+  const limits = { ...DEFAULT_LIMITS, ...overrides };
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+      throw new RangeError(`limits.${name} must be a non-negative number, got ${String(value)}`);
+    }
+  }
+  if (limits.maxSnapshotInterval < 1) throw new RangeError("limits.maxSnapshotInterval must be at least 1");
+  if (limits.maxInputsPerTick < 1) throw new RangeError("limits.maxInputsPerTick must be at least 1");
+  if (limits.inputBacklogTicks < 1) throw new RangeError("limits.inputBacklogTicks must be at least 1");
+  if (limits.inputQueueLength < 1) throw new RangeError("limits.inputQueueLength must be at least 1");
+  if (limits.maxPendingEvents > MAX_EVENTS_PER_MESSAGE) {
+    throw new RangeError(`limits.maxPendingEvents must fit one message (${MAX_EVENTS_PER_MESSAGE} events)`);
+  }
+  return limits;
+}

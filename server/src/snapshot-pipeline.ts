@@ -1,0 +1,578 @@
+/**
+ * Builds every client's snapshot after a world tick, sharing the work clients have in
+ * common (DESIGN.md, Data flow step 4).
+ *
+ * After `store.commit()` (`afterCommit`):
+ * - the entities that changed this tick are binned by the interest cell they were in at
+ *   tick-1, and each non-empty cell's RELATIVE updates are encoded once, in cell order, into
+ *   one arena — so the updates of a run of adjacent cells are one contiguous byte range;
+ * - the grid moves entities to their committed positions, and every change of cell
+ *   membership (move across cells, spawn, despawn) is recorded as an event.
+ *
+ * Per client (`writeSnapshot`):
+ * - keeping up (baseline = tick-1): updates are the arena ranges of the cell runs it saw at
+ *   tick-1 — where everything it holds was, so it only ever gets updates for entities it
+ *   holds. Leaves and enters come from this tick's membership events plus the entities of
+ *   the cells its view dropped or gained: no scan of what it holds;
+ * - interest "all": every client keeping up gets the same body, built once per tick;
+ * - behind (skipped snapshots, lowered rate), joining or resuming: `encodeDelta` from its
+ *   baseline — ABSOLUTE while the baseline is in the history ring, FULL otherwise.
+ * Entity types without numeric `x` and `y` fields live in one extra pseudo-cell (the last
+ * index) that every client sees.
+ */
+import {
+  beginSnapshotMessage,
+  ByteWriter,
+  DeltaMode,
+  type EntityBase,
+  type EntityStore,
+  encodeDelta,
+  endSnapshotMessage,
+  type Schema,
+  SpatialGrid,
+  writeEnter,
+  writeUpdate,
+} from "@tickwire/engine";
+import { DEFAULT_CELL_SIZE_PER_RADIUS, type InterestOptions } from "./game.js";
+import type { Session } from "./session.js";
+
+/** Below this many bytes a byte loop beats `subarray` + `set` (which allocates a view). */
+const SMALL_COPY_BYTES = 64;
+const NONE = -1;
+
+/** A growable Int32Array-backed list, reset each tick. */
+class IntList {
+  items = new Int32Array(64);
+  count = 0;
+
+  push(value: number): void {
+    if (this.count === this.items.length) {
+      const grown = new Int32Array(this.items.length * 2);
+      grown.set(this.items);
+      this.items = grown;
+    }
+    this.items[this.count++] = value;
+  }
+}
+
+export class SnapshotPipeline<S extends Schema> {
+  private readonly grid: SpatialGrid | undefined;
+  private readonly radius: number;
+  /** Index of the pseudo-cell of entities without a position. */
+  private readonly globalCell: number;
+  private readonly globals: number[] = [];
+  private globalSlot = new Int32Array(64).fill(NONE);
+  /** Per type id: bits of its `x` and `y` fields, or 0 when it has no position. */
+  private readonly positionMask: Uint32Array;
+
+  // This tick's changed entities binned by tick-1 cell: a linked list per cell through
+  // indexes of `store.changedThisTick`.
+  private readonly binStamp: Int32Array;
+  private readonly binHead: Int32Array;
+  private binNext = new Int32Array(256);
+  /** Cells whose membership changed this tick. */
+  private readonly dirtyStamp: Int32Array;
+
+  // Update chunks of the non-empty cells, in ascending cell order, in one arena.
+  private readonly chunks = new ByteWriter(16 * 1024);
+  private readonly chunkCells = new IntList();
+  private readonly chunkStarts = new IntList();
+  private readonly chunkEnds = new IntList();
+  /** chunkCountsBefore[k]: update entries in chunks 0..k-1. */
+  private readonly chunkCountsBefore = new IntList();
+
+  // Membership events of this tick: id, cell before (NONE for a spawn), cell after (NONE for a despawn).
+  private readonly eventIds = new IntList();
+  private readonly eventFrom = new IntList();
+  private readonly eventTo = new IntList();
+  /** `eventStamp[id] === tick`: the entity has a membership event this tick. */
+  private eventStamp = new Int32Array(1024).fill(NONE);
+
+  // Enter entries, encoded once per tick per entity on first use.
+  private readonly enters = new ByteWriter(4 * 1024);
+  private entersTick = NONE;
+  private enterStamp = new Int32Array(256).fill(NONE);
+  private enterStart = new Int32Array(256);
+  private enterEnd = new Int32Array(256);
+
+  /** The shared keep-up body of interest "all", built once per tick. */
+  private readonly allBody = new ByteWriter(16 * 1024);
+  private allBodyTick = NONE;
+
+  // Per-client scratch, reused by every client in turn.
+  private readonly cells: number[] = [];
+  private readonly runs: number[] = [];
+  private readonly visible: number[] = [];
+  private readonly leaves: number[] = [];
+  private readonly entering: number[] = [];
+  private leaveCount = 0;
+  private enterCount = 0;
+  private readonly rangeStarts: number[] = [];
+  private readonly rangeEnds: number[] = [];
+  /** `cellMark[cell] === mark`: the client being served saw that cell at tick-1. */
+  private readonly cellMark: Uint32Array;
+  /** `newCellMark[cell] === mark`: the client being served sees that cell now. */
+  private readonly newCellMark: Uint32Array;
+  private mark = 0;
+
+  constructor(
+    private readonly store: EntityStore<S>,
+    interest: InterestOptions | "all",
+    world: { readonly width: number; readonly height: number },
+  ) {
+    const types = store.schema.types;
+    this.positionMask = new Uint32Array(types.length);
+    for (const type of types) {
+      const x = type.fieldIndex.get("x");
+      const y = type.fieldIndex.get("y");
+      if (x === undefined || y === undefined) continue;
+      const numeric = (index: number) => type.fields[index].type.kind !== "string" && type.fields[index].type.kind !== "bool";
+      if (numeric(x) && numeric(y)) this.positionMask[type.typeId] = (type.fields[x].bit | type.fields[y].bit) >>> 0;
+    }
+    if (interest === "all") {
+      this.radius = Number.POSITIVE_INFINITY;
+      this.globalCell = 0;
+    } else {
+      this.radius = interest.radius;
+      const cellSize = interest.cellSize ?? interest.radius * DEFAULT_CELL_SIZE_PER_RADIUS;
+      this.grid = new SpatialGrid({ width: world.width, height: world.height, cellSize });
+      this.globalCell = this.grid.cellCount;
+    }
+    const cellSlots = this.globalCell + 1;
+    this.binStamp = new Int32Array(cellSlots).fill(NONE);
+    this.binHead = new Int32Array(cellSlots);
+    this.dirtyStamp = new Int32Array(cellSlots).fill(NONE);
+    this.cellMark = new Uint32Array(cellSlots);
+    this.newCellMark = new Uint32Array(cellSlots);
+  }
+
+  /** The interest radius ("all": infinite). */
+  get interestRadius(): number {
+    return this.radius;
+  }
+
+  /** Ids of live entities within `radius` of a point, into `out`; returns the count. */
+  queryRadius(x: number, y: number, radius: number, out: number[]): number {
+    if (this.grid !== undefined) return this.grid.queryRadius(x, y, radius, out);
+    let count = 0;
+    for (const entity of this.store.values()) {
+      if (this.positionMask[entity.typeId] === 0) continue;
+      const { x: ex, y: ey } = entity as unknown as { x: number; y: number };
+      if ((ex - x) ** 2 + (ey - y) ** 2 <= radius * radius) out[count++] = entity.id;
+    }
+    return count;
+  }
+
+  /**
+   * Call right after `store.commit()`: encodes this tick's updates per tick-1 cell, then
+   * moves the grid to the committed positions and records membership changes.
+   */
+  afterCommit(): void {
+    const grid = this.grid;
+    if (grid === undefined) return;
+    this.binChanges(grid);
+    this.encodeChunks();
+    this.moveGrid(grid);
+  }
+
+  private binChanges(grid: SpatialGrid): void {
+    const tick = this.store.tick;
+    const changed = this.store.changedThisTick;
+    if (this.binNext.length < changed.count) this.binNext = new Int32Array(Math.max(changed.count, this.binNext.length * 2));
+    const cells = this.chunkCells;
+    cells.count = 0;
+    // Backwards, so each cell's list comes out in changed-list order.
+    for (let i = changed.count - 1; i >= 0; i--) {
+      const inGrid = grid.cellOfEntity(changed.ids[i]);
+      const cell = inGrid === NONE ? this.globalCell : inGrid;
+      if (this.binStamp[cell] !== tick) {
+        this.binStamp[cell] = tick;
+        this.binHead[cell] = NONE;
+        cells.push(cell);
+      }
+      this.binNext[i] = this.binHead[cell];
+      this.binHead[cell] = i;
+    }
+    cells.items.subarray(0, cells.count).sort();
+  }
+
+  private encodeChunks(): void {
+    const changed = this.store.changedThisTick;
+    const w = this.chunks.reset();
+    const { chunkCells, chunkStarts, chunkEnds, chunkCountsBefore } = this;
+    chunkStarts.count = 0;
+    chunkEnds.count = 0;
+    chunkCountsBefore.count = 0;
+    let total = 0;
+    for (let k = 0; k < chunkCells.count; k++) {
+      chunkStarts.push(w.length);
+      chunkCountsBefore.push(total);
+      for (let i = this.binHead[chunkCells.items[k]]; i !== NONE; i = this.binNext[i]) {
+        writeUpdate(w, this.store.committedEntity(changed.ids[i]) as EntityBase, changed.masks[i], true);
+        total++;
+      }
+      chunkEnds.push(w.length);
+    }
+    chunkCountsBefore.push(total);
+  }
+
+  private moveGrid(grid: SpatialGrid): void {
+    const tick = this.store.tick;
+    const { eventIds, eventFrom, eventTo } = this;
+    eventIds.count = 0;
+    eventFrom.count = 0;
+    eventTo.count = 0;
+    if (this.eventStamp.length < this.store.idCapacity) {
+      this.eventStamp = grownInt32(this.eventStamp, Math.max(this.store.idCapacity, this.eventStamp.length * 2), NONE);
+    }
+    const event = (id: number, from: number, to: number): void => {
+      this.eventStamp[id] = tick;
+      eventIds.push(id);
+      eventFrom.push(from);
+      eventTo.push(to);
+      if (from !== NONE) this.dirtyStamp[from] = tick;
+      if (to !== NONE) this.dirtyStamp[to] = tick;
+    };
+    // Despawns before spawns: an id reused within the tick leaves, then enters.
+    const despawned = this.store.despawnedThisTick;
+    for (let i = 0; i < despawned.count; i++) {
+      const id = despawned.ids[i];
+      const cell = grid.cellOfEntity(id);
+      if (cell === NONE) {
+        this.removeGlobal(id);
+        event(id, this.globalCell, NONE);
+      } else {
+        grid.remove(id);
+        event(id, cell, NONE);
+      }
+    }
+    const spawned = this.store.spawnedThisTick;
+    for (let i = 0; i < spawned.count; i++) {
+      const entity = this.store.committedEntity(spawned.ids[i]) as EntityBase;
+      if (this.positionMask[entity.typeId] === 0) {
+        this.addGlobal(entity.id);
+        event(entity.id, NONE, this.globalCell);
+        continue;
+      }
+      const { x, y } = entity as unknown as { x: number; y: number };
+      grid.insert(entity.id, x, y);
+      event(entity.id, NONE, grid.cellOfEntity(entity.id));
+    }
+    const changed = this.store.changedThisTick;
+    for (let i = 0; i < changed.count; i++) {
+      const id = changed.ids[i];
+      const entity = this.store.committedEntity(id) as EntityBase;
+      if ((changed.masks[i] & this.positionMask[entity.typeId]) === 0) continue;
+      const before = grid.cellOfEntity(id);
+      const { x, y } = entity as unknown as { x: number; y: number };
+      if (grid.move(id, x, y)) event(id, before, grid.cellOfEntity(id));
+    }
+  }
+
+  /**
+   * Writes `session`'s Snapshot message for the store's current tick into `out` (reset
+   * first) and advances its view as if delivered. `events` are pre-encoded (encodeEvents).
+   */
+  writeSnapshot(session: Session<S>, events: Uint8Array | null, out: ByteWriter): void {
+    out.reset();
+    const tick = this.store.tick;
+    this.followEntity(session);
+    if (session.view.baseline !== tick - 1 || tick === 0) this.writeOwnDelta(session, events, out);
+    else if (this.grid === undefined) this.writeSharedAll(session, events, out);
+    else this.writeKeepUp(session, events, out);
+  }
+
+  /** The view centre follows the player's entity while it is alive. */
+  private followEntity(session: Session<S>): void {
+    const entity = session.entity;
+    if (entity === undefined || !entity.alive || this.positionMask[entity.typeId] === 0) return;
+    session.viewX = (entity as unknown as { x: number }).x;
+    session.viewY = (entity as unknown as { y: number }).y;
+  }
+
+  /** Behind, joining or resuming: a delta of its own from its baseline. */
+  private writeOwnDelta(session: Session<S>, events: Uint8Array | null, out: ByteWriter): void {
+    const mark = beginSnapshotMessage(out, this.store.tick, session.lastProcessedSeq);
+    if (this.grid === undefined) {
+      encodeDelta(this.store, session.view, null, out);
+    } else {
+      const runCount = this.viewRuns(session);
+      this.gatherVisible(this.runs, runCount);
+      encodeDelta(this.store, session.view, this.visible, out);
+      this.rememberRuns(session, runCount);
+    }
+    endSnapshotMessage(out, mark, events);
+  }
+
+  /** Interest "all", keeping up: everyone shares one body per tick. */
+  private writeSharedAll(session: Session<S>, events: Uint8Array | null, out: ByteWriter): void {
+    const tick = this.store.tick;
+    const body = this.allBody;
+    const despawned = this.store.despawnedThisTick;
+    const spawned = this.store.spawnedThisTick;
+    if (this.allBodyTick !== tick) {
+      this.allBodyTick = tick;
+      body.reset();
+      body.u8(DeltaMode.RELATIVE);
+      body.varuint(1);
+      const changed = this.store.changedThisTick;
+      body.varuint(changed.count);
+      for (let i = 0; i < changed.count; i++) {
+        writeUpdate(body, this.store.committedEntity(changed.ids[i]) as EntityBase, changed.masks[i], true);
+      }
+      body.varuint(despawned.count);
+      for (let i = 0; i < despawned.count; i++) body.varuint(despawned.ids[i]);
+      body.varuint(spawned.count);
+      for (let i = 0; i < spawned.count; i++) writeEnter(body, this.store.committedEntity(spawned.ids[i]) as EntityBase);
+    }
+    const known = session.view.known;
+    for (let i = 0; i < despawned.count; i++) known.delete(despawned.ids[i]);
+    for (let i = 0; i < spawned.count; i++) known.add(spawned.ids[i]);
+    session.view.baseline = tick;
+    const mark = beginSnapshotMessage(out, tick, session.lastProcessedSeq);
+    copyInto(out, body.bytes, 0, body.length);
+    endSnapshotMessage(out, mark, events);
+  }
+
+  /** Interest grid, keeping up: shared update ranges plus its own leaves and enters. */
+  private writeKeepUp(session: Session<S>, events: Uint8Array | null, out: ByteWriter): void {
+    const tick = this.store.tick;
+    const updateCount = this.collectRanges(session);
+    const mark = beginSnapshotMessage(out, tick, session.lastProcessedSeq);
+    out.u8(DeltaMode.RELATIVE);
+    out.varuint(1);
+    out.varuint(updateCount);
+    const chunkBytes = this.chunks.bytes;
+    for (let i = 0; i < this.rangeStarts.length; i++) copyInto(out, chunkBytes, this.rangeStarts[i], this.rangeEnds[i]);
+
+    const runCount = this.viewRuns(session);
+    this.diffInterest(session, runCount, tick);
+    const { leaveCount, enterCount } = this;
+    out.varuint(leaveCount);
+    for (let i = 0; i < leaveCount; i++) out.varuint(this.leaves[i]);
+    out.varuint(enterCount);
+    for (let i = 0; i < enterCount; i++) {
+      const id = this.entering[i];
+      this.encodeEnter(id, tick);
+      copyInto(out, this.enters.bytes, this.enterStart[id], this.enterEnd[id]);
+    }
+    session.view.baseline = tick;
+    endSnapshotMessage(out, mark, events);
+  }
+
+  /**
+   * The arena ranges holding updates for the cells the session saw at tick-1, into
+   * rangeStarts/rangeEnds; returns the number of update entries in them.
+   */
+  private collectRanges(session: Session<S>): number {
+    const { chunkCells, chunkStarts, chunkEnds, chunkCountsBefore, rangeStarts, rangeEnds } = this;
+    rangeStarts.length = 0;
+    rangeEnds.length = 0;
+    let updateCount = 0;
+    const runs = session.runs;
+    for (let r = 0; r < session.runCount; r += 2) {
+      const first = lowerBound(chunkCells.items, chunkCells.count, runs[r]);
+      const end = lowerBound(chunkCells.items, chunkCells.count, runs[r + 1] + 1);
+      if (first === end) continue;
+      rangeStarts.push(chunkStarts.items[first]);
+      rangeEnds.push(chunkEnds.items[end - 1]);
+      updateCount += chunkCountsBefore.items[end] - chunkCountsBefore.items[first];
+    }
+    return updateCount;
+  }
+
+  /**
+   * Leaves and enters for a client keeping up, into leaves/entering, without scanning what
+   * it holds: an entity that changed cell this tick (or spawned, or despawned) is decided
+   * by its membership event (was its old cell seen? is its new one?); any other entity
+   * changes visibility only if its cell was dropped from or added to the client's view.
+   */
+  private diffInterest(session: Session<S>, runCount: number, tick: number): void {
+    this.leaveCount = 0;
+    this.enterCount = 0;
+    const mark = this.nextMark();
+    const { cellMark, newCellMark, dirtyStamp } = this;
+    const oldRuns = session.runs;
+    const newRuns = this.runs;
+    let touched = false;
+    for (let r = 0; r < session.runCount; r += 2) {
+      for (let cell = oldRuns[r]; cell <= oldRuns[r + 1]; cell++) {
+        cellMark[cell] = mark;
+        if (dirtyStamp[cell] === tick) touched = true;
+      }
+    }
+    let added = false;
+    for (let r = 0; r < runCount; r += 2) {
+      for (let cell = newRuns[r]; cell <= newRuns[r + 1]; cell++) {
+        newCellMark[cell] = mark;
+        if (cellMark[cell] !== mark) added = true;
+        else if (dirtyStamp[cell] === tick) touched = true;
+      }
+    }
+    const sameCells = !added && sameRuns(newRuns, runCount, oldRuns, session.runCount);
+    if (!touched && sameCells) return;
+    const known = session.view.known;
+    const ids = this.eventIds.items;
+    const from = this.eventFrom.items;
+    const to = this.eventTo.items;
+    for (let i = 0; i < this.eventIds.count; i++) {
+      const wasSeen = from[i] !== NONE && cellMark[from[i]] === mark;
+      const isSeen = to[i] !== NONE && newCellMark[to[i]] === mark;
+      if (wasSeen && !isSeen) this.leave(known, ids[i]);
+      else if (isSeen && !wasSeen) this.enter(known, ids[i]);
+    }
+    if (sameCells) return;
+    const grid = this.grid as SpatialGrid;
+    const eventStamp = this.eventStamp;
+    // Entities that stayed in a cell the view dropped, or in one it gained.
+    for (let r = 0; r < session.runCount; r += 2) {
+      for (let cell = oldRuns[r]; cell <= oldRuns[r + 1]; cell++) {
+        if (newCellMark[cell] === mark) continue;
+        const inCell = grid.entitiesInCell(cell);
+        for (let j = 0; j < inCell.length; j++) if (eventStamp[inCell[j]] !== tick) this.leave(known, inCell[j]);
+      }
+    }
+    for (let r = 0; r < runCount; r += 2) {
+      for (let cell = newRuns[r]; cell <= newRuns[r + 1]; cell++) {
+        if (cellMark[cell] === mark) continue;
+        const inCell = grid.entitiesInCell(cell);
+        for (let j = 0; j < inCell.length; j++) if (eventStamp[inCell[j]] !== tick) this.enter(known, inCell[j]);
+      }
+    }
+    this.rememberRuns(session, runCount);
+  }
+
+  private leave(known: Set<number>, id: number): void {
+    this.leaves[this.leaveCount++] = id;
+    known.delete(id);
+  }
+
+  private enter(known: Set<number>, id: number): void {
+    this.entering[this.enterCount++] = id;
+    known.add(id);
+  }
+
+  /** Cell runs `[first, last, ...]` the session sees now, into `this.runs`; returns its length. */
+  private viewRuns(session: Session<S>): number {
+    const grid = this.grid as SpatialGrid;
+    const cells = this.cells;
+    const count = grid.cellsInRadius(session.viewX, session.viewY, this.radius, cells);
+    cells[count] = this.globalCell;
+    // cellsInRadius lists cells row by row, left to right: ascending, so runs are adjacent indexes.
+    const runs = this.runs;
+    let length = 0;
+    for (let i = 0; i <= count; i++) {
+      const cell = cells[i];
+      if (length > 0 && runs[length - 1] === cell - 1) runs[length - 1] = cell;
+      else {
+        runs[length++] = cell;
+        runs[length++] = cell;
+      }
+    }
+    return length;
+  }
+
+  private rememberRuns(session: Session<S>, runCount: number): void {
+    for (let i = 0; i < runCount; i++) session.runs[i] = this.runs[i];
+    session.runCount = runCount;
+  }
+
+  /** Ids in the given cell runs, into `this.visible` (trimmed to the count). */
+  private gatherVisible(runs: number[], runCount: number): number {
+    const grid = this.grid as SpatialGrid;
+    const visible = this.visible;
+    let count = 0;
+    for (let r = 0; r < runCount; r += 2) {
+      for (let cell = runs[r]; cell <= runs[r + 1]; cell++) {
+        const ids = cell === this.globalCell ? this.globals : grid.entitiesInCell(cell);
+        for (let j = 0; j < ids.length; j++) {
+          visible[count++] = ids[j];
+        }
+      }
+    }
+    visible.length = count;
+    return count;
+  }
+
+  private nextMark(): number {
+    if (this.mark === 0xffffffff) {
+      this.mark = 0;
+      this.cellMark.fill(0);
+      this.newCellMark.fill(0);
+    }
+    return ++this.mark;
+  }
+
+  private encodeEnter(id: number, tick: number): void {
+    if (id >= this.enterStamp.length) {
+      const length = Math.max(id + 1, this.enterStamp.length * 2);
+      this.enterStamp = grownInt32(this.enterStamp, length, NONE);
+      this.enterStart = grownInt32(this.enterStart, length, 0);
+      this.enterEnd = grownInt32(this.enterEnd, length, 0);
+    }
+    if (this.entersTick !== tick) {
+      this.entersTick = tick;
+      this.enters.reset();
+    }
+    if (this.enterStamp[id] === tick) return;
+    this.enterStamp[id] = tick;
+    this.enterStart[id] = this.enters.length;
+    writeEnter(this.enters, this.store.committedEntity(id) as EntityBase);
+    this.enterEnd[id] = this.enters.length;
+  }
+
+  private addGlobal(id: number): void {
+    if (id >= this.globalSlot.length) this.globalSlot = grownInt32(this.globalSlot, Math.max(id + 1, this.globalSlot.length * 2), NONE);
+    this.globalSlot[id] = this.globals.length;
+    this.globals.push(id);
+  }
+
+  private removeGlobal(id: number): void {
+    const slot = id < this.globalSlot.length ? this.globalSlot[id] : NONE;
+    if (slot === NONE) return;
+    const last = this.globals.pop() as number;
+    if (last !== id) {
+      this.globals[slot] = last;
+      this.globalSlot[last] = slot;
+    }
+    this.globalSlot[id] = NONE;
+  }
+}
+
+function sameRuns(a: number[], aLength: number, b: number[], bLength: number): boolean {
+  if (aLength !== bLength) return false;
+  for (let i = 0; i < aLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** First index in the sorted `items[0..count)` whose value is >= `value`. */
+function lowerBound(items: Int32Array, count: number, value: number): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (items[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** `w.raw` without a subarray allocation for the small copies that dominate here. */
+function copyInto(w: ByteWriter, source: Uint8Array, start: number, end: number): void {
+  const count = end - start;
+  if (count > SMALL_COPY_BYTES) {
+    w.raw(source, start, end);
+    return;
+  }
+  w.ensure(count);
+  const bytes = w.bytes;
+  let at = w.length;
+  for (let i = start; i < end; i++) bytes[at++] = source[i];
+  w.length = at;
+}
+
+function grownInt32(from: Int32Array, length: number, fill: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(length).fill(fill);
+  grown.set(from);
+  return grown;
+}

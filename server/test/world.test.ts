@@ -1,0 +1,581 @@
+import { CloseCode, DeltaMode, ErrorCode, MsgType, type SnapshotMessage } from "@tickwire/engine";
+import { describe, expect, it } from "vitest";
+import { FakeClient } from "./helpers/fake-socket.js";
+import { PLAYER_SPEED, type TestSchema, testGame } from "./helpers/games.js";
+import { metricValue } from "./helpers/metrics.js";
+import { manualWorld } from "./helpers/world.js";
+
+const AOI = { radius: 300, cellSize: 100 } as const;
+
+function joined(setup: ReturnType<typeof manualWorld<TestSchema>>, name: string): FakeClient<TestSchema> {
+  const client = new FakeClient(setup.world);
+  client.send({ type: MsgType.Join, name });
+  return client;
+}
+
+function welcomeOf(client: FakeClient<TestSchema>) {
+  const welcome = client.drain().find((m) => m.type === MsgType.Welcome);
+  if (welcome?.type !== MsgType.Welcome) throw new Error("no welcome");
+  return welcome;
+}
+
+function lastSnapshot(client: FakeClient<TestSchema>): SnapshotMessage {
+  const snapshot = client.snapshots().at(-1);
+  if (snapshot === undefined) throw new Error("no snapshot");
+  return snapshot;
+}
+
+/** Spawns a mob through the game's command and returns its id. */
+function spawnMob(client: FakeClient<TestSchema>, x: number, y: number): number {
+  client.send({ type: MsgType.Command, rid: nextRid(), name: "spawn", args: [x, y] });
+  const { world } = client;
+  let id = -1;
+  for (const entity of world.store.values()) if (entity.type === "mob") id = Math.max(id, entity.id);
+  return id;
+}
+
+/** A mirrored entity's values, whatever its type. */
+function valuesOf(client: FakeClient<TestSchema>, id: number): Record<string, unknown> {
+  return (client.mirror.get(id)?.values ?? {}) as Record<string, unknown>;
+}
+
+let rid = 0;
+const nextRid = () => ++rid;
+
+function command(client: FakeClient<TestSchema>, name: string, ...args: (number | string)[]): void {
+  client.send({ type: MsgType.Command, rid: nextRid(), name, args });
+}
+
+describe("World: joining and snapshots", () => {
+  it("welcomes a joining player with its entity id and sends a FULL snapshot on the next tick", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann@100,100");
+    const welcome = welcomeOf(client);
+    const entity = setup.world.store.get(welcome.playerId);
+    expect(entity?.type).toBe("player");
+    expect(welcome).toMatchObject({ resumed: false, world: "main", tickRate: 20, lastReliableId: 0 });
+    expect(welcome.resumeToken.length).toBeGreaterThan(40);
+    setup.tick();
+    client.snapshots();
+    expect(client.applied.at(-1)?.mode).toBe(DeltaMode.FULL);
+    expect(client.mirror.get(welcome.playerId)?.values).toMatchObject({ x: 100, y: 100, hp: 100 });
+  });
+
+  it("sends a moving entity as a RELATIVE update of its changed fields only", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann@100,100");
+    const { playerId } = welcomeOf(client);
+    setup.tick();
+    client.snapshots();
+    client.send({ type: MsgType.Input, seq: 0, input: [1, 0] });
+    setup.tick();
+    const snapshot = lastSnapshot(client);
+    expect(client.applied.at(-1)).toMatchObject({ mode: DeltaMode.RELATIVE, updated: [playerId], spawned: [] });
+    expect(valuesOf(client, playerId).x).toBe(100 + PLAYER_SPEED);
+    // mode, age, count, then id + mask + one x delta, then no leaves or enters.
+    expect(snapshot.body.length).toBeLessThanOrEqual(3 + 5 + 2);
+  });
+
+  it("sends a tiny snapshot when nothing changed (edge: empty delta)", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann");
+    setup.tick(2);
+    client.snapshots();
+    setup.tick();
+    expect(Array.from(lastSnapshot(client).body)).toEqual([DeltaMode.RELATIVE, 1, 0, 0, 0]);
+  });
+
+  it("echoes the last applied input seq as ackSeq, -1 before any input", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann");
+    setup.tick();
+    expect(lastSnapshot(client).ackSeq).toBe(-1);
+    client.send({ type: MsgType.Input, seq: 7, input: [0, 1] });
+    setup.tick();
+    expect(lastSnapshot(client).ackSeq).toBe(7);
+  });
+
+  it("applies inputs in the tick after they arrive, at most the banked credit per tick", () => {
+    const setup = manualWorld<TestSchema>(testGame(), { maxInputsPerTick: 2 });
+    const client = joined(setup, "ann@100,100");
+    const { playerId } = welcomeOf(client);
+    setup.tick();
+    for (let seq = 0; seq < 6; seq++) client.send({ type: MsgType.Input, seq, input: [1, 0] });
+    setup.tick();
+    expect(lastSnapshot(client).ackSeq).toBe(1);
+    expect(valuesOf(client, playerId).x).toBe(100 + 2 * PLAYER_SPEED);
+    setup.tick();
+    expect(lastSnapshot(client).ackSeq).toBe(2);
+  });
+
+  it("shares one body among clients keeping up with interest 'all'", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const a = joined(setup, "ann");
+    const b = joined(setup, "bob");
+    setup.tick();
+    a.snapshots();
+    b.snapshots();
+    command(a, "spawn", 10, 10);
+    setup.tick();
+    expect(Array.from(lastSnapshot(a).body)).toEqual(Array.from(lastSnapshot(b).body));
+    expect(a.mirror.size).toBe(3);
+  });
+});
+
+describe("World: interest management", () => {
+  it("sends an entity as an enter when it comes into view and a leave when it goes out", () => {
+    const setup = manualWorld<TestSchema>(testGame({ interest: AOI }));
+    const viewer = joined(setup, "ann@100,100");
+    const mobId = spawnMob(viewer, 2000, 2000);
+    setup.tick();
+    viewer.snapshots();
+    expect(viewer.mirror.has(mobId)).toBe(false);
+
+    command(viewer, "move", mobId, 150, 150);
+    setup.tick();
+    viewer.snapshots();
+    expect(viewer.applied.at(-1)?.spawned).toEqual([mobId]);
+    expect(viewer.mirror.get(mobId)?.values).toMatchObject({ x: 150, y: 150 });
+
+    command(viewer, "move", mobId, 160, 150);
+    setup.tick();
+    viewer.snapshots();
+    expect(viewer.applied.at(-1)?.updated).toEqual([mobId]);
+
+    command(viewer, "move", mobId, 3000, 3000);
+    setup.tick();
+    viewer.snapshots();
+    expect(viewer.applied.at(-1)?.despawned).toEqual([mobId]);
+    expect(viewer.mirror.has(mobId)).toBe(false);
+  });
+
+  it("sends entities that enter as the viewer walks, and forgets those left behind", () => {
+    const setup = manualWorld<TestSchema>(testGame({ interest: AOI }));
+    const viewer = joined(setup, "ann@100,100");
+    const { playerId } = welcomeOf(viewer);
+    const ahead = spawnMob(viewer, 900, 100);
+    const behind = spawnMob(viewer, 50, 100);
+    setup.tick();
+    viewer.snapshots();
+    expect([viewer.mirror.has(ahead), viewer.mirror.has(behind)]).toEqual([false, true]);
+    let seq = 0;
+    while (!viewer.mirror.has(ahead)) {
+      viewer.send({ type: MsgType.Input, seq: seq++, input: [1, 0] });
+      setup.tick();
+      viewer.snapshots();
+      expect(seq).toBeLessThan(100);
+    }
+    // It enters once a cell it is in touches the circle: within radius + one cell.
+    expect(900 - Number(valuesOf(viewer, playerId).x)).toBeLessThanOrEqual(AOI.radius + AOI.cellSize);
+    expect(viewer.mirror.has(behind)).toBe(false);
+  });
+
+  it("sends a despawn and respawn of the same id within one tick as leave + enter", () => {
+    const setup = manualWorld<TestSchema>(testGame({ interest: AOI }));
+    const viewer = joined(setup, "ann@100,100");
+    const mobId = spawnMob(viewer, 120, 120);
+    setup.tick();
+    viewer.snapshots();
+    command(viewer, "despawn", mobId);
+    const respawned = spawnMob(viewer, 130, 130);
+    expect(respawned).toBe(mobId);
+    setup.tick();
+    viewer.snapshots();
+    expect(viewer.applied.at(-1)).toMatchObject({ despawned: [mobId], spawned: [mobId] });
+    expect(viewer.mirror.get(mobId)?.values).toMatchObject({ x: 130, y: 130 });
+  });
+
+  it("shows entities without a position to every client, near or far", () => {
+    const setup = manualWorld<TestSchema>(
+      testGame({
+        interest: AOI,
+        step: (ctx) => {
+          if (ctx.tick === 1) ctx.spawn("scoreboard", { round: 1, leader: "nobody" });
+        },
+      }),
+    );
+    const near = joined(setup, "ann@100,100");
+    const far = joined(setup, "bob@3900,3900");
+    setup.tick();
+    near.snapshots();
+    far.snapshots();
+    for (const client of [near, far]) {
+      expect([...client.mirror.values()].some((e) => e.type === "scoreboard")).toBe(true);
+    }
+    expect(near.mirror.size).toBe(2);
+  });
+});
+
+describe("World: backpressure", () => {
+  it("skips snapshots over the soft limit, keeps the baseline, and catches up with an ABSOLUTE delta", async () => {
+    const setup = manualWorld<TestSchema>(testGame(), { snapshotSoftLimitBytes: 1000 });
+    const slow = joined(setup, "ann@100,100");
+    const { playerId } = welcomeOf(slow);
+    setup.tick();
+    slow.snapshots();
+    slow.socket.bufferedAmount = 5000;
+    for (let seq = 0; seq < 2; seq++) {
+      slow.send({ type: MsgType.Input, seq, input: [1, 0] });
+      setup.tick();
+    }
+    expect(slow.snapshots()).toHaveLength(0);
+    expect(await metricValue(setup.metrics, "tickwire_snapshots_skipped_total")).toBe(2);
+    slow.socket.bufferedAmount = 0;
+    setup.tick();
+    expect(slow.snapshots()).toHaveLength(1);
+    expect(slow.applied.at(-1)?.mode).toBe(DeltaMode.ABSOLUTE);
+    expect(valuesOf(slow, playerId).x).toBe(100 + PLAYER_SPEED * 2);
+  });
+
+  it("sends a FULL snapshot to a client that lagged longer than the history ring", () => {
+    const setup = manualWorld<TestSchema>(testGame(), { snapshotSoftLimitBytes: 1000, stallTimeoutMs: 60_000 });
+    const slow = joined(setup, "ann");
+    setup.tick();
+    slow.snapshots();
+    slow.socket.bufferedAmount = 5000;
+    setup.tick(70);
+    slow.socket.bufferedAmount = 0;
+    setup.tick(8); // the lowered rate sends within maxSnapshotInterval ticks
+    slow.snapshots();
+    expect(slow.applied.at(-1)?.mode).toBe(DeltaMode.FULL);
+  });
+
+  it("keeps a slow client's events and delivers them, in order, with its next snapshot", () => {
+    const setup = manualWorld<TestSchema>(testGame(), { snapshotSoftLimitBytes: 1000 });
+    const slow = joined(setup, "ann");
+    setup.tick();
+    slow.snapshots();
+    slow.socket.bufferedAmount = 5000;
+    command(slow, "emit", "me", "ping", 3);
+    setup.tick();
+    command(slow, "emit", "all", "news", 2);
+    setup.tick();
+    slow.socket.bufferedAmount = 0;
+    setup.tick();
+    const [snapshot] = slow.snapshots();
+    expect(snapshot.events.map((e) => [e.name, e.data])).toEqual([
+      ["ping", 0],
+      ["ping", 1],
+      ["ping", 2],
+      ["news", 0],
+      ["news", 1],
+    ]);
+  });
+
+  it("closes a client whose event queue overflows with EventOverflow and keeps its player", () => {
+    const setup = manualWorld<TestSchema>(testGame(), { snapshotSoftLimitBytes: 1000, maxPendingEvents: 10 });
+    const slow = joined(setup, "ann");
+    setup.tick();
+    slow.socket.bufferedAmount = 5000;
+    command(slow, "emit", "me", "spam", 11);
+    expect(slow.socket.ended?.code).toBe(CloseCode.EventOverflow);
+    expect(setup.world.sessions.size).toBe(1);
+  });
+
+  it("closes a stalled reader after stallTimeoutMs and keeps its player for resume", () => {
+    const setup = manualWorld<TestSchema>(testGame(), { snapshotSoftLimitBytes: 1000, stallTimeoutMs: 2000 });
+    const slow = joined(setup, "ann");
+    const healthy = joined(setup, "bob");
+    setup.tick();
+    slow.socket.bufferedAmount = 5000;
+    setup.tick(39);
+    expect(slow.socket.ended).toBeUndefined();
+    setup.tick(2);
+    expect(slow.socket.ended?.code).toBe(CloseCode.StalledReader);
+    expect(setup.world.sessions.size).toBe(2);
+    // The healthy client got every tick.
+    expect(healthy.snapshots().map((s) => s.tick)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1));
+  });
+
+  it("sends a catch-up snapshot from the drain handler as soon as the buffer drains", () => {
+    const setup = manualWorld<TestSchema>(testGame(), { snapshotSoftLimitBytes: 1000 });
+    const slow = joined(setup, "ann");
+    setup.tick();
+    slow.snapshots();
+    slow.socket.bufferedAmount = 5000;
+    setup.tick(2);
+    setup.world.drained(slow.connection); // still over the limit: nothing
+    expect(slow.snapshots()).toHaveLength(0);
+    slow.socket.bufferedAmount = 100;
+    setup.world.drained(slow.connection);
+    const [catchUp] = slow.snapshots();
+    expect(catchUp.tick).toBe(setup.world.store.tick);
+    setup.world.drained(slow.connection); // caught up: a second drain sends nothing
+    expect(slow.snapshots()).toHaveLength(0);
+    setup.tick();
+    slow.snapshots();
+    expect(slow.applied.at(-1)?.mode).toBe(DeltaMode.RELATIVE);
+  });
+
+  it("lowers a lagging client's snapshot rate and restores it once it keeps up", () => {
+    const setup = manualWorld<TestSchema>(testGame(), { snapshotSoftLimitBytes: 1000, sendsBeforeRateRestore: 4 });
+    const slow = joined(setup, "ann");
+    setup.tick();
+    slow.snapshots();
+    slow.socket.bufferedAmount = 5000;
+    setup.tick(3);
+    slow.socket.bufferedAmount = 0;
+    setup.tick(8);
+    const ticks = slow.snapshots().map((s) => s.tick);
+    expect(ticks[1] - ticks[0]).toBe(2);
+    setup.tick(20);
+    const later = slow.snapshots().map((s) => s.tick);
+    expect(later.at(-1)! - later.at(-2)!).toBe(1);
+  });
+});
+
+describe("World: sessions", () => {
+  it("resumes a player within the grace period: same entity, a FULL snapshot, its last reliable id", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const first = joined(setup, "ann@100,100");
+    const welcome = welcomeOf(first);
+    first.send({ type: MsgType.Chat, rid: 3, text: "hello" });
+    setup.tick();
+    setup.world.disconnected(first.connection, CloseCode.Abnormal);
+    setup.tick(20);
+    const second = new FakeClient(setup.world);
+    second.send({ type: MsgType.Resume, token: welcome.resumeToken });
+    const resumed = welcomeOf(second);
+    expect(resumed).toMatchObject({ resumed: true, playerId: welcome.playerId, lastReliableId: 3 });
+    setup.tick();
+    second.snapshots();
+    expect(second.applied.at(-1)?.mode).toBe(DeltaMode.FULL);
+    expect(second.mirror.get(welcome.playerId)?.values).toMatchObject({ x: 100, y: 100 });
+  });
+
+  it("drops a chat re-sent after a resume (same rid) instead of processing it twice", () => {
+    const chats: string[] = [];
+    const setup = manualWorld<TestSchema>(testGame({ onChat: (_ctx, _player, text) => chats.push(text) }));
+    const first = joined(setup, "ann");
+    const { resumeToken } = welcomeOf(first);
+    first.send({ type: MsgType.Chat, rid: 1, text: "once" });
+    setup.world.disconnected(first.connection, CloseCode.Abnormal);
+    const second = new FakeClient(setup.world);
+    second.send({ type: MsgType.Resume, token: resumeToken });
+    second.send({ type: MsgType.Chat, rid: 1, text: "once" });
+    second.send({ type: MsgType.Chat, rid: 2, text: "twice" });
+    expect(chats).toEqual(["once", "twice"]);
+  });
+
+  it("lets the player leave when the grace period ends, and refuses its token after", () => {
+    const left: string[] = [];
+    const setup = manualWorld<TestSchema>(testGame({ onLeave: (_ctx, p) => left.push(p.name) }), { resumeGraceMs: 1000 });
+    const first = joined(setup, "ann");
+    const { resumeToken, playerId } = welcomeOf(first);
+    setup.world.disconnected(first.connection, CloseCode.Abnormal);
+    setup.tick(19);
+    expect(left).toEqual([]);
+    setup.tick(2);
+    expect(left).toEqual(["ann"]);
+    expect(setup.world.store.has(playerId)).toBe(false);
+    const late = new FakeClient(setup.world);
+    late.send({ type: MsgType.Resume, token: resumeToken });
+    expect(late.socket.ended?.code).toBe(CloseCode.ResumeFailed);
+  });
+
+  it("closes the old connection with SessionReplaced when the same session resumes elsewhere", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const first = joined(setup, "ann");
+    const { resumeToken } = welcomeOf(first);
+    const second = new FakeClient(setup.world);
+    second.send({ type: MsgType.Resume, token: resumeToken });
+    expect(first.socket.ended?.code).toBe(CloseCode.SessionReplaced);
+    expect(welcomeOf(second).resumed).toBe(true);
+    setup.tick();
+    expect(second.snapshots()).toHaveLength(1);
+    expect(setup.world.sessions.size).toBe(1);
+  });
+
+  it("lets a player leave at once when its client closes normally (1000)", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann");
+    const { playerId } = welcomeOf(client);
+    setup.world.disconnected(client.connection, CloseCode.Normal);
+    expect(setup.world.sessions.size).toBe(0);
+    expect(setup.world.store.has(playerId)).toBe(false);
+  });
+
+  it("closes a connection that never joins with JoinTimeout", () => {
+    const setup = manualWorld<TestSchema>(testGame(), { joinTimeoutMs: 500 });
+    const idle = new FakeClient(setup.world);
+    setup.tick(9);
+    expect(idle.socket.ended).toBeUndefined();
+    setup.tick(2);
+    expect(idle.socket.ended?.code).toBe(CloseCode.JoinTimeout);
+  });
+
+  it("answers Ping with Pong carrying the client's time and the server's tick-aligned time", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = new FakeClient(setup.world);
+    setup.tick(10);
+    client.send({ type: MsgType.Ping, clientTime: 1234.5 });
+    const pong = client.drain().find((m) => m.type === MsgType.Pong);
+    expect(pong).toEqual({ type: MsgType.Pong, clientTime: 1234.5, serverTime: 10 * 50 });
+  });
+});
+
+describe("World: game API", () => {
+  it("delivers an event near a point only to players whose entity is within the radius", () => {
+    const setup = manualWorld<TestSchema>(testGame({ interest: AOI }));
+    const near = joined(setup, "ann@100,100");
+    const far = joined(setup, "bob@1000,1000");
+    setup.tick();
+    command(near, "near", 150, 150, 200, "boom");
+    setup.tick();
+    expect(near.snapshots().flatMap((s) => s.events.map((e) => e.name))).toEqual(["boom"]);
+    expect(far.snapshots().flatMap((s) => s.events)).toEqual([]);
+  });
+
+  it("kicks a player: its connection closes with Kicked and it leaves at once", () => {
+    const left: string[] = [];
+    const setup = manualWorld<TestSchema>(testGame({ onLeave: (_ctx, p) => left.push(p.name) }));
+    const client = joined(setup, "ann");
+    command(client, "kick");
+    expect(client.socket.ended?.code).toBe(CloseCode.Kicked);
+    expect(left).toEqual(["ann"]);
+    expect(setup.world.sessions.size).toBe(0);
+  });
+
+  it("puts the game's welcomeData in the Welcome", () => {
+    const setup = manualWorld<TestSchema>(testGame({ welcomeData: (_ctx, p) => ({ map: "meadow", you: p.name }) }));
+    const client = joined(setup, "ann");
+    expect(welcomeOf(client).data).toEqual({ map: "meadow", you: "ann" });
+  });
+
+  it("gives game code the tick being simulated and its server time", () => {
+    const seen: [number, number, number][] = [];
+    const setup = manualWorld<TestSchema>(testGame({ step: (ctx) => seen.push([ctx.tick, ctx.time, ctx.store.tick]) }));
+    setup.tick(3);
+    expect(seen).toEqual([
+      [1, 50, 0],
+      [2, 100, 1],
+      [3, 150, 2],
+    ]);
+  });
+});
+
+describe("World: admission", () => {
+  it("refuses admission when connected players and pending connections fill the world", () => {
+    const setup = manualWorld<TestSchema>(testGame({ capacity: 2 }));
+    joined(setup, "ann");
+    expect(setup.world.admissionRefusal()).toBeUndefined();
+    joined(setup, "bob");
+    expect(setup.world.admissionRefusal()).toBe("world full");
+  });
+
+  it("admits a connection while a disconnected player holds the last slot, but refuses its Join", () => {
+    const setup = manualWorld<TestSchema>(testGame({ capacity: 1 }));
+    const first = joined(setup, "ann");
+    setup.world.disconnected(first.connection, CloseCode.Abnormal);
+    expect(setup.world.admissionRefusal()).toBeUndefined();
+    const stranger = joined(setup, "bob");
+    expect(stranger.socket.ended?.code).toBe(CloseCode.WorldFull);
+  });
+});
+
+describe("World: bad input", () => {
+  it("answers malformed bytes with an Error, counts them, and closes after repeated offences", async () => {
+    const setup = manualWorld<TestSchema>(testGame(), { invalidMessagesBeforeClose: 3 });
+    const bad = joined(setup, "ann");
+    const good = joined(setup, "bob");
+    bad.drain();
+    bad.sendBytes(new Uint8Array([0xc1, 0xff, 0x00]));
+    const [error] = bad.drain();
+    expect(error).toMatchObject({ type: MsgType.Error, code: ErrorCode.Malformed });
+    bad.sendBytes(new Uint8Array([0x93]));
+    bad.sendBytes(new Uint8Array([]));
+    expect(bad.socket.ended).toBeUndefined();
+    bad.sendBytes(new Uint8Array([0x90]));
+    expect(bad.socket.ended?.code).toBe(CloseCode.InvalidMessages);
+    expect(await metricValue(setup.metrics, "tickwire_invalid_messages_total")).toBe(4);
+    setup.tick();
+    expect(good.snapshots()).toHaveLength(1);
+  });
+
+  it("refuses text frames", async () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann");
+    client.drain();
+    client.sendBytes(new TextEncoder().encode("hello"), false);
+    expect(client.drain()[0]).toMatchObject({ type: MsgType.Error, code: ErrorCode.Malformed });
+    expect(await metricValue(setup.metrics, "tickwire_invalid_messages_total", { reason: "text_frame" })).toBe(1);
+  });
+
+  it("refuses an input outside the game's input schema without applying it", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann@100,100");
+    const { playerId } = welcomeOf(client);
+    client.send({ type: MsgType.Input, seq: 0, input: [5, 0] });
+    expect(client.drain()[0]).toMatchObject({ type: MsgType.Error, code: ErrorCode.InvalidField });
+    setup.tick();
+    client.snapshots();
+    expect(valuesOf(client, playerId).x).toBe(100);
+  });
+
+  it("refuses game messages before Join and a second Join", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = new FakeClient(setup.world);
+    client.send({ type: MsgType.Input, seq: 0, input: [1, 0] });
+    expect(client.drain()[0]).toMatchObject({ type: MsgType.Error, code: ErrorCode.NotJoined });
+    client.send({ type: MsgType.Join, name: "ann" });
+    client.send({ type: MsgType.Join, name: "ann" });
+    expect(client.drain().map((m) => m.type)).toEqual([MsgType.Welcome, MsgType.Error]);
+  });
+
+  it("drops messages over the rate limit, says so once, and closes a sustained flood", async () => {
+    const setup = manualWorld<TestSchema>(testGame(), {
+      messageBurst: 5,
+      messagesPerSecond: 5,
+      floodDropsBeforeClose: 20,
+      floodForgivenessPerSecond: 1,
+    });
+    const flooder = joined(setup, "ann");
+    flooder.drain();
+    for (let i = 0; i < 10; i++) flooder.send({ type: MsgType.Ping, clientTime: i });
+    const replies = flooder.drain();
+    expect(replies.filter((m) => m.type === MsgType.Pong)).toHaveLength(4);
+    expect(replies.filter((m) => m.type === MsgType.Error && m.code === ErrorCode.RateLimited)).toHaveLength(1);
+    for (let i = 0; i < 30 && flooder.socket.ended === undefined; i++) flooder.send({ type: MsgType.Ping, clientTime: i });
+    expect(flooder.socket.ended?.code).toBe(CloseCode.InputFlood);
+    setup.tick(); // metrics are flushed once per tick
+    expect(await metricValue(setup.metrics, "tickwire_rate_limited_total")).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe("World: game code failures", () => {
+  it("counts a throwing handler and keeps ticking for everyone", async () => {
+    let steps = 0;
+    const setup = manualWorld<TestSchema>(
+      testGame({
+        step: () => {
+          steps++;
+          if (steps === 2) throw new Error("step failure (on purpose)");
+        },
+        onInput: () => {
+          throw new Error("input failure (on purpose)");
+        },
+      }),
+    );
+    const client = joined(setup, "ann");
+    client.send({ type: MsgType.Input, seq: 0, input: [1, 0] });
+    command(client, "throw");
+    const errors = client.drain().filter((m) => m.type === MsgType.Error);
+    expect(errors).toMatchObject([{ code: ErrorCode.CommandFailed }]);
+    setup.tick(3);
+    expect(client.snapshots()).toHaveLength(3);
+    expect(await metricValue(setup.metrics, "tickwire_handler_errors_total")).toBe(3);
+  });
+
+  it("closes the connection with InternalError when onJoin throws, without a player", () => {
+    const setup = manualWorld<TestSchema>(
+      testGame({
+        onJoin: () => {
+          throw new Error("join failure (on purpose)");
+        },
+      }),
+    );
+    const client = joined(setup, "ann");
+    expect(client.socket.ended?.code).toBe(CloseCode.InternalError);
+    expect(setup.world.sessions.size).toBe(0);
+  });
+});
