@@ -101,6 +101,8 @@ export interface GameDefinition<S extends Schema = Schema, I = unknown> {
   readonly interest?: InterestOptions | "all";
   /** Seed of `ctx.rng`. Default 1. */
   readonly seed?: number;
+  /** The world is created, before its first tick and first player: spawn its initial entities. */
+  onCreate?(ctx: GameContext<S>): void;
   /** A player joins; return the entity it controls (its position centres the player's view). */
   onJoin(ctx: GameContext<S>, player: Player<S>): Entity<S>;
   /**

@@ -118,6 +118,7 @@ export class World<S extends Schema = Schema, I = unknown> {
   private readonly tickOverruns;
   private readonly droppedTicks;
   private readonly population;
+  private readonly tickListeners: ((durationMs: number, tick: number) => void)[] = [];
 
   constructor(options: WorldOptions<S, I>) {
     this.id = options.id;
@@ -137,6 +138,20 @@ export class World<S extends Schema = Schema, I = unknown> {
     this.tickOverruns = this.metrics.tickOverruns.labels({ world: this.id });
     this.droppedTicks = this.metrics.droppedTicks.labels({ world: this.id });
     this.population = this.metrics.population.labels({ world: this.id });
+    // Its spawns are committed with the first tick.
+    if (this.game.onCreate !== undefined) this.invoke("onCreate", () => this.game.onCreate?.(this.ctx));
+  }
+
+  /**
+   * Calls `listener` after every tick with its duration in ms (simulation, snapshot build
+   * and send), for benchmarks and operators' own stats. Returns the unsubscribe function.
+   */
+  onTick(listener: (durationMs: number, tick: number) => void): () => void {
+    this.tickListeners.push(listener);
+    return () => {
+      const index = this.tickListeners.indexOf(listener);
+      if (index >= 0) this.tickListeners.splice(index, 1);
+    };
   }
 
   get tickMs(): number {
@@ -213,9 +228,10 @@ export class World<S extends Schema = Schema, I = unknown> {
     this.sendSnapshots(started);
     this.expire(started);
     this.flushMetrics();
-    const seconds = (this.clock() - started) / 1000;
-    this.tickDuration.observe(seconds);
-    if (seconds * 1000 > this.fixedStep.tickMs) this.tickOverruns.inc();
+    const durationMs = this.clock() - started;
+    this.tickDuration.observe(durationMs / 1000);
+    if (durationMs > this.fixedStep.tickMs) this.tickOverruns.inc();
+    for (const listener of this.tickListeners) listener(durationMs, this.store.tick);
   }
 
   private sendSnapshots(now: number): void {

@@ -579,3 +579,36 @@ describe("World: game code failures", () => {
     expect(setup.world.sessions.size).toBe(0);
   });
 });
+
+describe("World: lifecycle hooks", () => {
+  it("runs onCreate once before the first tick, and a joining player is sent what it spawned", () => {
+    let created = 0;
+    const base = testGame();
+    const setup = manualWorld<TestSchema>({
+      ...base,
+      onCreate(ctx) {
+        created++;
+        ctx.spawn("mob", { x: 120, y: 120 });
+      },
+    });
+    expect(created).toBe(1);
+    const client = joined(setup, "ann@100,100");
+    setup.tick();
+    client.snapshots();
+    const types = [...client.mirror.values()].map((entity) => entity.type).sort();
+    expect(types).toEqual(["mob", "player"]);
+    expect(created).toBe(1);
+  });
+
+  it("reports every tick's duration and tick number to onTick listeners until unsubscribed", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const seen: [number, number][] = [];
+    const unsubscribe = setup.world.onTick((durationMs, tick) => seen.push([durationMs, tick]));
+    setup.tick();
+    setup.tick();
+    unsubscribe();
+    setup.tick();
+    expect(seen.map(([, tick]) => tick)).toEqual([setup.world.store.tick - 2, setup.world.store.tick - 1]);
+    for (const [durationMs] of seen) expect(durationMs).toBeGreaterThanOrEqual(0);
+  });
+});

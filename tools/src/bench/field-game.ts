@@ -16,15 +16,15 @@ export function fieldGame(options: { mobs: number; variant: FieldVariant; capaci
     seed: options.seed ?? 1,
     world: { width: FIELD.size, height: FIELD.size },
     interest: options.variant === "all" ? "all" : { radius: FIELD.interestRadius },
-    onJoin(ctx) {
-      if (mobs.length === 0) {
-        for (let i = 0; i < options.mobs; i++) {
-          const mob: Mob = { id: 0, x: ctx.rng.range(0, FIELD.size), y: ctx.rng.range(0, FIELD.size), targetX: 0, targetY: 0 };
-          randomWaypoint(mob, ctx.rng);
-          mob.id = ctx.spawn("mob", { x: mob.x, y: mob.y, hp: 100, kind: ctx.rng.int(0, 255) }).id;
-          mobs.push(mob);
-        }
+    onCreate(ctx) {
+      for (let i = 0; i < options.mobs; i++) {
+        const mob: Mob = { id: 0, x: ctx.rng.range(0, FIELD.size), y: ctx.rng.range(0, FIELD.size), targetX: 0, targetY: 0 };
+        randomWaypoint(mob, ctx.rng);
+        mob.id = ctx.spawn("mob", { x: mob.x, y: mob.y, hp: 100, kind: ctx.rng.int(0, 255) }).id;
+        mobs.push(mob);
       }
+    },
+    onJoin(ctx) {
       return ctx.spawn("player", { x: ctx.rng.range(0, FIELD.size), y: ctx.rng.range(0, FIELD.size), hp: 100, kind: 0 });
     },
     onInput(_ctx, player, { dx, dy }) {
