@@ -95,6 +95,10 @@ describe("stalled reader", () => {
     const ticks = (await server.metric('tickwire_tick_duration_seconds_count{world="main"}')) - ticksBefore;
     const fastTicks = (await server.metric(FAST_TICKS)) - fastTicksBefore;
 
+    console.info(
+      `stalled reader, ${PAUSE_MS / 1000} s paused: server RSS ${((rssAfter - rssBefore) / 1024).toFixed(0)} KiB growth, ` +
+        `${skipped} snapshots skipped, ${overruns} overruns, ${((fastTicks / ticks) * 100).toFixed(1)}% of ticks fast`,
+    );
     // The outbox held the line: it skipped instead of buffering, and memory stayed flat.
     expect(skipped).toBeGreaterThan(20);
     expect(rssAfter - rssBefore).toBeLessThan(MAX_RSS_GROWTH_BYTES);

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs every workspace's tests through turbo, then prints one summary line for the
-// whole repo ("N passed, M failed[, K skipped]") so a CI log reader sees the count.
+// The repo's one test command: lint (Biome) and typecheck (tsc strict, every package) as
+// checks, then every workspace's tests through turbo; ends with one summary line for the
+// whole repo ("N passed, M failed[, K skipped]") so a CI log reader sees the count. A
+// failing check counts as one failure.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -21,6 +23,20 @@ function listDirs(dir) {
 
 const reportPath = (dir) => join(dir, "test-results", "vitest.json");
 for (const dir of workspaces) rmSync(reportPath(dir), { force: true });
+
+const checks = [
+  ["lint", ["biome", "check", "."]],
+  ["typecheck", ["turbo", "run", "typecheck", "--output-logs=errors-only"]],
+];
+let failedChecks = 0;
+for (const [name, args] of checks) {
+  console.log(`> ${name}: ${args.join(" ")}`);
+  const check = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
+  if (check.status !== 0) {
+    console.error(`${name} failed`);
+    failedChecks++;
+  }
+}
 
 const turbo = spawnSync(
   "npx",
@@ -48,7 +64,7 @@ for (const dir of workspaces) {
   failed += report.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length;
 }
 for (const name of missing) console.error(`no test report from ${name}: its test run did not finish`);
-failed += missing.length;
+failed += missing.length + failedChecks;
 console.log("");
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
 process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);
