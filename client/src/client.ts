@@ -9,8 +9,10 @@ import {
   type GameEvent,
   type InputSchema,
   MsgType,
+  NO_INPUT_ACK,
   type Schema,
   type SnapshotMessage,
+  seqDiff,
   type WelcomeMessage,
 } from "@tickwire/engine";
 import type { BackoffOptions } from "./backoff.js";
@@ -26,6 +28,8 @@ import {
   type CloseInfo,
   Connection,
   type ConnectionState,
+  type DisconnectInfo,
+  type FrameDirection,
   type ReliableMessage,
   type Timers,
 } from "./connection.js";
@@ -37,9 +41,14 @@ import { type ClientEntity, ClientWorld, type EntityRecord, type InterpolationOp
 
 /** What the client needs to know about the game: the same schema and input the server uses. */
 export interface ClientGame<S extends Schema, I, P = unknown> {
-  schema: S;
+  /**
+   * Without it the client runs light: `world` stays null and snapshot bodies are not
+   * applied (no entities), while inputs, acks and the 'snapshot' event work as usual.
+   * For bot swarms that only measure.
+   */
+  schema?: S;
   input: InputSchema<I>;
-  /** Predict the entity this client controls (Welcome's `playerId`) with the shared step. */
+  /** Predict the entity this client controls (Welcome's `playerId`) with the shared step; needs `schema`. */
   predict?: PredictConfig<P, I>;
   interpolation?: InterpolationOptions;
 }
@@ -72,13 +81,29 @@ export interface ConnectOptions<S extends Schema = Schema, I = unknown, P = unkn
   reliableCapacity?: number;
   /** Socket bytes queued above which inputs are coalesced. */
   inputBufferedThreshold?: number;
+  /**
+   * Called for every binary frame with its payload size: `now` is its arrival time ("in",
+   * before the client handles it) or when it was handed to the socket ("out"). Frames of a
+   * socket the client already dropped are not seen. A throw becomes a `listener` error.
+   */
+  onFrame?: (direction: FrameDirection, bytes: number, now: number) => void;
 }
 
 export interface ClientEvents<S extends Schema> {
   /** Every Welcome: the first join, each resume, or a new join after the server forgot us. */
   welcome: (welcome: WelcomeMessage) => void;
-  /** After a snapshot's state was applied and its lifecycle events and game events emitted. */
-  snapshot: (snapshot: SnapshotMessage) => void;
+  /**
+   * After a snapshot's state was applied (unless light) and its lifecycle events and game
+   * events emitted; `now` is when its frame arrived.
+   */
+  snapshot: (snapshot: SnapshotMessage, now: number) => void;
+  /** A clock-sync ping came back: its round trip in ms, and when the pong arrived. */
+  pong: (rttMs: number, now: number) => void;
+  /**
+   * A socket closed (by the server, the network, or the client dropping a dead one), before
+   * any retry is scheduled. Not emitted for `close()`.
+   */
+  disconnect: (info: DisconnectInfo) => void;
   spawn: (entity: ClientEntity<S>) => void;
   update: (entity: ClientEntity<S>, mask: number) => void;
   /** The entity left the client's view or the world; it is no longer in `entities`. */
@@ -124,6 +149,9 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   private tickRate = 0;
   private lastTick = -1;
   private nextSeq = 0;
+  /** Without prediction: the last input seq sent, and how many inputs await an ack. */
+  private lastSentSeq = -1;
+  private unackedInputs = 0;
   private lastUpdateAt = Number.NaN;
   private readonly listener = {
     spawn: (entity: EntityRecord) => this.emitter.emit("spawn", entity as unknown as ClientEntity<S>),
@@ -137,7 +165,9 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   ) {
     this.now = options.now ?? defaultNow;
     this.game = options.game;
-    this.world = options.game ? new ClientWorld(options.game.schema, options.game.interpolation) : null;
+    const schema = options.game?.schema;
+    if (options.game?.predict !== undefined && schema === undefined) throw new TypeError("game.predict needs game.schema");
+    this.world = schema !== undefined ? new ClientWorld(schema, options.game?.interpolation) : null;
     this.emitter = new Emitter<ClientEvents<S>>((error, event) => {
       if (event === "error") {
         // A throwing error listener must not loop back into itself: surface it outside.
@@ -166,13 +196,18 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
         reliableCapacity: options.reliableCapacity ?? RELIABLE_BUFFER_CAPACITY,
         inputBufferedThreshold: options.inputBufferedThreshold ?? INPUT_BUFFERED_THRESHOLD,
         stats: this.stats,
+        onFrame: options.onFrame === undefined ? undefined : this.guardFrame(options.onFrame),
       },
       {
         state: (state, previous) => this.emitter.emit("state", state, previous),
         welcome: (message, now) => this.onWelcome(message, now),
         snapshot: (message, now) => this.onSnapshot(message, now),
         events: (message) => this.emitEvents(message.events),
-        pong: (message, now) => this.clock.addSample(message.clientTime, message.serverTime, now),
+        pong: (message, now) => {
+          this.clock.addSample(message.clientTime, message.serverTime, now);
+          this.emitter.emit("pong", now - message.clientTime, now);
+        },
+        disconnect: (info) => this.emitter.emit("disconnect", info),
         serverError: (message) =>
           this.emitter.emit("error", { kind: "server", message: message.message, code: message.code, retrying: true }),
         error: (error) => this.emitter.emit("error", error),
@@ -221,7 +256,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
 
   /** Inputs sent and not yet acknowledged by a snapshot. */
   get pendingInputs(): number {
-    return this.prediction?.reconciler.pendingCount ?? 0;
+    return this.prediction?.reconciler.pendingCount ?? this.unackedInputs;
   }
 
   /** Current interpolation delay behind the snapshot stream, ms (0 before the first Welcome). */
@@ -272,6 +307,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     } else {
       seq = this.nextSeq;
       this.nextSeq = (seq + 1) & 0xffff;
+      this.lastSentSeq = seq;
+      this.unackedInputs++;
     }
     this.connection.sendInput(seq, values);
     return seq;
@@ -375,7 +412,11 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       const predict = this.game?.predict;
       if (predict !== undefined) this.prediction = new LocalPrediction(predict, 1 / message.tickRate);
     }
-    if (!message.resumed) this.clock.reset();
+    if (!message.resumed) {
+      this.clock.reset();
+      // A new player: the server will never acknowledge the old one's inputs.
+      this.unackedInputs = 0;
+    }
     this.inputClock = new FixedStep({ tickRate: message.tickRate, startTime: now });
     this.lastWelcome = message;
     this.controlledId = message.playerId;
@@ -402,8 +443,11 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       this.delay?.onSnapshot(now, time);
       this.reconcile(message.ackSeq, now);
     }
+    if (this.prediction === null && message.ackSeq !== NO_INPUT_ACK && this.unackedInputs > 0) {
+      this.unackedInputs = Math.min(this.unackedInputs, Math.max(0, seqDiff(this.lastSentSeq, message.ackSeq)));
+    }
     this.emitEvents(message.events);
-    this.emitter.emit("snapshot", message);
+    this.emitter.emit("snapshot", message, now);
   }
 
   private reconcile(ackSeq: number, now: number): void {
@@ -422,6 +466,17 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     }
     const error = prediction.reconcile(local.values, ackSeq);
     if (error > DEFAULT_CORRECTION_EPSILON) this.stats.recordCorrection(now, error);
+  }
+
+  /** Wraps the frame hook so a throw cannot break the socket handler it runs in. */
+  private guardFrame(onFrame: NonNullable<ConnectOptions["onFrame"]>): NonNullable<ConnectOptions["onFrame"]> {
+    return (direction, bytes, now) => {
+      try {
+        onFrame(direction, bytes, now);
+      } catch (error) {
+        this.emitter.emit("error", { kind: "listener", message: `onFrame threw: ${String(error)}`, retrying: true, cause: error });
+      }
+    };
   }
 
   private emitEvents(events: readonly GameEvent[]): void {

@@ -76,6 +76,23 @@ export interface CloseInfo {
   readonly byClient: boolean;
 }
 
+/** A socket of the session ended (the session itself may go on: see `willRetry`). */
+export interface DisconnectInfo {
+  /** Close code; 1006 (Abnormal) when the client dropped the socket itself or the transport failed. */
+  readonly code: number;
+  /** The server's close reason, why the client dropped the socket, or the transport's error. */
+  readonly reason: string;
+  /** Whether the client reconnects; false when this ends the session (a 'close' event follows). */
+  readonly willRetry: boolean;
+  /** Whether this socket had been welcomed; false means the connection attempt itself failed. */
+  readonly welcomed: boolean;
+  /** HTTP status when the server refused the upgrade (visible in Node only), else 0. */
+  readonly status: number;
+}
+
+/** Direction of a WebSocket frame, for `onFrame`. */
+export type FrameDirection = "in" | "out";
+
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -92,6 +109,7 @@ export interface ConnectionHandlers {
   snapshot(message: SnapshotMessage, now: number): void;
   events(message: EventsMessage): void;
   pong(message: PongMessage, now: number): void;
+  disconnect(info: DisconnectInfo): void;
   serverError(message: ErrorMessage): void;
   error(error: ClientError): void;
   close(info: CloseInfo): void;
@@ -111,6 +129,8 @@ export interface ConnectionOptions {
   reliableCapacity: number;
   inputBufferedThreshold: number;
   stats: NetStats;
+  /** Every binary frame's payload size, at the time it arrived or was handed to the socket. */
+  onFrame?: (direction: FrameDirection, bytes: number, now: number) => void;
 }
 
 const IGNORE = () => {};
@@ -143,6 +163,8 @@ export class Connection {
   private lastMessageAt = 0;
   private heldInput: { seq: number; values: number[] } | null = null;
   private lastFailure = "";
+  /** The transport's error message for the current socket, if it failed. */
+  private socketError = "";
 
   constructor(
     private readonly options: ConnectionOptions,
@@ -244,6 +266,7 @@ export class Connection {
     this.socket = socket;
     this.welcomed = false;
     this.refusal = null;
+    this.socketError = "";
     socket.binaryType = "arraybuffer";
     watchRefusal(socket, (refusal) => {
       if (generation === this.generation) this.refusal = refusal;
@@ -255,10 +278,13 @@ export class Connection {
       if (generation === this.generation) this.onMessage(event.data);
     };
     socket.onerror = (event: { message?: unknown }) => {
-      if (generation === this.generation && typeof event?.message === "string") this.lastFailure = event.message;
+      if (generation === this.generation && typeof event?.message === "string") {
+        this.lastFailure = event.message;
+        this.socketError = event.message;
+      }
     };
     socket.onclose = (event: { code: number; reason: string }) => {
-      if (generation === this.generation) this.ended(event.code, event.reason);
+      if (generation === this.generation) this.ended(event.code, event.reason, this.welcomed);
     };
     this.handshakeTimer = this.options.timers.setTimeout(() => {
       this.handshakeTimer = null;
@@ -283,6 +309,7 @@ export class Connection {
       return;
     }
     this.options.stats.recordBytesIn(now, bytes.byteLength);
+    this.options.onFrame?.("in", bytes.byteLength, now);
     const decoded = decodeServerMessage(bytes);
     if (!decoded.ok) {
       this.protocolError(`undecodable server message: ${decoded.error.message}`);
@@ -366,7 +393,9 @@ export class Connection {
     if (socket === null || socket.readyState !== SOCKET_OPEN) return;
     const bytes = encodeClientMessage(message);
     socket.send(bytes);
-    this.options.stats.recordBytesOut(this.options.now(), bytes.byteLength);
+    const now = this.options.now();
+    this.options.stats.recordBytesOut(now, bytes.byteLength);
+    this.options.onFrame?.("out", bytes.byteLength, now);
   }
 
   private protocolError(message: string): void {
@@ -377,17 +406,19 @@ export class Connection {
   /** Drops the current socket on our side and handles it like a lost connection. */
   private abandon(reason: string): void {
     const socket = this.socket;
+    const welcomed = this.welcomed;
     this.detach();
     if (socket !== null && socket.readyState <= SOCKET_OPEN) socket.close(CloseCode.Normal, REASON_ABANDONED);
-    this.ended(CloseCode.Abnormal, reason, true);
+    this.ended(CloseCode.Abnormal, reason, welcomed, true);
   }
 
   /** The socket is gone (closed by the server, the network, or us): decide what comes next. */
-  private ended(code: number, reason: string, detached = false): void {
+  private ended(code: number, reason: string, welcomed: boolean, detached = false): void {
     const refusal = this.refusal;
     if (!detached) this.detach();
     if (this.currentState === "closed") return;
     const mayRetry = this.options.reconnect !== false;
+    if (!this.reportDisconnect(code, reason, welcomed, mayRetry)) return;
     if (refusal !== null) {
       const text = refusal.reason || `HTTP ${refusal.status}`;
       const retrying = mayRetry && refusalRetryable(refusal.status);
@@ -410,6 +441,19 @@ export class Connection {
       this.lastFailure = reason || this.lastFailure || closeReason(code);
     }
     this.scheduleRetry(code);
+  }
+
+  /** Emits 'disconnect'; false when a listener closed the client meanwhile. */
+  private reportDisconnect(code: number, reason: string, welcomed: boolean, mayRetry: boolean): boolean {
+    const refusal = this.refusal;
+    const status = refusal?.status ?? 0;
+    let retrying: boolean;
+    if (refusal !== null) retrying = mayRetry && refusalRetryable(status);
+    else if (code === CloseCode.ResumeFailed) retrying = mayRetry;
+    else retrying = mayRetry && retryable(code);
+    const text = refusal !== null ? refusal.reason || `HTTP ${status}` : reason || this.socketError || closeReason(code);
+    this.handlers.disconnect({ code, reason: text, willRetry: retrying && !this.backoff.exhausted, welcomed, status });
+    return this.currentState !== "closed";
   }
 
   private scheduleRetry(code: number): void {

@@ -1,10 +1,17 @@
 export { Backoff, type BackoffOptions } from "./backoff.js";
 export { type ClientEvents, type ClientGame, type ConnectOptions, connect, TickwireClient } from "./client.js";
 export * from "./constants.js";
-export type { ClientError, ClientErrorKind, CloseInfo, ConnectionState, Timers } from "./connection.js";
+export type {
+  ClientError,
+  ClientErrorKind,
+  CloseInfo,
+  ConnectionState,
+  DisconnectInfo,
+  FrameDirection,
+  Timers,
+} from "./connection.js";
 export { Emitter } from "./emitter.js";
 export { NetStats, type NetSeries, RateWindow, Series } from "./net-stats.js";
-export { createNetGraph, formatBytes, type NetGraph, type NetGraphOptions, niceScale } from "./netgraph.js";
 export type { PredictConfig } from "./prediction.js";
 export { ReliableBuffer } from "./reliable.js";
 export { type Refusal, refusalRetryable, type WebSocketConstructor, type WebSocketLike } from "./socket.js";

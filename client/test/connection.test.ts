@@ -1,7 +1,7 @@
 import { CloseCode, defineInput, defineSchema, ErrorCode, inputField, MsgType, SUBPROTOCOL, t } from "@tickwire/engine";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type ConnectOptions, connect, type TickwireClient } from "../src/client.js";
-import type { ClientError, CloseInfo, ConnectionState } from "../src/connection.js";
+import type { ClientError, CloseInfo, ConnectionState, DisconnectInfo } from "../src/connection.js";
 import { FakeNodeSocket, FakeSocket } from "./helpers/fake-socket.js";
 import { FakeTime } from "./helpers/fake-time.js";
 
@@ -275,6 +275,35 @@ describe("reconnect and resume", () => {
     expect(FakeSocket.instances[0].closedByClient).not.toBeNull();
   });
 
+  it("a socket the client gives up on (silence, no Welcome) is a disconnect with code 1006 and the client's reason", () => {
+    const { client, time } = startOpen({ silenceTimeoutMs: 3_000, pingIntervalMs: 1_000, welcomeTimeoutMs: 2_000 });
+    const disconnects: DisconnectInfo[] = [];
+    client.on("disconnect", (info) => disconnects.push(info));
+    time.advance(4_100);
+    expect(disconnects).toEqual([
+      { code: CloseCode.Abnormal, reason: "no message from the server for 3000 ms", willRetry: true, welcomed: true, status: 0 },
+    ]);
+    time.advance(1_000);
+    FakeSocket.last.open();
+    time.advance(2_000);
+    expect(disconnects[1]).toEqual({
+      code: CloseCode.Abnormal,
+      reason: "no Welcome within 2000 ms",
+      willRetry: true,
+      welcomed: false,
+      status: 0,
+    });
+  });
+
+  it("a 'disconnect' listener that closes the client stops the retry", () => {
+    const { client, time } = startOpen();
+    client.on("disconnect", () => client.close());
+    FakeSocket.last.drop(1006);
+    time.advance(10_000);
+    expect(client.state).toBe("closed");
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+
   it("ignores events of a socket it has abandoned", () => {
     const { client, time } = startOpen({ silenceTimeoutMs: 3_000 });
     const old = FakeSocket.last;
@@ -345,6 +374,21 @@ describe("inputs", () => {
     expect(client.stats.coalescedInputs).toBe(2);
     client.sendInput({ dx: 1, dy: 1 });
     expect(socket.sentOf(MsgType.Input).at(-1)?.seq).toBe(4);
+  });
+
+  it("light mode (no schema) numbers, coalesces and counts pending inputs as full mode does", () => {
+    const { client } = startOpen({ game: { input }, inputBufferedThreshold: 1_000 });
+    const socket = FakeSocket.last;
+    expect(client.world).toBeNull();
+    expect([client.sendInput({ dx: 1, dy: 0 }), client.sendInput({ dx: 0, dy: 1 })]).toEqual([0, 1]);
+    socket.bufferedAmount = 5_000;
+    client.sendInput({ dx: -1, dy: 0 });
+    client.sendInput({ dx: 0, dy: -1 });
+    socket.bufferedAmount = 0;
+    client.update();
+    expect(socket.sentOf(MsgType.Input).map((m) => m.seq)).toEqual([0, 1, 3]);
+    expect(client.stats.coalescedInputs).toBe(1);
+    expect(client.pendingInputs).toBe(4);
   });
 
   it("seq wraps from 65535 to 0", () => {

@@ -4,9 +4,7 @@ import { join } from "node:path";
 import {
   defineInput,
   defineSchema,
-  encodeServerMessage,
   inputField,
-  MsgType,
   NO_INPUT_ACK,
   nextSeq,
   Rng,
@@ -34,7 +32,7 @@ import {
 import { type GroupSample, OTHER_REASON, ReasonCounter } from "../src/bots/metrics.js";
 import { resolveSwarmConfig, SwarmConfigError, type SwarmProgress } from "../src/bots/options.js";
 import type { SwarmResult } from "../src/bots/result.js";
-import { frameOverheadBytes, peekMessageType } from "../src/bots/socket.js";
+import { frameOverheadBytes } from "../src/bots/socket.js";
 import { assertLoopbackUrl, type Lookup, resolveWorldUrl, sourceAddressFor, TargetError } from "../src/bots/target.js";
 import { checkThresholds } from "../src/bots/thresholds.js";
 
@@ -143,15 +141,6 @@ describe("socket helpers", () => {
     expect(frameOverheadBytes(125, true)).toBe(6);
     expect(frameOverheadBytes(126, true)).toBe(8);
     expect(frameOverheadBytes(65_536, true)).toBe(14);
-  });
-
-  it("peeks the message type of an encoded server message without decoding it, and -1 for non-envelopes", () => {
-    const pong = encodeServerMessage({ type: MsgType.Pong, clientTime: 12.5, serverTime: 99 });
-    const events = encodeServerMessage({ type: MsgType.Events, events: [{ name: "chat", data: "hi" }] });
-    expect(peekMessageType(pong)).toBe(MsgType.Pong);
-    expect(peekMessageType(events)).toBe(MsgType.Events);
-    expect(peekMessageType(new Uint8Array([0x01, 0x02]))).toBe(-1);
-    expect(peekMessageType(new Uint8Array([0x93]))).toBe(-1);
   });
 });
 

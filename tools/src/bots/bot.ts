@@ -1,22 +1,11 @@
-import { connect, INPUT_BUFFERED_THRESHOLD, type Timers, type TickwireClient } from "@tickwire/client";
-import {
-  closeReason,
-  decodeServerMessage,
-  encodeClientMessage,
-  FixedStep,
-  type GameEvent,
-  MsgType,
-  nextSeq,
-  Rng,
-  type SnapshotMessage,
-  type WelcomeMessage,
-} from "@tickwire/engine";
+import { type DisconnectInfo, type FrameDirection, connect, type Timers, type TickwireClient } from "@tickwire/client";
+import { FixedStep, type GameEvent, Rng, type SnapshotMessage, type WelcomeMessage } from "@tickwire/engine";
 import { AckTracker } from "./ack-tracker.js";
 import type { Behavior, BotView } from "./behavior.js";
 import type { BotGame } from "./game.js";
 import { createBotHistogram, summarize, toMicros } from "./histogram.js";
 import { type BotSummary, emptyTotals, type GroupRecorder, type SwarmTotals } from "./metrics.js";
-import { type BotSocket, botSocketClass, frameOverheadBytes, peekMessageType, type SocketObserver } from "./socket.js";
+import { type BotSocket, botSocketClass, frameOverheadBytes } from "./socket.js";
 
 export interface BotOptions {
   /** Index in the whole swarm. */
@@ -34,16 +23,7 @@ export interface BotOptions {
   timers: Timers;
 }
 
-/** Per-socket facts the close handler needs. */
-interface SocketRecord {
-  openingAt: number;
-  welcomed: boolean;
-  refusedStatus: number;
-  error: string;
-}
-
-/** WebSocket readyState values (the same in browsers and ws). */
-const OPEN = 1;
+/** WebSocket readyState of a closed socket (the same in browsers and ws). */
 const CLOSED = 3;
 
 /** A distinct stream per bot (and per purpose) from one run seed. */
@@ -52,11 +32,12 @@ export function botSeed(seed: number, index: number, stream: number): number {
 }
 
 /**
- * One simulated player: a real `@tickwire/client` session whose sockets report every frame
- * to it, a behaviour that produces its inputs at the server's tick rate, and the bot's
- * measurements (recorded into its own histograms and its group's).
+ * One simulated player: a real `@tickwire/client` session (light when it has no schema to
+ * apply snapshots with), a behaviour that produces its inputs at the server's tick rate, and
+ * the bot's measurements from the client's frame hook and events (recorded into its own
+ * histograms and its group's).
  */
-export class Bot implements SocketObserver {
+export class Bot {
   readonly totals: SwarmTotals = emptyTotals();
   disconnects = 0;
   connectFailures = 0;
@@ -69,19 +50,18 @@ export class Bot implements SocketObserver {
   private readonly acks = new AckTracker();
   private readonly ackHistogram = createBotHistogram();
   private readonly rttHistogram = createBotHistogram();
-  private readonly sockets = new Map<BotSocket, SocketRecord>();
+  /** The client's current socket, and when it was opened (for the connect latency). */
   private socket: BotSocket | null = null;
+  private openingAt = 0;
   private stopping = false;
   private connectedAtStop = false;
   private inputClock: FixedStep | null = null;
   private inputTimer: unknown = null;
   private inputTick = 0;
-  private lightSeq = 0;
   private tickRate = 0;
   private tickMs = 0;
   private lastTick = -1;
   private lastSnapshotAt = 0;
-  private lastArrival = 0;
   private connectedSince = -1;
   private connectedMs = 0;
   private closedResolve: (() => void) | null = null;
@@ -102,11 +82,12 @@ export class Bot implements SocketObserver {
     });
     this.client = connect(options.url, {
       name: options.name,
-      WebSocket: botSocketClass(this, { localAddress: options.localAddress }),
-      game: light || game.schema === undefined ? undefined : { schema: game.schema, input: game.input, predict: game.predict },
+      WebSocket: botSocketClass({ localAddress: options.localAddress, opening: (socket) => this.opening(socket) }),
+      game: light ? { input: game.input } : { schema: game.schema, input: game.input, predict: game.predict },
       now: options.now,
       timers: options.timers,
       random: () => backoffRng.next(),
+      onFrame: (direction, bytes) => this.countFrame(direction, bytes),
     });
     const bot = this;
     this.view = {
@@ -123,7 +104,9 @@ export class Bot implements SocketObserver {
       memory,
     };
     this.client.on("welcome", (welcome) => this.onWelcome(welcome));
-    this.client.on("snapshot", (snapshot) => this.onSnapshot(snapshot));
+    this.client.on("snapshot", (snapshot, now) => this.onSnapshot(snapshot, now));
+    this.client.on("pong", (rttMs) => this.recordRtt(rttMs));
+    this.client.on("disconnect", (info) => this.onDisconnect(info));
     this.client.on("event", (event) => this.onEvent(event));
     this.client.on("state", (state, previous) => {
       if (previous === "open" && state !== "open") this.leaveOpen();
@@ -191,67 +174,30 @@ export class Bot implements SocketObserver {
     this.totals.inputsAcked = this.acks.acked;
     this.totals.inputsLost = this.acks.lost;
     this.totals.corrections = this.client.stats.corrections;
-    if (!this.view.light) this.totals.inputsCoalesced = this.client.stats.coalescedInputs;
+    this.totals.inputsCoalesced = this.client.stats.coalescedInputs;
     return this.totals;
   }
 
-  // ── socket observer ──
+  // ── socket and frames ──
 
-  opening(socket: BotSocket): void {
+  private opening(socket: BotSocket): void {
     this.socket = socket;
-    this.sockets.set(socket, { openingAt: this.options.now(), welcomed: false, refusedStatus: 0, error: "" });
+    this.openingAt = this.options.now();
+    socket.once("close", () => {
+      if (this.stopping && socket === this.socket) this.closedResolve?.();
+    });
   }
 
-  received(socket: BotSocket, data: Uint8Array): void {
-    const now = this.options.now();
+  private countFrame(direction: FrameDirection, bytes: number): void {
     const t = this.totals;
-    t.bytesIn += data.byteLength;
-    t.wireBytesIn += data.byteLength + frameOverheadBytes(data.byteLength, false);
-    t.framesIn++;
-    if (socket !== this.socket) return;
-    this.lastArrival = now;
-    if (peekMessageType(data) !== MsgType.Pong) return;
-    const decoded = decodeServerMessage(data);
-    if (decoded.ok && decoded.value.type === MsgType.Pong) {
-      const rtt = now - decoded.value.clientTime;
-      this.options.recorder.record(this.options.recorder.rtt, rtt);
-      this.rttHistogram.recordValue(toMicros(rtt));
-    }
-  }
-
-  sent(_socket: BotSocket, bytes: number): void {
-    const t = this.totals;
-    t.bytesOut += bytes;
-    t.wireBytesOut += bytes + frameOverheadBytes(bytes, true);
-    t.framesOut++;
-  }
-
-  refused(socket: BotSocket, status: number): void {
-    const record = this.sockets.get(socket);
-    if (record !== undefined) record.refusedStatus = status;
-  }
-
-  failed(socket: BotSocket, message: string): void {
-    const record = this.sockets.get(socket);
-    if (record !== undefined && record.error === "") record.error = message;
-  }
-
-  closed(socket: BotSocket, code: number, reason: string): void {
-    const record = this.sockets.get(socket);
-    this.sockets.delete(socket);
-    if (this.stopping) {
-      if (socket === this.socket) this.closedResolve?.();
-      return;
-    }
-    if (record === undefined) return;
-    const recorder = this.options.recorder;
-    if (record.welcomed) {
-      this.disconnects++;
-      recorder.disconnects.add(`${code} ${reason || closeReason(code)}`);
+    if (direction === "in") {
+      t.bytesIn += bytes;
+      t.wireBytesIn += bytes + frameOverheadBytes(bytes, false);
+      t.framesIn++;
     } else {
-      this.connectFailures++;
-      const label = record.refusedStatus > 0 ? `HTTP ${record.refusedStatus}` : `${code} ${reason || record.error || closeReason(code)}`;
-      recorder.connectFailures.add(label);
+      t.bytesOut += bytes;
+      t.wireBytesOut += bytes + frameOverheadBytes(bytes, true);
+      t.framesOut++;
     }
   }
 
@@ -259,12 +205,7 @@ export class Bot implements SocketObserver {
 
   private onWelcome(welcome: WelcomeMessage): void {
     const now = this.options.now();
-    const socket = this.socket;
-    const record = socket === null ? undefined : this.sockets.get(socket);
-    if (record !== undefined) {
-      record.welcomed = true;
-      this.options.recorder.record(this.options.recorder.connect, now - record.openingAt);
-    }
+    this.options.recorder.record(this.options.recorder.connect, now - this.openingAt);
     const t = this.totals;
     t.welcomes++;
     if (t.welcomes > 1) t.reconnects++;
@@ -278,8 +219,7 @@ export class Bot implements SocketObserver {
     this.scheduleInputs(now);
   }
 
-  private onSnapshot(snapshot: SnapshotMessage): void {
-    const arrival = this.lastArrival;
+  private onSnapshot(snapshot: SnapshotMessage, arrival: number): void {
     const t = this.totals;
     t.snapshots++;
     const recorder = this.options.recorder;
@@ -296,6 +236,23 @@ export class Bot implements SocketObserver {
     this.lastTick = snapshot.tick;
     this.lastSnapshotAt = arrival;
     this.acks.ack(snapshot.ackSeq, arrival, this.recordAck);
+  }
+
+  private recordRtt(rttMs: number): void {
+    this.options.recorder.record(this.options.recorder.rtt, rttMs);
+    this.rttHistogram.recordValue(toMicros(rttMs));
+  }
+
+  /** A socket closed: a drop when it had been welcomed, else a failed connection attempt. */
+  private onDisconnect(info: DisconnectInfo): void {
+    const recorder = this.options.recorder;
+    if (info.welcomed) {
+      this.disconnects++;
+      recorder.disconnects.add(`${info.code} ${info.reason}`);
+    } else {
+      this.connectFailures++;
+      recorder.connectFailures.add(info.status > 0 ? `HTTP ${info.status}` : `${info.code} ${info.reason}`);
+    }
   }
 
   private onEvent(event: GameEvent): void {
@@ -348,7 +305,8 @@ export class Bot implements SocketObserver {
     const due = clock.advance(now);
     if (this.client.state === "open") {
       for (let i = 0; i < due; i++) this.inputOnce(now);
-      if (!this.view.light) this.client.update(now);
+      // Also sends an input held while the socket was backed up.
+      this.client.update(now);
     }
     this.scheduleInputs(now);
   }
@@ -364,7 +322,7 @@ export class Bot implements SocketObserver {
     if (input === null || input === undefined) return;
     let seq: number;
     try {
-      seq = this.view.light ? this.sendLight(input) : this.client.sendInput(input);
+      seq = this.client.sendInput(input);
     } catch {
       // The game's input schema refused what the behaviour produced.
       this.countError("invalid-input");
@@ -373,24 +331,5 @@ export class Bot implements SocketObserver {
     if (seq < 0) return;
     this.totals.inputsSent++;
     this.acks.sent(seq, now);
-  }
-
-  /**
-   * Light mode: the client has no game (it applies nothing), so the bot frames the input
-   * itself on the client's current, welcomed socket, with the client's coalescing rule.
-   */
-  private sendLight(input: unknown): number {
-    const socket = this.socket;
-    const record = socket === null ? undefined : this.sockets.get(socket);
-    if (socket === null || record === undefined || !record.welcomed || socket.readyState !== OPEN) return -1;
-    const values = this.options.game.input.encode(input);
-    if (socket.bufferedAmount > INPUT_BUFFERED_THRESHOLD) {
-      this.totals.inputsCoalesced++;
-      return -1;
-    }
-    const seq = this.lightSeq;
-    this.lightSeq = nextSeq(seq);
-    socket.send(encodeClientMessage({ type: MsgType.Input, seq, input: values }));
-    return seq;
   }
 }

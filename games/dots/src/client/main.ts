@@ -1,4 +1,5 @@
-import { type ClientEntity, connect, createNetGraph } from "@tickwire/client";
+import { type ClientEntity, connect } from "@tickwire/client";
+import { createNetGraph } from "@tickwire/client/netgraph";
 import { type DotState, movement } from "../shared/movement.js";
 import { DOT_RADIUS, type DotsInput, input, schema, WORLD_HEIGHT, WORLD_WIDTH } from "../shared/schema.js";
 
