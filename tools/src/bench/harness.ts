@@ -7,3 +7,10 @@ export function median(values: number[]): number {
 export function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
+
+/** Nearest-rank percentile of values sorted ascending; 0 when there are none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}

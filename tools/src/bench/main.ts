@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: the engine micro-benchmarks, then the field scenario.
+ *   --quick                  a reduced field set (under 2 minutes with the engine benchmarks)
+ *   --only engine|field      one suite
+ *   --clients 50,200,...     field client counts     --variants all,aoi
+ *   --window S  --warmup S   field measuring window and warm-up
+ */
+import { parseArgs } from "node:util";
+import type { FieldVariant } from "./field-game.js";
+import { FIELD_CLIENTS, FIELD_VARIANTS, runField } from "./field.js";
+import { progress } from "./harness.js";
+
+/** The quick set: two sizes per variant and a short window, so the whole run stays under 2 minutes. */
+const QUICK = { clients: [50, 500], windowSec: 5, warmupSec: 2 } as const;
+
+function numbers(flag: string, text: string): number[] {
+  const values = text.split(",").map((part) => Number(part.trim()));
+  if (values.some((value) => !Number.isInteger(value) || value < 1)) throw new Error(`--${flag} takes positive integers: ${text}`);
+  return values;
+}
+
+function variants(text: string): FieldVariant[] {
+  const names = text.split(",").map((part) => part.trim());
+  for (const name of names) if (!FIELD_VARIANTS.includes(name as FieldVariant)) throw new Error(`--variants takes all, aoi: ${text}`);
+  return names as FieldVariant[];
+}
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    clients: { type: "string" },
+    variants: { type: "string" },
+    window: { type: "string" },
+    warmup: { type: "string" },
+  },
+});
+if (values.only !== undefined && values.only !== "engine" && values.only !== "field") {
+  throw new Error(`--only takes engine or field, got ${values.only}`);
+}
+
+if (values.only !== "field") {
+  progress("engine micro-benchmarks");
+  // engine.ts runs and writes bench-results/engine.json when loaded.
+  await import("./engine.js");
+}
+if (values.only !== "engine") {
+  await runField({
+    clients: values.clients !== undefined ? numbers("clients", values.clients) : values.quick ? QUICK.clients : FIELD_CLIENTS,
+    variants: values.variants !== undefined ? variants(values.variants) : FIELD_VARIANTS,
+    windowSec: values.window !== undefined ? numbers("window", values.window)[0] : values.quick ? QUICK.windowSec : undefined,
+    warmupSec: values.warmup !== undefined ? Number(values.warmup) : values.quick ? QUICK.warmupSec : undefined,
+  });
+}
