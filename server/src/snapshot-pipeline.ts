@@ -80,6 +80,8 @@ export class SnapshotPipeline<S extends Schema> {
   private readonly chunkEnds = new IntList();
   /** chunkCountsBefore[k]: update entries in chunks 0..k-1. */
   private readonly chunkCountsBefore = new IntList();
+  /** firstChunkFrom[cell]: index of the first chunk whose cell is >= cell (O(1) range lookup per run). */
+  private readonly firstChunkFrom: Int32Array;
 
   // Membership events of this tick: id, cell before (NONE for a spawn), cell after (NONE for a despawn).
   private readonly eventIds = new IntList();
@@ -142,6 +144,7 @@ export class SnapshotPipeline<S extends Schema> {
     this.binStamp = new Int32Array(cellSlots).fill(NONE);
     this.binHead = new Int32Array(cellSlots);
     this.dirtyStamp = new Int32Array(cellSlots).fill(NONE);
+    this.firstChunkFrom = new Int32Array(cellSlots + 1);
     this.cellMark = new Uint32Array(cellSlots);
     this.newCellMark = new Uint32Array(cellSlots);
   }
@@ -214,6 +217,12 @@ export class SnapshotPipeline<S extends Schema> {
       chunkEnds.push(w.length);
     }
     chunkCountsBefore.push(total);
+    const firstChunkFrom = this.firstChunkFrom;
+    let chunk = 0;
+    for (let cell = 0; cell < firstChunkFrom.length; cell++) {
+      while (chunk < chunkCells.count && chunkCells.items[chunk] < cell) chunk++;
+      firstChunkFrom[cell] = chunk;
+    }
   }
 
   private moveGrid(grid: SpatialGrid): void {
@@ -365,14 +374,14 @@ export class SnapshotPipeline<S extends Schema> {
    * rangeStarts/rangeEnds; returns the number of update entries in them.
    */
   private collectRanges(session: Session<S>): number {
-    const { chunkCells, chunkStarts, chunkEnds, chunkCountsBefore, rangeStarts, rangeEnds } = this;
+    const { firstChunkFrom, chunkStarts, chunkEnds, chunkCountsBefore, rangeStarts, rangeEnds } = this;
     rangeStarts.length = 0;
     rangeEnds.length = 0;
     let updateCount = 0;
     const runs = session.runs;
     for (let r = 0; r < session.runCount; r += 2) {
-      const first = lowerBound(chunkCells.items, chunkCells.count, runs[r]);
-      const end = lowerBound(chunkCells.items, chunkCells.count, runs[r + 1] + 1);
+      const first = firstChunkFrom[runs[r]];
+      const end = firstChunkFrom[runs[r + 1] + 1];
       if (first === end) continue;
       rangeStarts.push(chunkStarts.items[first]);
       rangeEnds.push(chunkEnds.items[end - 1]);
@@ -543,18 +552,6 @@ function sameRuns(a: number[], aLength: number, b: number[], bLength: number): b
   if (aLength !== bLength) return false;
   for (let i = 0; i < aLength; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** First index in the sorted `items[0..count)` whose value is >= `value`. */
-function lowerBound(items: Int32Array, count: number, value: number): number {
-  let low = 0;
-  let high = count;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (items[middle] < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** `w.raw` without a subarray allocation for the small copies that dominate here. */

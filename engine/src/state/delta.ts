@@ -9,7 +9,9 @@
  *                        fields are zigzag absolute values
  *                      2 FULL: reset; the receiver forgets every entity not entered
  * varuint baselineAge  tick - baseline (1 for RELATIVE, 0 for FULL)
- * varuint updateCount, then { varuint id, varuint mask, values of set bits in field order }
+ * varuint updateCount, then { varuint head, [varuint mask], values of set bits in field order }
+ *                        head = id * 2 + 1 when the mask is the type's fixedMask (a
+ *                        moving entity: no mask follows), id * 2 and a mask otherwise
  * varuint leaveCount,  then { varuint id }
  * varuint enterCount,  then { varuint id, varuint typeId, every field value }
  * ```
@@ -27,6 +29,9 @@ import { asRecord, type EntityRecord } from "./entity.js";
 import { Wire } from "./fields.js";
 import type { EntityBase, Schema } from "./schema.js";
 import type { EntityStore } from "./store.js";
+
+/** Low bit of an update head: the mask is the type's fixedMask and is not sent. */
+export const UPDATE_FIXED_MASK = 1;
 
 export const DeltaMode = {
   RELATIVE: 0,
@@ -67,8 +72,11 @@ export function writeUpdate(w: ByteWriter, entity: EntityBase, mask: number, rel
   if (relative && (mask & ~record._changedMask) !== 0) {
     throw new RangeError(`relative update of ${entity.id} names fields it did not change in its last change`);
   }
-  w.varuint(record.id);
-  w.varuint(mask);
+  if (mask === def.fixedMask) w.varuint(record.id * 2 + UPDATE_FIXED_MASK);
+  else {
+    w.varuint(record.id * 2);
+    w.varuint(mask);
+  }
   writeValues(w, record, mask, relative);
 }
 

@@ -2,6 +2,7 @@ export {
   type ClientView,
   createClientView,
   DeltaMode,
+  UPDATE_FIXED_MASK,
   deltaModeFor,
   encodeDelta,
   type SharedUpdates,

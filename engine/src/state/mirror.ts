@@ -1,5 +1,5 @@
 import { ByteReader, DecodeError } from "../binary/reader.js";
-import { DeltaMode } from "./delta.js";
+import { DeltaMode, UPDATE_FIXED_MASK } from "./delta.js";
 import { type FieldDef, Wire } from "./fields.js";
 import { FIRST_ENTITY_ID, MAX_ENTITY_ID } from "./ids.js";
 import type { AnySchema, EntityTypeDef, Fields, Schema, TypeName } from "./schema.js";
@@ -206,12 +206,13 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
     const updateCount = reader.count(MAX_ENTITY_ID);
     if (mode === DeltaMode.FULL && updateCount !== 0) throw new Failure("malformed", "a FULL snapshot has no updates");
     for (let i = 0; i < updateCount; i++) {
-      const id = readId(reader);
+      const head = reader.varuint();
+      const id = checkedId(Math.floor(head / 2));
       const entity = this.entities.get(id);
       if (entity === undefined) throw new Failure("unknown-entity", `update for unknown entity ${id}`);
       if (entity.updateStamp === generation) throw new Failure("malformed", `second update for entity ${id}`);
       entity.updateStamp = generation;
-      const mask = reader.varuint();
+      const mask = head % 2 === UPDATE_FIXED_MASK ? entity.def.fixedMask : reader.varuint();
       if (mask === 0 || mask > entity.def.fullMask) {
         throw new Failure("malformed", `mask ${mask} does not fit "${entity.type}"`);
       }
@@ -381,7 +382,10 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
 }
 
 function readId(reader: ByteReader): number {
-  const id = reader.varuint();
+  return checkedId(reader.varuint());
+}
+
+function checkedId(id: number): number {
   if (id < FIRST_ENTITY_ID || id > MAX_ENTITY_ID) throw new Failure("malformed", `entity id ${id} out of range`);
   return id;
 }

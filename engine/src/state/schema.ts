@@ -18,6 +18,11 @@ export interface EntityTypeDef {
   readonly fieldIndex: ReadonlyMap<string, number>;
   /** Mask with a bit set for every field: a decoder rejects anything outside it. */
   readonly fullMask: number;
+  /**
+   * Mask of the fixed (quantized) fields. A moving entity changes exactly these every
+   * tick, so an update with this mask is coded in the id's low bit instead of a mask byte.
+   */
+  readonly fixedMask: number;
   readonly hasStrings: boolean;
 }
 
@@ -60,6 +65,7 @@ function defineType(name: string, typeId: number, fieldTypes: Record<string, Fie
     fields,
     fieldIndex: new Map(names.map((field, index) => [field, index])),
     fullMask: fields.length === 0 ? 0 : 2 ** fields.length - 1,
+    fixedMask: fields.reduce((mask, field) => (field.type.kind === "fixed" ? (mask | field.bit) >>> 0 : mask), 0),
     hasStrings: fields.some((field) => field.type.kind === "string"),
   };
 }

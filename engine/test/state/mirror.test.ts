@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { ByteWriter } from "../../src/binary/writer.js";
 import { MAX_ENTITY_ID } from "../../src/interest/index.js";
-import { DeltaMode, EntityStore, SnapshotMirror } from "../../src/state/index.js";
+import { DeltaMode, EntityStore, SnapshotMirror, UPDATE_FIXED_MASK } from "../../src/state/index.js";
 import { expectApplied, gameSchema, mirrorState, storeState, TestClient } from "./helpers.js";
 
 const MOB = 0;
@@ -47,6 +47,12 @@ function entering(enter: (w: ByteWriter) => void): Uint8Array {
     w.varuint(1);
     enter(w);
   });
+}
+
+/** Writes an update head with an explicit mask (low bit clear). */
+function updateHead(w: ByteWriter, id: number, mask: number): void {
+  w.varuint(id * 2);
+  w.varuint(mask);
 }
 
 /** Writes an item enter: id, type, x, y, count. */
@@ -137,8 +143,7 @@ describe("SnapshotMirror refuses bad bodies and stays unchanged", () => {
   it("refuses an update or a leave for an id it does not hold (desync)", () => {
     const { mirror } = setup();
     expectFailure(mirror, relative((w) => {
-      w.u8(9);
-      w.u8(1);
+      updateHead(w, 9, 1);
       w.u8(2);
     }), "unknown-entity");
     expectFailure(mirror, Uint8Array.of(DeltaMode.RELATIVE, 1, 0, 1, 9, 0), "unknown-entity");
@@ -153,21 +158,43 @@ describe("SnapshotMirror refuses bad bodies and stays unchanged", () => {
     const { mirror } = setup();
     const twice = relative((w) => {
       for (let i = 0; i < 2; i++) {
-        w.varuint(2);
-        w.varuint(4);
+        updateHead(w, 2, 4);
         w.varuint(1);
       }
     }, 2);
     expectFailure(mirror, twice, "malformed");
+    expectFailure(mirror, relative((w) => updateHead(w, 2, 0)), "malformed");
     expectFailure(mirror, relative((w) => {
-      w.varuint(2);
+      updateHead(w, 2, 8);
       w.varuint(0);
     }), "malformed");
-    expectFailure(mirror, relative((w) => {
-      w.varuint(2);
-      w.varuint(8);
+  });
+
+  it("reads an update head with the low bit set as the type's fixed fields, with no mask byte", () => {
+    const { mirror } = setup();
+    const result = expectApplied(mirror.apply(relative((w) => {
+      w.varuint(1 * 2 + UPDATE_FIXED_MASK);
+      w.varint(16);
+      w.varint(-16);
+    }), 2));
+    expect(result.updatedMasks).toEqual([gameSchema.type("mob").fixedMask]);
+    expect(mirror.get(1)?.values).toMatchObject({ x: 11, y: 9 });
+  });
+
+  it("refuses the fixed-mask code for a type without fixed fields (empty mask)", () => {
+    const { store, client } = setup();
+    const marker = store.spawn("marker", {});
+    store.commit();
+    expectApplied(client.mirror.apply(client.encode(store), store.tick));
+    const body = bytes((w) => {
+      w.u8(DeltaMode.RELATIVE);
+      w.varuint(1);
+      w.varuint(1);
+      w.varuint(marker.id * 2 + UPDATE_FIXED_MASK);
       w.varuint(0);
-    }), "malformed");
+      w.varuint(0);
+    });
+    expectFailure(client.mirror, body, "malformed", store.tick + 1);
   });
 
   it("refuses ids 0 and above MAX_ENTITY_ID", () => {
@@ -228,13 +255,11 @@ describe("SnapshotMirror refuses bad bodies and stays unchanged", () => {
     expectFailure(mirror, tooFar, "out-of-range");
     // mob 1 is at x = 10 (160 steps): a delta of -161 goes below 0.
     expectFailure(mirror, relative((w) => {
-      w.varuint(1);
-      w.varuint(1);
+      updateHead(w, 1, 1);
       w.varint(-161);
     }), "out-of-range");
     expectApplied(mirror.apply(relative((w) => {
-      w.varuint(1);
-      w.varuint(1);
+      updateHead(w, 1, 1);
       w.varint(-160);
     }), 2));
     expect(mirror.get(1)?.values).toMatchObject({ x: 0 });
@@ -290,8 +315,7 @@ describe("SnapshotMirror lifecycle", () => {
       w.u8(DeltaMode.RELATIVE);
       w.varuint(1);
       w.varuint(1);
-      w.varuint(2); // item 2: count = 6
-      w.varuint(4);
+      updateHead(w, 2, 4); // item 2: count = 6
       w.varuint(6);
       w.varuint(0);
       w.varuint(1);
