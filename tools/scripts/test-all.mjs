@@ -25,7 +25,7 @@ const reportPath = (dir) => join(dir, "test-results", "vitest.json");
 for (const dir of workspaces) rmSync(reportPath(dir), { force: true });
 
 const checks = [
-  ["lint", ["biome", "check", "."]],
+  ["lint", ["turbo", "run", "lint", "--output-logs=errors-only"]],
   ["typecheck", ["turbo", "run", "typecheck", "--output-logs=errors-only"]],
 ];
 let failedChecks = 0;

@@ -14,6 +14,7 @@ import {
   writeSnapshotMessage,
   writeUpdate,
 } from "@tickwire/engine";
+import { DEFAULT_CELL_SIZE_PER_RADIUS } from "@tickwire/server";
 import { pack } from "msgpackr";
 import { FIELD, FieldSimulation, fieldSchema } from "./field-scene.js";
 import { type BenchResult, compareResults, formatComparison, writeResultFile } from "../report/index.js";
@@ -100,7 +101,7 @@ function throughput(results: BenchResult[], worldSize: number, viewSize: number,
 }
 
 /**
- * The field scene (E mobs, C players, aoi radius 600 over whole grid cells) for a sample of
+ * The field scene (E mobs, C players, aoi radius 600 over whole grid cells as the server cuts them) for a sample of
  * clients over simulated seconds: tickwire's snapshot messages against two naive encodings of
  * the same information — full JSON state, and msgpack of plain objects with float positions
  * carrying only what changed (entered entities whole, moved ones as {id, x, y}, left ids).
@@ -108,7 +109,7 @@ function throughput(results: BenchResult[], worldSize: number, viewSize: number,
 function fieldBytes(results: BenchResult[], mobs: number, players: number): void {
   const store = new EntityStore(fieldSchema);
   const sim = new FieldSimulation(store, mobs, players, 11);
-  const grid = new SpatialGrid({ width: FIELD.size, height: FIELD.size, cellSize: FIELD.interestRadius / 2 });
+  const grid = new SpatialGrid({ width: FIELD.size, height: FIELD.size, cellSize: FIELD.interestRadius * DEFAULT_CELL_SIZE_PER_RADIUS });
   for (const entity of store) grid.insert(entity.id, entity.x, entity.y);
   store.commit();
 
@@ -197,7 +198,7 @@ function fieldBytes(results: BenchResult[], mobs: number, players: number): void
 /** AOI cost: E entities moving in the field, V viewers each querying radius 600 per tick. */
 function aoiQueries(results: BenchResult[], entityCount: number, viewerCount: number): void {
   const rng = new Rng(5);
-  const grid = new SpatialGrid({ width: FIELD.size, height: FIELD.size, cellSize: FIELD.interestRadius / 2 });
+  const grid = new SpatialGrid({ width: FIELD.size, height: FIELD.size, cellSize: FIELD.interestRadius * DEFAULT_CELL_SIZE_PER_RADIUS });
   const xs = new Float64Array(entityCount + 1);
   const ys = new Float64Array(entityCount + 1);
   for (let id = 1; id <= entityCount; id++) {
