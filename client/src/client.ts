@@ -36,6 +36,7 @@ import {
 import { Emitter } from "./emitter.js";
 import { NetStats } from "./net-stats.js";
 import { LocalPrediction, type PredictConfig } from "./prediction.js";
+import type { FetchLike } from "./preflight.js";
 import type { WebSocketConstructor } from "./socket.js";
 import { type ClientEntity, ClientWorld, type EntityRecord, type InterpolationOptions } from "./world.js";
 
@@ -60,6 +61,11 @@ export interface ConnectOptions<S extends Schema = Schema, I = unknown, P = unkn
   token?: string;
   /** WebSocket implementation; default the global one (browsers). In Node pass `WebSocket` from `ws`. */
   WebSocket?: WebSocketConstructor;
+  /**
+   * `fetch` for the preflight that explains a connection attempt refused before it opened
+   * (browsers hide the refusal's status and reason); default the global one, null: never ask.
+   */
+  fetch?: FetchLike | null;
   game?: ClientGame<S, I, P>;
   /** Reconnect policy, or false to end the session on the first connection loss. */
   reconnect?: BackoffOptions | false;
@@ -186,6 +192,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
         url: socketUrl(url, options.token),
         name: options.name,
         WebSocket: WebSocketImpl,
+        fetch: options.fetch === undefined ? defaultFetch() : (options.fetch ?? undefined),
         reconnect: options.reconnect ?? {},
         now: this.now,
         timers: options.timers ?? defaultTimers,
@@ -504,4 +511,10 @@ export function connect<S extends Schema = Schema, I = unknown, P = unknown>(
   options: ConnectOptions<S, I, P>,
 ): TickwireClient<S, I, P> {
   return new TickwireClient(url, options).start();
+}
+
+/** The global fetch, bound (some browsers throw on an unbound call), or undefined where there is none. */
+function defaultFetch(): FetchLike | undefined {
+  const global = globalThis as { fetch?: FetchLike };
+  return typeof global.fetch === "function" ? global.fetch.bind(globalThis) : undefined;
 }

@@ -16,12 +16,13 @@ import {
   type WelcomeMessage,
 } from "@tickwire/engine";
 import { Backoff, type BackoffOptions } from "./backoff.js";
-import { PING_BURST_COUNT, PING_BURST_INTERVAL_MS } from "./constants.js";
+import { PING_BURST_COUNT, PING_BURST_INTERVAL_MS, PREFLIGHT_TIMEOUT_MS } from "./constants.js";
 import type { NetStats } from "./net-stats.js";
+import { type FetchLike, fetchRefusal } from "./preflight.js";
 import { ReliableBuffer } from "./reliable.js";
 import {
+  mayRetryRefusal,
   type Refusal,
-  refusalRetryable,
   SOCKET_OPEN,
   type WebSocketConstructor,
   type WebSocketLike,
@@ -86,7 +87,7 @@ export interface DisconnectInfo {
   readonly willRetry: boolean;
   /** Whether this socket had been welcomed; false means the connection attempt itself failed. */
   readonly welcomed: boolean;
-  /** HTTP status when the server refused the upgrade (visible in Node only), else 0. */
+  /** HTTP status when the server refused the upgrade (from `ws`, or the preflight in browsers), else 0. */
   readonly status: number;
 }
 
@@ -119,6 +120,8 @@ export interface ConnectionOptions {
   url: string;
   name: string;
   WebSocket: WebSocketConstructor;
+  /** Asks the server why a socket failed before opening (browsers hide refusals); absent: not asked. */
+  fetch?: FetchLike;
   reconnect: BackoffOptions | false;
   now: () => number;
   timers: Timers;
@@ -156,6 +159,11 @@ export class Connection {
   private handshakeTimer: unknown = null;
   private retryTimer: unknown = null;
   private pingTimer: unknown = null;
+  private preflightTimer: unknown = null;
+  /** Aborts the preflight in flight, if any. */
+  private preflightAbort: AbortController | null = null;
+  /** Whether the current socket reached 'open' (a failure before it may be a hidden refusal). */
+  private opened = false;
   private pingsSent = 0;
   private burstPingsLeft = 0;
   /** Ordinals of pings awaiting their pong, oldest first (pongs come back in order). */
@@ -265,6 +273,7 @@ export class Connection {
     const generation = ++this.generation;
     this.socket = socket;
     this.welcomed = false;
+    this.opened = false;
     this.refusal = null;
     this.socketError = "";
     socket.binaryType = "arraybuffer";
@@ -293,6 +302,7 @@ export class Connection {
   }
 
   private onOpen(): void {
+    this.opened = true;
     this.lastMessageAt = this.options.now();
     if (this.token !== null) this.send({ type: MsgType.Resume, token: this.token });
     else this.send({ type: MsgType.Join, name: this.options.name });
@@ -414,14 +424,43 @@ export class Connection {
 
   /** The socket is gone (closed by the server, the network, or us): decide what comes next. */
   private ended(code: number, reason: string, welcomed: boolean, detached = false): void {
-    const refusal = this.refusal;
+    const opened = this.opened;
     if (!detached) this.detach();
     if (this.currentState === "closed") return;
+    // Failed before opening with no status seen: maybe a refusal the browser hid from us.
+    if (!detached && !opened && this.refusal === null && this.options.fetch !== undefined) {
+      this.explainFailure(this.options.fetch, code, reason);
+      return;
+    }
+    this.settle(code, reason, welcomed);
+  }
+
+  /** Asks the preflight why the attempt failed, then settles it with the answer (or as a network loss). */
+  private explainFailure(fetch: FetchLike, code: number, reason: string): void {
+    const generation = this.generation;
+    const abort = new AbortController();
+    this.preflightAbort = abort;
+    this.preflightTimer = this.options.timers.setTimeout(() => {
+      this.preflightTimer = null;
+      abort.abort();
+    }, PREFLIGHT_TIMEOUT_MS);
+    fetchRefusal(fetch, this.options.url, abort.signal).then((refusal) => {
+      if (generation !== this.generation || this.currentState === "closed") return;
+      this.clearTimer("preflightTimer");
+      this.preflightAbort = null;
+      this.refusal = refusal;
+      this.settle(code, reason, false);
+    });
+  }
+
+  /** Reports the ended socket and retries or finishes. */
+  private settle(code: number, reason: string, welcomed: boolean): void {
+    const refusal = this.refusal;
     const mayRetry = this.options.reconnect !== false;
     if (!this.reportDisconnect(code, reason, welcomed, mayRetry)) return;
     if (refusal !== null) {
       const text = refusal.reason || `HTTP ${refusal.status}`;
-      const retrying = mayRetry && refusalRetryable(refusal.status);
+      const retrying = mayRetry && mayRetryRefusal(refusal);
       this.handlers.error({ kind: "refused", message: text, status: refusal.status, retrying });
       if (!retrying) {
         this.finish({ code: CloseCode.Abnormal, reason: text, byClient: false });
@@ -448,7 +487,7 @@ export class Connection {
     const refusal = this.refusal;
     const status = refusal?.status ?? 0;
     let retrying: boolean;
-    if (refusal !== null) retrying = mayRetry && refusalRetryable(status);
+    if (refusal !== null) retrying = mayRetry && mayRetryRefusal(refusal);
     else if (code === CloseCode.ResumeFailed) retrying = mayRetry;
     else retrying = mayRetry && retryable(code);
     const text = refusal !== null ? refusal.reason || `HTTP ${status}` : reason || this.socketError || closeReason(code);
@@ -482,6 +521,9 @@ export class Connection {
     this.reliable.connectionLost();
     this.clearTimer("handshakeTimer");
     this.clearTimer("pingTimer");
+    this.clearTimer("preflightTimer");
+    this.preflightAbort?.abort();
+    this.preflightAbort = null;
     if (socket !== null) {
       socket.onopen = IGNORE;
       socket.onmessage = IGNORE;
@@ -508,7 +550,7 @@ export class Connection {
     this.handlers.error({ kind, message, retrying });
   }
 
-  private clearTimer(name: "handshakeTimer" | "retryTimer" | "pingTimer"): void {
+  private clearTimer(name: "handshakeTimer" | "retryTimer" | "pingTimer" | "preflightTimer"): void {
     if (this[name] === null) return;
     this.options.timers.clearTimeout(this[name]);
     this[name] = null;

@@ -15,6 +15,13 @@ export const WELCOME_TIMEOUT_MS = 5_000;
  */
 export const SILENCE_TIMEOUT_MS = 6_000;
 
+/**
+ * How long the client waits for the preflight that explains a failed connection attempt
+ * (browsers hide the refusal): short, since a reachable server answers at once and an
+ * unreachable one is a network loss anyway.
+ */
+export const PREFLIGHT_TIMEOUT_MS = 2_000;
+
 /** Clock-sync ping period once the estimate is ready. */
 export const PING_INTERVAL_MS = 1_000;
 /** Faster pings right after Welcome so the clock estimate is ready within a few hundred ms. */

@@ -13,6 +13,7 @@ export type {
 export { Emitter } from "./emitter.js";
 export { NetStats, type NetSeries, RateWindow, Series } from "./net-stats.js";
 export type { PredictConfig } from "./prediction.js";
+export { type FetchLike, preflightUrl } from "./preflight.js";
 export { ReliableBuffer } from "./reliable.js";
 export { type Refusal, refusalRetryable, type WebSocketConstructor, type WebSocketLike } from "./socket.js";
 export { type ClientEntity, ClientWorld, type EntityView, type InterpolationOptions } from "./world.js";

@@ -28,6 +28,8 @@ export interface Refusal {
   status: number;
   /** The server's short text body, e.g. "world is full". */
   reason: string;
+  /** The server's own verdict (the preflight says it); else judged from `status`. */
+  retryable?: boolean;
 }
 
 /** Longest refusal body kept: the server's reasons are one short line. */
@@ -78,4 +80,9 @@ export function watchRefusal(socket: WebSocketLike, onRefusal: (refusal: Refusal
  */
 export function refusalRetryable(status: number): boolean {
   return status === 408 || status === 429 || status >= 500 || status < 400;
+}
+
+/** Whether retrying can overcome `refusal`: the server's verdict when it gave one. */
+export function mayRetryRefusal(refusal: Refusal): boolean {
+  return refusal.retryable ?? refusalRetryable(refusal.status);
 }

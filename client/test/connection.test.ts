@@ -22,6 +22,8 @@ function start(options: Partial<ConnectOptions<typeof schema, Input>> = {}): Har
   const client = connect<typeof schema, Input>("ws://game.test/ws?world=main", {
     name: "ada",
     WebSocket: FakeSocket,
+    // The fake transport has no server to ask why an attempt failed.
+    fetch: null,
     game: { schema, input },
     now: time.now,
     timers: time,

@@ -75,6 +75,91 @@ export function originAllowed(origin: string, allowList: readonly string[] | und
   return allowList.includes(origin);
 }
 
+/** The subprotocol a preflight's `?v=<version>` stands for ("" when absent), so both paths share one check. */
+export function subprotocolOfVersion(version: string): string {
+  return version === "" ? "" : `tickwire.v${version}`;
+}
+
+/** What the admission checks read of a request, from an upgrade or a preflight. */
+export interface AdmissionRequest {
+  readonly ip: string;
+  readonly origin: string;
+  readonly worldId: string;
+  /** The offered Sec-WebSocket-Protocol header (a preflight maps `?v=` through `subprotocolOfVersion`). */
+  readonly protocol: string;
+}
+
+/** The server state the checks consult; none of it is changed by them. */
+export interface AdmissionGate<W extends { admissionRefusal(): string | undefined }> {
+  readonly shuttingDown: boolean;
+  readonly origins: readonly string[] | undefined;
+  readonly worlds: ReadonlyMap<string, W>;
+  readonly ipCounter: IpCounter;
+}
+
+/**
+ * The synchronous admission checks, in order, shared by the upgrade and the preflight. It
+ * reserves nothing: the upgrade takes its slots in the same turn, so the answer still holds.
+ */
+export function checkAdmission<W extends { admissionRefusal(): string | undefined }>(
+  request: AdmissionRequest,
+  gate: AdmissionGate<W>,
+): { readonly refusal: Refusal } | { readonly world: W } {
+  if (gate.shuttingDown) return { refusal: refusals.unavailable("server shutting down") };
+  if (!offersSubprotocol(request.protocol)) return { refusal: refusals.protocolMismatch(request.protocol) };
+  if (!originAllowed(request.origin, gate.origins)) return { refusal: refusals.badOrigin() };
+  if (request.worldId === "") return { refusal: refusals.missingWorld() };
+  const world = gate.worlds.get(request.worldId);
+  if (world === undefined) return { refusal: refusals.unknownWorld(request.worldId) };
+  const full = world.admissionRefusal();
+  if (full !== undefined) return { refusal: refusals.unavailable(full) };
+  if (!gate.ipCounter.hasRoom(request.ip)) return { refusal: refusals.tooManyFromIp() };
+  return { world };
+}
+
+export type AuthOutcome =
+  | { readonly ok: true; readonly identity: unknown }
+  | { readonly ok: false; readonly refusal: Refusal; readonly error?: unknown };
+
+/** Runs the auth hook; a falsy identity refuses with 401, a throw with 500 (`error` set for the log). */
+export async function authenticate(auth: AuthHook, token: string, request: UpgradeRequest): Promise<AuthOutcome> {
+  try {
+    const identity = await auth(token, request);
+    if (identity === null || identity === undefined || identity === false) return { ok: false, refusal: refusals.unauthorized() };
+    return { ok: true, identity };
+  } catch (error) {
+    return { ok: false, refusal: refusals.authError(), error };
+  }
+}
+
+/** Numeric HTTP status of a refusal ("503 Service Unavailable" → 503). */
+export function refusalStatusCode(refusal: Refusal): number {
+  return Number.parseInt(refusal.status, 10);
+}
+
+/** Whether a client may retry a refusal: overload (429) and unavailability (5xx) pass, other 4xx never will. */
+export function refusalRetryable(refusal: Refusal): boolean {
+  const status = refusalStatusCode(refusal);
+  return status === 429 || status >= 500;
+}
+
+/** The preflight's JSON answer to a refusal. */
+export function preflightRefusal(refusal: Refusal): {
+  ok: false;
+  status: number;
+  code: string;
+  reason: string;
+  retryable: boolean;
+} {
+  return {
+    ok: false,
+    status: refusalStatusCode(refusal),
+    code: refusal.label,
+    reason: refusal.reason,
+    retryable: refusalRetryable(refusal),
+  };
+}
+
 /** Counts open connections per remote address for the per-IP cap. */
 export class IpCounter {
   private readonly counts = new Map<string, number>();
@@ -87,6 +172,11 @@ export class IpCounter {
     if (count >= this.max) return false;
     this.counts.set(ip, count + 1);
     return true;
+  }
+
+  /** Whether `ip` could take another slot, without taking it. */
+  hasRoom(ip: string): boolean {
+    return (this.counts.get(ip) ?? 0) < this.max;
   }
 
   release(ip: string): void {

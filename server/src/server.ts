@@ -8,8 +8,26 @@ import uWS from "uWebSockets.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Connection } from "./connection.js";
 import type { GameDefinition } from "./game.js";
-import { type AuthHook, IpCounter, offersSubprotocol, originAllowed, type Refusal, refusals, type UpgradeRequest } from "./handshake.js";
-import { deferResponse, respond, respondJson, respondNotModified, respondText, Status } from "./http/respond.js";
+import {
+  type AdmissionGate,
+  type AuthHook,
+  authenticate,
+  checkAdmission,
+  IpCounter,
+  preflightRefusal,
+  type Refusal,
+  refusals,
+  subprotocolOfVersion,
+} from "./handshake.js";
+import {
+  deferResponse,
+  type Header,
+  respond,
+  respondJson,
+  respondNotModified,
+  respondText,
+  Status,
+} from "./http/respond.js";
 import { type StaticOptions, StaticFiles } from "./http/static.js";
 import { HARD_FRAME_LIMIT_BYTES, type ServerLimits, resolveLimits } from "./limits.js";
 import { createLogger, type Logger } from "./log.js";
@@ -97,6 +115,7 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
 
   const sockets = new Set<uWS.WebSocket<SocketData>>();
   let shuttingDown = false;
+  const gate = (): AdmissionGate<World> => ({ shuttingDown, origins: options.origins, worlds, ipCounter });
   const app = uWS.App();
 
   app.get("/healthz", (res) => {
@@ -165,27 +184,16 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
       const worldId = req.getQuery("world") ?? "";
       const token = req.getQuery("token") ?? "";
       const ip = textDecoder.decode(res.getRemoteAddressAsText());
-      let headers: Record<string, string> | undefined;
-      if (options.auth !== undefined) {
-        headers = {};
-        req.forEach((name, value) => {
-          (headers as Record<string, string>)[name] = value;
-        });
-      }
+      const headers = options.auth === undefined ? undefined : requestHeaders(req);
 
       const refuse = (refusal: Refusal): void => {
         metrics.handshakeRefusals.inc({ reason: refusal.label });
         respondText(res, refusal.status, refusal.reason);
       };
-      if (shuttingDown) return refuse(refusals.unavailable("server shutting down"));
-      if (!offersSubprotocol(protocol)) return refuse(refusals.protocolMismatch(protocol));
-      if (!originAllowed(origin, options.origins)) return refuse(refusals.badOrigin());
-      if (worldId === "") return refuse(refusals.missingWorld());
-      const world = worlds.get(worldId);
-      if (world === undefined) return refuse(refusals.unknownWorld(worldId));
-      const full = world.admissionRefusal();
-      if (full !== undefined) return refuse(refusals.unavailable(full));
-      if (!ipCounter.acquire(ip)) return refuse(refusals.tooManyFromIp());
+      const admission = checkAdmission({ ip, origin, worldId, protocol }, gate());
+      if ("refusal" in admission) return refuse(admission.refusal);
+      const world = admission.world;
+      ipCounter.acquire(ip);
       world.reserve();
       const giveBack = (): void => {
         world.release();
@@ -199,28 +207,19 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
       const auth = options.auth;
       if (auth === undefined) return upgrade(undefined);
       const request = deferResponse(res);
-      const authRequest: UpgradeRequest = { ip, origin, world: worldId, headers: headers ?? {} };
-      Promise.resolve()
-        .then(() => auth(token, authRequest))
-        .then(
-          (identity) => {
-            if (request.aborted) return giveBack();
-            if (shuttingDown) {
-              giveBack();
-              return refuse(refusals.unavailable("server shutting down"));
-            }
-            if (identity === null || identity === undefined || identity === false) {
-              giveBack();
-              return refuse(refusals.unauthorized());
-            }
-            upgrade(identity);
-          },
-          (error: unknown) => {
-            logger.error({ err: error }, "auth hook threw");
-            giveBack();
-            if (!request.aborted) refuse(refusals.authError());
-          },
-        );
+      authenticate(auth, token, { ip, origin, world: worldId, headers: headers ?? {} }).then((outcome) => {
+        if (!outcome.ok && outcome.error !== undefined) logger.error({ err: outcome.error }, "auth hook threw");
+        if (request.aborted) return giveBack();
+        if (!outcome.ok) {
+          giveBack();
+          return refuse(outcome.refusal);
+        }
+        if (shuttingDown) {
+          giveBack();
+          return refuse(refusals.unavailable("server shutting down"));
+        }
+        upgrade(outcome.identity);
+      });
     },
 
     open: (ws) => {
@@ -247,6 +246,34 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
       const tooBig = code === CloseCode.Abnormal && textDecoder.decode(message) === UWS_TOO_BIG_REASON;
       if (data.connection !== undefined) data.world.disconnected(data.connection, tooBig ? CloseCode.MessageTooBig : code);
     },
+  });
+
+  // The preflight: a plain GET on the WebSocket path (uWS's ws route yields non-upgrade
+  // requests) answers what the upgrade would, in JSON a browser can read. It reserves nothing.
+  app.get("/ws", (res, req) => {
+    const origin = req.getHeader("origin");
+    const worldId = req.getQuery("world") ?? "";
+    const token = req.getQuery("token") ?? "";
+    const protocol = subprotocolOfVersion(req.getQuery("v") ?? "");
+    const ip = textDecoder.decode(res.getRemoteAddressAsText());
+    const headers = requestHeaders(req);
+    // Browsers only show the answer to a page of an allowed origin; a refused one learns just that.
+    const cors: Header[] = origin === "" ? [] : [["Access-Control-Allow-Origin", origin], ["Vary", "Origin"]];
+    const answer = (refusal: Refusal | undefined): void => {
+      if (refusal === undefined) respondJson(res, Status.ok, { ok: true }, cors);
+      else respondJson(res, refusal.status, preflightRefusal(refusal), cors);
+    };
+    const admission = checkAdmission({ ip, origin, worldId, protocol }, gate());
+    if ("refusal" in admission) return answer(admission.refusal);
+    const auth = options.auth;
+    if (auth === undefined) return answer(undefined);
+    const request = deferResponse(res);
+    authenticate(auth, token, { ip, origin, world: worldId, headers }).then((outcome) => {
+      if (!outcome.ok && outcome.error !== undefined) logger.error({ err: outcome.error }, "auth hook threw");
+      if (request.aborted) return;
+      if (!outcome.ok) return answer(outcome.refusal);
+      answer(shuttingDown ? refusals.unavailable("server shutting down") : undefined);
+    });
   });
 
   app.any("/*", (res, req) => {
@@ -346,6 +373,15 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
   }
 
   return { port, url, metrics, worlds, close };
+}
+
+/** All request headers (lower-cased names), read while uWS's request is still valid. */
+function requestHeaders(req: uWS.HttpRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  req.forEach((name, value) => {
+    headers[name] = value;
+  });
+  return headers;
 }
 
 function delay(ms: number): Promise<void> {

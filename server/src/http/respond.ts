@@ -53,10 +53,11 @@ export function respondText(res: HttpResponse, status: string, text: string, hea
   respond(res, status, text, [["Content-Type", "text/plain; charset=utf-8"], ...headers]);
 }
 
-export function respondJson(res: HttpResponse, status: string, value: unknown): void {
+export function respondJson(res: HttpResponse, status: string, value: unknown, headers: readonly Header[] = []): void {
   respond(res, status, JSON.stringify(value), [
     ["Content-Type", "application/json"],
     ["Cache-Control", "no-store"],
+    ...headers,
   ]);
 }
 
