@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createServer, silentLogger, type TickwireServer } from "@tickwire/server";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "./helpers/chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOTS_EXIT, runBotsCli } from "../src/bots/cli.js";
 import type { SwarmResult } from "../src/bots/result.js";
@@ -19,16 +20,6 @@ const REPORT_DIR = join(ARTIFACTS, "bots-report");
 const BIN = fileURLToPath(new URL("../bin/tickwire-bots.js", import.meta.url));
 /** The test game's module, given to the swarm as `--game` would. */
 const GAME_MODULE = fileURLToPath(new URL("./bots-game.ts", import.meta.url));
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** Server and bots count the same payload bytes; in-flight messages at the end are the only difference. */
 const BYTES_TOLERANCE = 0.03;
 /** The world flushes its send counters into /metrics once per tick (50 ms); wait a few ticks after the bots close. */
@@ -149,7 +140,7 @@ describe("bot swarm against a real server", () => {
     expect(reported, "needs the report of the previous test").toBeDefined();
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+      browser = await launchChromium();
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const requests: string[] = [];
       const errors: string[] = [];

@@ -1,23 +1,14 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Rng } from "@tickwire/engine";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "./helpers/chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { binValues, type Chart, type HistogramChart, renderReport } from "../src/report/index.js";
 
 // The report must open from disk in a real browser and draw its plots, with no server
 // and no network: loaded here as a file:// URL in headless Debian chromium.
 const ARTIFACTS = fileURLToPath(new URL("../test-results/artifacts/", import.meta.url));
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** Structural stand-ins for the page's SVG element types (this package has no DOM lib). */
 interface Measurable {
@@ -68,7 +59,7 @@ function swarmLikeCharts(): Chart[] {
 describe("report in headless chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
