@@ -10,14 +10,19 @@
  *                      2 FULL: reset; the receiver forgets every entity not entered
  * varuint baselineAge  tick - baseline (1 for RELATIVE, 0 for FULL)
  * varuint updateCount, then { varuint head, [varuint mask], values of set bits in field order }
- *                        head = id * 2 + 1 when the mask is the type's fixedMask (a
- *                        moving entity: no mask follows), id * 2 and a mask otherwise
+ *                        head = id * 4 + form:
+ *                        0 MASK: a varuint mask follows, then its values
+ *                        1 FIXED: the mask is the type's fixedMask (a moving entity),
+ *                          values as usual
+ *                        2 FIXED_SMALL: RELATIVE only; fixedMask, and every value is a
+ *                          delta in -128..127 sent as one byte (two's complement)
  * varuint leaveCount,  then { varuint id }
  * varuint enterCount,  then { varuint id, varuint typeId, every field value }
  * ```
  * Values: uint, enum → varuint; int → zigzag varint; bool → u8 0/1;
  * string → length-prefixed UTF-8; fixed → zigzag varint (delta in RELATIVE updates,
- * absolute elsewhere, always absolute in enters).
+ * absolute elsewhere, always absolute in enters). FIXED_SMALL exists because a zigzag
+ * byte holds only -64..63: a player crossing 6 units a tick at 1/16 would take two.
  *
  * The receiver applies updates, then leaves, then enters. So a despawn and respawn of
  * one id within a tick arrives as leave + enter, and updates for clients that keep up
@@ -30,8 +35,16 @@ import { Wire } from "./fields.js";
 import type { EntityBase, Schema } from "./schema.js";
 import type { EntityStore } from "./store.js";
 
-/** Low bit of an update head: the mask is the type's fixedMask and is not sent. */
-export const UPDATE_FIXED_MASK = 1;
+/** The low bits of an update head (head = id * UPDATE_HEAD_FORMS + form). */
+export const UpdateForm = {
+  MASK: 0,
+  FIXED: 1,
+  FIXED_SMALL: 2,
+} as const;
+export type UpdateForm = (typeof UpdateForm)[keyof typeof UpdateForm];
+export const UPDATE_HEAD_FORMS = 4;
+const SMALL_DELTA_MIN = -128;
+const SMALL_DELTA_MAX = 127;
 
 export const DeltaMode = {
   RELATIVE: 0,
@@ -72,12 +85,38 @@ export function writeUpdate(w: ByteWriter, entity: EntityBase, mask: number, rel
   if (relative && (mask & ~record._changedMask) !== 0) {
     throw new RangeError(`relative update of ${entity.id} names fields it did not change in its last change`);
   }
-  if (mask === def.fixedMask) w.varuint(record.id * 2 + UPDATE_FIXED_MASK);
-  else {
-    w.varuint(record.id * 2);
+  if (mask !== def.fixedMask) {
+    w.varuint(record.id * UPDATE_HEAD_FORMS + UpdateForm.MASK);
     w.varuint(mask);
+  } else if (relative && smallDeltas(record, mask)) {
+    w.varuint(record.id * UPDATE_HEAD_FORMS + UpdateForm.FIXED_SMALL);
+    writeSmallDeltas(w, record, mask);
+    return;
+  } else {
+    w.varuint(record.id * UPDATE_HEAD_FORMS + UpdateForm.FIXED);
   }
   writeValues(w, record, mask, relative);
+}
+
+/** Whether every fixed field of `mask` moved by a delta that fits one signed byte. */
+function smallDeltas(record: EntityRecord, mask: number): boolean {
+  const count = record._def.fields.length;
+  const values = record._values;
+  for (let rest = mask; rest !== 0; rest &= rest - 1) {
+    const index = 31 - Math.clz32(rest & -rest);
+    const delta = values[count + index] - values[count * 2 + index];
+    if (delta < SMALL_DELTA_MIN || delta > SMALL_DELTA_MAX) return false;
+  }
+  return true;
+}
+
+function writeSmallDeltas(w: ByteWriter, record: EntityRecord, mask: number): void {
+  const count = record._def.fields.length;
+  const values = record._values;
+  for (let rest = mask; rest !== 0; rest &= rest - 1) {
+    const index = 31 - Math.clz32(rest & -rest);
+    w.u8((values[count + index] - values[count * 2 + index]) & 0xff);
+  }
 }
 
 /** One enter entry: id, type id and every committed field value. */

@@ -1,5 +1,5 @@
 import { ByteReader, DecodeError } from "../binary/reader.js";
-import { DeltaMode, UPDATE_FIXED_MASK } from "./delta.js";
+import { DeltaMode, UPDATE_HEAD_FORMS, UpdateForm } from "./delta.js";
 import { type FieldDef, Wire } from "./fields.js";
 import { FIRST_ENTITY_ID, MAX_ENTITY_ID } from "./ids.js";
 import type { AnySchema, EntityTypeDef, Fields, Schema, TypeName } from "./schema.js";
@@ -207,18 +207,24 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
     if (mode === DeltaMode.FULL && updateCount !== 0) throw new Failure("malformed", "a FULL snapshot has no updates");
     for (let i = 0; i < updateCount; i++) {
       const head = reader.varuint();
-      const id = checkedId(Math.floor(head / 2));
+      const id = checkedId(Math.floor(head / UPDATE_HEAD_FORMS));
+      const form = head % UPDATE_HEAD_FORMS;
       const entity = this.entities.get(id);
       if (entity === undefined) throw new Failure("unknown-entity", `update for unknown entity ${id}`);
       if (entity.updateStamp === generation) throw new Failure("malformed", `second update for entity ${id}`);
       entity.updateStamp = generation;
-      const mask = head % 2 === UPDATE_FIXED_MASK ? entity.def.fixedMask : reader.varuint();
+      if (form === UpdateForm.FIXED_SMALL && mode !== DeltaMode.RELATIVE) {
+        throw new Failure("malformed", `byte deltas for entity ${id} outside a RELATIVE snapshot`);
+      }
+      if (form > UpdateForm.FIXED_SMALL) throw new Failure("malformed", `unknown update form ${form} for entity ${id}`);
+      const mask = form === UpdateForm.MASK ? reader.varuint() : entity.def.fixedMask;
       if (mask === 0 || mask > entity.def.fullMask) {
         throw new Failure("malformed", `mask ${mask} does not fit "${entity.type}"`);
       }
       this.updateIds.push(id);
       this.updateMasks.push(mask);
-      this.readValues(reader, entity.def, mask, mode === DeltaMode.RELATIVE ? entity.quantized : null);
+      if (form === UpdateForm.FIXED_SMALL) this.readSmallDeltas(reader, entity.def, mask, entity.quantized);
+      else this.readValues(reader, entity.def, mask, mode === DeltaMode.RELATIVE ? entity.quantized : null);
     }
 
     const leaveCount = reader.count(MAX_ENTITY_ID);
@@ -253,6 +259,26 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
     return mode;
   }
 
+  /** Reads FIXED_SMALL values: one signed byte of delta from `base` per fixed field of `mask`. */
+  private readSmallDeltas(reader: ByteReader, def: EntityTypeDef, mask: number, base: Float64Array): void {
+    const fields = def.fields;
+    for (let rest = mask; rest !== 0; rest &= rest - 1) {
+      const index = 31 - Math.clz32(rest & -rest);
+      const q = base[index] + ((reader.u8() << 24) >> 24);
+      if (q < fields[index].qmin || q > fields[index].qmax) throw outOfRange(fields[index], q);
+      this.pushNumber(q);
+    }
+  }
+
+  private pushNumber(q: number): void {
+    if (this.numberCount === this.numbers.length) {
+      const grown = new Float64Array(this.numbers.length * 2);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    this.numbers[this.numberCount++] = q;
+  }
+
   /** Reads the values of `mask`; with `base`, fixed fields are deltas from it. */
   private readValues(reader: ByteReader, def: EntityTypeDef, mask: number, base: Float64Array | null): void {
     const fields = def.fields;
@@ -280,12 +306,7 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
           q = base === null ? reader.varint() : base[index] + reader.varint();
       }
       if (q < field.qmin || q > field.qmax) throw outOfRange(field, q);
-      if (this.numberCount === this.numbers.length) {
-        const grown = new Float64Array(this.numbers.length * 2);
-        grown.set(this.numbers);
-        this.numbers = grown;
-      }
-      this.numbers[this.numberCount++] = q;
+      this.pushNumber(q);
     }
   }
 

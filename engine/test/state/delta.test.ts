@@ -9,7 +9,8 @@ import {
   EntityStore,
   encodeDelta,
   t,
-  UPDATE_FIXED_MASK,
+  UPDATE_HEAD_FORMS,
+  UpdateForm,
   writeEnter,
   writeSnapshotBody,
   writeUpdate,
@@ -66,29 +67,45 @@ describe("encodeDelta", () => {
     mob.x = 100 + 3 / 16;
     store.commit();
     const body = client.encode(store);
-    // mode, age, 1 update {id * 2 (explicit mask), mask, zigzag(+3)}, 0 leaves, 0 enters
-    expect(Array.from(body)).toEqual([DeltaMode.RELATIVE, 1, 1, mob.id * 2, 1, 6, 0, 0]);
+    // mode, age, 1 update {id * 4 + MASK, mask, zigzag(+3)}, 0 leaves, 0 enters
+    expect(Array.from(body)).toEqual([DeltaMode.RELATIVE, 1, 1, mob.id * UPDATE_HEAD_FORMS + UpdateForm.MASK, 1, 6, 0, 0]);
     const result = expectApplied(client.mirror.apply(body, store.tick));
     expect(result.updatedIds).toEqual([mob.id]);
     expect(result.updatedMasks).toEqual([1]);
     expect(client.mirror.get(mob.id)?.values).toMatchObject({ x: 100 + 3 / 16, y: 100 });
   });
 
-  it("codes a move of exactly the fixed fields in the id's low bit, with no mask byte", () => {
+  it("codes a small move of exactly the fixed fields as FIXED_SMALL: no mask, a byte a field", () => {
     const store = new EntityStore(gameSchema);
     const mob = store.spawn("mob", { x: 100, y: 100 });
     store.commit();
     const client = new TestClient(gameSchema);
     client.sync(store);
-    mob.x = 100 + 3 / 16;
+    mob.x = 100 + 127 / 16;
+    mob.y = 100 - 128 / 16;
+    store.commit();
+    const body = client.encode(store);
+    // mode, age, 1 update {id * 4 + FIXED_SMALL, +127, -128 as a byte}, 0 leaves, 0 enters
+    expect(Array.from(body)).toEqual([DeltaMode.RELATIVE, 1, 1, mob.id * UPDATE_HEAD_FORMS + UpdateForm.FIXED_SMALL, 127, 0x80, 0, 0]);
+    const result = expectApplied(client.mirror.apply(body, store.tick));
+    expect(result.updatedMasks).toEqual([gameSchema.type("mob").fixedMask]);
+    expect(client.mirror.get(mob.id)?.values).toMatchObject({ x: 100 + 127 / 16, y: 100 - 128 / 16 });
+  });
+
+  it("codes a larger move of the fixed fields as FIXED with zigzag varints", () => {
+    const store = new EntityStore(gameSchema);
+    const mob = store.spawn("mob", { x: 100, y: 100 });
+    store.commit();
+    const client = new TestClient(gameSchema);
+    client.sync(store);
+    mob.x = 100 + 128 / 16;
     mob.y = 100 - 1 / 16;
     store.commit();
     const body = client.encode(store);
-    // mode, age, 1 update {id * 2 + 1, zigzag(+3), zigzag(-1)}, 0 leaves, 0 enters
-    expect(Array.from(body)).toEqual([DeltaMode.RELATIVE, 1, 1, mob.id * 2 + UPDATE_FIXED_MASK, 6, 1, 0, 0]);
+    // mode, age, 1 update {id * 4 + FIXED, zigzag(+128) in two bytes, zigzag(-1)}, 0 leaves, 0 enters
+    expect(Array.from(body)).toEqual([DeltaMode.RELATIVE, 1, 1, mob.id * UPDATE_HEAD_FORMS + UpdateForm.FIXED, 0x80, 2, 1, 0, 0]);
     const result = expectApplied(client.mirror.apply(body, store.tick));
-    expect(result.updatedMasks).toEqual([gameSchema.type("mob").fixedMask]);
-    expect(client.mirror.get(mob.id)?.values).toMatchObject({ x: 100 + 3 / 16, y: 100 - 1 / 16 });
+    expect(client.mirror.get(mob.id)?.values).toMatchObject({ x: 108, y: 100 - 1 / 16 });
   });
 
   it("encodes a tick without changes as a 5-byte body (empty delta)", () => {

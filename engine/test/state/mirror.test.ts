@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { ByteWriter } from "../../src/binary/writer.js";
 import { MAX_ENTITY_ID } from "../../src/interest/index.js";
-import { DeltaMode, EntityStore, SnapshotMirror, UPDATE_FIXED_MASK } from "../../src/state/index.js";
+import { DeltaMode, EntityStore, SnapshotMirror, UPDATE_HEAD_FORMS, UpdateForm } from "../../src/state/index.js";
 import { expectApplied, gameSchema, mirrorState, storeState, TestClient } from "./helpers.js";
 
 const MOB = 0;
@@ -49,9 +49,9 @@ function entering(enter: (w: ByteWriter) => void): Uint8Array {
   });
 }
 
-/** Writes an update head with an explicit mask (low bit clear). */
+/** Writes an update head with an explicit mask (form MASK). */
 function updateHead(w: ByteWriter, id: number, mask: number): void {
-  w.varuint(id * 2);
+  w.varuint(id * UPDATE_HEAD_FORMS + UpdateForm.MASK);
   w.varuint(mask);
 }
 
@@ -170,15 +170,46 @@ describe("SnapshotMirror refuses bad bodies and stays unchanged", () => {
     }), "malformed");
   });
 
-  it("reads an update head with the low bit set as the type's fixed fields, with no mask byte", () => {
+  it("reads an update head of form FIXED as the type's fixed fields, with no mask byte", () => {
     const { mirror } = setup();
     const result = expectApplied(mirror.apply(relative((w) => {
-      w.varuint(1 * 2 + UPDATE_FIXED_MASK);
+      w.varuint(1 * UPDATE_HEAD_FORMS + UpdateForm.FIXED);
       w.varint(16);
       w.varint(-16);
     }), 2));
     expect(result.updatedMasks).toEqual([gameSchema.type("mob").fixedMask]);
     expect(mirror.get(1)?.values).toMatchObject({ x: 11, y: 9 });
+  });
+
+  it("reads form FIXED_SMALL as one signed byte of delta per fixed field", () => {
+    const { mirror } = setup();
+    const result = expectApplied(mirror.apply(relative((w) => {
+      w.varuint(1 * UPDATE_HEAD_FORMS + UpdateForm.FIXED_SMALL);
+      w.u8(127);
+      w.u8(0x80); // -128
+    }), 2));
+    expect(result.updatedMasks).toEqual([gameSchema.type("mob").fixedMask]);
+    expect(mirror.get(1)?.values).toMatchObject({ x: 10 + 127 / 16, y: 10 - 128 / 16 });
+  });
+
+  it("refuses form FIXED_SMALL outside RELATIVE snapshots, and the unused form 3", () => {
+    const { mirror } = setup();
+    const absolute = bytes((w) => {
+      w.u8(DeltaMode.ABSOLUTE);
+      w.varuint(1);
+      w.varuint(1);
+      w.varuint(1 * UPDATE_HEAD_FORMS + UpdateForm.FIXED_SMALL);
+      w.u8(1);
+      w.u8(1);
+      w.varuint(0);
+      w.varuint(0);
+    });
+    expectFailure(mirror, absolute, "malformed", 2);
+    expectFailure(mirror, relative((w) => {
+      w.varuint(1 * UPDATE_HEAD_FORMS + 3);
+      w.u8(1);
+      w.u8(1);
+    }), "malformed");
   });
 
   it("refuses the fixed-mask code for a type without fixed fields (empty mask)", () => {
@@ -190,7 +221,7 @@ describe("SnapshotMirror refuses bad bodies and stays unchanged", () => {
       w.u8(DeltaMode.RELATIVE);
       w.varuint(1);
       w.varuint(1);
-      w.varuint(marker.id * 2 + UPDATE_FIXED_MASK);
+      w.varuint(marker.id * UPDATE_HEAD_FORMS + UpdateForm.FIXED);
       w.varuint(0);
       w.varuint(0);
     });

@@ -57,6 +57,8 @@ export interface FieldOptions {
   seed?: number;
   /** Repo root holding bench-results/ (default: found from the working directory). */
   root?: string;
+  /** Write a V8 CPU profile of each server run here (`--cpu-prof`), to see where its time goes. */
+  profileDir?: string;
 }
 
 export interface FieldRun {
@@ -89,8 +91,8 @@ export function canPin(): boolean {
   return spawnSync("taskset", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-function spawnChild(entry: string, argument: object, core: number | null): ChildProcess {
-  const node = [process.execPath, "--conditions=source", "--import", "tsx", join(HERE, entry), JSON.stringify(argument)];
+function spawnChild(entry: string, argument: object, core: number | null, nodeFlags: readonly string[] = []): ChildProcess {
+  const node = [process.execPath, ...nodeFlags, "--conditions=source", "--import", "tsx", join(HERE, entry), JSON.stringify(argument)];
   const [command, ...args] = core === null ? node : ["taskset", "-c", String(core), ...node];
   return spawn(command, args, { cwd: TOOLS_DIR, stdio: ["ignore", "inherit", "inherit", "ipc"] });
 }
@@ -135,14 +137,22 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** One (variant, C) run: server up, bots ramped and warmed up, then the window measured on both sides. */
-async function measure(variant: FieldVariant, clients: number, options: Required<Omit<FieldOptions, "root">>, pinned: boolean): Promise<FieldRun> {
+async function measure(
+  variant: FieldVariant,
+  clients: number,
+  options: Required<Omit<FieldOptions, "root" | "profileDir">> & Pick<FieldOptions, "profileDir">,
+  pinned: boolean,
+): Promise<FieldRun> {
   const serverArgs: FieldServerArgs = {
     mobs: options.mobs,
     variant,
     capacity: clients + CAPACITY_MARGIN,
     maxConnectionsPerIp: MAX_CONNECTIONS_PER_IP,
   };
-  const server = spawnChild("field-server.ts", serverArgs, pinned ? 0 : null);
+  // One directory a process and run: the main thread and tsx's loader thread each write a profile.
+  const profile = (role: string) =>
+    options.profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${join(options.profileDir, `${role}-${variant}-c${clients}`)}`];
+  const server = spawnChild("field-server.ts", serverArgs, pinned ? 0 : null, profile("server"));
   let load: ChildProcess | null = null;
   try {
     const { port } = await nextMessage<ServerReply, "ready">(server, "ready", STARTUP_TIMEOUT_MS);
@@ -155,7 +165,7 @@ async function measure(variant: FieldVariant, clients: number, options: Required
       connectTimeoutSec: clients / RAMP_PER_SEC + CONNECT_GRACE_SEC,
       seed: options.seed,
     };
-    load = spawnChild("field-load.ts", loadArgs, pinned ? 1 : null);
+    load = spawnChild("field-load.ts", loadArgs, pinned ? 1 : null, profile("load"));
     const untilWindow = STARTUP_TIMEOUT_MS + (loadArgs.connectTimeoutSec + loadArgs.warmupSec + 2) * 1000;
     await nextMessage<LoadMessage, "window-start">(load, "window-start", untilWindow);
     server.send({ type: "reset" });
@@ -284,6 +294,7 @@ export async function runField(options: FieldOptions): Promise<FieldOutcome> {
     warmupSec: options.warmupSec ?? FIELD_WARMUP_SEC,
     windowSec: options.windowSec ?? FIELD_WINDOW_SEC,
     seed: options.seed ?? 1,
+    profileDir: options.profileDir,
   };
   const pinned = canPin();
   progress(

@@ -4,7 +4,9 @@
  *   --only engine|field      one suite
  *   --clients 50,200,...     field client counts     --variants all,aoi
  *   --window S  --warmup S   field measuring window and warm-up
+ *   --profile DIR            V8 CPU profiles of each field run (server and load), into DIR
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { FieldVariant } from "./field-game.js";
 import { FIELD_CLIENTS, FIELD_VARIANTS, runField } from "./field.js";
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     variants: { type: "string" },
     window: { type: "string" },
     warmup: { type: "string" },
+    profile: { type: "string" },
   },
 });
 if (values.only !== undefined && values.only !== "engine" && values.only !== "field") {
@@ -50,5 +53,6 @@ if (values.only !== "engine") {
     variants: values.variants !== undefined ? variants(values.variants) : FIELD_VARIANTS,
     windowSec: values.window !== undefined ? numbers("window", values.window)[0] : values.quick ? QUICK.windowSec : undefined,
     warmupSec: values.warmup !== undefined ? Number(values.warmup) : values.quick ? QUICK.warmupSec : undefined,
+    profileDir: values.profile === undefined ? undefined : resolve(values.profile),
   });
 }
