@@ -44,12 +44,11 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   /** What the client holds; reset (baseline -1) on resume so it gets a full snapshot. */
   view: ClientView = createClientView();
   /**
-   * Interest cells the client was last sent, as runs of adjacent cell indexes
-   * `[first, last, first, last, ...]` (`runCount` entries): a keep-up snapshot sends the
-   * updates of these cells.
+   * Interest cells the client was last sent, one column span per row:
+   * `[firstRow, rowCount, firstCol, lastCol, ...]` (SpatialGrid.rowSpansInRadius). A
+   * keep-up snapshot sends the updates of these cells. The pipeline sizes it to its grid.
    */
-  runs: number[] = [];
-  runCount = 0;
+  viewSpans: Int32Array = new Int32Array(2);
   /** Where the view is centred: the entity's last committed position. */
   viewX = 0;
   viewY = 0;
@@ -160,7 +159,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   /** Resets what the client holds, so its next snapshot is FULL. */
   resetView(): void {
     this.view = createClientView();
-    this.runCount = 0;
+    this.viewSpans[1] = 0;
   }
 
   /** True when `rid` is new; records it. Older or equal ids are duplicates re-sent after a resume. */

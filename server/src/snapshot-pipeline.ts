@@ -10,10 +10,12 @@
  *   membership (move across cells, spawn, despawn) is recorded as an event.
  *
  * Per client (`writeSnapshot`):
- * - keeping up (baseline = tick-1): updates are the arena ranges of the cell runs it saw at
+ * - its view is one column span per grid row (SpatialGrid.rowSpansInRadius), so "does it
+ *   see this cell" is O(1) and two views differ row by row;
+ * - keeping up (baseline = tick-1): updates are the arena ranges of the row spans it saw at
  *   tick-1 — where everything it holds was, so it only ever gets updates for entities it
  *   holds. Leaves and enters come from this tick's membership events plus the entities of
- *   the cells its view dropped or gained: no scan of what it holds;
+ *   the cells its view dropped or gained: no scan of what it holds nor of its cells;
  * - interest "all": every client keeping up gets the same body, built once per tick;
  * - behind (skipped snapshots, lowered rate), joining or resuming: `encodeDelta` from its
  *   baseline — ABSOLUTE while the baseline is in the history ring, FULL otherwise.
@@ -39,6 +41,8 @@ import type { Session } from "./session.js";
 /** Below this many bytes a byte loop beats `subarray` + `set` (which allocates a view). */
 const SMALL_COPY_BYTES = 64;
 const NONE = -1;
+/** Row of the pseudo-cell of entities without a position, which every client sees. */
+const GLOBAL_ROW = -2;
 
 /** A growable Int32Array-backed list, reset each tick. */
 class IntList {
@@ -70,8 +74,6 @@ export class SnapshotPipeline<S extends Schema> {
   private readonly binStamp: Int32Array;
   private readonly binHead: Int32Array;
   private binNext = new Int32Array(256);
-  /** Cells whose membership changed this tick. */
-  private readonly dirtyStamp: Int32Array;
 
   // Update chunks of the non-empty cells, in ascending cell order, in one arena.
   private readonly chunks = new ByteWriter(16 * 1024);
@@ -83,10 +85,13 @@ export class SnapshotPipeline<S extends Schema> {
   /** firstChunkFrom[cell]: index of the first chunk whose cell is >= cell (O(1) range lookup per run). */
   private readonly firstChunkFrom: Int32Array;
 
-  // Membership events of this tick: id, cell before (NONE for a spawn), cell after (NONE for a despawn).
+  // Membership events of this tick: id, row and column before (row NONE for a spawn) and
+  // after (row NONE for a despawn); row GLOBAL_ROW for the pseudo-cell.
   private readonly eventIds = new IntList();
-  private readonly eventFrom = new IntList();
-  private readonly eventTo = new IntList();
+  private readonly eventFromRow = new IntList();
+  private readonly eventFromCol = new IntList();
+  private readonly eventToRow = new IntList();
+  private readonly eventToCol = new IntList();
   /** `eventStamp[id] === tick`: the entity has a membership event this tick. */
   private eventStamp = new Int32Array(1024).fill(NONE);
 
@@ -102,8 +107,9 @@ export class SnapshotPipeline<S extends Schema> {
   private allBodyTick = NONE;
 
   // Per-client scratch, reused by every client in turn.
-  private readonly cells: number[] = [];
-  private readonly runs: number[] = [];
+  /** The view of the client being served, swapped with its `viewSpans` once served. */
+  private spans: Int32Array;
+  private readonly spanCapacity: number;
   private readonly visible: number[] = [];
   private readonly leaves: number[] = [];
   private readonly entering: number[] = [];
@@ -111,11 +117,6 @@ export class SnapshotPipeline<S extends Schema> {
   private enterCount = 0;
   private readonly rangeStarts: number[] = [];
   private readonly rangeEnds: number[] = [];
-  /** `cellMark[cell] === mark`: the client being served saw that cell at tick-1. */
-  private readonly cellMark: Uint32Array;
-  /** `newCellMark[cell] === mark`: the client being served sees that cell now. */
-  private readonly newCellMark: Uint32Array;
-  private mark = 0;
 
   constructor(
     private readonly store: EntityStore<S>,
@@ -143,10 +144,9 @@ export class SnapshotPipeline<S extends Schema> {
     const cellSlots = this.globalCell + 1;
     this.binStamp = new Int32Array(cellSlots).fill(NONE);
     this.binHead = new Int32Array(cellSlots);
-    this.dirtyStamp = new Int32Array(cellSlots).fill(NONE);
     this.firstChunkFrom = new Int32Array(cellSlots + 1);
-    this.cellMark = new Uint32Array(cellSlots);
-    this.newCellMark = new Uint32Array(cellSlots);
+    this.spanCapacity = 2 + 2 * (this.grid?.rows ?? 0);
+    this.spans = new Int32Array(this.spanCapacity);
   }
 
   /** The interest radius ("all": infinite). */
@@ -227,20 +227,26 @@ export class SnapshotPipeline<S extends Schema> {
 
   private moveGrid(grid: SpatialGrid): void {
     const tick = this.store.tick;
-    const { eventIds, eventFrom, eventTo } = this;
+    const { eventIds, eventFromRow, eventFromCol, eventToRow, eventToCol } = this;
     eventIds.count = 0;
-    eventFrom.count = 0;
-    eventTo.count = 0;
+    eventFromRow.count = 0;
+    eventFromCol.count = 0;
+    eventToRow.count = 0;
+    eventToCol.count = 0;
     if (this.eventStamp.length < this.store.idCapacity) {
       this.eventStamp = grownInt32(this.eventStamp, Math.max(this.store.idCapacity, this.eventStamp.length * 2), NONE);
     }
+    const cols = grid.cols;
+    const globalCell = this.globalCell;
+    const rowOf = (cell: number) => (cell === NONE ? NONE : cell === globalCell ? GLOBAL_ROW : Math.floor(cell / cols));
+    const colOf = (cell: number) => (cell === NONE || cell === globalCell ? 0 : cell % cols);
     const event = (id: number, from: number, to: number): void => {
       this.eventStamp[id] = tick;
       eventIds.push(id);
-      eventFrom.push(from);
-      eventTo.push(to);
-      if (from !== NONE) this.dirtyStamp[from] = tick;
-      if (to !== NONE) this.dirtyStamp[to] = tick;
+      eventFromRow.push(rowOf(from));
+      eventFromCol.push(colOf(from));
+      eventToRow.push(rowOf(to));
+      eventToCol.push(colOf(to));
     };
     // Despawns before spawns: an id reused within the tick leaves, then enters.
     const despawned = this.store.despawnedThisTick;
@@ -305,10 +311,10 @@ export class SnapshotPipeline<S extends Schema> {
     if (this.grid === undefined) {
       encodeDelta(this.store, session.view, null, out);
     } else {
-      const runCount = this.viewRuns(session);
-      this.gatherVisible(this.runs, runCount);
+      this.computeSpans(session);
+      this.gatherVisible(this.spans);
       encodeDelta(this.store, session.view, this.visible, out);
-      this.rememberRuns(session, runCount);
+      this.keepSpans(session);
     }
     endSnapshotMessage(out, mark, events);
   }
@@ -354,8 +360,8 @@ export class SnapshotPipeline<S extends Schema> {
     const chunkBytes = this.chunks.bytes;
     for (let i = 0; i < this.rangeStarts.length; i++) copyInto(out, chunkBytes, this.rangeStarts[i], this.rangeEnds[i]);
 
-    const runCount = this.viewRuns(session);
-    this.diffInterest(session, runCount, tick);
+    this.computeSpans(session);
+    this.diffInterest(session, tick);
     const { leaveCount, enterCount } = this;
     out.varuint(leaveCount);
     for (let i = 0; i < leaveCount; i++) out.varuint(this.leaves[i]);
@@ -370,85 +376,95 @@ export class SnapshotPipeline<S extends Schema> {
   }
 
   /**
-   * The arena ranges holding updates for the cells the session saw at tick-1, into
-   * rangeStarts/rangeEnds; returns the number of update entries in them.
+   * The arena ranges holding updates for the cells the session saw at tick-1 (and the
+   * pseudo-cell), into rangeStarts/rangeEnds; returns the number of update entries in them.
    */
   private collectRanges(session: Session<S>): number {
-    const { firstChunkFrom, chunkStarts, chunkEnds, chunkCountsBefore, rangeStarts, rangeEnds } = this;
+    const { rangeStarts, rangeEnds } = this;
     rangeStarts.length = 0;
     rangeEnds.length = 0;
+    const spans = session.viewSpans;
+    const cols = (this.grid as SpatialGrid).cols;
     let updateCount = 0;
-    const runs = session.runs;
-    for (let r = 0; r < session.runCount; r += 2) {
-      const first = firstChunkFrom[runs[r]];
-      const end = firstChunkFrom[runs[r + 1] + 1];
-      if (first === end) continue;
-      rangeStarts.push(chunkStarts.items[first]);
-      rangeEnds.push(chunkEnds.items[end - 1]);
-      updateCount += chunkCountsBefore.items[end] - chunkCountsBefore.items[first];
+    for (let i = 0; i < spans[1]; i++) {
+      const rowStart = (spans[0] + i) * cols;
+      updateCount += this.collectRange(rowStart + spans[2 + 2 * i], rowStart + spans[3 + 2 * i]);
     }
-    return updateCount;
+    return updateCount + this.collectRange(this.globalCell, this.globalCell);
+  }
+
+  /** Adds the arena range of cells first..last (a contiguous index run); returns its entry count. */
+  private collectRange(firstCell: number, lastCell: number): number {
+    const { firstChunkFrom, chunkCountsBefore } = this;
+    const first = firstChunkFrom[firstCell];
+    const end = firstChunkFrom[lastCell + 1];
+    if (first === end) return 0;
+    this.rangeStarts.push(this.chunkStarts.items[first]);
+    this.rangeEnds.push(this.chunkEnds.items[end - 1]);
+    return chunkCountsBefore.items[end] - chunkCountsBefore.items[first];
   }
 
   /**
    * Leaves and enters for a client keeping up, into leaves/entering, without scanning what
    * it holds: an entity that changed cell this tick (or spawned, or despawned) is decided
-   * by its membership event (was its old cell seen? is its new one?); any other entity
-   * changes visibility only if its cell was dropped from or added to the client's view.
+   * by its membership event (did the old view hold its old cell? does the new view hold
+   * its new one?); any other entity changes visibility only if its cell was dropped from
+   * or added to the view, which the two views' row spans tell row by row.
    */
-  private diffInterest(session: Session<S>, runCount: number, tick: number): void {
+  private diffInterest(session: Session<S>, tick: number): void {
     this.leaveCount = 0;
     this.enterCount = 0;
-    const mark = this.nextMark();
-    const { cellMark, newCellMark, dirtyStamp } = this;
-    const oldRuns = session.runs;
-    const newRuns = this.runs;
-    let touched = false;
-    for (let r = 0; r < session.runCount; r += 2) {
-      for (let cell = oldRuns[r]; cell <= oldRuns[r + 1]; cell++) {
-        cellMark[cell] = mark;
-        if (dirtyStamp[cell] === tick) touched = true;
-      }
-    }
-    let added = false;
-    for (let r = 0; r < runCount; r += 2) {
-      for (let cell = newRuns[r]; cell <= newRuns[r + 1]; cell++) {
-        newCellMark[cell] = mark;
-        if (cellMark[cell] !== mark) added = true;
-        else if (dirtyStamp[cell] === tick) touched = true;
-      }
-    }
-    const sameCells = !added && sameRuns(newRuns, runCount, oldRuns, session.runCount);
-    if (!touched && sameCells) return;
+    const before = session.viewSpans;
+    const after = this.spans;
     const known = session.view.known;
     const ids = this.eventIds.items;
-    const from = this.eventFrom.items;
-    const to = this.eventTo.items;
+    const fromRow = this.eventFromRow.items;
+    const fromCol = this.eventFromCol.items;
+    const toRow = this.eventToRow.items;
+    const toCol = this.eventToCol.items;
     for (let i = 0; i < this.eventIds.count; i++) {
-      const wasSeen = from[i] !== NONE && cellMark[from[i]] === mark;
-      const isSeen = to[i] !== NONE && newCellMark[to[i]] === mark;
+      const wasSeen = spansHold(before, fromRow[i], fromCol[i]);
+      const isSeen = spansHold(after, toRow[i], toCol[i]);
       if (wasSeen && !isSeen) this.leave(known, ids[i]);
       else if (isSeen && !wasSeen) this.enter(known, ids[i]);
     }
-    if (sameCells) return;
+    if (!sameSpans(before, after)) {
+      this.crossCells(known, before, after, tick, true);
+      this.crossCells(known, after, before, tick, false);
+    }
+    this.keepSpans(session);
+  }
+
+  /**
+   * Entities without a membership event this tick in the cells of `from` that `to` lacks:
+   * leaves (`leaving`) or enters.
+   */
+  private crossCells(known: Set<number>, from: Int32Array, to: Int32Array, tick: number, leaving: boolean): void {
     const grid = this.grid as SpatialGrid;
+    const cols = grid.cols;
     const eventStamp = this.eventStamp;
-    // Entities that stayed in a cell the view dropped, or in one it gained.
-    for (let r = 0; r < session.runCount; r += 2) {
-      for (let cell = oldRuns[r]; cell <= oldRuns[r + 1]; cell++) {
-        if (newCellMark[cell] === mark) continue;
-        const inCell = grid.entitiesInCell(cell);
-        for (let j = 0; j < inCell.length; j++) if (eventStamp[inCell[j]] !== tick) this.leave(known, inCell[j]);
+    for (let i = 0; i < from[1]; i++) {
+      const row = from[0] + i;
+      const first = from[2 + 2 * i];
+      const last = from[3 + 2 * i];
+      const j = row - to[0];
+      const held = j >= 0 && j < to[1];
+      // The row's cells outside `to`'s span: [first, last] minus [keepFirst, keepLast].
+      const keepFirst = held ? to[2 + 2 * j] : last + 1;
+      const keepLast = held ? to[3 + 2 * j] : last;
+      for (let col = first; col <= last; col++) {
+        if (col >= keepFirst && col <= keepLast) {
+          col = keepLast;
+          continue;
+        }
+        const inCell = grid.entitiesInCell(row * cols + col);
+        for (let k = 0; k < inCell.length; k++) {
+          if (eventStamp[inCell[k]] === tick) continue;
+          if (leaving) this.leave(known, inCell[k]);
+          else this.enter(known, inCell[k]);
+        }
       }
     }
-    for (let r = 0; r < runCount; r += 2) {
-      for (let cell = newRuns[r]; cell <= newRuns[r + 1]; cell++) {
-        if (cellMark[cell] === mark) continue;
-        const inCell = grid.entitiesInCell(cell);
-        for (let j = 0; j < inCell.length; j++) if (eventStamp[inCell[j]] !== tick) this.enter(known, inCell[j]);
-      }
-    }
-    this.rememberRuns(session, runCount);
   }
 
   private leave(known: Set<number>, id: number): void {
@@ -461,55 +477,35 @@ export class SnapshotPipeline<S extends Schema> {
     known.add(id);
   }
 
-  /** Cell runs `[first, last, ...]` the session sees now, into `this.runs`; returns its length. */
-  private viewRuns(session: Session<S>): number {
-    const grid = this.grid as SpatialGrid;
-    const cells = this.cells;
-    const count = grid.cellsInRadius(session.viewX, session.viewY, this.radius, cells);
-    cells[count] = this.globalCell;
-    // cellsInRadius lists cells row by row, left to right: ascending, so runs are adjacent indexes.
-    const runs = this.runs;
-    let length = 0;
-    for (let i = 0; i <= count; i++) {
-      const cell = cells[i];
-      if (length > 0 && runs[length - 1] === cell - 1) runs[length - 1] = cell;
-      else {
-        runs[length++] = cell;
-        runs[length++] = cell;
-      }
-    }
-    return length;
+  /** The cells the session sees now, into `this.spans`. */
+  private computeSpans(session: Session<S>): void {
+    if (session.viewSpans.length !== this.spanCapacity) session.viewSpans = new Int32Array(this.spanCapacity);
+    (this.grid as SpatialGrid).rowSpansInRadius(session.viewX, session.viewY, this.radius, this.spans);
   }
 
-  private rememberRuns(session: Session<S>, runCount: number): void {
-    for (let i = 0; i < runCount; i++) session.runs[i] = this.runs[i];
-    session.runCount = runCount;
+  /** The session's view becomes `this.spans`; its old array is the next client's scratch. */
+  private keepSpans(session: Session<S>): void {
+    const old = session.viewSpans;
+    session.viewSpans = this.spans;
+    this.spans = old;
   }
 
-  /** Ids in the given cell runs, into `this.visible` (trimmed to the count). */
-  private gatherVisible(runs: number[], runCount: number): number {
+  /** Ids in the cells of `spans` and the pseudo-cell, into `this.visible` (trimmed to the count). */
+  private gatherVisible(spans: Int32Array): number {
     const grid = this.grid as SpatialGrid;
+    const cols = grid.cols;
     const visible = this.visible;
     let count = 0;
-    for (let r = 0; r < runCount; r += 2) {
-      for (let cell = runs[r]; cell <= runs[r + 1]; cell++) {
-        const ids = cell === this.globalCell ? this.globals : grid.entitiesInCell(cell);
-        for (let j = 0; j < ids.length; j++) {
-          visible[count++] = ids[j];
-        }
-      }
+    const add = (ids: readonly number[]) => {
+      for (let j = 0; j < ids.length; j++) visible[count++] = ids[j];
+    };
+    for (let i = 0; i < spans[1]; i++) {
+      const rowStart = (spans[0] + i) * cols;
+      for (let col = spans[2 + 2 * i]; col <= spans[3 + 2 * i]; col++) add(grid.entitiesInCell(rowStart + col));
     }
+    add(this.globals);
     visible.length = count;
     return count;
-  }
-
-  private nextMark(): number {
-    if (this.mark === 0xffffffff) {
-      this.mark = 0;
-      this.cellMark.fill(0);
-      this.newCellMark.fill(0);
-    }
-    return ++this.mark;
   }
 
   private encodeEnter(id: number, tick: number): void {
@@ -548,9 +544,18 @@ export class SnapshotPipeline<S extends Schema> {
   }
 }
 
-function sameRuns(a: number[], aLength: number, b: number[], bLength: number): boolean {
-  if (aLength !== bLength) return false;
-  for (let i = 0; i < aLength; i++) if (a[i] !== b[i]) return false;
+/** Whether a view in row spans holds the cell at (row, col); GLOBAL_ROW is in every view. */
+function spansHold(spans: Int32Array, row: number, col: number): boolean {
+  if (row < 0) return row === GLOBAL_ROW;
+  const i = row - spans[0];
+  if (i < 0 || i >= spans[1]) return false;
+  return col >= spans[2 + 2 * i] && col <= spans[3 + 2 * i];
+}
+
+function sameSpans(a: Int32Array, b: Int32Array): boolean {
+  const length = 2 + 2 * a[1];
+  if (a[0] !== b[0] || a[1] !== b[1]) return false;
+  for (let i = 2; i < length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

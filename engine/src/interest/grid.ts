@@ -186,6 +186,46 @@ export class SpatialGrid {
     return count;
   }
 
+  /**
+   * The cells of `cellsInRadius` as one column span per row, for callers that test
+   * membership in O(1) or diff two views row by row. Writes `[firstRow, rowCount,
+   * firstCol, lastCol, ...]` (a span per row from firstRow on; rows are contiguous) into
+   * `out`, which needs `2 + 2 * rows` entries; returns the length written (2 when empty).
+   */
+  rowSpansInRadius(x: number, y: number, r: number, out: Int32Array): number {
+    out[0] = 0;
+    out[1] = 0;
+    if (!(r >= 0) || !Number.isFinite(x) || !Number.isFinite(y)) return 2;
+    const { cols, rows, colEdges, rowEdges } = this;
+    const firstRow = Math.max(0, axisIndex(y - r, this.originY, this.cellSize, rowEdges) - 1);
+    const lastRow = Math.min(rows - 1, axisIndex(y + r, this.originY, this.cellSize, rowEdges) + 1);
+    const r2 = r * r;
+    let length = 2;
+    for (let row = firstRow; row <= lastRow; row++) {
+      const dy = distanceToSpan(y, rowEdges[row], rowEdges[row + 1]);
+      const dy2 = dy * dy;
+      if (dy2 > r2) {
+        if (length > 2) break;
+        continue;
+      }
+      // Start from the chord's columns, then let the exact per-cell test (as in
+      // cellsInRadius) move each end, so rounding in sqrt never changes the answer.
+      const half = Math.sqrt(r2 - dy2);
+      let first = axisIndex(x - half, this.originX, this.cellSize, colEdges);
+      let last = axisIndex(x + half, this.originX, this.cellSize, colEdges);
+      while (first > 0 && spanReaches(x, colEdges, first - 1, dy2, r2)) first--;
+      while (first < last && !spanReaches(x, colEdges, first, dy2, r2)) first++;
+      while (last < cols - 1 && spanReaches(x, colEdges, last + 1, dy2, r2)) last++;
+      while (last > first && !spanReaches(x, colEdges, last, dy2, r2)) last--;
+      // The column holding x always reaches (distance 0), so the row is never empty.
+      if (length === 2) out[0] = row;
+      out[length++] = first;
+      out[length++] = last;
+    }
+    out[1] = (length - 2) / 2;
+    return length;
+  }
+
   /** Ids within distance `r` of the point (inclusive). Fills `out` from 0, returns the count. */
   queryRadius(x: number, y: number, r: number, out: number[]): number {
     const cellCount = this.cellsInRadius(x, y, r, this.queryCells);
@@ -290,6 +330,12 @@ function axisIndex(v: number, origin: number, cellSize: number, edges: Float64Ar
 function closedLowIndex(v: number, origin: number, cellSize: number, edges: Float64Array): number {
   const i = axisIndex(v, origin, cellSize, edges);
   return i > 0 && v === edges[i] ? i - 1 : i;
+}
+
+/** cellsInRadius's test for column `col` of a row `dy2` away, in the same float operations. */
+function spanReaches(x: number, colEdges: Float64Array, col: number, dy2: number, r2: number): boolean {
+  const dx = distanceToSpan(x, colEdges[col], colEdges[col + 1]);
+  return dx * dx + dy2 <= r2;
 }
 
 function distanceToSpan(v: number, start: number, end: number): number {

@@ -329,3 +329,53 @@ describe("SpatialGrid queries on random worlds", () => {
     );
   });
 });
+
+/** Expands `[firstRow, rowCount, firstCol, lastCol, ...]` into cell indexes. */
+function spanCells(grid: SpatialGrid, spans: Int32Array): number[] {
+  const cells: number[] = [];
+  for (let i = 0; i < spans[1]; i++) {
+    const row = spans[0] + i;
+    for (let col = spans[2 + 2 * i]; col <= spans[3 + 2 * i]; col++) cells.push(row * grid.cols + col);
+  }
+  return cells;
+}
+
+describe("SpatialGrid.rowSpansInRadius", () => {
+  it("gives each row's cells of a circle as one span, rows contiguous", () => {
+    const grid = smallGrid();
+    const spans = new Int32Array(2 + 2 * grid.rows);
+    const length = grid.rowSpansInRadius(35, 35, 12, spans);
+    // Rows 2..4; row 3 (holding y) spans columns 2..4, rows 2 and 4 only reach columns 2..4 too.
+    expect(Array.from(spans.subarray(0, length))).toEqual([2, 3, 2, 4, 2, 4, 2, 4]);
+    expect(grid.rowSpansInRadius(35, 35, Number.NaN, spans)).toBe(2);
+    expect(spans[1]).toBe(0);
+  });
+
+  it("covers exactly the cells of cellsInRadius, inside, on edges and outside the world", () => {
+    fc.assert(
+      fc.property(
+        worldArb
+          .filter((w) => Math.ceil(w.width / w.cellSize) * Math.ceil(w.height / w.cellSize) <= 20_000)
+          .chain((world) =>
+            fc.tuple(
+              fc.constant(world),
+              coordArb(world.originX, world.width, world.cellSize),
+              coordArb(world.originY, world.height, world.cellSize),
+              fc.oneof(
+                fc.double({ min: 0, max: Math.max(world.width, world.height), noNaN: true }),
+                fc.integer({ min: 0, max: 8 }).map((k) => k * world.cellSize),
+              ),
+            ),
+          ),
+        ([world, x, y, r]) => {
+          const grid = new SpatialGrid(world);
+          const spans = new Int32Array(2 + 2 * grid.rows);
+          grid.rowSpansInRadius(x, y, r, spans);
+          const out: number[] = [];
+          expect(spanCells(grid, spans)).toEqual(sorted(out, grid.cellsInRadius(x, y, r, out)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
