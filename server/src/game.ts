@@ -77,9 +77,9 @@ export interface GameContext<S extends Schema = Schema> {
 }
 
 export interface InterestOptions {
-  /** A client sees the entities in the grid cells its circle of this radius touches. */
+  /** A client sees the entities within this distance of its view centre (its player). */
   readonly radius: number;
-  /** Grid cell size; default radius / 6. Smaller cells follow the circle more closely. */
+  /** Interest grid cell size; default radius / 6. Only work depends on it: whole inner cells skip the distance test. */
   readonly cellSize?: number;
 }
 

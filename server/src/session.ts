@@ -49,6 +49,8 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
    * keep-up snapshot sends the updates of these cells. The pipeline sizes it to its grid.
    */
   viewSpans: Int32Array = new Int32Array(2);
+  /** The cells of `viewSpans` wholly inside its circle: everything in them is held. */
+  innerSpans: Int32Array = new Int32Array(2);
   /** Where the view is centred: the entity's last committed position. */
   viewX = 0;
   viewY = 0;
@@ -160,6 +162,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   resetView(): void {
     this.view = createClientView();
     this.viewSpans[1] = 0;
+    this.innerSpans[1] = 0;
   }
 
   /** True when `rid` is new; records it. Older or equal ids are duplicates re-sent after a resume. */

@@ -9,13 +9,15 @@
  * - the grid moves entities to their committed positions, and every change of cell
  *   membership (move across cells, spawn, despawn) is recorded as an event.
  *
- * Per client (`writeSnapshot`):
- * - its view is one column span per grid row (SpatialGrid.rowSpansInRadius), so "does it
- *   see this cell" is O(1) and two views differ row by row;
- * - keeping up (baseline = tick-1): updates are the arena ranges of the row spans it saw at
- *   tick-1 — where everything it holds was, so it only ever gets updates for entities it
- *   holds. Leaves and enters come from this tick's membership events plus the entities of
- *   the cells its view dropped or gained: no scan of what it holds nor of its cells;
+ * Per client (`writeSnapshot`), whose view is every entity within the radius of its centre:
+ * - its cells are one column span per grid row (SpatialGrid.rowSpansInRadius), split into
+ *   inner cells (wholly inside the circle: all they hold is seen) and boundary cells (the
+ *   rest: each entity is tested); "does it see this cell" is O(1), two views differ row by row;
+ * - keeping up (baseline = tick-1): updates are the arena ranges of the inner cells it had
+ *   at tick-1 plus, in its boundary cells, the entries of the entities it holds. Leaves
+ *   and enters come from this tick's membership events, a distance test of what is in its
+ *   boundary cells, and the entities of the cells its view dropped or gained: no scan of
+ *   what it holds nor of its inner cells;
  * - interest "all": every client keeping up gets the same body, built once per tick;
  * - behind (skipped snapshots, lowered rate), joining or resuming: `encodeDelta` from its
  *   baseline — ABSOLUTE while the baseline is in the history ring, FULL otherwise.
@@ -84,6 +86,9 @@ export class SnapshotPipeline<S extends Schema> {
   private readonly chunkCountsBefore = new IntList();
   /** firstChunkFrom[cell]: index of the first chunk whose cell is >= cell (O(1) range lookup per run). */
   private readonly firstChunkFrom: Int32Array;
+  /** Arena range of each update entry, by index in `store.changedThisTick`. */
+  private entryStart = new Int32Array(256);
+  private entryEnd = new Int32Array(256);
 
   // Membership events of this tick: id, row and column before (row NONE for a spawn) and
   // after (row NONE for a despawn); row GLOBAL_ROW for the pseudo-cell.
@@ -107,8 +112,9 @@ export class SnapshotPipeline<S extends Schema> {
   private allBodyTick = NONE;
 
   // Per-client scratch, reused by every client in turn.
-  /** The view of the client being served, swapped with its `viewSpans` once served. */
+  /** The view of the client being served, swapped with its `viewSpans`/`innerSpans` once served. */
   private spans: Int32Array;
+  private innerSpans: Int32Array;
   private readonly spanCapacity: number;
   private readonly visible: number[] = [];
   private readonly leaves: number[] = [];
@@ -147,6 +153,7 @@ export class SnapshotPipeline<S extends Schema> {
     this.firstChunkFrom = new Int32Array(cellSlots + 1);
     this.spanCapacity = 2 + 2 * (this.grid?.rows ?? 0);
     this.spans = new Int32Array(this.spanCapacity);
+    this.innerSpans = new Int32Array(this.spanCapacity);
   }
 
   /** The interest radius ("all": infinite). */
@@ -181,7 +188,12 @@ export class SnapshotPipeline<S extends Schema> {
   private binChanges(grid: SpatialGrid): void {
     const tick = this.store.tick;
     const changed = this.store.changedThisTick;
-    if (this.binNext.length < changed.count) this.binNext = new Int32Array(Math.max(changed.count, this.binNext.length * 2));
+    if (this.binNext.length < changed.count) {
+      const length = Math.max(changed.count, this.binNext.length * 2);
+      this.binNext = new Int32Array(length);
+      this.entryStart = new Int32Array(length);
+      this.entryEnd = new Int32Array(length);
+    }
     const cells = this.chunkCells;
     cells.count = 0;
     // Backwards, so each cell's list comes out in changed-list order.
@@ -211,7 +223,9 @@ export class SnapshotPipeline<S extends Schema> {
       chunkStarts.push(w.length);
       chunkCountsBefore.push(total);
       for (let i = this.binHead[chunkCells.items[k]]; i !== NONE; i = this.binNext[i]) {
+        this.entryStart[i] = w.length;
         writeUpdate(w, this.store.committedEntity(changed.ids[i]) as EntityBase, changed.masks[i], true);
+        this.entryEnd[i] = w.length;
         total++;
       }
       chunkEnds.push(w.length);
@@ -312,7 +326,7 @@ export class SnapshotPipeline<S extends Schema> {
       encodeDelta(this.store, session.view, null, out);
     } else {
       this.computeSpans(session);
-      this.gatherVisible(this.spans);
+      this.gatherVisible(session);
       encodeDelta(this.store, session.view, this.visible, out);
       this.keepSpans(session);
     }
@@ -376,21 +390,45 @@ export class SnapshotPipeline<S extends Schema> {
   }
 
   /**
-   * The arena ranges holding updates for the cells the session saw at tick-1 (and the
-   * pseudo-cell), into rangeStarts/rangeEnds; returns the number of update entries in them.
+   * The arena ranges holding updates for what the session held at tick-1, into
+   * rangeStarts/rangeEnds; returns the number of update entries in them. Updates are binned
+   * by tick-1 cell: its inner cells (and the pseudo-cell) go whole, its boundary cells
+   * entry by entry for the entities it holds.
    */
   private collectRanges(session: Session<S>): number {
-    const { rangeStarts, rangeEnds } = this;
-    rangeStarts.length = 0;
-    rangeEnds.length = 0;
-    const spans = session.viewSpans;
+    this.rangeStarts.length = 0;
+    this.rangeEnds.length = 0;
+    const outer = session.viewSpans;
+    const inner = session.innerSpans;
     const cols = (this.grid as SpatialGrid).cols;
-    let updateCount = 0;
-    for (let i = 0; i < spans[1]; i++) {
-      const rowStart = (spans[0] + i) * cols;
-      updateCount += this.collectRange(rowStart + spans[2 + 2 * i], rowStart + spans[3 + 2 * i]);
+    const tick = this.store.tick;
+    const known = session.view.known;
+    const ids = this.store.changedThisTick.ids;
+    let updateCount = this.collectRange(this.globalCell, this.globalCell);
+    for (let i = 0; i < outer[1]; i++) {
+      const row = outer[0] + i;
+      const rowStart = row * cols;
+      const j = row - inner[0];
+      const hasInner = j >= 0 && j < inner[1] && inner[2 + 2 * j] <= inner[3 + 2 * j];
+      const innerFirst = hasInner ? inner[2 + 2 * j] : Number.MAX_SAFE_INTEGER;
+      const innerLast = hasInner ? inner[3 + 2 * j] : Number.MIN_SAFE_INTEGER;
+      if (hasInner) updateCount += this.collectRange(rowStart + innerFirst, rowStart + innerLast);
+      for (let col = outer[2 + 2 * i]; col <= outer[3 + 2 * i]; col++) {
+        if (col >= innerFirst && col <= innerLast) {
+          col = innerLast;
+          continue;
+        }
+        const cell = rowStart + col;
+        if (this.binStamp[cell] !== tick) continue;
+        for (let e = this.binHead[cell]; e !== NONE; e = this.binNext[e]) {
+          if (!known.has(ids[e])) continue;
+          this.rangeStarts.push(this.entryStart[e]);
+          this.rangeEnds.push(this.entryEnd[e]);
+          updateCount++;
+        }
+      }
     }
-    return updateCount + this.collectRange(this.globalCell, this.globalCell);
+    return updateCount;
   }
 
   /** Adds the arena range of cells first..last (a contiguous index run); returns its entry count. */
@@ -406,16 +444,21 @@ export class SnapshotPipeline<S extends Schema> {
 
   /**
    * Leaves and enters for a client keeping up, into leaves/entering, without scanning what
-   * it holds: an entity that changed cell this tick (or spawned, or despawned) is decided
-   * by its membership event (did the old view hold its old cell? does the new view hold
-   * its new one?); any other entity changes visibility only if its cell was dropped from
-   * or added to the view, which the two views' row spans tell row by row.
+   * it holds or its inner cells. What can change visibility this tick:
+   * - an entity with a membership event (moved cell, spawned, despawned), near the view;
+   * - an entity in a boundary cell (tested by distance);
+   * - everything in a cell that became inner (all seen now) or left the view (none seen).
+   * Everything else stayed in an inner cell, or out of the view, and keeps its state.
    */
   private diffInterest(session: Session<S>, tick: number): void {
     this.leaveCount = 0;
     this.enterCount = 0;
-    const before = session.viewSpans;
-    const after = this.spans;
+    const grid = this.grid as SpatialGrid;
+    const oldOuter = session.viewSpans;
+    const newOuter = this.spans;
+    const newInner = this.innerSpans;
+    const { viewX, viewY } = session;
+    const r2 = this.radius * this.radius;
     const known = session.view.known;
     const ids = this.eventIds.items;
     const fromRow = this.eventFromRow.items;
@@ -423,23 +466,59 @@ export class SnapshotPipeline<S extends Schema> {
     const toRow = this.eventToRow.items;
     const toCol = this.eventToCol.items;
     for (let i = 0; i < this.eventIds.count; i++) {
-      const wasSeen = spansHold(before, fromRow[i], fromCol[i]);
-      const isSeen = spansHold(after, toRow[i], toCol[i]);
-      if (wasSeen && !isSeen) this.leave(known, ids[i]);
-      else if (isSeen && !wasSeen) this.enter(known, ids[i]);
+      const near = spansHold(newOuter, toRow[i], toCol[i]);
+      if (!near && !spansHold(oldOuter, fromRow[i], fromCol[i])) continue;
+      const id = ids[i];
+      const seen = near && (spansHold(newInner, toRow[i], toCol[i]) || grid.distanceSquared(id, viewX, viewY) <= r2);
+      if (seen !== known.has(id)) this.toggle(known, id, seen);
     }
-    if (!sameSpans(before, after)) {
-      this.crossCells(known, before, after, tick, true);
-      this.crossCells(known, after, before, tick, false);
-    }
+    this.testBoundary(known, newOuter, newInner, viewX, viewY, r2, tick);
+    this.crossCells(known, newInner, session.innerSpans, tick, true);
+    this.crossCells(known, oldOuter, newOuter, tick, false);
     this.keepSpans(session);
   }
 
+  /** Entities without a membership event in the boundary cells: seen if within the radius. */
+  private testBoundary(
+    known: Set<number>,
+    outer: Int32Array,
+    inner: Int32Array,
+    viewX: number,
+    viewY: number,
+    r2: number,
+    tick: number,
+  ): void {
+    const grid = this.grid as SpatialGrid;
+    const cols = grid.cols;
+    const eventStamp = this.eventStamp;
+    for (let i = 0; i < outer[1]; i++) {
+      const row = outer[0] + i;
+      const j = row - inner[0];
+      const hasInner = j >= 0 && j < inner[1];
+      const innerFirst = hasInner ? inner[2 + 2 * j] : Number.MAX_SAFE_INTEGER;
+      const innerLast = hasInner ? inner[3 + 2 * j] : Number.MIN_SAFE_INTEGER;
+      for (let col = outer[2 + 2 * i]; col <= outer[3 + 2 * i]; col++) {
+        if (col >= innerFirst && col <= innerLast) {
+          col = innerLast;
+          continue;
+        }
+        const inCell = grid.entitiesInCell(row * cols + col);
+        for (let k = 0; k < inCell.length; k++) {
+          const id = inCell[k];
+          if (eventStamp[id] === tick) continue;
+          const seen = grid.distanceSquared(id, viewX, viewY) <= r2;
+          if (seen !== known.has(id)) this.toggle(known, id, seen);
+        }
+      }
+    }
+  }
+
   /**
-   * Entities without a membership event this tick in the cells of `from` that `to` lacks:
-   * leaves (`leaving`) or enters.
+   * Entities without a membership event in the cells of `from` that `to` lacks: with
+   * `entering`, the ones not held enter (cells that became inner); else the held ones leave
+   * (cells that left the view).
    */
-  private crossCells(known: Set<number>, from: Int32Array, to: Int32Array, tick: number, leaving: boolean): void {
+  private crossCells(known: Set<number>, from: Int32Array, to: Int32Array, tick: number, entering: boolean): void {
     const grid = this.grid as SpatialGrid;
     const cols = grid.cols;
     const eventStamp = this.eventStamp;
@@ -450,8 +529,8 @@ export class SnapshotPipeline<S extends Schema> {
       const j = row - to[0];
       const held = j >= 0 && j < to[1];
       // The row's cells outside `to`'s span: [first, last] minus [keepFirst, keepLast].
-      const keepFirst = held ? to[2 + 2 * j] : last + 1;
-      const keepLast = held ? to[3 + 2 * j] : last;
+      const keepFirst = held ? to[2 + 2 * j] : Number.MAX_SAFE_INTEGER;
+      const keepLast = held ? to[3 + 2 * j] : Number.MIN_SAFE_INTEGER;
       for (let col = first; col <= last; col++) {
         if (col >= keepFirst && col <= keepLast) {
           col = keepLast;
@@ -459,51 +538,63 @@ export class SnapshotPipeline<S extends Schema> {
         }
         const inCell = grid.entitiesInCell(row * cols + col);
         for (let k = 0; k < inCell.length; k++) {
-          if (eventStamp[inCell[k]] === tick) continue;
-          if (leaving) this.leave(known, inCell[k]);
-          else this.enter(known, inCell[k]);
+          const id = inCell[k];
+          if (eventStamp[id] === tick || known.has(id) === entering) continue;
+          this.toggle(known, id, entering);
         }
       }
     }
   }
 
-  private leave(known: Set<number>, id: number): void {
-    this.leaves[this.leaveCount++] = id;
-    known.delete(id);
+  private toggle(known: Set<number>, id: number, seen: boolean): void {
+    if (seen) {
+      this.entering[this.enterCount++] = id;
+      known.add(id);
+    } else {
+      this.leaves[this.leaveCount++] = id;
+      known.delete(id);
+    }
   }
 
-  private enter(known: Set<number>, id: number): void {
-    this.entering[this.enterCount++] = id;
-    known.add(id);
-  }
-
-  /** The cells the session sees now, into `this.spans`. */
+  /** The cells the session sees now and the inner ones among them, into `spans`/`innerSpans`. */
   private computeSpans(session: Session<S>): void {
-    if (session.viewSpans.length !== this.spanCapacity) session.viewSpans = new Int32Array(this.spanCapacity);
-    (this.grid as SpatialGrid).rowSpansInRadius(session.viewX, session.viewY, this.radius, this.spans);
+    if (session.viewSpans.length !== this.spanCapacity) {
+      session.viewSpans = new Int32Array(this.spanCapacity);
+      session.innerSpans = new Int32Array(this.spanCapacity);
+    }
+    const grid = this.grid as SpatialGrid;
+    grid.rowSpansInRadius(session.viewX, session.viewY, this.radius, this.spans);
+    grid.rowSpansInsideRadius(session.viewX, session.viewY, this.radius, this.innerSpans);
   }
 
-  /** The session's view becomes `this.spans`; its old array is the next client's scratch. */
+  /** The session's view becomes the scratch spans; its old arrays are the next client's scratch. */
   private keepSpans(session: Session<S>): void {
-    const old = session.viewSpans;
+    const outer = session.viewSpans;
+    const inner = session.innerSpans;
     session.viewSpans = this.spans;
-    this.spans = old;
+    session.innerSpans = this.innerSpans;
+    this.spans = outer;
+    this.innerSpans = inner;
   }
 
-  /** Ids in the cells of `spans` and the pseudo-cell, into `this.visible` (trimmed to the count). */
-  private gatherVisible(spans: Int32Array): number {
+  /** Ids within the radius (and of the pseudo-cell), into `this.visible` (trimmed to the count). */
+  private gatherVisible(session: Session<S>): number {
     const grid = this.grid as SpatialGrid;
     const cols = grid.cols;
+    const spans = this.spans;
+    const r2 = this.radius * this.radius;
     const visible = this.visible;
     let count = 0;
-    const add = (ids: readonly number[]) => {
-      for (let j = 0; j < ids.length; j++) visible[count++] = ids[j];
-    };
     for (let i = 0; i < spans[1]; i++) {
       const rowStart = (spans[0] + i) * cols;
-      for (let col = spans[2 + 2 * i]; col <= spans[3 + 2 * i]; col++) add(grid.entitiesInCell(rowStart + col));
+      for (let col = spans[2 + 2 * i]; col <= spans[3 + 2 * i]; col++) {
+        const ids = grid.entitiesInCell(rowStart + col);
+        for (let j = 0; j < ids.length; j++) {
+          if (grid.distanceSquared(ids[j], session.viewX, session.viewY) <= r2) visible[count++] = ids[j];
+        }
+      }
     }
-    add(this.globals);
+    for (let j = 0; j < this.globals.length; j++) visible[count++] = this.globals[j];
     visible.length = count;
     return count;
   }
@@ -552,12 +643,6 @@ function spansHold(spans: Int32Array, row: number, col: number): boolean {
   return col >= spans[2 + 2 * i] && col <= spans[3 + 2 * i];
 }
 
-function sameSpans(a: Int32Array, b: Int32Array): boolean {
-  const length = 2 + 2 * a[1];
-  if (a[0] !== b[0] || a[1] !== b[1]) return false;
-  for (let i = 2; i < length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** `w.raw` without a subarray allocation for the small copies that dominate here. */
 function copyInto(w: ByteWriter, source: Uint8Array, start: number, end: number): void {

@@ -75,7 +75,7 @@ function scenarioGame(scenario: Scenario) {
   });
 }
 
-/** The committed entities a client at (x, y) may see: whole grid cells touched by its circle. */
+/** The committed entities a client at (x, y) may see: those within its radius. */
 function expectedVisible(scenario: Scenario, store: Iterable<EntityBase>, x: number, y: number): Set<number> {
   const entities = [...store];
   if (scenario.interest === "all") return new Set(entities.map((e) => e.id));
@@ -86,9 +86,9 @@ function expectedVisible(scenario: Scenario, store: Iterable<EntityBase>, x: num
     if (entity.type === "banner") visible.add(entity.id);
     else grid.insert(entity.id, (entity as unknown as { x: number }).x, (entity as unknown as { y: number }).y);
   }
-  const cells: number[] = [];
-  const cellCount = grid.cellsInRadius(x, y, radius, cells);
-  for (let i = 0; i < cellCount; i++) for (const id of grid.entitiesInCell(cells[i])) visible.add(id);
+  const within: number[] = [];
+  const count = grid.queryRadius(x, y, radius, within);
+  for (let i = 0; i < count; i++) visible.add(within[i]);
   return visible;
 }
 

@@ -226,6 +226,52 @@ export class SpatialGrid {
     return length;
   }
 
+  /**
+   * The cells lying wholly within distance `r` of the point (every point of the cell is,
+   * so every entity in it is; the outer cells reach to infinity and never are), in the
+   * layout of rowSpansInRadius. A row may hold an empty span (firstCol > lastCol).
+   */
+  rowSpansInsideRadius(x: number, y: number, r: number, out: Int32Array): number {
+    out[0] = 0;
+    out[1] = 0;
+    if (!(r >= 0) || !Number.isFinite(x) || !Number.isFinite(y)) return 2;
+    const { cols, rows, colEdges, rowEdges } = this;
+    const firstRow = Math.max(0, axisIndex(y - r, this.originY, this.cellSize, rowEdges));
+    const lastRow = Math.min(rows - 1, axisIndex(y + r, this.originY, this.cellSize, rowEdges));
+    const r2 = r * r;
+    const centre = axisIndex(x, this.originX, this.cellSize, colEdges);
+    let length = 2;
+    for (let row = firstRow; row <= lastRow; row++) {
+      const fy = Math.max(Math.abs(y - rowEdges[row]), Math.abs(rowEdges[row + 1] - y));
+      const fy2 = fy * fy;
+      if (fy2 > r2) {
+        if (length > 2) break;
+        continue;
+      }
+      // From the chord's columns, each end moved by the exact test (the same float
+      // operations as an entity's distance test, so "inside" never disagrees with it).
+      const half = Math.sqrt(r2 - fy2);
+      let first = Math.max(0, Math.min(centre, axisIndex(x - half, this.originX, this.cellSize, colEdges)));
+      let last = Math.min(cols - 1, Math.max(centre, axisIndex(x + half, this.originX, this.cellSize, colEdges)));
+      while (first <= last && !cellInside(x, colEdges, first, fy2, r2)) first++;
+      while (first > 0 && first <= last + 1 && cellInside(x, colEdges, first - 1, fy2, r2)) first--;
+      while (last >= first && !cellInside(x, colEdges, last, fy2, r2)) last--;
+      while (last < cols - 1 && last >= first - 1 && cellInside(x, colEdges, last + 1, fy2, r2)) last++;
+      if (length === 2) out[0] = row;
+      out[length++] = first;
+      out[length++] = last;
+    }
+    out[1] = (length - 2) / 2;
+    return length;
+  }
+
+  /** Squared distance from entity `id` (which must be in the grid) to the point. */
+  distanceSquared(id: number, x: number, y: number): number {
+    const dx = this.xById[id] - x;
+    const dy = this.yById[id] - y;
+    return dx * dx + dy * dy;
+  }
+
   /** Ids within distance `r` of the point (inclusive). Fills `out` from 0, returns the count. */
   queryRadius(x: number, y: number, r: number, out: number[]): number {
     const cellCount = this.cellsInRadius(x, y, r, this.queryCells);
@@ -330,6 +376,12 @@ function axisIndex(v: number, origin: number, cellSize: number, edges: Float64Ar
 function closedLowIndex(v: number, origin: number, cellSize: number, edges: Float64Array): number {
   const i = axisIndex(v, origin, cellSize, edges);
   return i > 0 && v === edges[i] ? i - 1 : i;
+}
+
+/** Whether column `col`'s farthest point along the row, with `fy2` across, is within r. */
+function cellInside(x: number, colEdges: Float64Array, col: number, fy2: number, r2: number): boolean {
+  const fx = Math.max(Math.abs(x - colEdges[col]), Math.abs(colEdges[col + 1] - x));
+  return fx * fx + fy2 <= r2;
 }
 
 /** cellsInRadius's test for column `col` of a row `dy2` away, in the same float operations. */

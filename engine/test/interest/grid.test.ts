@@ -337,7 +337,7 @@ function spanCells(grid: SpatialGrid, spans: Int32Array): number[] {
     const row = spans[0] + i;
     for (let col = spans[2 + 2 * i]; col <= spans[3 + 2 * i]; col++) cells.push(row * grid.cols + col);
   }
-  return cells;
+  return cells.sort((a, b) => a - b);
 }
 
 describe("SpatialGrid.rowSpansInRadius", () => {
@@ -376,6 +376,51 @@ describe("SpatialGrid.rowSpansInRadius", () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("SpatialGrid.rowSpansInsideRadius", () => {
+  it("gives the cells wholly inside the circle, never the outer cells that reach to infinity", () => {
+    const grid = smallGrid();
+    const spans = new Int32Array(2 + 2 * grid.rows);
+    // Radius 20 around (45, 35), the middle of cell 34: its neighbours' far corners are
+    // 15.8 away, the diagonal ones' 21.2.
+    const cells = (length: number) => spanCells(grid, spans.subarray(0, length));
+    expect(cells(grid.rowSpansInsideRadius(45, 35, 20, spans))).toEqual([24, 33, 34, 35, 44]);
+    expect(cells(grid.rowSpansInsideRadius(45, 35, 5, spans))).toEqual([]);
+    // A circle covering the whole world: every cell but the outer ring, which reaches to infinity.
+    const inner = [];
+    for (let row = 1; row < grid.rows - 1; row++) for (let col = 1; col < grid.cols - 1; col++) inner.push(row * grid.cols + col);
+    expect(cells(grid.rowSpansInsideRadius(50, 30, 1000, spans))).toEqual(inner);
+  });
+
+  it("matches a brute-force check of every cell's farthest corner, a subset of rowSpansInRadius", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -30, max: 130, noNaN: true }),
+        fc.double({ min: -30, max: 90, noNaN: true }),
+        fc.oneof(fc.double({ min: 0, max: 120, noNaN: true }), fc.integer({ min: 0, max: 12 }).map((k) => k * 5)),
+        (x, y, r) => {
+          const grid = smallGrid();
+          const spans = new Int32Array(2 + 2 * grid.rows);
+          grid.rowSpansInsideRadius(x, y, r, spans);
+          const expected: number[] = [];
+          for (let row = 1; row < grid.rows - 1; row++) {
+            for (let col = 1; col < grid.cols - 1; col++) {
+              const fx = Math.max(Math.abs(x - col * 10), Math.abs((col + 1) * 10 - x));
+              const fy = Math.max(Math.abs(y - row * 10), Math.abs((row + 1) * 10 - y));
+              if (fx * fx + fy * fy <= r * r) expected.push(row * grid.cols + col);
+            }
+          }
+          const inside = spanCells(grid, spans);
+          expect(inside).toEqual(expected);
+          grid.rowSpansInRadius(x, y, r, spans);
+          const touched = new Set(spanCells(grid, spans));
+          for (const cell of inside) expect(touched.has(cell)).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });
