@@ -104,7 +104,7 @@ describe("encodeDelta", () => {
     const body = client.encode(store);
     // mode, age, 1 update {id * 4 + FIXED, zigzag(+128) in two bytes, zigzag(-1)}, 0 leaves, 0 enters
     expect(Array.from(body)).toEqual([DeltaMode.RELATIVE, 1, 1, mob.id * UPDATE_HEAD_FORMS + UpdateForm.FIXED, 0x80, 2, 1, 0, 0]);
-    const result = expectApplied(client.mirror.apply(body, store.tick));
+    expectApplied(client.mirror.apply(body, store.tick));
     expect(client.mirror.get(mob.id)?.values).toMatchObject({ x: 108, y: 100 - 1 / 16 });
   });
 
