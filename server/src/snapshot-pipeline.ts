@@ -17,7 +17,9 @@
  *   at tick-1 plus, in its boundary cells, the entries of the entities it holds. Leaves
  *   and enters come from this tick's membership events, a distance test of what is in its
  *   boundary cells, and the entities of the cells its view dropped or gained: no scan of
- *   what it holds nor of its inner cells;
+ *   what it holds nor of its inner cells. A client keeping up holds exactly the entities
+ *   that were within the radius of its tick-1 centre at their tick-1 positions, so the
+ *   same distance test on tick-1 positions says what it holds, without a set lookup;
  * - interest "all": every client keeping up gets the same body, built once per tick;
  * - behind (skipped snapshots, lowered rate), joining or resuming: `encodeDelta` from its
  *   baseline — ABSOLUTE while the baseline is in the history ring, FULL otherwise.
@@ -99,6 +101,10 @@ export class SnapshotPipeline<S extends Schema> {
   private readonly eventToCol = new IntList();
   /** `eventStamp[id] === tick`: the entity has a membership event this tick. */
   private eventStamp = new Int32Array(1024).fill(NONE);
+  /** `movedStamp[id] === tick`: the entity moved this tick, from (prevX[id], prevY[id]). */
+  private movedStamp = new Int32Array(1024).fill(NONE);
+  private prevX = new Float64Array(1024);
+  private prevY = new Float64Array(1024);
 
   // Enter entries, encoded once per tick per entity on first use.
   private readonly enters = new ByteWriter(4 * 1024);
@@ -121,6 +127,9 @@ export class SnapshotPipeline<S extends Schema> {
   private readonly entering: number[] = [];
   private leaveCount = 0;
   private enterCount = 0;
+  /** The served client's view centre at its last snapshot (tick-1 when keeping up). */
+  private prevViewX = 0;
+  private prevViewY = 0;
   private readonly rangeStarts: number[] = [];
   private readonly rangeEnds: number[] = [];
 
@@ -248,7 +257,11 @@ export class SnapshotPipeline<S extends Schema> {
     eventToRow.count = 0;
     eventToCol.count = 0;
     if (this.eventStamp.length < this.store.idCapacity) {
-      this.eventStamp = grownInt32(this.eventStamp, Math.max(this.store.idCapacity, this.eventStamp.length * 2), NONE);
+      const length = Math.max(this.store.idCapacity, this.eventStamp.length * 2);
+      this.eventStamp = grownInt32(this.eventStamp, length, NONE);
+      this.movedStamp = grownInt32(this.movedStamp, length, NONE);
+      this.prevX = new Float64Array(length);
+      this.prevY = new Float64Array(length);
     }
     const cols = grid.cols;
     const globalCell = this.globalCell;
@@ -294,6 +307,9 @@ export class SnapshotPipeline<S extends Schema> {
       if ((changed.masks[i] & this.positionMask[entity.typeId]) === 0) continue;
       const before = grid.cellOfEntity(id);
       const { x, y } = entity as unknown as { x: number; y: number };
+      this.movedStamp[id] = tick;
+      this.prevX[id] = grid.xOf(id);
+      this.prevY[id] = grid.yOf(id);
       if (grid.move(id, x, y)) event(id, before, grid.cellOfEntity(id));
     }
   }
@@ -305,6 +321,8 @@ export class SnapshotPipeline<S extends Schema> {
   writeSnapshot(session: Session<S>, events: Uint8Array | null, out: ByteWriter): void {
     out.reset();
     const tick = this.store.tick;
+    this.prevViewX = session.viewX;
+    this.prevViewY = session.viewY;
     this.followEntity(session);
     if (session.view.baseline !== tick - 1 || tick === 0) this.writeOwnDelta(session, events, out);
     else if (this.grid === undefined) this.writeSharedAll(session, events, out);
@@ -402,7 +420,7 @@ export class SnapshotPipeline<S extends Schema> {
     const inner = session.innerSpans;
     const cols = (this.grid as SpatialGrid).cols;
     const tick = this.store.tick;
-    const known = session.view.known;
+    const r2 = this.radius * this.radius;
     const ids = this.store.changedThisTick.ids;
     let updateCount = this.collectRange(this.globalCell, this.globalCell);
     for (let i = 0; i < outer[1]; i++) {
@@ -421,7 +439,7 @@ export class SnapshotPipeline<S extends Schema> {
         const cell = rowStart + col;
         if (this.binStamp[cell] !== tick) continue;
         for (let e = this.binHead[cell]; e !== NONE; e = this.binNext[e]) {
-          if (!known.has(ids[e])) continue;
+          if (this.heldDistanceSquared(ids[e], tick) > r2) continue;
           this.rangeStarts.push(this.entryStart[e]);
           this.rangeEnds.push(this.entryEnd[e]);
           updateCount++;
@@ -507,7 +525,7 @@ export class SnapshotPipeline<S extends Schema> {
           const id = inCell[k];
           if (eventStamp[id] === tick) continue;
           const seen = grid.distanceSquared(id, viewX, viewY) <= r2;
-          if (seen !== known.has(id)) this.toggle(known, id, seen);
+          if (seen !== this.heldDistanceSquared(id, tick) <= r2) this.toggle(known, id, seen);
         }
       }
     }
@@ -544,6 +562,14 @@ export class SnapshotPipeline<S extends Schema> {
         }
       }
     }
+  }
+
+  /** Squared distance between an entity and the served client's centre, both at tick-1. */
+  private heldDistanceSquared(id: number, tick: number): number {
+    if (this.movedStamp[id] !== tick) return (this.grid as SpatialGrid).distanceSquared(id, this.prevViewX, this.prevViewY);
+    const dx = this.prevX[id] - this.prevViewX;
+    const dy = this.prevY[id] - this.prevViewY;
+    return dx * dx + dy * dy;
   }
 
   private toggle(known: Set<number>, id: number, seen: boolean): void {
