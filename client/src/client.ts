@@ -5,7 +5,8 @@ import {
   DEFAULT_CORRECTION_EPSILON,
   decodeClientMessage,
   encodeClientMessage,
-  FixedStep,
+  DEFAULT_MAX_CATCH_UP_TICKS,
+  InputTiming,
   type GameEvent,
   type InputSchema,
   MsgType,
@@ -149,7 +150,10 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   private prediction: LocalPrediction<P, I> | null = null;
   private predictionNeedsReset = false;
   private delay: AdaptiveDelay | null = null;
-  private inputClock: FixedStep | null = null;
+  /** Times inputs to reach the server just before their tick; null before the first Welcome. */
+  private inputTiming: InputTiming | null = null;
+  /** When the last input went out (the free-running schedule before clock sync has a sample). */
+  private lastInputAt = Number.NaN;
   private lastWelcome: WelcomeMessage | null = null;
   private controlledId = -1;
   private tickRate = 0;
@@ -207,7 +211,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       },
       {
         state: (state, previous) => this.emitter.emit("state", state, previous),
-        welcome: (message, now) => this.onWelcome(message, now),
+        welcome: (message) => this.onWelcome(message),
         snapshot: (message, now) => this.onSnapshot(message, now),
         events: (message) => this.emitEvents(message.events),
         pong: (message, now) => {
@@ -318,7 +322,32 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       this.unackedInputs++;
     }
     this.connection.sendInput(seq, values);
+    const now = this.now();
+    this.lastInputAt = now;
+    if (this.inputTiming !== null && this.clock.sampleCount > 0) {
+      const oneWay = this.clock.rtt / 2;
+      this.inputTiming.sent(seq, this.inputTiming.targetTick(this.clock.serverNow(now) + oneWay));
+    }
     return seq;
+  }
+
+  /**
+   * Local time at which the next input should go out: timed to reach the server just before
+   * the tick that will apply it (InputTiming), once clock sync has a sample; before that,
+   * one tick after the last input. Infinity before the first Welcome.
+   */
+  nextInputTime(now = this.now()): number {
+    const timing = this.inputTiming;
+    if (timing === null) return Number.POSITIVE_INFINITY;
+    if (this.clock.sampleCount === 0) return Number.isNaN(this.lastInputAt) ? now : this.lastInputAt + timing.tickMs;
+    const serverNow = this.clock.serverNow(now);
+    const oneWay = this.clock.rtt / 2;
+    return now + timing.sendServerTime(timing.targetTick(serverNow + oneWay), oneWay) - serverNow;
+  }
+
+  /** How long before its tick an input is meant to arrive, ms (NaN before the first Welcome). */
+  get inputLeadMs(): number {
+    return this.inputTiming?.leadMs ?? Number.NaN;
   }
 
   /**
@@ -331,9 +360,11 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     this.lastUpdateAt = now;
     this.connection.poll();
     const source = this.options.input;
-    if (source !== undefined && this.inputClock !== null) {
-      const due = this.inputClock.advance(now);
-      for (let i = 0; i < due; i++) this.sendInput(source());
+    if (source !== undefined) {
+      // Frames are coarser than the schedule: catch up on ticks a slow frame passed.
+      for (let i = 0; i < DEFAULT_MAX_CATCH_UP_TICKS && now >= this.nextInputTime(now); i++) {
+        if (this.sendInput(source()) < 0) break;
+      }
     }
     if (dt > 0) {
       this.prediction?.update(dt);
@@ -409,7 +440,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     return this.connection.sendReliable(message);
   }
 
-  private onWelcome(message: WelcomeMessage, now: number): void {
+  private onWelcome(message: WelcomeMessage): void {
     const newTimeline = message.tickRate !== this.tickRate || (!message.resumed && message.tick < this.lastTick);
     if (newTimeline) {
       this.tickRate = message.tickRate;
@@ -424,7 +455,9 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       // A new player: the server will never acknowledge the old one's inputs.
       this.unackedInputs = 0;
     }
-    this.inputClock = new FixedStep({ tickRate: message.tickRate, startTime: now });
+    if (newTimeline) this.inputTiming = new InputTiming({ tickMs: 1000 / message.tickRate });
+    else this.inputTiming?.reset();
+    this.lastInputAt = Number.NaN;
     this.lastWelcome = message;
     this.controlledId = message.playerId;
     this.world?.setLocalId(message.playerId);
@@ -436,6 +469,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   private onSnapshot(message: SnapshotMessage, now: number): void {
     this.stats.recordSnapshot(now, message.tick);
     this.lastTick = message.tick;
+    this.inputTiming?.acked(message.tick, message.ackSeq);
     const world = this.world;
     if (world !== null) {
       // The server's clock runs on its tick timeline: tick N happens at N × tick length.

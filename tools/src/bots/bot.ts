@@ -1,5 +1,5 @@
 import { type DisconnectInfo, type FrameDirection, connect, type Timers, type TickwireClient } from "@tickwire/client";
-import { FixedStep, type GameEvent, Rng, type SnapshotMessage, type WelcomeMessage } from "@tickwire/engine";
+import { type GameEvent, Rng, type SnapshotMessage, type WelcomeMessage } from "@tickwire/engine";
 import { AckTracker } from "./ack-tracker.js";
 import type { Behavior, BotView } from "./behavior.js";
 import type { BotGame } from "./game.js";
@@ -23,6 +23,8 @@ export interface BotOptions {
   timers: Timers;
 }
 
+/** Timers fire on whole milliseconds: one this early still counts as due. */
+const TIMER_SLACK_MS = 1;
 /** WebSocket readyState of a closed socket (the same in browsers and ws). */
 const CLOSED = 3;
 
@@ -55,7 +57,6 @@ export class Bot {
   private openingAt = 0;
   private stopping = false;
   private connectedAtStop = false;
-  private inputClock: FixedStep | null = null;
   private inputTimer: unknown = null;
   private inputTick = 0;
   private tickRate = 0;
@@ -215,7 +216,6 @@ export class Bot {
     this.tickMs = 1000 / welcome.tickRate;
     this.lastTick = -1;
     if (!welcome.resumed) this.guard(() => this.options.behavior.onSpawn?.(this.view, this.rng));
-    this.inputClock = new FixedStep({ tickRate: welcome.tickRate, startTime: now });
     this.scheduleInputs(now);
   }
 
@@ -282,14 +282,15 @@ export class Bot {
 
   // ── input ticks ──
 
+  /** Inputs go out when the client's input timing says (just before the server tick that applies them). */
   private scheduleInputs(now: number): void {
     this.stopInputs();
-    const clock = this.inputClock;
-    if (clock === null || this.stopping) return;
+    if (this.tickMs === 0 || this.stopping) return;
+    const wait = Math.min(this.tickMs, Math.max(0, this.client.nextInputTime(now) - now));
     this.inputTimer = this.options.timers.setTimeout(() => {
       this.inputTimer = null;
-      this.runInputTicks();
-    }, clock.msUntilNextTick(now));
+      this.runInputTick();
+    }, wait);
   }
 
   private stopInputs(): void {
@@ -298,13 +299,11 @@ export class Bot {
     this.inputTimer = null;
   }
 
-  private runInputTicks(): void {
-    const clock = this.inputClock;
-    if (clock === null || this.stopping) return;
+  private runInputTick(): void {
+    if (this.stopping) return;
     const now = this.options.now();
-    const due = clock.advance(now);
     if (this.client.state === "open") {
-      for (let i = 0; i < due; i++) this.inputOnce(now);
+      if (now >= this.client.nextInputTime(now) - TIMER_SLACK_MS) this.inputOnce(now);
       // Also sends an input held while the socket was backed up.
       this.client.update(now);
     }
