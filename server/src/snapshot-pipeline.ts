@@ -4,8 +4,10 @@
  *
  * After `store.commit()` (`afterCommit`):
  * - the entities that changed this tick are binned by the interest cell they were in at
- *   tick-1, and each non-empty cell's RELATIVE updates are encoded once, in cell order, into
- *   one arena — so the updates of a run of adjacent cells are one contiguous byte range;
+ *   tick-1, and each non-empty cell's RELATIVE update payloads are encoded once, in cell
+ *   order, into one arena — so the entries of a run of adjacent cells are one contiguous
+ *   range of the entry order; a client's message lists its entries by increasing id with
+ *   heads of its own (id gaps, delta.ts), payloads copied from the arena;
  * - the grid moves entities to their committed positions, and every change of cell
  *   membership (move across cells, spawn, despawn) is recorded as an event.
  *
@@ -13,7 +15,7 @@
  * - its cells are one column span per grid row (SpatialGrid.rowSpansInRadius), split into
  *   inner cells (wholly inside the circle: all they hold is seen) and boundary cells (the
  *   rest: each entity is tested); "does it see this cell" is O(1), two views differ row by row;
- * - keeping up (baseline = tick-1): updates are the arena ranges of the inner cells it had
+ * - keeping up (baseline = tick-1): updates are the entries of the inner cells it had
  *   at tick-1 plus, in its boundary cells, the entries of the entities it holds. Leaves
  *   and enters come from this tick's membership events, a distance test of what is in its
  *   boundary cells, and the entities of the cells its view dropped or gained: no scan of
@@ -37,7 +39,11 @@ import {
   type Schema,
   SpatialGrid,
   writeEnter,
+  type UpdateForm,
+  updateForm,
   writeUpdate,
+  writeUpdateHead,
+  writeUpdatePayload,
 } from "@tickwire/engine";
 import { DEFAULT_CELL_SIZE_PER_RADIUS, type InterestOptions } from "./game.js";
 import type { Session } from "./session.js";
@@ -79,18 +85,21 @@ export class SnapshotPipeline<S extends Schema> {
   private readonly binHead: Int32Array;
   private binNext = new Int32Array(256);
 
-  // Update chunks of the non-empty cells, in ascending cell order, in one arena.
+  // Update payloads of the non-empty cells, in ascending cell order, in one arena.
   private readonly chunks = new ByteWriter(16 * 1024);
   private readonly chunkCells = new IntList();
-  private readonly chunkStarts = new IntList();
-  private readonly chunkEnds = new IntList();
-  /** chunkCountsBefore[k]: update entries in chunks 0..k-1. */
+  /** chunkCountsBefore[k]: update entries in chunks 0..k-1, i.e. chunk k's first position in entryOrder. */
   private readonly chunkCountsBefore = new IntList();
+  /** Entries (indexes in `store.changedThisTick`) in arena order. */
+  private entryOrder = new Int32Array(256);
   /** firstChunkFrom[cell]: index of the first chunk whose cell is >= cell (O(1) range lookup per run). */
   private readonly firstChunkFrom: Int32Array;
-  /** Arena range of each update entry, by index in `store.changedThisTick`. */
+  /** Arena range and form of each update entry, by index in `store.changedThisTick`. */
   private entryStart = new Int32Array(256);
   private entryEnd = new Int32Array(256);
+  private entryForm = new Uint8Array(256);
+  /** entryOfId[id]: this tick's entry of a changed entity. */
+  private entryOfId = new Int32Array(1024);
 
   // Membership events of this tick: id, row and column before (row NONE for a spawn) and
   // after (row NONE for a despawn); row GLOBAL_ROW for the pseudo-cell.
@@ -130,8 +139,9 @@ export class SnapshotPipeline<S extends Schema> {
   /** The served client's view centre at its last snapshot (tick-1 when keeping up). */
   private prevViewX = 0;
   private prevViewY = 0;
-  private readonly rangeStarts: number[] = [];
-  private readonly rangeEnds: number[] = [];
+  /** Ids of the served client's update entries, sorted before they are written. */
+  private updateIds = new Int32Array(256);
+  private updateCount = 0;
 
   constructor(
     private readonly store: EntityStore<S>,
@@ -202,6 +212,9 @@ export class SnapshotPipeline<S extends Schema> {
       this.binNext = new Int32Array(length);
       this.entryStart = new Int32Array(length);
       this.entryEnd = new Int32Array(length);
+      this.entryForm = new Uint8Array(length);
+      this.entryOrder = new Int32Array(length);
+      this.updateIds = new Int32Array(length);
     }
     const cells = this.chunkCells;
     cells.count = 0;
@@ -223,21 +236,22 @@ export class SnapshotPipeline<S extends Schema> {
   private encodeChunks(): void {
     const changed = this.store.changedThisTick;
     const w = this.chunks.reset();
-    const { chunkCells, chunkStarts, chunkEnds, chunkCountsBefore } = this;
-    chunkStarts.count = 0;
-    chunkEnds.count = 0;
+    const { chunkCells, chunkCountsBefore } = this;
     chunkCountsBefore.count = 0;
+    if (this.entryOfId.length < this.store.idCapacity) this.entryOfId = new Int32Array(Math.max(this.store.idCapacity, this.entryOfId.length * 2));
     let total = 0;
     for (let k = 0; k < chunkCells.count; k++) {
-      chunkStarts.push(w.length);
       chunkCountsBefore.push(total);
       for (let i = this.binHead[chunkCells.items[k]]; i !== NONE; i = this.binNext[i]) {
+        const entity = this.store.committedEntity(changed.ids[i]) as EntityBase;
+        const form = updateForm(entity, changed.masks[i], true);
+        this.entryForm[i] = form;
         this.entryStart[i] = w.length;
-        writeUpdate(w, this.store.committedEntity(changed.ids[i]) as EntityBase, changed.masks[i], true);
+        writeUpdatePayload(w, entity, changed.masks[i], true, form);
         this.entryEnd[i] = w.length;
-        total++;
+        this.entryOfId[entity.id] = i;
+        this.entryOrder[total++] = i;
       }
-      chunkEnds.push(w.length);
     }
     chunkCountsBefore.push(total);
     const firstChunkFrom = this.firstChunkFrom;
@@ -364,8 +378,16 @@ export class SnapshotPipeline<S extends Schema> {
       body.varuint(1);
       const changed = this.store.changedThisTick;
       body.varuint(changed.count);
-      for (let i = 0; i < changed.count; i++) {
-        writeUpdate(body, this.store.committedEntity(changed.ids[i]) as EntityBase, changed.masks[i], true);
+      if (this.updateIds.length < changed.count) this.updateIds = new Int32Array(Math.max(changed.count, this.updateIds.length * 2));
+      const order = this.updateIds.subarray(0, changed.count);
+      for (let i = 0; i < changed.count; i++) order[i] = i;
+      // Entries go by increasing id (their heads are id gaps).
+      order.sort((a, b) => changed.ids[a] - changed.ids[b]);
+      let previousId = 0;
+      for (let k = 0; k < changed.count; k++) {
+        const i = order[k];
+        writeUpdate(body, this.store.committedEntity(changed.ids[i]) as EntityBase, changed.masks[i], true, previousId);
+        previousId = changed.ids[i];
       }
       body.varuint(despawned.count);
       for (let i = 0; i < despawned.count; i++) body.varuint(despawned.ids[i]);
@@ -384,13 +406,11 @@ export class SnapshotPipeline<S extends Schema> {
   /** Interest grid, keeping up: shared update ranges plus its own leaves and enters. */
   private writeKeepUp(session: Session<S>, events: Uint8Array | null, out: ByteWriter): void {
     const tick = this.store.tick;
-    const updateCount = this.collectRanges(session);
+    this.collectEntries(session);
     const mark = beginSnapshotMessage(out, tick, session.lastProcessedSeq);
     out.u8(DeltaMode.RELATIVE);
     out.varuint(1);
-    out.varuint(updateCount);
-    const chunkBytes = this.chunks.bytes;
-    for (let i = 0; i < this.rangeStarts.length; i++) copyInto(out, chunkBytes, this.rangeStarts[i], this.rangeEnds[i]);
+    this.writeEntries(out);
 
     this.computeSpans(session);
     this.diffInterest(session, tick);
@@ -408,21 +428,19 @@ export class SnapshotPipeline<S extends Schema> {
   }
 
   /**
-   * The arena ranges holding updates for what the session held at tick-1, into
-   * rangeStarts/rangeEnds; returns the number of update entries in them. Updates are binned
-   * by tick-1 cell: its inner cells (and the pseudo-cell) go whole, its boundary cells
-   * entry by entry for the entities it holds.
+   * The ids of the entries for what the session held at tick-1, into updateIds. Updates
+   * are binned by tick-1 cell: its inner cells (and the pseudo-cell) go whole, its boundary
+   * cells entry by entry for the entities it holds.
    */
-  private collectRanges(session: Session<S>): number {
-    this.rangeStarts.length = 0;
-    this.rangeEnds.length = 0;
+  private collectEntries(session: Session<S>): void {
+    this.updateCount = 0;
     const outer = session.viewSpans;
     const inner = session.innerSpans;
     const cols = (this.grid as SpatialGrid).cols;
     const tick = this.store.tick;
     const r2 = this.radius * this.radius;
     const ids = this.store.changedThisTick.ids;
-    let updateCount = this.collectRange(this.globalCell, this.globalCell);
+    this.collectCells(this.globalCell, this.globalCell);
     for (let i = 0; i < outer[1]; i++) {
       const row = outer[0] + i;
       const rowStart = row * cols;
@@ -430,7 +448,7 @@ export class SnapshotPipeline<S extends Schema> {
       const hasInner = j >= 0 && j < inner[1] && inner[2 + 2 * j] <= inner[3 + 2 * j];
       const innerFirst = hasInner ? inner[2 + 2 * j] : Number.MAX_SAFE_INTEGER;
       const innerLast = hasInner ? inner[3 + 2 * j] : Number.MIN_SAFE_INTEGER;
-      if (hasInner) updateCount += this.collectRange(rowStart + innerFirst, rowStart + innerLast);
+      if (hasInner) this.collectCells(rowStart + innerFirst, rowStart + innerLast);
       for (let col = outer[2 + 2 * i]; col <= outer[3 + 2 * i]; col++) {
         if (col >= innerFirst && col <= innerLast) {
           col = innerLast;
@@ -439,25 +457,38 @@ export class SnapshotPipeline<S extends Schema> {
         const cell = rowStart + col;
         if (this.binStamp[cell] !== tick) continue;
         for (let e = this.binHead[cell]; e !== NONE; e = this.binNext[e]) {
-          if (this.heldDistanceSquared(ids[e], tick) > r2) continue;
-          this.rangeStarts.push(this.entryStart[e]);
-          this.rangeEnds.push(this.entryEnd[e]);
-          updateCount++;
+          if (this.heldDistanceSquared(ids[e], tick) <= r2) this.updateIds[this.updateCount++] = ids[e];
         }
       }
     }
-    return updateCount;
   }
 
-  /** Adds the arena range of cells first..last (a contiguous index run); returns its entry count. */
-  private collectRange(firstCell: number, lastCell: number): number {
-    const { firstChunkFrom, chunkCountsBefore } = this;
-    const first = firstChunkFrom[firstCell];
-    const end = firstChunkFrom[lastCell + 1];
-    if (first === end) return 0;
-    this.rangeStarts.push(this.chunkStarts.items[first]);
-    this.rangeEnds.push(this.chunkEnds.items[end - 1]);
-    return chunkCountsBefore.items[end] - chunkCountsBefore.items[first];
+  /** Adds the ids of every entry of cells first..last (a contiguous index run). */
+  private collectCells(firstCell: number, lastCell: number): void {
+    const counts = this.chunkCountsBefore.items;
+    const end = counts[this.firstChunkFrom[lastCell + 1]];
+    const ids = this.store.changedThisTick.ids;
+    const { entryOrder, updateIds } = this;
+    let count = this.updateCount;
+    for (let position = counts[this.firstChunkFrom[firstCell]]; position < end; position++) updateIds[count++] = ids[entryOrder[position]];
+    this.updateCount = count;
+  }
+
+  /** The collected entries: their count, then each by increasing id, a head of this client's and the shared payload. */
+  private writeEntries(out: ByteWriter): void {
+    const count = this.updateCount;
+    out.varuint(count);
+    const ids = this.updateIds.subarray(0, count).sort();
+    const { entryOfId, entryForm, entryStart, entryEnd } = this;
+    const arena = this.chunks.bytes;
+    let previousId = 0;
+    for (let k = 0; k < count; k++) {
+      const id = ids[k];
+      const e = entryOfId[id];
+      writeUpdateHead(out, id, previousId, entryForm[e] as UpdateForm);
+      copyInto(out, arena, entryStart[e], entryEnd[e]);
+      previousId = id;
+    }
   }
 
   /**

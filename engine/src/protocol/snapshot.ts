@@ -46,7 +46,7 @@ export function writeSnapshotMessage(
 
 /**
  * Starts a Snapshot message whose body the caller then writes straight into `w` (e.g. with
- * the state module's writeSnapshotBody). Returns the mark to pass to endSnapshotMessage.
+ * the state module's encodeDelta). Returns the mark to pass to endSnapshotMessage.
  */
 export function beginSnapshotMessage(w: ByteWriter, tick: number, ackSeq: number): number {
   writeEnvelopeStart(w, tick, ackSeq);

@@ -10,7 +10,9 @@
  *                      2 FULL: reset; the receiver forgets every entity not entered
  * varuint baselineAge  tick - baseline (1 for RELATIVE, 0 for FULL)
  * varuint updateCount, then { varuint head, [varuint mask], values of set bits in field order }
- *                        head = id * 4 + form:
+ *                        in increasing id order; head = gap * 4 + form, gap = id minus
+ *                        the previous entry's id (the first entry's: its id), so ~60
+ *                        entities seen out of a few thousand cost a byte of head each;
  *                        0 MASK: a varuint mask follows, then its values
  *                        1 FIXED: the mask is the type's fixedMask (a moving entity),
  *                          values as usual
@@ -25,9 +27,9 @@
  * byte holds only -64..63: a player crossing 6 units a tick at 1/16 would take two.
  *
  * The receiver applies updates, then leaves, then enters. So a despawn and respawn of
- * one id within a tick arrives as leave + enter, and updates for clients that keep up
- * can be encoded once per tick per interest cell and concatenated (`writeUpdate`,
- * `writeSnapshotBody`): they only ever name entities the client already holds.
+ * one id within a tick arrives as leave + enter. Servers sharing work between clients
+ * encode an entry's payload once (`updateForm`, `writeUpdatePayload`) and write each
+ * client's heads (`writeUpdateHead`) in its own id order.
  */
 import type { ByteWriter } from "../binary/writer.js";
 import { asRecord, type EntityRecord } from "./entity.js";
@@ -73,29 +75,44 @@ export function deltaModeFor<S extends Schema>(store: EntityStore<S>, baseline: 
 }
 
 /**
- * One update entry: the committed values of the fields in `mask`. With `relative`,
- * fixed fields are sent as the difference from the previous committed value, so
- * `mask` must be (a subset of) the entity's change in the last committed tick, as
+ * The form of an update entry for the committed values of the fields in `mask`. With
+ * `relative`, fixed fields are sent as the difference from the previous committed value,
+ * so `mask` must be (a subset of) the entity's change in the last committed tick, as
  * listed in `store.changedThisTick`.
  */
-export function writeUpdate(w: ByteWriter, entity: EntityBase, mask: number, relative: boolean): void {
+export function updateForm(entity: EntityBase, mask: number, relative: boolean): UpdateForm {
   const record = asRecord(entity);
   const def = record._def;
   if (mask === 0 || (mask & ~def.fullMask) !== 0) throw new RangeError(`mask ${mask} does not fit "${def.name}"`);
   if (relative && (mask & ~record._changedMask) !== 0) {
     throw new RangeError(`relative update of ${entity.id} names fields it did not change in its last change`);
   }
-  if (mask !== def.fixedMask) {
-    w.varuint(record.id * UPDATE_HEAD_FORMS + UpdateForm.MASK);
-    w.varuint(mask);
-  } else if (relative && smallDeltas(record, mask)) {
-    w.varuint(record.id * UPDATE_HEAD_FORMS + UpdateForm.FIXED_SMALL);
+  if (mask !== def.fixedMask) return UpdateForm.MASK;
+  return relative && smallDeltas(record, mask) ? UpdateForm.FIXED_SMALL : UpdateForm.FIXED;
+}
+
+/** An entry's head: its id's gap from the previous entry's (ids strictly increase) and its form. */
+export function writeUpdateHead(w: ByteWriter, id: number, previousId: number, form: UpdateForm): void {
+  if (!(id > previousId)) throw new RangeError(`update ids must increase: ${id} after ${previousId}`);
+  w.varuint((id - previousId) * UPDATE_HEAD_FORMS + form);
+}
+
+/** An entry's payload, after its head: the mask (form MASK) and the values. */
+export function writeUpdatePayload(w: ByteWriter, entity: EntityBase, mask: number, relative: boolean, form: UpdateForm): void {
+  const record = asRecord(entity);
+  if (form === UpdateForm.FIXED_SMALL) {
     writeSmallDeltas(w, record, mask);
     return;
-  } else {
-    w.varuint(record.id * UPDATE_HEAD_FORMS + UpdateForm.FIXED);
   }
+  if (form === UpdateForm.MASK) w.varuint(mask);
   writeValues(w, record, mask, relative);
+}
+
+/** One whole update entry (see updateForm), after the entry for `previousId` (0 for the first). */
+export function writeUpdate(w: ByteWriter, entity: EntityBase, mask: number, relative: boolean, previousId: number): void {
+  const form = updateForm(entity, mask, relative);
+  writeUpdateHead(w, entity.id, previousId, form);
+  writeUpdatePayload(w, entity, mask, relative, form);
 }
 
 /** Whether every fixed field of `mask` moved by a delta that fits one signed byte. */
@@ -154,42 +171,6 @@ function writeValues(w: ByteWriter, record: EntityRecord, mask: number, relative
   }
 }
 
-/** The pieces of one snapshot body, for servers that assemble bodies from shared chunks. */
-export interface SnapshotParts {
-  mode: DeltaMode;
-  baselineAge: number;
-  /** Number of update entries across all of `updates`. */
-  updateCount: number;
-  /** Byte chunks of concatenated `writeUpdate` entries, written in order. */
-  updates: ArrayLike<Uint8Array>;
-  leaves: ArrayLike<number>;
-  /** How many of `leaves` to send (default: all), so a reused array can be longer. */
-  leaveCount?: number;
-  enters: ArrayLike<EntityBase>;
-  /** How many of `enters` to send (default: all). */
-  enterCount?: number;
-}
-
-/** Appends a body made of pre-encoded update chunks, leave ids and entities to enter. */
-export function writeSnapshotBody(w: ByteWriter, parts: SnapshotParts): void {
-  const leaveCount = parts.leaveCount ?? parts.leaves.length;
-  const enterCount = parts.enterCount ?? parts.enters.length;
-  if (parts.mode === DeltaMode.FULL && (parts.baselineAge !== 0 || parts.updateCount !== 0 || leaveCount !== 0)) {
-    throw new RangeError("a FULL snapshot has baseline age 0 and only enters");
-  }
-  if (parts.mode === DeltaMode.RELATIVE && parts.baselineAge !== 1) {
-    throw new RangeError("a RELATIVE snapshot has baseline age 1");
-  }
-  w.u8(parts.mode);
-  w.varuint(parts.baselineAge);
-  w.varuint(parts.updateCount);
-  for (let i = 0; i < parts.updates.length; i++) w.raw(parts.updates[i]);
-  w.varuint(leaveCount);
-  for (let i = 0; i < leaveCount; i++) w.varuint(parts.leaves[i]);
-  w.varuint(enterCount);
-  for (let i = 0; i < enterCount; i++) writeEnter(w, parts.enters[i]);
-}
-
 /** Per-id scratch shared by every encodeDelta call (JS runs one at a time). */
 const scratch = {
   generation: 0,
@@ -200,7 +181,8 @@ const scratch = {
   visible: [] as number[],
   touched: [] as number[],
   updateIds: [] as number[],
-  updateMasks: [] as number[],
+  /** Mask of each id in updateIds (stale elsewhere). */
+  maskById: new Uint32Array(1024),
   leaves: [] as number[],
 };
 
@@ -210,6 +192,7 @@ function beginScratch(idCapacity: number): number {
     while (length < idCapacity) length *= 2;
     scratch.visibleStamp = new Uint32Array(length);
     scratch.accumulated = new Uint32Array(length);
+    scratch.maskById = new Uint32Array(length);
     scratch.generation = 0;
   }
   if (scratch.generation === 0xffffffff) {
@@ -219,17 +202,8 @@ function beginScratch(idCapacity: number): number {
   scratch.visible.length = 0;
   scratch.touched.length = 0;
   scratch.updateIds.length = 0;
-  scratch.updateMasks.length = 0;
   scratch.leaves.length = 0;
   return ++scratch.generation;
-}
-
-/** Update entries encoded once per tick and shared by the clients keeping up. */
-export interface SharedUpdates {
-  /** Byte chunks of concatenated `writeUpdate(w, entity, mask, true)` entries. */
-  chunks: ArrayLike<Uint8Array>;
-  /** Number of entries across all chunks. */
-  count: number;
 }
 
 /**
@@ -241,18 +215,12 @@ export interface SharedUpdates {
  * - updates: known, visible entities that existed at the baseline and changed since;
  * - leaves: known ids no longer visible, despawned, or respawned since the baseline;
  * - enters: visible ids not known (after leaves), with every field.
- *
- * `shared`, used only when the mode is RELATIVE, replaces the updates with entries
- * encoded once for many clients (e.g. the changes of the interest cells this client
- * sees). They must cover every changed entity the client holds and sees, and name no
- * entity it does not hold (an update then leave of an entity going out of view is fine).
  */
 export function encodeDelta<S extends Schema>(
   store: EntityStore<S>,
   view: ClientView,
   visible: Iterable<number> | null,
   w: ByteWriter,
-  shared?: SharedUpdates,
 ): void {
   const tick = store.tick;
   const baseline = view.baseline;
@@ -291,17 +259,15 @@ export function encodeDelta<S extends Schema>(
   }
 
   w.varuint(tick - baseline);
-  if (mode === DeltaMode.RELATIVE && shared !== undefined) {
-    w.varuint(shared.count);
-    for (let i = 0; i < shared.chunks.length; i++) w.raw(shared.chunks[i]);
-  } else {
-    if (mode === DeltaMode.RELATIVE) collectRelativeUpdates(store, known, generation);
-    else collectAbsoluteUpdates(store, baseline, known, generation);
-    const { updateIds, updateMasks } = scratch;
-    w.varuint(updateIds.length);
-    for (let i = 0; i < updateIds.length; i++) {
-      writeUpdate(w, store.committedEntity(updateIds[i]) as EntityBase, updateMasks[i], mode === DeltaMode.RELATIVE);
-    }
+  if (mode === DeltaMode.RELATIVE) collectRelativeUpdates(store, known, generation);
+  else collectAbsoluteUpdates(store, baseline, known, generation);
+  const { updateIds, maskById } = scratch;
+  updateIds.sort(ascending);
+  w.varuint(updateIds.length);
+  let previousId = 0;
+  for (const id of updateIds) {
+    writeUpdate(w, store.committedEntity(id) as EntityBase, maskById[id], mode === DeltaMode.RELATIVE, previousId);
+    previousId = id;
   }
 
   const leaves = scratch.leaves;
@@ -326,6 +292,8 @@ export function encodeDelta<S extends Schema>(
   view.baseline = tick;
 }
 
+const ascending = (a: number, b: number): number => a - b;
+
 /** Whether the client holds `id` as the very entity that is committed under it now. */
 function holdsSameEntity<S extends Schema>(store: EntityStore<S>, id: number, known: Set<number>, baseline: number): boolean {
   const entity = store.committedEntity(id);
@@ -339,7 +307,7 @@ function collectRelativeUpdates<S extends Schema>(store: EntityStore<S>, known: 
     const id = changed.ids[i];
     if (scratch.visibleStamp[id] !== generation || !holdsSameEntity(store, id, known, baseline)) continue;
     scratch.updateIds.push(id);
-    scratch.updateMasks.push(changed.masks[i]);
+    scratch.maskById[id] = changed.masks[i];
   }
 }
 
@@ -364,6 +332,6 @@ function collectAbsoluteUpdates<S extends Schema>(
     accumulated[id] = 0;
     if (scratch.visibleStamp[id] !== generation || !holdsSameEntity(store, id, known, baseline)) continue;
     scratch.updateIds.push(id);
-    scratch.updateMasks.push(mask);
+    scratch.maskById[id] = mask;
   }
 }

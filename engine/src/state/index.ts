@@ -6,11 +6,11 @@ export {
   UpdateForm,
   deltaModeFor,
   encodeDelta,
-  type SharedUpdates,
-  type SnapshotParts,
+  updateForm,
   writeEnter,
-  writeSnapshotBody,
   writeUpdate,
+  writeUpdateHead,
+  writeUpdatePayload,
 } from "./delta.js";
 export {
   type BoolType,

@@ -63,8 +63,7 @@ class MirrorRecord {
   readonly values: Record<string, number | boolean | string>;
   /** Quantized numeric values (strings live in `values`), the base of relative deltas. */
   readonly quantized: Float64Array;
-  /** Generation stamps of the current apply: updated, leaving (or replaced), and entered by a FULL body. */
-  updateStamp = 0;
+  /** Generation stamps of the current apply: leaving (or replaced), and entered by a FULL body. */
   leaveStamp = 0;
   seenStamp = 0;
 
@@ -205,14 +204,17 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
 
     const updateCount = reader.count(MAX_ENTITY_ID);
     if (mode === DeltaMode.FULL && updateCount !== 0) throw new Failure("malformed", "a FULL snapshot has no updates");
+    let previousId = 0;
     for (let i = 0; i < updateCount; i++) {
       const head = reader.varuint();
-      const id = checkedId(Math.floor(head / UPDATE_HEAD_FORMS));
+      const gap = Math.floor(head / UPDATE_HEAD_FORMS);
+      // Ids strictly increase, so an entity cannot be updated twice in one body.
+      if (gap === 0) throw new Failure("malformed", `update ids do not increase after ${previousId}`);
+      const id = checkedId(previousId + gap);
+      previousId = id;
       const form = head % UPDATE_HEAD_FORMS;
       const entity = this.entities.get(id);
       if (entity === undefined) throw new Failure("unknown-entity", `update for unknown entity ${id}`);
-      if (entity.updateStamp === generation) throw new Failure("malformed", `second update for entity ${id}`);
-      entity.updateStamp = generation;
       if (form === UpdateForm.FIXED_SMALL && mode !== DeltaMode.RELATIVE) {
         throw new Failure("malformed", `byte deltas for entity ${id} outside a RELATIVE snapshot`);
       }

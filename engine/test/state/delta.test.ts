@@ -12,8 +12,10 @@ import {
   UPDATE_HEAD_FORMS,
   UpdateForm,
   writeEnter,
-  writeSnapshotBody,
+  updateForm,
   writeUpdate,
+  writeUpdateHead,
+  writeUpdatePayload,
 } from "../../src/state/index.js";
 import { expectApplied, gameSchema, mirrorState, storeState, TestClient } from "./helpers.js";
 
@@ -324,111 +326,67 @@ describe("encodeDelta", () => {
   });
 });
 
-describe("assembling bodies from chunks", () => {
-  it("builds, from per-cell update chunks, a body equivalent to encodeDelta's for a client keeping up", () => {
+describe("update heads", () => {
+  it("names entries in increasing id order by their gap from the previous id", () => {
+    const store = new EntityStore(gameSchema);
+    const mobs = Array.from({ length: 40 }, (_, i) => store.spawn("mob", { x: 100 + i, y: 100 }));
+    store.commit();
+    const client = new TestClient(gameSchema);
+    client.sync(store);
+    // Changed in descending id order: the body still lists them ascending.
+    for (const index of [39, 20, 3]) {
+      mobs[index].x += 1 / 16;
+      mobs[index].y += 1 / 16;
+    }
+    store.commit();
+    const body = client.encode(store);
+    const small = UpdateForm.FIXED_SMALL;
+    const [a, b, c] = [mobs[3].id, mobs[20].id, mobs[39].id];
+    expect(Array.from(body.subarray(0, 3))).toEqual([DeltaMode.RELATIVE, 1, 3]);
+    expect(body[3]).toBe(a * UPDATE_HEAD_FORMS + small);
+    expect(body[6]).toBe((b - a) * UPDATE_HEAD_FORMS + small);
+    expect(body[9]).toBe((c - b) * UPDATE_HEAD_FORMS + small);
+    expectApplied(client.mirror.apply(body, store.tick));
+    expect(mirrorState(client.mirror)).toEqual(storeState(store));
+  });
+
+  it("assembles from payloads encoded once the same body as encodeDelta's", () => {
     const store = new EntityStore(gameSchema);
     const mobs = Array.from({ length: 6 }, (_, i) => store.spawn("mob", { x: i, y: i }));
     store.commit();
     const reference = new TestClient(gameSchema);
-    const assembled = new TestClient(gameSchema);
     reference.sync(store);
-    assembled.sync(store);
     mobs.forEach((mob, i) => {
       mob.x += i / 16;
       mob.hp = i % 2;
     });
-    store.despawn(mobs[5]);
-    const newcomer = store.spawn("item", { count: 3 });
     store.commit();
     const expected = reference.encode(store);
 
-    // Two "cells" (odd and even ids), each encoded once for every client that sees it.
-    const cells = [new ByteWriter(), new ByteWriter()];
-    let updateCount = 0;
+    // Payloads encoded once (as a server shares them between clients), heads per client.
     const changed = store.changedThisTick;
-    for (let i = 0; i < changed.count; i++) {
-      const id = changed.ids[i];
-      if (id === mobs[5].id) continue;
-      writeUpdate(cells[id % 2], store.committedEntity(id)!, changed.masks[i], true);
-      updateCount++;
-    }
+    const entries = Array.from({ length: changed.count }, (_, i) => {
+      const entity = store.committedEntity(changed.ids[i])!;
+      const form = updateForm(entity, changed.masks[i], true);
+      const payload = new ByteWriter();
+      writeUpdatePayload(payload, entity, changed.masks[i], true, form);
+      return { id: entity.id, form, payload: payload.view() };
+    });
+    entries.sort((x, y) => x.id - y.id);
     const w = new ByteWriter();
-    writeSnapshotBody(w, {
-      mode: DeltaMode.RELATIVE,
-      baselineAge: 1,
-      updateCount,
-      updates: cells.map((cell) => cell.view()),
-      leaves: [mobs[5].id, 999],
-      leaveCount: 1,
-      enters: [store.committedEntity(newcomer.id)!],
-    });
-
-    expect(w.length).toBe(expected.length);
-    expectApplied(reference.mirror.apply(expected, store.tick));
-    const result = expectApplied(assembled.mirror.apply(w.view(), store.tick));
-    expect(result.despawned).toEqual([newcomer.id]);
-    expect(result.spawned).toEqual([newcomer.id]);
-    expect(mirrorState(assembled.mirror)).toEqual(mirrorState(reference.mirror));
-    expect(mirrorState(assembled.mirror)).toEqual(storeState(store));
-  });
-});
-
-describe("encodeDelta with shared updates", () => {
-  function setupWorld() {
-    const store = new EntityStore(gameSchema);
-    const mobs = Array.from({ length: 8 }, (_, i) => store.spawn("mob", { x: i, y: i }));
-    store.commit();
-    return { store, mobs };
-  }
-
-  /** Encodes this tick's changes once per "cell" (odd and even ids). */
-  function encodeCells(store: EntityStore<typeof gameSchema>) {
-    const cells = [new ByteWriter(), new ByteWriter()];
-    const counts = [0, 0];
-    const changed = store.changedThisTick;
-    for (let i = 0; i < changed.count; i++) {
-      const cell = changed.ids[i] % 2;
-      writeUpdate(cells[cell], store.committedEntity(changed.ids[i])!, changed.masks[i], true);
-      counts[cell]++;
+    w.u8(DeltaMode.RELATIVE);
+    w.varuint(1);
+    w.varuint(entries.length);
+    let previousId = 0;
+    for (const entry of entries) {
+      writeUpdateHead(w, entry.id, previousId, entry.form);
+      w.raw(entry.payload);
+      previousId = entry.id;
     }
-    return { cells, counts };
-  }
-
-  it("sends a client keeping up the shared chunks plus its own leaves and enters", () => {
-    const { store, mobs } = setupWorld();
-    const evens = () => [...store].filter((mob) => mob.id % 2 === 0).map((mob) => mob.id);
-    const client = new TestClient(gameSchema);
-    client.sync(store, evens());
-    mobs.forEach((mob) => {
-      mob.x += 1;
-    });
-    store.despawn(mobs[1]); // id 2: respawned below as a new entity
-    store.spawn("item", { count: 1 });
-    store.commit();
-    const { cells, counts } = encodeCells(store);
-    client.writer.reset();
-    encodeDelta(store, client.view, evens(), client.writer, { chunks: [cells[0].view()], count: counts[0] });
-    const result = expectApplied(client.mirror.apply(client.writer.view(), store.tick));
-    expect(result.despawned).toEqual([2]);
-    expect(result.spawned).toEqual([2]);
-    expect(mirrorState(client.mirror)).toEqual(storeState(store, evens()));
-    expect(client.view).toEqual({ baseline: store.tick, known: new Set(evens()) });
-  });
-
-  it("ignores shared chunks for a client that is not keeping up", () => {
-    const { store, mobs } = setupWorld();
-    const client = new TestClient(gameSchema);
-    client.sync(store);
-    mobs[0].x = 50;
-    store.commit();
-    mobs[1].x = 60;
-    store.commit();
-    const { cells, counts } = encodeCells(store);
-    client.writer.reset();
-    encodeDelta(store, client.view, null, client.writer, { chunks: cells.map((c) => c.view()), count: counts[0] + counts[1] });
-    expect(client.writer.view()[0]).toBe(DeltaMode.ABSOLUTE);
-    expectApplied(client.mirror.apply(client.writer.view(), store.tick));
-    expect(mirrorState(client.mirror)).toEqual(storeState(store));
+    w.varuint(0);
+    w.varuint(0);
+    expect(Array.from(w.view())).toEqual(Array.from(expected));
+    expect(() => writeUpdateHead(w, 5, 5, UpdateForm.FIXED)).toThrow(RangeError);
   });
 });
 
@@ -453,7 +411,7 @@ describe("update size", () => {
       const changed = store.changedThisTick;
       for (let i = 0; i < changed.count; i++) {
         w.reset();
-        writeUpdate(w, store.committedEntity(changed.ids[i])!, changed.masks[i], true);
+        writeUpdate(w, store.committedEntity(changed.ids[i])!, changed.masks[i], true, 0);
         expect(w.length).toBeLessThanOrEqual(8);
       }
       const body = client.encode(store);
@@ -474,19 +432,13 @@ describe("writers refuse misuse", () => {
   const w = new ByteWriter();
 
   it("rejects an empty mask and bits beyond the type's fields", () => {
-    expect(() => writeUpdate(w, mob, 0, false)).toThrow(RangeError);
-    expect(() => writeUpdate(w, mob, 1 << 7, false)).toThrow(RangeError);
+    expect(() => writeUpdate(w, mob, 0, false, 0)).toThrow(RangeError);
+    expect(() => writeUpdate(w, mob, 1 << 7, false, 0)).toThrow(RangeError);
   });
 
   it("rejects a relative update of fields outside the entity's last change", () => {
-    expect(() => writeUpdate(w, mob, 0b11, true)).toThrow(/relative/);
-    expect(() => writeUpdate(w, mob, 0b11, false)).not.toThrow();
-  });
-
-  it("rejects a FULL body with updates or leaves and a RELATIVE body not one tick old", () => {
-    const empty = { updateCount: 0, updates: [], leaves: [], enters: [] };
-    expect(() => writeSnapshotBody(w, { ...empty, mode: DeltaMode.FULL, baselineAge: 0, leaves: [1] })).toThrow(RangeError);
-    expect(() => writeSnapshotBody(w, { ...empty, mode: DeltaMode.RELATIVE, baselineAge: 2 })).toThrow(RangeError);
+    expect(() => writeUpdate(w, mob, 0b11, true, 0)).toThrow(/relative/);
+    expect(() => writeUpdate(w, mob, 0b11, false, 0)).not.toThrow();
   });
 
   it("writes an enter as id, type id and every field", () => {

@@ -49,9 +49,9 @@ function entering(enter: (w: ByteWriter) => void): Uint8Array {
   });
 }
 
-/** Writes an update head with an explicit mask (form MASK). */
-function updateHead(w: ByteWriter, id: number, mask: number): void {
-  w.varuint(id * UPDATE_HEAD_FORMS + UpdateForm.MASK);
+/** Writes an update head with an explicit mask (form MASK), `gap` ids after the previous entry's. */
+function updateHead(w: ByteWriter, gap: number, mask: number): void {
+  w.varuint(gap * UPDATE_HEAD_FORMS + UpdateForm.MASK);
   w.varuint(mask);
 }
 
@@ -156,9 +156,10 @@ describe("SnapshotMirror refuses bad bodies and stays unchanged", () => {
 
   it("refuses a second update of the same id, an empty mask and bits beyond the type", () => {
     const { mirror } = setup();
+    // The second entry's gap 0 names entity 2 again.
     const twice = relative((w) => {
-      for (let i = 0; i < 2; i++) {
-        updateHead(w, 2, 4);
+      for (const gap of [2, 0]) {
+        updateHead(w, gap, 4);
         w.varuint(1);
       }
     }, 2);

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ByteWriter } from "../../src/binary/writer.js";
 import {
   type ApplyResult,
   createClientView,
@@ -9,7 +8,6 @@ import {
   encodeDelta,
   type FieldType,
   t,
-  writeUpdate,
 } from "../../src/state/index.js";
 import { type EntityState, expectApplied, mirrorState, storeState, TestClient } from "./helpers.js";
 
@@ -147,28 +145,19 @@ function checkLifecycle(before: EntityState[], after: EntityState[], result: App
 }
 
 describe("snapshot deltas (property)", () => {
-  it("reproduce the server's committed state of the visible entities, over any sequence of ticks and baselines (shared updates included)", () => {
+  it("reproduce the server's committed state of the visible entities, over any sequence of ticks and baselines", () => {
     fc.assert(
       fc.property(scenario, ({ historyTicks, startTick, ticks }) => {
         const store = new EntityStore(schema, { historyTicks, startTick });
         const clients = [0, 1, 2].map(() => ({
           client: new TestClient(schema),
           rendered: new Set<number>(),
-          /** Whether its last snapshot showed every entity: then it holds everything shared updates name. */
-          sawEverything: false,
         }));
         for (const tick of ticks) {
           for (const op of tick.operations) run(store, op);
           store.commit();
           const expected = storeState(store);
           const committedIds = new Set(expected.map((entity) => entity.id));
-          // Every change of the tick encoded once, for clients keeping up that see everything.
-          const sharedChunk = new ByteWriter();
-          const changed = store.changedThisTick;
-          for (let i = 0; i < changed.count; i++) {
-            writeUpdate(sharedChunk, store.committedEntity(changed.ids[i])!, changed.masks[i], true);
-          }
-          const shared = { chunks: [sharedChunk.view()], count: changed.count };
           for (const op of tick.lateOperations) run(store, op);
 
           tick.clients.forEach((action, i) => {
@@ -183,9 +172,7 @@ describe("snapshot deltas (property)", () => {
             }
             const before = mirrorState(client.mirror);
             client.writer.reset();
-            const useShared = visible === null && state.sawEverything;
-            encodeDelta(store, client.view, visible, client.writer, useShared ? shared : undefined);
-            state.sawEverything = visible === null;
+            encodeDelta(store, client.view, visible, client.writer);
             const result = expectApplied(client.mirror.apply(client.writer.view(), store.tick));
             const after = mirrorState(client.mirror);
             const seen = visible === null ? committedIds : new Set(visible.filter((id) => committedIds.has(id)));
