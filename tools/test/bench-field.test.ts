@@ -2,12 +2,23 @@ import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FieldOutcome, runField } from "../src/bench/field.js";
+import {
+  FLOOR_LABEL,
+  type FieldOutcome,
+  type FieldRun,
+  floorClientCounts,
+  floorMessageBytes,
+  formatFieldTable,
+  formatFloorLines,
+  runField,
+} from "../src/bench/field.js";
+import type { FloorRun } from "../src/bench/floor.js";
 import { percentile } from "../src/bench/harness.js";
 import { readResultFile } from "../src/report/index.js";
 
 // One tiny field run end to end: a real server process and a real bot process on
-// 127.0.0.1, their IPC, the window, the result file and the HTML report.
+// 127.0.0.1, their IPC, the window, then the floor at the same C, the result file and
+// the HTML report.
 const CLIENTS = 10;
 const WINDOW_SEC = 2;
 const MOBS = 500;
@@ -25,10 +36,11 @@ const METRICS = [
   "load_cpu_pct",
   "other_cpu_pct",
 ] as const;
+const FLOOR_METRICS = ["cpu_pct", "send_p99_ms", "load_cpu_pct", "other_cpu_pct"] as const;
 /** A tick at 20 Hz is 50 ms: an input waits at most about one tick plus the loopback hop for its ack. */
 const ACK_CEILING_MS = 500;
 
-describe("field benchmark, C=10 with a 2 s window", () => {
+describe("field benchmark and its floor, C=10 with a 2 s window", () => {
   let root: string;
   let outcome: FieldOutcome;
   let values: Map<string, number>;
@@ -44,9 +56,22 @@ describe("field benchmark, C=10 with a 2 s window", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("writes every field metric named in field.md for the run, and nothing else", () => {
-    const expected = METRICS.map((name) => `field.aoi.c${CLIENTS}.${name}`);
+  it("writes every field metric named in field.md for the run, the floor's and the ratio, and nothing else", () => {
+    const expected = [
+      ...METRICS.map((name) => `field.aoi.c${CLIENTS}.${name}`),
+      `field.aoi.c${CLIENTS}.cpu_vs_floor`,
+      ...FLOOR_METRICS.map((name) => `field.floor.c${CLIENTS}.${name}`),
+    ];
     expect([...values.keys()].sort()).toEqual(expected.sort());
+  });
+
+  it("measures the floor with the payload the aoi run received per tick, and the field's CPU against it", () => {
+    const bytesPerSec = values.get(`field.aoi.c${CLIENTS}.bytes_per_client_s`) ?? 0;
+    expect(outcome.floors.map((floor) => floor.messageBytes)).toEqual([Math.max(64, Math.round(bytesPerSec / 20))]);
+    expect(outcome.floors[0].connected).toBe(CLIENTS);
+    const floorCpu = values.get(`field.floor.c${CLIENTS}.cpu_pct`) ?? 0;
+    expect(floorCpu).toBeGreaterThan(0);
+    expect(values.get(`field.aoi.c${CLIENTS}.cpu_vs_floor`)).toBeCloseTo((values.get(`field.aoi.c${CLIENTS}.cpu_pct`) ?? 0) / floorCpu, 6);
   });
 
   it("keeps every client connected to the end of the window", () => {
@@ -89,7 +114,65 @@ describe("field benchmark, C=10 with a 2 s window", () => {
     const html = await readFile(outcome.htmlPath, "utf8");
     expect(html).toContain("<svg");
     expect(html).toContain("Tick duration p99");
+    expect(html).toContain(FLOOR_LABEL);
     expect(html).not.toMatch(/<script|(src|href)="https?:/);
+  });
+});
+
+describe("the floor beside the field runs", () => {
+  const fieldRun = (variant: FieldRun["variant"], cpuPct: number): FieldRun => ({
+    variant,
+    clients: 1000,
+    server: { cpuPct, rssMb: 120, ticks: 400, tickP50Ms: 4, tickP99Ms: 9, tickMaxMs: 12 },
+    load: {
+      windowSec: 20,
+      connectedAtStart: 1000,
+      connectedAtEnd: 1000,
+      bytesPerClientSec: 24_000,
+      ackCount: 400_000,
+      ackP50Ms: 40,
+      ackP95Ms: 60,
+      ackP99Ms: 70,
+      cpuPct: 50,
+    },
+    otherCpuPct: 1,
+  });
+  const runs = [fieldRun("all", 90), fieldRun("aoi", 60)];
+  const floor: FloorRun = {
+    clients: 1000,
+    messageBytes: 1200,
+    cpuPct: 30,
+    rssMb: 60,
+    sendP50Ms: 2.5,
+    sendP99Ms: 4,
+    connected: 1000,
+    loadCpuPct: 95,
+    bytesPerClientSec: 24_000,
+    otherCpuPct: 2,
+  };
+
+  it("is measured at every C from 1000 up, or at the largest C of a smaller run", () => {
+    expect(floorClientCounts([50, 200, 500, 1000, 2000])).toEqual([1000, 2000]);
+    expect(floorClientCounts([50, 500])).toEqual([500]);
+    expect(floorClientCounts([])).toEqual([]);
+  });
+
+  it("sends what the aoi run received per tick, at least 64 bytes", () => {
+    expect(floorMessageBytes(runs, 1000)).toBe(1200);
+    expect(floorMessageBytes([], 1000)).toBe(64);
+  });
+
+  it("has a table row with only the columns that apply", () => {
+    const lines = formatFieldTable(runs, [floor]).split("\n");
+    expect(lines).toHaveLength(2 + runs.length + 1);
+    expect(lines.at(-1)).toBe(`| ${FLOOR_LABEL} | 1000 | 1000 | 30 | 60 | 2.5 | 4 | – | 23.4 | – | – | – | 95 (saturated) | 2 |`);
+  });
+
+  it("is summed up under the table with tickwire's CPU as a multiple of it", () => {
+    expect(formatFloorLines(runs, [floor])).toEqual([
+      "floor: bare uWS sending a 1200-byte message to 1000 clients at 20 Hz: 30% of a core here " +
+        "(the reference machine: 13% at C=1000); tickwire all: 3×, aoi: 2× the floor",
+    ]);
   });
 });
 

@@ -4,12 +4,10 @@
  * pinned to separate cores, measured over a window after a warm-up. Writes
  * bench-results/field.json and bench-results/field.html.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { availableParallelism, cpus } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import {
   type BenchResult,
   type Chart,
@@ -19,10 +17,13 @@ import {
   formatNumber,
   RESULTS_DIR,
   renderReport,
+  type SummaryRow,
   writeResultFile,
 } from "../report/index.js";
+import { machineBusyMs, nextMessage, spawnChild, stopChild } from "./children.js";
 import type { FieldVariant } from "./field-game.js";
 import type { FieldLoadArgs, FieldLoadReport, FieldServerArgs, FieldServerReport, LoadMessage, ServerReply } from "./field-ipc.js";
+import { FLOOR_TICK_MS, type FloorRun, runFloor } from "./floor.js";
 import { progress } from "./harness.js";
 
 export const FIELD_MOBS = 500;
@@ -43,10 +44,15 @@ const BUSY_MACHINE_PCT = 10;
 /** Time a child gets to start, and the bots to connect beyond the ramp. */
 const STARTUP_TIMEOUT_MS = 30_000;
 const CONNECT_GRACE_SEC = 15;
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** The tools package: where `--import tsx` and the `source` condition resolve. */
-const TOOLS_DIR = join(HERE, "..", "..");
+/** The floor (floor.ts) is measured at every C from here up, where the targets are set. */
+const FLOOR_FROM_CLIENTS = 1000;
+/** The floor on the machine the issue's targets were set on. */
+const REFERENCE_FLOOR = { clients: 1000, cpuPct: 13 } as const;
+/** However little a field run received, the floor still sends a message of this size. */
+const FLOOR_MIN_MESSAGE_BYTES = 64;
+export const FLOOR_LABEL = "floor (bare uWS)";
+/** A table cell the floor has no figure for. */
+const NOT_MEASURED = "–";
 
 export interface FieldOptions {
   clients: readonly number[];
@@ -59,6 +65,8 @@ export interface FieldOptions {
   root?: string;
   /** Write a V8 CPU profile of each server run here (`--cpu-prof`), to see where its time goes. */
   profileDir?: string;
+  /** Measure the floor after the field runs, to read tickwire's CPU against (default true). */
+  floor?: boolean;
 }
 
 export interface FieldRun {
@@ -72,17 +80,11 @@ export interface FieldRun {
 
 export interface FieldOutcome {
   runs: FieldRun[];
+  floors: FloorRun[];
   results: BenchResult[];
   jsonPath: string;
   htmlPath: string;
   pinned: boolean;
-}
-
-/** Busy CPU time of the whole machine so far, ms (all cores). */
-function machineBusyMs(): number {
-  let busy = 0;
-  for (const { times } of cpus()) busy += times.user + times.nice + times.sys + times.irq;
-  return busy;
 }
 
 /** Whether server and load can each have a core of their own. */
@@ -91,56 +93,11 @@ export function canPin(): boolean {
   return spawnSync("taskset", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-function spawnChild(entry: string, argument: object, core: number | null, nodeFlags: readonly string[] = []): ChildProcess {
-  const node = [process.execPath, ...nodeFlags, "--conditions=source", "--import", "tsx", join(HERE, entry), JSON.stringify(argument)];
-  const [command, ...args] = core === null ? node : ["taskset", "-c", String(core), ...node];
-  return spawn(command, args, { cwd: TOOLS_DIR, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-}
-
-/** The next IPC message of `type` from `child`; rejects if the child exits first or `timeoutMs` passes. */
-function nextMessage<M extends { type: string }, T extends M["type"]>(
-  child: ChildProcess,
-  type: T,
-  timeoutMs: number,
-): Promise<Extract<M, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      clearTimeout(timer);
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-    };
-    const onMessage = (message: M) => {
-      if (message.type !== type) return;
-      cleanup();
-      resolve(message as Extract<M, { type: T }>);
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      reject(new Error(`${child.spawnargs.join(" ").slice(0, 120)}… exited (${code}) before "${type}"`));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`no "${type}" from the child within ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.on("message", onMessage);
-    child.on("exit", onExit);
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  if (child.connected) child.send({ type: "stop" });
-  const killTimer = setTimeout(() => child.kill("SIGKILL"), 5000);
-  await exited;
-  clearTimeout(killTimer);
-}
-
 /** One (variant, C) run: server up, bots ramped and warmed up, then the window measured on both sides. */
 async function measure(
   variant: FieldVariant,
   clients: number,
-  options: Required<Omit<FieldOptions, "root" | "profileDir">> & Pick<FieldOptions, "profileDir">,
+  options: Required<Omit<FieldOptions, "root" | "profileDir" | "floor">> & Pick<FieldOptions, "profileDir">,
   pinned: boolean,
 ): Promise<FieldRun> {
   const serverArgs: FieldServerArgs = {
@@ -206,6 +163,49 @@ function metricsOf(run: FieldRun, mobs: number, windowSec: number, pinned: boole
   ];
 }
 
+/** The client counts to measure the floor at: each from FLOOR_FROM_CLIENTS up, else (a quick run) the largest. */
+export function floorClientCounts(clients: readonly number[]): number[] {
+  if (clients.length === 0) return [];
+  const large = [...new Set(clients.filter((count) => count >= FLOOR_FROM_CLIENTS))].sort((a, b) => a - b);
+  return large.length > 0 ? large : [Math.max(...clients)];
+}
+
+/** The floor's message: the mean snapshot payload a client of the aoi run (else all) at `clients` received per tick. */
+export function floorMessageBytes(runs: readonly FieldRun[], clients: number): number {
+  const atSize = runs.filter((run) => run.clients === clients);
+  const run = atSize.find((r) => r.variant === "aoi") ?? atSize[0];
+  const perTick = run === undefined ? 0 : Math.round((run.load.bytesPerClientSec * FLOOR_TICK_MS) / 1000);
+  return Math.max(FLOOR_MIN_MESSAGE_BYTES, perTick);
+}
+
+/** The field runs at the floor's C, each with its server CPU as a multiple of the floor's. */
+function againstFloor(runs: readonly FieldRun[], floor: FloorRun): { run: FieldRun; cpuVsFloor: number }[] {
+  return runs.filter((run) => run.clients === floor.clients).map((run) => ({ run, cpuVsFloor: run.server.cpuPct / floor.cpuPct }));
+}
+
+/** `field.floor.c<C>.*`, and `field.<variant>.c<C>.cpu_vs_floor` for every variant run at that C. */
+export function floorMetrics(floor: FloorRun, runs: readonly FieldRun[], mobs: number, windowSec: number, pinned: boolean): BenchResult[] {
+  const params = { C: floor.clients, messageBytes: floor.messageBytes, windowSec, pinned };
+  const metric = (name: string, value: number, unit: string): BenchResult => ({
+    metric: `field.floor.c${floor.clients}.${name}`,
+    value,
+    unit,
+    params,
+  });
+  return [
+    metric("cpu_pct", floor.cpuPct, "%"),
+    metric("send_p99_ms", floor.sendP99Ms, "ms"),
+    { ...metric("load_cpu_pct", floor.loadCpuPct, "%"), params: { ...params, loadSaturated: floor.loadCpuPct >= LOAD_SATURATED_PCT } },
+    metric("other_cpu_pct", floor.otherCpuPct, "%"),
+    ...againstFloor(runs, floor).map(({ run, cpuVsFloor }) => ({
+      metric: `field.${run.variant}.c${run.clients}.cpu_vs_floor`,
+      value: cpuVsFloor,
+      unit: "x",
+      params: { E: mobs, C: run.clients, variant: run.variant, windowSec, pinned, floorMessageBytes: floor.messageBytes },
+    })),
+  ];
+}
+
 const TABLE_COLUMNS = [
   "variant",
   "C",
@@ -223,9 +223,13 @@ const TABLE_COLUMNS = [
   "other CPU %",
 ] as const;
 
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+function loadCpuCell(cpuPct: number): string {
+  return `${round(cpuPct, 0)}${cpuPct >= LOAD_SATURATED_PCT ? " (saturated)" : ""}`;
+}
+
 function tableRow(run: FieldRun): (string | number)[] {
-  const round = (value: number, digits: number) => Number(value.toFixed(digits));
-  const saturated = run.load.cpuPct >= LOAD_SATURATED_PCT ? " (saturated)" : "";
   return [
     run.variant,
     run.clients,
@@ -239,20 +243,68 @@ function tableRow(run: FieldRun): (string | number)[] {
     round(run.load.ackP50Ms, 1),
     round(run.load.ackP95Ms, 1),
     round(run.load.ackP99Ms, 1),
-    `${round(run.load.cpuPct, 0)}${saturated}`,
+    loadCpuCell(run.load.cpuPct),
     round(run.otherCpuPct, 0),
   ];
 }
 
-/** The runs as a Markdown table (the README's format), also printed to the terminal. */
-export function formatFieldTable(runs: readonly FieldRun[]): string {
+/** The floor's tick is its sends alone, so its send times fill the tick columns; it has no tick max and no acks. */
+function floorRow(floor: FloorRun): (string | number)[] {
+  return [
+    FLOOR_LABEL,
+    floor.clients,
+    floor.connected,
+    round(floor.cpuPct, 1),
+    round(floor.rssMb, 0),
+    round(floor.sendP50Ms, 2),
+    round(floor.sendP99Ms, 2),
+    NOT_MEASURED,
+    round(floor.bytesPerClientSec / 1024, 2),
+    NOT_MEASURED,
+    NOT_MEASURED,
+    NOT_MEASURED,
+    loadCpuCell(floor.loadCpuPct),
+    round(floor.otherCpuPct, 0),
+  ];
+}
+
+/** The runs, then the floors, as a Markdown table (the README's format), also printed to the terminal. */
+export function formatFieldTable(runs: readonly FieldRun[], floors: readonly FloorRun[] = []): string {
   const cell = (value: string | number) => (typeof value === "number" ? formatNumber(value) : value);
+  const rows = [...runs.map(tableRow), ...floors.map(floorRow)];
   const lines = [`| ${TABLE_COLUMNS.join(" | ")} |`, `|${TABLE_COLUMNS.map(() => " --- ").join("|")}|`];
-  for (const run of runs) lines.push(`| ${tableRow(run).map(cell).join(" | ")} |`);
+  for (const row of rows) lines.push(`| ${row.map(cell).join(" | ")} |`);
   return lines.join("\n");
 }
 
-function charts(runs: readonly FieldRun[], variants: readonly FieldVariant[]): Chart[] {
+/** One line a floor: its cost here beside the reference machine's, and tickwire's CPU as a multiple of it. */
+export function formatFloorLines(runs: readonly FieldRun[], floors: readonly FloorRun[]): string[] {
+  return floors.map((floor) => {
+    const ratios = againstFloor(runs, floor).map(({ run, cpuVsFloor }) => `${run.variant}: ${round(cpuVsFloor, 2)}×`);
+    return (
+      `floor: bare uWS sending a ${floor.messageBytes}-byte message to ${floor.clients} clients at ${1000 / FLOOR_TICK_MS} Hz: ` +
+      `${round(floor.cpuPct, 1)}% of a core here (the reference machine: ${REFERENCE_FLOOR.cpuPct}% at C=${REFERENCE_FLOOR.clients})` +
+      (ratios.length > 0 ? `; tickwire ${ratios.join(", ")} the floor` : "")
+    );
+  });
+}
+
+function floorSummary(runs: readonly FieldRun[], floors: readonly FloorRun[]): SummaryRow[] {
+  return floors.flatMap((floor) => [
+    {
+      label: `${FLOOR_LABEL}, C=${floor.clients}, ${floor.messageBytes} B at ${1000 / FLOOR_TICK_MS} Hz (reference machine: ${REFERENCE_FLOOR.cpuPct}% at C=${REFERENCE_FLOOR.clients})`,
+      value: round(floor.cpuPct, 1),
+      unit: "% of a core",
+    },
+    ...againstFloor(runs, floor).map(({ run, cpuVsFloor }) => ({
+      label: `${run.variant}, C=${run.clients}: server CPU`,
+      value: round(cpuVsFloor, 2),
+      unit: "× the floor",
+    })),
+  ]);
+}
+
+function charts(runs: readonly FieldRun[], floors: readonly FloorRun[], variants: readonly FieldVariant[]): Chart[] {
   const sizes = [...new Set(runs.map((run) => run.clients))].sort((a, b) => a - b);
   const categories = sizes.map((size) => `C=${size}`);
   const series = (name: (variant: FieldVariant) => string, value: (run: FieldRun) => number) =>
@@ -263,8 +315,11 @@ function charts(runs: readonly FieldRun[], variants: readonly FieldVariant[]): C
         return run === undefined ? 0 : value(run);
       }),
     }));
+  // NaN draws no bar: the floor is measured at some sizes only.
+  const floorCpu = { name: FLOOR_LABEL, values: sizes.map((size) => floors.find((f) => f.clients === size)?.cpuPct ?? Number.NaN) };
+  const cpuSeries = [...series((v) => v, (r) => r.server.cpuPct), ...(floors.length > 0 ? [floorCpu] : [])];
   return [
-    { kind: "bar", title: "Server CPU", yLabel: "% of one core", xLabel: "clients", categories, series: series((v) => v, (r) => r.server.cpuPct) },
+    { kind: "bar", title: "Server CPU", yLabel: "% of one core", xLabel: "clients", categories, series: cpuSeries },
     { kind: "bar", title: "Tick duration p99", yLabel: "ms", xLabel: "clients", categories, series: series((v) => v, (r) => r.server.tickP99Ms) },
     {
       kind: "bar",
@@ -285,7 +340,7 @@ function charts(runs: readonly FieldRun[], variants: readonly FieldVariant[]): C
   ];
 }
 
-/** Runs every (variant, C) in turn, writes field.json and field.html, prints the comparison and the table. */
+/** Runs every (variant, C) in turn, then the floors; writes field.json and field.html, prints the comparison and the table. */
 export async function runField(options: FieldOptions): Promise<FieldOutcome> {
   const settings = {
     clients: options.clients,
@@ -318,6 +373,18 @@ export async function runField(options: FieldOptions): Promise<FieldOutcome> {
       );
     }
   }
+  const floors: FloorRun[] = [];
+  for (const clients of options.floor === false ? [] : floorClientCounts(settings.clients)) {
+    const floorOptions = { clients, messageBytes: floorMessageBytes(runs, clients), warmupSec: settings.warmupSec, windowSec: settings.windowSec, pinned };
+    // The field runs before it took minutes: a failed floor must not lose them.
+    try {
+      const floor = await runFloor(floorOptions);
+      floors.push(floor);
+      results.push(...floorMetrics(floor, runs, settings.mobs, settings.windowSec, pinned));
+    } catch (error) {
+      progress(`floor: C=${clients} failed, results written without it: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const { path: jsonPath, file, previous } = await writeResultFile("field", results, { root: options.root });
   const htmlPath = join(options.root ?? findRepoRoot(), RESULTS_DIR, "field.html");
   const subtitle = `E=${settings.mobs}, window ${settings.windowSec} s after ${settings.warmupSec} s warm-up, ${file.when}, node ${file.node}, ${file.cpus} CPUs, ${pinned ? "server on core 0, load on core 1" : "not pinned"}`;
@@ -326,21 +393,27 @@ export async function runField(options: FieldOptions): Promise<FieldOutcome> {
     renderReport({
       title: "tickwire field benchmark",
       subtitle,
-      tables: [{ title: "Runs", columns: TABLE_COLUMNS, rows: runs.map(tableRow) }],
-      charts: charts(runs, settings.variants),
+      summary: floorSummary(runs, floors),
+      tables: [{ title: "Runs", columns: TABLE_COLUMNS, rows: [...runs.map(tableRow), ...floors.map(floorRow)] }],
+      charts: charts(runs, floors, settings.variants),
     }),
   );
   console.log(formatComparison(compareResults(previous, file)));
-  console.log(`\n${formatFieldTable(runs)}\n`);
-  const saturatedRuns = runs.filter((run) => run.load.cpuPct >= LOAD_SATURATED_PCT);
+  console.log(`\n${formatFieldTable(runs, floors)}\n`);
+  for (const line of formatFloorLines(runs, floors)) console.log(line);
+  const measured = [
+    ...runs.map((run) => ({ label: `${run.variant} C=${run.clients}`, loadCpuPct: run.load.cpuPct, otherCpuPct: run.otherCpuPct })),
+    ...floors.map((floor) => ({ label: `floor C=${floor.clients}`, loadCpuPct: floor.loadCpuPct, otherCpuPct: floor.otherCpuPct })),
+  ];
+  const saturatedRuns = measured.filter((run) => run.loadCpuPct >= LOAD_SATURATED_PCT);
   if (saturatedRuns.length > 0) {
-    console.log(`load generator saturated its core (≥ ${LOAD_SATURATED_PCT}%) in: ${saturatedRuns.map((r) => `${r.variant} C=${r.clients}`).join(", ")}`);
+    console.log(`load generator saturated its core (≥ ${LOAD_SATURATED_PCT}%) in: ${saturatedRuns.map((run) => run.label).join(", ")}`);
   }
   if (!pinned) console.log("server and load were not pinned to separate cores");
-  const busyRuns = runs.filter((run) => run.otherCpuPct >= BUSY_MACHINE_PCT);
+  const busyRuns = measured.filter((run) => run.otherCpuPct >= BUSY_MACHINE_PCT);
   if (busyRuns.length > 0) {
-    console.log(`other processes used ≥ ${BUSY_MACHINE_PCT}% of a core during: ${busyRuns.map((r) => `${r.variant} C=${r.clients}`).join(", ")} (numbers disturbed)`);
+    console.log(`other processes used ≥ ${BUSY_MACHINE_PCT}% of a core during: ${busyRuns.map((run) => run.label).join(", ")} (numbers disturbed)`);
   }
   console.log(`written to ${jsonPath} and ${htmlPath}`);
-  return { runs, results, jsonPath, htmlPath, pinned };
+  return { runs, floors, results, jsonPath, htmlPath, pinned };
 }

@@ -5,6 +5,8 @@
  *   --clients 50,200,...     field client counts     --variants all,aoi
  *   --window S  --warmup S   field measuring window and warm-up
  *   --profile DIR            V8 CPU profiles of each field run (server and load), into DIR
+ *   --no-floor               skip the floor (a bare uWS server sending alone, floor.ts) measured
+ *                            after the field runs at C ≥ 1000, or at the largest C of a smaller run
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     window: { type: "string" },
     warmup: { type: "string" },
     profile: { type: "string" },
+    "no-floor": { type: "boolean", default: false },
   },
 });
 if (values.only !== undefined && values.only !== "engine" && values.only !== "field") {
@@ -54,5 +57,6 @@ if (values.only !== "engine") {
     windowSec: values.window !== undefined ? numbers("window", values.window)[0] : values.quick ? QUICK.windowSec : undefined,
     warmupSec: values.warmup !== undefined ? Number(values.warmup) : values.quick ? QUICK.warmupSec : undefined,
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
+    floor: !values["no-floor"],
   });
 }
