@@ -39,10 +39,9 @@ import {
   type Schema,
   SpatialGrid,
   writeEnter,
-  type UpdateForm,
+  UPDATE_HEAD_FORMS,
   updateForm,
   writeUpdate,
-  writeUpdateHead,
   writeUpdatePayload,
 } from "@tickwire/engine";
 import { DEFAULT_CELL_SIZE_PER_RADIUS, type InterestOptions } from "./game.js";
@@ -50,6 +49,10 @@ import type { Session } from "./session.js";
 
 /** Below this many bytes a byte loop beats `subarray` + `set` (which allocates a view). */
 const SMALL_COPY_BYTES = 64;
+/** Events are filed by blocks of this many cells a side (about a third of a view's width at the default cell size). */
+const EVENT_BLOCK_CELLS = 4;
+/** An update head's varuint: (id gap * 4 + form) < 2^23 takes at most 4 bytes. */
+const MAX_HEAD_BYTES = 4;
 const NONE = -1;
 /** Row of the pseudo-cell of entities without a position, which every client sees. */
 const GLOBAL_ROW = -2;
@@ -90,8 +93,8 @@ export class SnapshotPipeline<S extends Schema> {
   private readonly chunkCells = new IntList();
   /** chunkCountsBefore[k]: update entries in chunks 0..k-1, i.e. chunk k's first position in entryOrder. */
   private readonly chunkCountsBefore = new IntList();
-  /** Entries (indexes in `store.changedThisTick`) in arena order. */
-  private entryOrder = new Int32Array(256);
+  /** Ids of the entries in arena order. */
+  private entryIdOrder = new Int32Array(256);
   /** firstChunkFrom[cell]: index of the first chunk whose cell is >= cell (O(1) range lookup per run). */
   private readonly firstChunkFrom: Int32Array;
   /** Arena range and form of each update entry, by index in `store.changedThisTick`. */
@@ -108,12 +111,27 @@ export class SnapshotPipeline<S extends Schema> {
   private readonly eventFromCol = new IntList();
   private readonly eventToRow = new IntList();
   private readonly eventToCol = new IntList();
+  // The events by block of EVENT_BLOCK_CELLS² cells, so a client looks only at those near
+  // its view: eventsByBlock[blockStart[b] .. blockStart[b + 1]) are the events from or to
+  // block b (an event between two blocks is in both). Apart, decided first and in order
+  // (an id despawned and spawned again in a tick must leave before it enters): the
+  // despawns and the events of the pseudo-cell, in eventsFirst.
+  private readonly blockCols: number;
+  private readonly blockStart: Int32Array;
+  private readonly blockCursor: Int32Array;
+  private eventsByBlock = new Int32Array(256);
+  private readonly eventsFirst = new IntList();
+  private readonly eventFromBlock = new IntList();
+  private readonly eventToBlock = new IntList();
   /** `eventStamp[id] === tick`: the entity has a membership event this tick. */
   private eventStamp = new Int32Array(1024).fill(NONE);
-  /** `movedStamp[id] === tick`: the entity moved this tick, from (prevX[id], prevY[id]). */
-  private movedStamp = new Int32Array(1024).fill(NONE);
-  private prevX = new Float64Array(1024);
-  private prevY = new Float64Array(1024);
+  // Positions by id, as the grid holds them: now (tick) and as clients last got them (tick-1).
+  private posX = new Float64Array(1024);
+  private posY = new Float64Array(1024);
+  private heldX = new Float64Array(1024);
+  private heldY = new Float64Array(1024);
+  /** Entities moved last tick, whose held position catches up at the start of this one. */
+  private readonly movedLastTick = new IntList();
 
   // Enter entries, encoded once per tick per entity on first use.
   private readonly enters = new ByteWriter(4 * 1024);
@@ -139,9 +157,16 @@ export class SnapshotPipeline<S extends Schema> {
   /** The served client's view centre at its last snapshot (tick-1 when keeping up). */
   private prevViewX = 0;
   private prevViewY = 0;
-  /** Ids of the served client's update entries, sorted before they are written. */
-  private updateIds = new Int32Array(256);
+  /**
+   * The served client's update entries as a bitmap by id, read back in id order (sorting
+   * the ids instead cost more than all the rest of its entries' work).
+   */
+  private updateBits = new Uint32Array(64);
   private updateCount = 0;
+  private updateFirstWord = 0;
+  private updateLastWord = -1;
+  /** Ids in increasing order, for the body of interest "all". */
+  private allOrder = new Int32Array(256);
 
   constructor(
     private readonly store: EntityStore<S>,
@@ -171,6 +196,9 @@ export class SnapshotPipeline<S extends Schema> {
     this.binHead = new Int32Array(cellSlots);
     this.firstChunkFrom = new Int32Array(cellSlots + 1);
     this.spanCapacity = 2 + 2 * (this.grid?.rows ?? 0);
+    this.blockCols = Math.ceil((this.grid?.cols ?? 0) / EVENT_BLOCK_CELLS);
+    this.blockStart = new Int32Array(this.blockCols * Math.ceil((this.grid?.rows ?? 0) / EVENT_BLOCK_CELLS) + 1);
+    this.blockCursor = new Int32Array(this.blockStart.length);
     this.spans = new Int32Array(this.spanCapacity);
     this.innerSpans = new Int32Array(this.spanCapacity);
   }
@@ -213,8 +241,7 @@ export class SnapshotPipeline<S extends Schema> {
       this.entryStart = new Int32Array(length);
       this.entryEnd = new Int32Array(length);
       this.entryForm = new Uint8Array(length);
-      this.entryOrder = new Int32Array(length);
-      this.updateIds = new Int32Array(length);
+      this.entryIdOrder = new Int32Array(length);
     }
     const cells = this.chunkCells;
     cells.count = 0;
@@ -238,7 +265,11 @@ export class SnapshotPipeline<S extends Schema> {
     const w = this.chunks.reset();
     const { chunkCells, chunkCountsBefore } = this;
     chunkCountsBefore.count = 0;
-    if (this.entryOfId.length < this.store.idCapacity) this.entryOfId = new Int32Array(Math.max(this.store.idCapacity, this.entryOfId.length * 2));
+    if (this.entryOfId.length < this.store.idCapacity) {
+      const length = Math.max(this.store.idCapacity, this.entryOfId.length * 2);
+      this.entryOfId = new Int32Array(length);
+      this.updateBits = new Uint32Array(Math.ceil(length / 32));
+    }
     let total = 0;
     for (let k = 0; k < chunkCells.count; k++) {
       chunkCountsBefore.push(total);
@@ -250,7 +281,7 @@ export class SnapshotPipeline<S extends Schema> {
         writeUpdatePayload(w, entity, changed.masks[i], true, form);
         this.entryEnd[i] = w.length;
         this.entryOfId[entity.id] = i;
-        this.entryOrder[total++] = i;
+        this.entryIdOrder[total++] = entity.id;
       }
     }
     chunkCountsBefore.push(total);
@@ -273,10 +304,18 @@ export class SnapshotPipeline<S extends Schema> {
     if (this.eventStamp.length < this.store.idCapacity) {
       const length = Math.max(this.store.idCapacity, this.eventStamp.length * 2);
       this.eventStamp = grownInt32(this.eventStamp, length, NONE);
-      this.movedStamp = grownInt32(this.movedStamp, length, NONE);
-      this.prevX = new Float64Array(length);
-      this.prevY = new Float64Array(length);
+      this.posX = grownFloat64(this.posX, length);
+      this.posY = grownFloat64(this.posY, length);
+      this.heldX = grownFloat64(this.heldX, length);
+      this.heldY = grownFloat64(this.heldY, length);
     }
+    const { posX, posY, heldX, heldY, movedLastTick } = this;
+    for (let i = 0; i < movedLastTick.count; i++) {
+      const id = movedLastTick.items[i];
+      heldX[id] = posX[id];
+      heldY[id] = posY[id];
+    }
+    movedLastTick.count = 0;
     const cols = grid.cols;
     const globalCell = this.globalCell;
     const rowOf = (cell: number) => (cell === NONE ? NONE : cell === globalCell ? GLOBAL_ROW : Math.floor(cell / cols));
@@ -312,6 +351,8 @@ export class SnapshotPipeline<S extends Schema> {
       }
       const { x, y } = entity as unknown as { x: number; y: number };
       grid.insert(entity.id, x, y);
+      posX[entity.id] = heldX[entity.id] = x;
+      posY[entity.id] = heldY[entity.id] = y;
       event(entity.id, NONE, grid.cellOfEntity(entity.id));
     }
     const changed = this.store.changedThisTick;
@@ -321,10 +362,56 @@ export class SnapshotPipeline<S extends Schema> {
       if ((changed.masks[i] & this.positionMask[entity.typeId]) === 0) continue;
       const before = grid.cellOfEntity(id);
       const { x, y } = entity as unknown as { x: number; y: number };
-      this.movedStamp[id] = tick;
-      this.prevX[id] = grid.xOf(id);
-      this.prevY[id] = grid.yOf(id);
+      posX[id] = x;
+      posY[id] = y;
+      movedLastTick.push(id);
       if (grid.move(id, x, y)) event(id, before, grid.cellOfEntity(id));
+    }
+    this.binEvents();
+  }
+
+  /** Files this tick's membership events by block (a counting sort). */
+  private binEvents(): void {
+    const { blockStart, eventFromBlock, eventToBlock, eventsFirst } = this;
+    const count = this.eventIds.count;
+    const fromRow = this.eventFromRow.items;
+    const fromCol = this.eventFromCol.items;
+    const toRow = this.eventToRow.items;
+    const toCol = this.eventToCol.items;
+    eventFromBlock.count = 0;
+    eventToBlock.count = 0;
+    eventsFirst.count = 0;
+    blockStart.fill(0);
+    const blockOf = (row: number, col: number) =>
+      row < 0 ? NONE : Math.floor(row / EVENT_BLOCK_CELLS) * this.blockCols + Math.floor(col / EVENT_BLOCK_CELLS);
+    let filed = 0;
+    for (let i = 0; i < count; i++) {
+      let from = blockOf(fromRow[i], fromCol[i]);
+      const to = blockOf(toRow[i], toCol[i]);
+      if (to === NONE) {
+        eventsFirst.push(i);
+        from = NONE;
+      }
+      eventFromBlock.push(from);
+      eventToBlock.push(to);
+      if (from !== NONE) {
+        blockStart[from + 1]++;
+        filed++;
+      }
+      if (to !== NONE && to !== from) {
+        blockStart[to + 1]++;
+        filed++;
+      }
+    }
+    for (let b = 1; b < blockStart.length; b++) blockStart[b] += blockStart[b - 1];
+    if (this.eventsByBlock.length < filed) this.eventsByBlock = new Int32Array(Math.max(filed, this.eventsByBlock.length * 2));
+    const cursor = this.blockCursor;
+    cursor.set(blockStart);
+    for (let i = 0; i < count; i++) {
+      const from = eventFromBlock.items[i];
+      const to = eventToBlock.items[i];
+      if (from !== NONE) this.eventsByBlock[cursor[from]++] = i;
+      if (to !== NONE && to !== from) this.eventsByBlock[cursor[to]++] = i;
     }
   }
 
@@ -378,8 +465,8 @@ export class SnapshotPipeline<S extends Schema> {
       body.varuint(1);
       const changed = this.store.changedThisTick;
       body.varuint(changed.count);
-      if (this.updateIds.length < changed.count) this.updateIds = new Int32Array(Math.max(changed.count, this.updateIds.length * 2));
-      const order = this.updateIds.subarray(0, changed.count);
+      if (this.allOrder.length < changed.count) this.allOrder = new Int32Array(Math.max(changed.count, this.allOrder.length * 2));
+      const order = this.allOrder.subarray(0, changed.count);
       for (let i = 0; i < changed.count; i++) order[i] = i;
       // Entries go by increasing id (their heads are id gaps).
       order.sort((a, b) => changed.ids[a] - changed.ids[b]);
@@ -434,12 +521,15 @@ export class SnapshotPipeline<S extends Schema> {
    */
   private collectEntries(session: Session<S>): void {
     this.updateCount = 0;
+    this.updateFirstWord = this.updateBits.length;
+    this.updateLastWord = -1;
     const outer = session.viewSpans;
     const inner = session.innerSpans;
     const cols = (this.grid as SpatialGrid).cols;
     const tick = this.store.tick;
     const r2 = this.radius * this.radius;
     const ids = this.store.changedThisTick.ids;
+    const { heldX, heldY, prevViewX: heldViewX, prevViewY: heldViewY } = this;
     this.collectCells(this.globalCell, this.globalCell);
     for (let i = 0; i < outer[1]; i++) {
       const row = outer[0] + i;
@@ -457,7 +547,10 @@ export class SnapshotPipeline<S extends Schema> {
         const cell = rowStart + col;
         if (this.binStamp[cell] !== tick) continue;
         for (let e = this.binHead[cell]; e !== NONE; e = this.binNext[e]) {
-          if (this.heldDistanceSquared(ids[e], tick) <= r2) this.updateIds[this.updateCount++] = ids[e];
+          const id = ids[e];
+          const hx = heldX[id] - heldViewX;
+          const hy = heldY[id] - heldViewY;
+          if (hx * hx + hy * hy <= r2) this.addUpdate(id);
         }
       }
     }
@@ -467,28 +560,47 @@ export class SnapshotPipeline<S extends Schema> {
   private collectCells(firstCell: number, lastCell: number): void {
     const counts = this.chunkCountsBefore.items;
     const end = counts[this.firstChunkFrom[lastCell + 1]];
-    const ids = this.store.changedThisTick.ids;
-    const { entryOrder, updateIds } = this;
-    let count = this.updateCount;
-    for (let position = counts[this.firstChunkFrom[firstCell]]; position < end; position++) updateIds[count++] = ids[entryOrder[position]];
-    this.updateCount = count;
+    const entryIdOrder = this.entryIdOrder;
+    for (let position = counts[this.firstChunkFrom[firstCell]]; position < end; position++) this.addUpdate(entryIdOrder[position]);
+  }
+
+  private addUpdate(id: number): void {
+    const word = id >>> 5;
+    this.updateBits[word] |= 1 << (id & 31);
+    this.updateCount++;
+    if (word < this.updateFirstWord) this.updateFirstWord = word;
+    if (word > this.updateLastWord) this.updateLastWord = word;
   }
 
   /** The collected entries: their count, then each by increasing id, a head of this client's and the shared payload. */
   private writeEntries(out: ByteWriter): void {
     const count = this.updateCount;
     out.varuint(count);
-    const ids = this.updateIds.subarray(0, count).sort();
-    const { entryOfId, entryForm, entryStart, entryEnd } = this;
+    const { entryOfId, entryForm, entryStart, entryEnd, updateBits } = this;
     const arena = this.chunks.bytes;
+    // Heads are written inline: this loop runs for every entry of every client.
+    out.ensure(count * MAX_HEAD_BYTES + this.chunks.length);
+    const bytes = out.bytes;
+    let at = out.length;
     let previousId = 0;
-    for (let k = 0; k < count; k++) {
-      const id = ids[k];
-      const e = entryOfId[id];
-      writeUpdateHead(out, id, previousId, entryForm[e] as UpdateForm);
-      copyInto(out, arena, entryStart[e], entryEnd[e]);
-      previousId = id;
+    for (let word = this.updateFirstWord; word <= this.updateLastWord; word++) {
+      let bits = updateBits[word];
+      if (bits === 0) continue;
+      updateBits[word] = 0;
+      for (; bits !== 0; bits &= bits - 1) {
+        const id = word * 32 + 31 - Math.clz32(bits & -bits);
+        const e = entryOfId[id];
+        let head = (id - previousId) * UPDATE_HEAD_FORMS + entryForm[e];
+        while (head >= 0x80) {
+          bytes[at++] = (head & 0x7f) | 0x80;
+          head >>>= 7;
+        }
+        bytes[at++] = head;
+        for (let b = entryStart[e]; b < entryEnd[e]; b++) bytes[at++] = arena[b];
+        previousId = id;
+      }
     }
+    out.length = at;
   }
 
   /**
@@ -502,29 +614,60 @@ export class SnapshotPipeline<S extends Schema> {
   private diffInterest(session: Session<S>, tick: number): void {
     this.leaveCount = 0;
     this.enterCount = 0;
-    const grid = this.grid as SpatialGrid;
     const oldOuter = session.viewSpans;
     const newOuter = this.spans;
     const newInner = this.innerSpans;
-    const { viewX, viewY } = session;
-    const r2 = this.radius * this.radius;
     const known = session.view.known;
-    const ids = this.eventIds.items;
-    const fromRow = this.eventFromRow.items;
-    const fromCol = this.eventFromCol.items;
-    const toRow = this.eventToRow.items;
-    const toCol = this.eventToCol.items;
-    for (let i = 0; i < this.eventIds.count; i++) {
-      const near = spansHold(newOuter, toRow[i], toCol[i]);
-      if (!near && !spansHold(oldOuter, fromRow[i], fromCol[i])) continue;
-      const id = ids[i];
-      const seen = near && (spansHold(newInner, toRow[i], toCol[i]) || grid.distanceSquared(id, viewX, viewY) <= r2);
-      if (seen !== known.has(id)) this.toggle(known, id, seen);
+    for (let k = 0; k < this.eventsFirst.count; k++) this.decideEvent(session, this.eventsFirst.items[k]);
+    // The blocks around both views: an event elsewhere neither left nor entered them.
+    const firstRow = Math.min(oldOuter[1] > 0 ? oldOuter[0] : newOuter[0], newOuter[1] > 0 ? newOuter[0] : oldOuter[0]);
+    const lastRow = Math.max(oldOuter[0] + oldOuter[1], newOuter[0] + newOuter[1]) - 1;
+    const firstCol = Math.min(spansFirstCol(oldOuter), spansFirstCol(newOuter));
+    const lastCol = Math.max(spansLastCol(oldOuter), spansLastCol(newOuter));
+    if (lastRow >= firstRow && lastCol >= firstCol) {
+      const b0 = Math.floor(firstRow / EVENT_BLOCK_CELLS);
+      const b1 = Math.floor(lastRow / EVENT_BLOCK_CELLS);
+      const c0 = Math.floor(firstCol / EVENT_BLOCK_CELLS);
+      const c1 = Math.floor(lastCol / EVENT_BLOCK_CELLS);
+      const { blockStart, eventsByBlock, blockCols } = this;
+      const fromBlock = this.eventFromBlock.items;
+      const toBlock = this.eventToBlock.items;
+      for (let br = b0; br <= b1; br++) {
+        for (let bc = c0; bc <= c1; bc++) {
+          const block = br * blockCols + bc;
+          for (let k = blockStart[block]; k < blockStart[block + 1]; k++) {
+            const i = eventsByBlock[k];
+            // An event between two blocks of the rectangle is decided once, from its first block.
+            const other = fromBlock[i] === block ? toBlock[i] : fromBlock[i];
+            if (other !== NONE && other < block) {
+              const otherRow = Math.floor(other / blockCols);
+              const otherCol = other - otherRow * blockCols;
+              if (otherRow >= b0 && otherRow <= b1 && otherCol >= c0 && otherCol <= c1) continue;
+            }
+            this.decideEvent(session, i);
+          }
+        }
+      }
     }
-    this.testBoundary(known, newOuter, newInner, viewX, viewY, r2, tick);
+    this.testBoundary(known, newOuter, newInner, session.viewX, session.viewY, this.radius * this.radius, tick);
     this.crossCells(known, newInner, session.innerSpans, tick, true);
     this.crossCells(known, oldOuter, newOuter, tick, false);
     this.keepSpans(session);
+  }
+
+  /** Enter or leave for membership event `i`, decided by where the entity is now. */
+  private decideEvent(session: Session<S>, i: number): void {
+    const toRow = this.eventToRow.items[i];
+    const toCol = this.eventToCol.items[i];
+    const near = spansHold(this.spans, toRow, toCol);
+    if (!near && !spansHold(session.viewSpans, this.eventFromRow.items[i], this.eventFromCol.items[i])) return;
+    const id = this.eventIds.items[i];
+    const known = session.view.known;
+    const seen =
+      near &&
+      (spansHold(this.innerSpans, toRow, toCol) ||
+        (this.grid as SpatialGrid).distanceSquared(id, session.viewX, session.viewY) <= this.radius * this.radius);
+    if (seen !== known.has(id)) this.toggle(known, id, seen);
   }
 
   /** Entities without a membership event in the boundary cells: seen if within the radius. */
@@ -539,7 +682,7 @@ export class SnapshotPipeline<S extends Schema> {
   ): void {
     const grid = this.grid as SpatialGrid;
     const cols = grid.cols;
-    const eventStamp = this.eventStamp;
+    const { eventStamp, posX, posY, heldX, heldY, prevViewX: heldViewX, prevViewY: heldViewY } = this;
     for (let i = 0; i < outer[1]; i++) {
       const row = outer[0] + i;
       const j = row - inner[0];
@@ -555,8 +698,12 @@ export class SnapshotPipeline<S extends Schema> {
         for (let k = 0; k < inCell.length; k++) {
           const id = inCell[k];
           if (eventStamp[id] === tick) continue;
-          const seen = grid.distanceSquared(id, viewX, viewY) <= r2;
-          if (seen !== this.heldDistanceSquared(id, tick) <= r2) this.toggle(known, id, seen);
+          const dx = posX[id] - viewX;
+          const dy = posY[id] - viewY;
+          const hx = heldX[id] - heldViewX;
+          const hy = heldY[id] - heldViewY;
+          const seen = dx * dx + dy * dy <= r2;
+          if (seen !== hx * hx + hy * hy <= r2) this.toggle(known, id, seen);
         }
       }
     }
@@ -595,13 +742,6 @@ export class SnapshotPipeline<S extends Schema> {
     }
   }
 
-  /** Squared distance between an entity and the served client's centre, both at tick-1. */
-  private heldDistanceSquared(id: number, tick: number): number {
-    if (this.movedStamp[id] !== tick) return (this.grid as SpatialGrid).distanceSquared(id, this.prevViewX, this.prevViewY);
-    const dx = this.prevX[id] - this.prevViewX;
-    const dy = this.prevY[id] - this.prevViewY;
-    return dx * dx + dy * dy;
-  }
 
   private toggle(known: Set<number>, id: number, seen: boolean): void {
     if (seen) {
@@ -692,6 +832,20 @@ export class SnapshotPipeline<S extends Schema> {
   }
 }
 
+/** Smallest first column of a view's spans (MAX_SAFE_INTEGER when empty). */
+function spansFirstCol(spans: Int32Array): number {
+  let first = Number.MAX_SAFE_INTEGER;
+  for (let i = 0; i < spans[1]; i++) if (spans[2 + 2 * i] < first) first = spans[2 + 2 * i];
+  return first;
+}
+
+/** Largest last column of a view's spans (-1 when empty). */
+function spansLastCol(spans: Int32Array): number {
+  let last = -1;
+  for (let i = 0; i < spans[1]; i++) if (spans[3 + 2 * i] > last) last = spans[3 + 2 * i];
+  return last;
+}
+
 /** Whether a view in row spans holds the cell at (row, col); GLOBAL_ROW is in every view. */
 function spansHold(spans: Int32Array, row: number, col: number): boolean {
   if (row < 0) return row === GLOBAL_ROW;
@@ -713,6 +867,12 @@ function copyInto(w: ByteWriter, source: Uint8Array, start: number, end: number)
   let at = w.length;
   for (let i = start; i < end; i++) bytes[at++] = source[i];
   w.length = at;
+}
+
+function grownFloat64(from: Float64Array, length: number): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(length);
+  grown.set(from);
+  return grown;
 }
 
 function grownInt32(from: Int32Array, length: number, fill: number): Int32Array<ArrayBuffer> {
