@@ -262,7 +262,8 @@ export function encodeDelta<S extends Schema>(
   if (mode === DeltaMode.RELATIVE) collectRelativeUpdates(store, known, generation);
   else collectAbsoluteUpdates(store, baseline, known, generation);
   const { updateIds, maskById } = scratch;
-  updateIds.sort(ascending);
+  // Systems mostly change entities in id order: then there is nothing to sort.
+  if (!isAscending(updateIds)) updateIds.sort(ascending);
   w.varuint(updateIds.length);
   let previousId = 0;
   for (const id of updateIds) {
@@ -293,6 +294,11 @@ export function encodeDelta<S extends Schema>(
 }
 
 const ascending = (a: number, b: number): number => a - b;
+
+function isAscending(ids: readonly number[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i] < ids[i - 1]) return false;
+  return true;
+}
 
 /** Whether the client holds `id` as the very entity that is committed under it now. */
 function holdsSameEntity<S extends Schema>(store: EntityStore<S>, id: number, known: Set<number>, baseline: number): boolean {
