@@ -75,6 +75,12 @@ export interface ConnectOptions<S extends Schema = Schema, I = unknown, P = unkn
    * open; its value is predicted and sent. Without it, call `sendInput` yourself each tick.
    */
   input?: () => I;
+  /**
+   * "aligned" (default): each input is timed to reach the server just before the tick that
+   * applies it (InputTiming). "free": one input per tick on a timer of the client's own,
+   * unrelated to the server's ticks (inputs then wait half a tick on average).
+   */
+  inputTiming?: "aligned" | "free";
   /** Clock in ms; default `performance.now`. */
   now?: () => number;
   /** Timer functions; default the global setTimeout/clearTimeout. */
@@ -152,8 +158,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   private delay: AdaptiveDelay | null = null;
   /** Times inputs to reach the server just before their tick; null before the first Welcome. */
   private inputTiming: InputTiming | null = null;
-  /** When the last input went out (the free-running schedule before clock sync has a sample). */
-  private lastInputAt = Number.NaN;
+  /** When the next input is due on the free-running schedule (inputTiming "free", or before clock sync has a sample). */
+  private freeInputAt = Number.NaN;
   private lastWelcome: WelcomeMessage | null = null;
   private controlledId = -1;
   private tickRate = 0;
@@ -323,8 +329,12 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     }
     this.connection.sendInput(seq, values);
     const now = this.now();
-    this.lastInputAt = now;
-    if (this.inputTiming !== null && this.clock.sampleCount > 0) {
+    if (this.inputTiming !== null) {
+      const tickMs = this.inputTiming.tickMs;
+      // A free schedule keeps its phase; after a stall it restarts instead of bursting.
+      this.freeInputAt = Number.isNaN(this.freeInputAt) || now - this.freeInputAt > tickMs * DEFAULT_MAX_CATCH_UP_TICKS ? now + tickMs : this.freeInputAt + tickMs;
+    }
+    if (this.inputTiming !== null && this.options.inputTiming !== "free" && this.clock.sampleCount > 0) {
       const oneWay = this.clock.rtt / 2;
       this.inputTiming.sent(seq, this.inputTiming.targetTick(this.clock.serverNow(now) + oneWay));
     }
@@ -333,13 +343,13 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
 
   /**
    * Local time at which the next input should go out: timed to reach the server just before
-   * the tick that will apply it (InputTiming), once clock sync has a sample; before that,
-   * one tick after the last input. Infinity before the first Welcome.
+   * the tick that will apply it (InputTiming), once clock sync has a sample; before that, or
+   * with inputTiming "free", one tick after the last input. Infinity before the first Welcome.
    */
   nextInputTime(now = this.now()): number {
     const timing = this.inputTiming;
     if (timing === null) return Number.POSITIVE_INFINITY;
-    if (this.clock.sampleCount === 0) return Number.isNaN(this.lastInputAt) ? now : this.lastInputAt + timing.tickMs;
+    if (this.options.inputTiming === "free" || this.clock.sampleCount === 0) return Number.isNaN(this.freeInputAt) ? now : this.freeInputAt;
     const serverNow = this.clock.serverNow(now);
     const oneWay = this.clock.rtt / 2;
     return now + timing.sendServerTime(timing.targetTick(serverNow + oneWay), oneWay) - serverNow;
@@ -457,7 +467,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     }
     if (newTimeline) this.inputTiming = new InputTiming({ tickMs: 1000 / message.tickRate });
     else this.inputTiming?.reset();
-    this.lastInputAt = Number.NaN;
+    this.freeInputAt = Number.NaN;
     this.lastWelcome = message;
     this.controlledId = message.playerId;
     this.world?.setLocalId(message.playerId);

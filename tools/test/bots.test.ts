@@ -439,6 +439,8 @@ describe("command line", () => {
       "0",
       "--allow-remote",
       "--light",
+      "--input-timing",
+      "free",
     ]);
     expect(options.swarm).toMatchObject({
       url: "ws://127.0.0.1:8080/ws?world=main",
@@ -452,6 +454,7 @@ describe("command line", () => {
       netsim: "mobile-3g",
       allowRemote: true,
       light: true,
+      inputTiming: "free",
     });
     expect(options).toMatchObject({ reportDir: "out", json: true, thresholds: { maxP99Ms: 55.5, maxDisconnects: 0 } });
   });
@@ -467,7 +470,8 @@ describe("command line", () => {
   });
 
   it("checks the numbers and refuses behaviour objects with several workers", () => {
-    expect(resolveSwarmConfig({ url: "ws://127.0.0.1/" })).toMatchObject({ bots: 10, workers: 1, behavior: "wander", light: false });
+    expect(resolveSwarmConfig({ url: "ws://127.0.0.1/" })).toMatchObject({ bots: 10, workers: 1, behavior: "wander", light: false, inputTiming: "aligned" });
+    expect(() => resolveSwarmConfig({ url: "ws://127.0.0.1/", inputTiming: "early" as never })).toThrow(/inputTiming/);
     expect(() => resolveSwarmConfig({ url: "ws://127.0.0.1/", bots: 0 })).toThrow(/bots/);
     expect(() => resolveSwarmConfig({ url: "ws://127.0.0.1/", durationSec: 0 })).toThrow(/durationSec/);
     expect(() => resolveSwarmConfig({ url: "ws://127.0.0.1/", netsim: "dial-up" })).toThrow(/unknown netsim preset/);

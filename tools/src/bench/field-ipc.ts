@@ -32,6 +32,7 @@ export interface FieldLoadArgs {
   /** Give up waiting for every bot to connect after this long, and measure anyway. */
   connectTimeoutSec: number;
   seed: number;
+  inputTiming: "aligned" | "free";
 }
 
 export interface FieldLoadReport {

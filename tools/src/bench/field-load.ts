@@ -31,6 +31,7 @@ const group = await startInlineGroup(
     allowRemote: false,
     seed: args.seed,
     light: true,
+    inputTiming: args.inputTiming,
     behavior: "wander",
     game: null,
     netsim: null,

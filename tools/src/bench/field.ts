@@ -67,6 +67,8 @@ export interface FieldOptions {
   profileDir?: string;
   /** Measure the floor after the field runs, to read tickwire's CPU against (default true). */
   floor?: boolean;
+  /** The bots' input timing (default "aligned", the client's default). */
+  inputTiming?: "aligned" | "free";
 }
 
 export interface FieldRun {
@@ -121,6 +123,7 @@ async function measure(
       windowSec: options.windowSec,
       connectTimeoutSec: clients / RAMP_PER_SEC + CONNECT_GRACE_SEC,
       seed: options.seed,
+      inputTiming: options.inputTiming,
     };
     load = spawnChild("field-load.ts", loadArgs, pinned ? 1 : null, profile("load"));
     const untilWindow = STARTUP_TIMEOUT_MS + (loadArgs.connectTimeoutSec + loadArgs.warmupSec + 2) * 1000;
@@ -142,9 +145,9 @@ async function measure(
   }
 }
 
-function metricsOf(run: FieldRun, mobs: number, windowSec: number, pinned: boolean): BenchResult[] {
+function metricsOf(run: FieldRun, mobs: number, windowSec: number, pinned: boolean, inputTiming: string): BenchResult[] {
   const prefix = `field.${run.variant}.c${run.clients}`;
-  const params = { E: mobs, C: run.clients, variant: run.variant, windowSec, pinned };
+  const params = { E: mobs, C: run.clients, variant: run.variant, windowSec, pinned, inputTiming };
   const loadSaturated = run.load.cpuPct >= LOAD_SATURATED_PCT;
   const metric = (name: string, value: number, unit: string): BenchResult => ({ metric: `${prefix}.${name}`, value, unit, params });
   return [
@@ -350,6 +353,7 @@ export async function runField(options: FieldOptions): Promise<FieldOutcome> {
     windowSec: options.windowSec ?? FIELD_WINDOW_SEC,
     seed: options.seed ?? 1,
     profileDir: options.profileDir,
+    inputTiming: options.inputTiming ?? "aligned",
   };
   const pinned = canPin();
   progress(
@@ -364,7 +368,7 @@ export async function runField(options: FieldOptions): Promise<FieldOutcome> {
       progress(`field: ${variant}, C=${clients}, E=${settings.mobs}: warm-up ${settings.warmupSec} s, window ${settings.windowSec} s`);
       const run = await measure(variant, clients, settings, pinned);
       runs.push(run);
-      results.push(...metricsOf(run, settings.mobs, settings.windowSec, pinned));
+      results.push(...metricsOf(run, settings.mobs, settings.windowSec, pinned, settings.inputTiming));
       const saturated = run.load.cpuPct >= LOAD_SATURATED_PCT ? "  LOAD GENERATOR SATURATED (its numbers include its own queueing)" : "";
       progress(
         `field: ${variant} C=${clients}: ${run.load.connectedAtEnd} connected, CPU ${run.server.cpuPct.toFixed(1)}%, ` +

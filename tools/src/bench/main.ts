@@ -7,6 +7,8 @@
  *   --profile DIR            V8 CPU profiles of each field run (server and load), into DIR
  *   --no-floor               skip the floor (a bare uWS server sending alone, floor.ts) measured
  *                            after the field runs at C ≥ 1000, or at the largest C of a smaller run
+ *   --input-timing free      bots send inputs on timers of their own instead of timed to the
+ *                            server's ticks (the client's default, "aligned")
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -21,6 +23,11 @@ function numbers(flag: string, text: string): number[] {
   const values = text.split(",").map((part) => Number(part.trim()));
   if (values.some((value) => !Number.isInteger(value) || value < 1)) throw new Error(`--${flag} takes positive integers: ${text}`);
   return values;
+}
+
+function inputTiming(text: string | undefined): "aligned" | "free" | undefined {
+  if (text !== undefined && text !== "aligned" && text !== "free") throw new Error(`--input-timing takes aligned, free: ${text}`);
+  return text;
 }
 
 function variants(text: string): FieldVariant[] {
@@ -38,6 +45,7 @@ const { values } = parseArgs({
     window: { type: "string" },
     warmup: { type: "string" },
     profile: { type: "string" },
+    "input-timing": { type: "string" },
     "no-floor": { type: "boolean", default: false },
   },
 });
@@ -58,5 +66,6 @@ if (values.only !== "engine") {
     warmupSec: values.warmup !== undefined ? Number(values.warmup) : values.quick ? QUICK.warmupSec : undefined,
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
     floor: !values["no-floor"],
+    inputTiming: inputTiming(values["input-timing"]),
   });
 }

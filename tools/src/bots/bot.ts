@@ -16,6 +16,8 @@ export interface BotOptions {
   behavior: Behavior;
   /** Track snapshots (ticks, acks, bytes) without applying their bodies. */
   light: boolean;
+  /** The client's input timing: "aligned" to the server's ticks, or "free". */
+  inputTiming: "aligned" | "free";
   seed: number;
   localAddress?: string;
   recorder: GroupRecorder;
@@ -87,6 +89,7 @@ export class Bot {
       game: light ? { input: game.input } : { schema: game.schema, input: game.input, predict: game.predict },
       now: options.now,
       timers: options.timers,
+      inputTiming: options.inputTiming,
       random: () => backoffRng.next(),
       onFrame: (direction, bytes) => this.countFrame(direction, bytes),
     });

@@ -48,6 +48,8 @@ jitter, skipped snapshots, bandwidth, connect time, disconnects.
                         behaviors): ./src/shared/schema.ts or ./bots.js#game. Without it
                         bots send dx/dy ∈ {-1,0,1} and run light
   --light               track acks, ticks and bytes without applying snapshot bodies
+  --input-timing MODE   aligned (default: each input sent to reach the server just before
+                        the tick that applies it) | free (one per tick on the bot's own timer)
   --workers K           worker threads to spread the bots over (default 1: this thread; at most ${MAX_WORKERS})
   --seed N              seed of every bot's behaviour and backoff (default ${DEFAULT_SEED})
   --netsim PRESET       connect through an in-process network simulator: ${presetNames().join(", ")}
@@ -90,6 +92,7 @@ export function parseBotsArgs(argv: readonly string[]): BotsCliOptions {
         behavior: { type: "string" },
         game: { type: "string" },
         light: { type: "boolean" },
+        "input-timing": { type: "string" },
         workers: { type: "string" },
         seed: { type: "string" },
         netsim: { type: "string" },
@@ -123,6 +126,7 @@ export function parseBotsArgs(argv: readonly string[]): BotsCliOptions {
       behavior: text("behavior"),
       game: text("game") ?? null,
       light: values.light === true,
+      inputTiming: text("input-timing") as "aligned" | "free" | undefined,
       workers: integer("workers"),
       seed: integer("seed"),
       netsim: text("netsim") ?? null,

@@ -22,6 +22,7 @@ export interface GroupConfig {
   allowRemote: boolean;
   seed: number;
   light: boolean;
+  inputTiming: "aligned" | "free";
   /** A behaviour name or module spec (`./file.js#name`). */
   behavior: string;
   /** A game module spec, or null for DEFAULT_BOT_GAME. */
@@ -190,6 +191,7 @@ export class BotGroup {
         game: this.game,
         behavior: this.behavior,
         light: config.light,
+        inputTiming: config.inputTiming,
         seed: config.seed,
         localAddress,
         recorder: this.recorder,

@@ -51,6 +51,8 @@ export interface SwarmOptions {
   seed?: number;
   /** Track acks and bytes without applying snapshot bodies. Implied without a game schema. */
   light?: boolean;
+  /** "aligned" (default): inputs timed to reach the server just before their tick; "free": on each bot's own timer. */
+  inputTiming?: "aligned" | "free";
   /** Connect through an in-process netsim with this preset. */
   netsim?: string | null;
   /** Allow a target that is not this machine. */
@@ -87,6 +89,7 @@ export interface SwarmConfig {
   workers: number;
   seed: number;
   light: boolean;
+  inputTiming: "aligned" | "free";
   netsim: string | null;
   allowRemote: boolean;
   reportDir: string | null;
@@ -107,6 +110,11 @@ function checkInteger(name: string, value: number, min: number, max: number): nu
 
 function checkPositive(name: string, value: number, max: number): number {
   if (!(value > 0 && value <= max)) throw new SwarmConfigError(`${name} must be a number in (0, ${max}], got ${value}`);
+  return value;
+}
+
+function checkInputTiming(value: string): "aligned" | "free" {
+  if (value !== "aligned" && value !== "free") throw new SwarmConfigError(`inputTiming must be aligned or free, got ${value}`);
   return value;
 }
 
@@ -135,6 +143,7 @@ export function resolveSwarmConfig(options: SwarmOptions): SwarmConfig {
     workers: Math.min(workers, bots),
     seed: checkInteger("seed", options.seed ?? DEFAULT_SEED, 0, 0xffffffff),
     light: options.light ?? false,
+    inputTiming: checkInputTiming(options.inputTiming ?? "aligned"),
     netsim,
     allowRemote: options.allowRemote ?? false,
     reportDir: options.reportDir ?? null,

@@ -32,6 +32,7 @@ async function startGroups(config: SwarmConfig, runtime: GroupRuntime): Promise<
     allowRemote: config.allowRemote,
     seed: config.seed,
     light: config.light,
+    inputTiming: config.inputTiming,
     behavior: typeof config.behavior === "string" ? config.behavior : config.behavior.name,
     game: typeof config.game === "string" ? config.game : null,
     netsim: config.netsim,
