@@ -59,8 +59,9 @@ describe("input timing, against a real server (20 Hz)", () => {
       await until(() => client.clock.sampleCount > 0, "a clock sync sample");
       const latencies = await ackLatencies(client);
       const median = latencies[latencies.length >> 1];
-      // A free-running timer waits for the tick 25 ms on average; timed inputs wait the lead.
-      expect(median).toBeLessThan(15);
+      // A free-running timer waits for the tick 25 ms on average; timed inputs wait the lead
+      // (a few ms; the bound leaves room for a loaded machine's late timers).
+      expect(median).toBeLessThan(20);
       expect(client.inputLeadMs).toBeGreaterThan(0);
       expect(client.inputLeadMs).toBeLessThanOrEqual(50);
     } finally {
@@ -80,9 +81,10 @@ describe("input timing, against a real server (20 Hz)", () => {
       const start = performance.now();
       const latencies = await ackLatencies(client);
       const elapsed = performance.now() - start;
-      // 40 inputs a tick apart take about 39 ticks, and every one is acknowledged within a tick and a bit.
+      // 40 inputs a tick apart take about 39 ticks, and every one is acknowledged within a
+      // couple of ticks (one to wait for, one of slack for a loaded machine).
       expect(elapsed).toBeGreaterThan(38 * 50 - 50);
-      expect(latencies[latencies.length - 1]).toBeLessThan(80);
+      expect(latencies[latencies.length - 1]).toBeLessThan(120);
     } finally {
       client.close();
     }
