@@ -6,9 +6,8 @@
 import { createServer, silentLogger } from "@tickwire/server";
 import { fieldGame } from "./field-game.js";
 import type { FieldServerArgs, ServerReply, ServerRequest } from "./field-ipc.js";
-import { percentile } from "./harness.js";
+import { WindowMeter } from "./harness.js";
 
-const BYTES_PER_MB = 1024 * 1024;
 const WORLD_ID = "field";
 
 const args = JSON.parse(process.argv[2] ?? "{}") as FieldServerArgs;
@@ -25,33 +24,25 @@ const server = await createServer({
   defaultMetrics: false,
 });
 
-const tickDurations: number[] = [];
-server.worlds.get(WORLD_ID)?.onTick((durationMs) => {
-  tickDurations.push(durationMs);
-});
-let cpuStart = process.cpuUsage();
-let wallStart = performance.now();
+const meter = new WindowMeter();
+server.worlds.get(WORLD_ID)?.onTick((durationMs) => meter.record(durationMs));
 
 process.on("message", (message: ServerRequest) => {
   switch (message.type) {
     case "reset":
-      tickDurations.length = 0;
-      cpuStart = process.cpuUsage();
-      wallStart = performance.now();
+      meter.reset();
       return;
     case "report": {
-      const cpu = process.cpuUsage(cpuStart);
-      const wallMs = performance.now() - wallStart;
-      const sorted = tickDurations.slice().sort((a, b) => a - b);
+      const figures = meter.figures();
       send({
         type: "report",
         report: {
-          cpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
-          rssMb: process.memoryUsage.rss() / BYTES_PER_MB,
-          ticks: sorted.length,
-          tickP50Ms: percentile(sorted, 50),
-          tickP99Ms: percentile(sorted, 99),
-          tickMaxMs: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
+          cpuPct: figures.cpuPct,
+          rssMb: figures.rssMb,
+          ticks: figures.count,
+          tickP50Ms: figures.p50Ms,
+          tickP99Ms: figures.p99Ms,
+          tickMaxMs: figures.maxMs,
         },
       });
       return;

@@ -7,9 +7,8 @@
 import { randomBytes } from "node:crypto";
 import uWS from "uWebSockets.js";
 import { FLOOR_TICK_MS, type FloorServerArgs, type FloorServerReply, type FloorServerRequest } from "./floor.js";
-import { percentile } from "./harness.js";
+import { WindowMeter } from "./harness.js";
 
-const BYTES_PER_MB = 1024 * 1024;
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 /** Far above one tick's message, so a slow client never makes uWS drop or close. */
 const MAX_BACKPRESSURE_BYTES = 1024 * 1024;
@@ -48,7 +47,7 @@ const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) =
   });
 });
 
-const sendDurations: number[] = [];
+const meter = new WindowMeter();
 let backpressured = 0;
 // One corked send function for every socket, so a tick allocates no closures.
 let corkedSocket: uWS.WebSocket<unknown> | undefined;
@@ -63,7 +62,7 @@ function tick(): void {
     ws.cork(sendCorked);
   }
   corkedSocket = undefined;
-  sendDurations.push(performance.now() - start);
+  meter.record(performance.now() - start);
 }
 
 // Fixed rate without drift: tick n is due at loopStart + n * FLOOR_TICK_MS; late ticks run at once.
@@ -79,29 +78,22 @@ function onTimer(): void {
 }
 setTimeout(onTimer, FLOOR_TICK_MS);
 
-let cpuStart = process.cpuUsage();
-let wallStart = performance.now();
-
 process.on("message", (request: FloorServerRequest) => {
   switch (request.type) {
     case "reset":
-      sendDurations.length = 0;
+      meter.reset();
       backpressured = 0;
-      cpuStart = process.cpuUsage();
-      wallStart = performance.now();
       return;
     case "report": {
-      const cpu = process.cpuUsage(cpuStart);
-      const wallMs = performance.now() - wallStart;
-      const sorted = sendDurations.slice().sort((a, b) => a - b);
+      const figures = meter.figures();
       reply({
         type: "report",
         report: {
-          cpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
-          rssMb: process.memoryUsage.rss() / BYTES_PER_MB,
-          ticks: sorted.length,
-          sendP50Ms: percentile(sorted, 50),
-          sendP99Ms: percentile(sorted, 99),
+          cpuPct: figures.cpuPct,
+          rssMb: figures.rssMb,
+          ticks: figures.count,
+          sendP50Ms: figures.p50Ms,
+          sendP99Ms: figures.p99Ms,
           backpressured,
         },
       });
