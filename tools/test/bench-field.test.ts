@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FLOOR_LABEL,
+  SENDS_ONLY_FLOOR_LABEL,
   type FieldOutcome,
   type FieldRun,
   floorClientCounts,
@@ -61,14 +62,20 @@ describe("field benchmark and its floor, C=10 with a 2 s window", () => {
       ...METRICS.map((name) => `field.aoi.c${CLIENTS}.${name}`),
       `field.aoi.c${CLIENTS}.cpu_vs_floor`,
       ...FLOOR_METRICS.map((name) => `field.floor.c${CLIENTS}.${name}`),
+      ...FLOOR_METRICS.map((name) => `field.floor_sends_only.c${CLIENTS}.${name}`),
     ];
     expect([...values.keys()].sort()).toEqual(expected.sort());
   });
 
   it("measures the floor with the payload the aoi run received per tick, and the field's CPU against it", () => {
     const bytesPerSec = values.get(`field.aoi.c${CLIENTS}.bytes_per_client_s`) ?? 0;
-    expect(outcome.floors.map((floor) => floor.messageBytes)).toEqual([Math.max(64, Math.round(bytesPerSec / 20))]);
-    expect(outcome.floors[0].connected).toBe(CLIENTS);
+    const messageBytes = Math.max(64, Math.round(bytesPerSec / 20));
+    // With the clients sending an input a tick, as the scene's do, then sends only.
+    expect(outcome.floors.map((floor) => [floor.messageBytes, floor.clientInputs])).toEqual([
+      [messageBytes, true],
+      [messageBytes, false],
+    ]);
+    for (const floor of outcome.floors) expect(floor.connected).toBe(CLIENTS);
     const floorCpu = values.get(`field.floor.c${CLIENTS}.cpu_pct`) ?? 0;
     expect(floorCpu).toBeGreaterThan(0);
     expect(values.get(`field.aoi.c${CLIENTS}.cpu_vs_floor`)).toBeCloseTo((values.get(`field.aoi.c${CLIENTS}.cpu_pct`) ?? 0) / floorCpu, 6);
@@ -141,6 +148,7 @@ describe("the floor beside the field runs", () => {
   const floor: FloorRun = {
     clients: 1000,
     messageBytes: 1200,
+    clientInputs: true,
     cpuPct: 30,
     rssMb: 60,
     sendP50Ms: 2.5,
@@ -162,16 +170,21 @@ describe("the floor beside the field runs", () => {
     expect(floorMessageBytes([], 1000)).toBe(64);
   });
 
-  it("has a table row with only the columns that apply", () => {
-    const lines = formatFieldTable(runs, [floor]).split("\n");
-    expect(lines).toHaveLength(2 + runs.length + 1);
-    expect(lines.at(-1)).toBe(`| ${FLOOR_LABEL} | 1000 | 1000 | 30 | 60 | 2.5 | 4 | – | 23.4 | – | – | – | 95 (saturated) | 2 |`);
+  const sendsOnly: FloorRun = { ...floor, clientInputs: false, cpuPct: 15, loadCpuPct: 40 };
+
+  it("has a table row for each floor with only the columns that apply", () => {
+    const lines = formatFieldTable(runs, [floor, sendsOnly]).split("\n");
+    expect(lines).toHaveLength(2 + runs.length + 2);
+    expect(lines.at(-2)).toBe(`| ${FLOOR_LABEL} | 1000 | 1000 | 30 | 60 | 2.5 | 4 | – | 23.4 | – | – | – | 95 (saturated) | 2 |`);
+    expect(lines.at(-1)).toBe(`| ${SENDS_ONLY_FLOOR_LABEL} | 1000 | 1000 | 15 | 60 | 2.5 | 4 | – | 23.4 | – | – | – | 40 | 2 |`);
   });
 
-  it("is summed up under the table with tickwire's CPU as a multiple of it", () => {
-    expect(formatFloorLines(runs, [floor])).toEqual([
-      "floor: bare uWS sending a 1200-byte message to 1000 clients at 20 Hz: 30% of a core here " +
-        "(the reference machine: 13% at C=1000); tickwire all: 3×, aoi: 2× the floor",
+  it("is summed up under the table with tickwire's CPU as a multiple of the floor with inputs", () => {
+    expect(formatFloorLines(runs, [floor, sendsOnly])).toEqual([
+      "floor: bare uWS sending a 1200-byte message to 1000 clients at 20 Hz, each client sending an input a tick: " +
+        "30% of a core here; tickwire all: 3×, aoi: 2× the floor",
+      "floor, sends only: bare uWS sending a 1200-byte message to 1000 clients at 20 Hz, the clients sending nothing: " +
+        "15% of a core here (the reference machine: 13% at C=1000)",
     ]);
   });
 });

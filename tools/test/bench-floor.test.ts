@@ -13,7 +13,7 @@ describe("floor benchmark, C=50 with a 2 s window", () => {
   let run: FloorRun;
 
   beforeAll(async () => {
-    run = await runFloor({ clients: CLIENTS, messageBytes: MESSAGE_BYTES, warmupSec: 1, windowSec: 2, pinned: false });
+    run = await runFloor({ clients: CLIENTS, messageBytes: MESSAGE_BYTES, warmupSec: 1, windowSec: 2, pinned: false, clientInputs: true });
   }, 15_000);
 
   it("keeps every client connected through the window", () => {

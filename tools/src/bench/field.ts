@@ -51,6 +51,7 @@ const REFERENCE_FLOOR = { clients: 1000, cpuPct: 13 } as const;
 /** However little a field run received, the floor still sends a message of this size. */
 const FLOOR_MIN_MESSAGE_BYTES = 64;
 export const FLOOR_LABEL = "floor (bare uWS)";
+export const SENDS_ONLY_FLOOR_LABEL = "floor, sends only";
 /** A table cell the floor has no figure for. */
 const NOT_MEASURED = "–";
 
@@ -182,15 +183,20 @@ export function floorMessageBytes(runs: readonly FieldRun[], clients: number): n
 }
 
 /** The field runs at the floor's C, each with its server CPU as a multiple of the floor's. */
+/** tickwire's CPU over the floor's, for the floor with the clients' inputs (the scene's work); none for the sends-only floor. */
 function againstFloor(runs: readonly FieldRun[], floor: FloorRun): { run: FieldRun; cpuVsFloor: number }[] {
+  if (!floor.clientInputs) return [];
   return runs.filter((run) => run.clients === floor.clients).map((run) => ({ run, cpuVsFloor: run.server.cpuPct / floor.cpuPct }));
 }
 
-/** `field.floor.c<C>.*`, and `field.<variant>.c<C>.cpu_vs_floor` for every variant run at that C. */
+/**
+ * `field.floor.c<C>.*` (clients sending inputs, as in the scene) and `field.<variant>.c<C>.cpu_vs_floor`
+ * for every variant run at that C; `field.floor_sends_only.c<C>.*` for the floor without inputs.
+ */
 export function floorMetrics(floor: FloorRun, runs: readonly FieldRun[], mobs: number, windowSec: number, pinned: boolean): BenchResult[] {
-  const params = { C: floor.clients, messageBytes: floor.messageBytes, windowSec, pinned };
+  const params = { C: floor.clients, messageBytes: floor.messageBytes, clientInputs: floor.clientInputs, windowSec, pinned };
   const metric = (name: string, value: number, unit: string): BenchResult => ({
-    metric: `field.floor.c${floor.clients}.${name}`,
+    metric: `field.${floor.clientInputs ? "floor" : "floor_sends_only"}.c${floor.clients}.${name}`,
     value,
     unit,
     params,
@@ -254,7 +260,7 @@ function tableRow(run: FieldRun): (string | number)[] {
 /** The floor's tick is its sends alone, so its send times fill the tick columns; it has no tick max and no acks. */
 function floorRow(floor: FloorRun): (string | number)[] {
   return [
-    FLOOR_LABEL,
+    floor.clientInputs ? FLOOR_LABEL : SENDS_ONLY_FLOOR_LABEL,
     floor.clients,
     floor.connected,
     round(floor.cpuPct, 1),
@@ -283,10 +289,16 @@ export function formatFieldTable(runs: readonly FieldRun[], floors: readonly Flo
 /** One line a floor: its cost here beside the reference machine's, and tickwire's CPU as a multiple of it. */
 export function formatFloorLines(runs: readonly FieldRun[], floors: readonly FloorRun[]): string[] {
   return floors.map((floor) => {
+    const sending = `bare uWS sending a ${floor.messageBytes}-byte message to ${floor.clients} clients at ${1000 / FLOOR_TICK_MS} Hz`;
+    if (!floor.clientInputs) {
+      return (
+        `floor, sends only: ${sending}, the clients sending nothing: ${round(floor.cpuPct, 1)}% of a core here ` +
+        `(the reference machine: ${REFERENCE_FLOOR.cpuPct}% at C=${REFERENCE_FLOOR.clients})`
+      );
+    }
     const ratios = againstFloor(runs, floor).map(({ run, cpuVsFloor }) => `${run.variant}: ${round(cpuVsFloor, 2)}×`);
     return (
-      `floor: bare uWS sending a ${floor.messageBytes}-byte message to ${floor.clients} clients at ${1000 / FLOOR_TICK_MS} Hz: ` +
-      `${round(floor.cpuPct, 1)}% of a core here (the reference machine: ${REFERENCE_FLOOR.cpuPct}% at C=${REFERENCE_FLOOR.clients})` +
+      `floor: ${sending}, each client sending an input a tick: ${round(floor.cpuPct, 1)}% of a core here` +
       (ratios.length > 0 ? `; tickwire ${ratios.join(", ")} the floor` : "")
     );
   });
@@ -295,7 +307,9 @@ export function formatFloorLines(runs: readonly FieldRun[], floors: readonly Flo
 function floorSummary(runs: readonly FieldRun[], floors: readonly FloorRun[]): SummaryRow[] {
   return floors.flatMap((floor) => [
     {
-      label: `${FLOOR_LABEL}, C=${floor.clients}, ${floor.messageBytes} B at ${1000 / FLOOR_TICK_MS} Hz (reference machine: ${REFERENCE_FLOOR.cpuPct}% at C=${REFERENCE_FLOOR.clients})`,
+      label: floor.clientInputs
+        ? `${FLOOR_LABEL}, C=${floor.clients}, ${floor.messageBytes} B at ${1000 / FLOOR_TICK_MS} Hz, an input a tick from each client`
+        : `${SENDS_ONLY_FLOOR_LABEL}, C=${floor.clients}, ${floor.messageBytes} B at ${1000 / FLOOR_TICK_MS} Hz (reference machine: ${REFERENCE_FLOOR.cpuPct}% at C=${REFERENCE_FLOOR.clients})`,
       value: round(floor.cpuPct, 1),
       unit: "% of a core",
     },
@@ -319,8 +333,12 @@ function charts(runs: readonly FieldRun[], floors: readonly FloorRun[], variants
       }),
     }));
   // NaN draws no bar: the floor is measured at some sizes only.
-  const floorCpu = { name: FLOOR_LABEL, values: sizes.map((size) => floors.find((f) => f.clients === size)?.cpuPct ?? Number.NaN) };
-  const cpuSeries = [...series((v) => v, (r) => r.server.cpuPct), ...(floors.length > 0 ? [floorCpu] : [])];
+  const floorSeries = (name: string, clientInputs: boolean) => ({
+    name,
+    values: sizes.map((size) => floors.find((f) => f.clients === size && f.clientInputs === clientInputs)?.cpuPct ?? Number.NaN),
+  });
+  const floorCpu = floors.length > 0 ? [floorSeries(FLOOR_LABEL, true), floorSeries(SENDS_ONLY_FLOOR_LABEL, false)] : [];
+  const cpuSeries = [...series((v) => v, (r) => r.server.cpuPct), ...floorCpu];
   return [
     { kind: "bar", title: "Server CPU", yLabel: "% of one core", xLabel: "clients", categories, series: cpuSeries },
     { kind: "bar", title: "Tick duration p99", yLabel: "ms", xLabel: "clients", categories, series: series((v) => v, (r) => r.server.tickP99Ms) },
@@ -379,14 +397,16 @@ export async function runField(options: FieldOptions): Promise<FieldOutcome> {
   }
   const floors: FloorRun[] = [];
   for (const clients of options.floor === false ? [] : floorClientCounts(settings.clients)) {
-    const floorOptions = { clients, messageBytes: floorMessageBytes(runs, clients), warmupSec: settings.warmupSec, windowSec: settings.windowSec, pinned };
-    // The field runs before it took minutes: a failed floor must not lose them.
-    try {
-      const floor = await runFloor(floorOptions);
-      floors.push(floor);
-      results.push(...floorMetrics(floor, runs, settings.mobs, settings.windowSec, pinned));
-    } catch (error) {
-      progress(`floor: C=${clients} failed, results written without it: ${error instanceof Error ? error.message : String(error)}`);
+    for (const clientInputs of [true, false]) {
+      const floorOptions = { clients, messageBytes: floorMessageBytes(runs, clients), warmupSec: settings.warmupSec, windowSec: settings.windowSec, pinned, clientInputs };
+      // The field runs before it took minutes: a failed floor must not lose them.
+      try {
+        const floor = await runFloor(floorOptions);
+        floors.push(floor);
+        results.push(...floorMetrics(floor, runs, settings.mobs, settings.windowSec, pinned));
+      } catch (error) {
+        progress(`floor: C=${clients} failed, results written without it: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
   const { path: jsonPath, file, previous } = await writeResultFile("field", results, { root: options.root });
@@ -407,7 +427,11 @@ export async function runField(options: FieldOptions): Promise<FieldOutcome> {
   for (const line of formatFloorLines(runs, floors)) console.log(line);
   const measured = [
     ...runs.map((run) => ({ label: `${run.variant} C=${run.clients}`, loadCpuPct: run.load.cpuPct, otherCpuPct: run.otherCpuPct })),
-    ...floors.map((floor) => ({ label: `floor C=${floor.clients}`, loadCpuPct: floor.loadCpuPct, otherCpuPct: floor.otherCpuPct })),
+    ...floors.map((floor) => ({
+      label: `${floor.clientInputs ? "floor" : "floor, sends only,"} C=${floor.clients}`,
+      loadCpuPct: floor.loadCpuPct,
+      otherCpuPct: floor.otherCpuPct,
+    })),
   ];
   const saturatedRuns = measured.filter((run) => run.loadCpuPct >= LOAD_SATURATED_PCT);
   if (saturatedRuns.length > 0) {

@@ -42,9 +42,11 @@ function connect(index: number): void {
 }
 
 // One timer sends every client's input, as a field bot does at 20 Hz.
-setInterval(() => {
-  for (const ws of open) ws.send(input);
-}, FLOOR_TICK_MS);
+if (args.inputs) {
+  setInterval(() => {
+    for (const ws of open) ws.send(input);
+  }, FLOOR_TICK_MS);
+}
 
 const connectDeadline = performance.now() + args.connectTimeoutSec * 1000;
 const perStep = Math.max(1, Math.round((args.rampPerSec * RAMP_STEP_MS) / 1000));

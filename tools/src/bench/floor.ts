@@ -24,11 +24,18 @@ export interface FloorOptions {
   windowSec: number;
   /** Server on core 0 and load on core 1 (`taskset`); the caller checks that the machine can. */
   pinned: boolean;
+  /**
+   * Whether each client also sends a small message 20 times a second, as the field scene's
+   * players send inputs (the server receives and ignores them). Receiving them costs the
+   * server about as much as sending, so both floors are measured.
+   */
+  clientInputs: boolean;
 }
 
 export interface FloorRun {
   clients: number;
   messageBytes: number;
+  clientInputs: boolean;
   /** Server CPU (user + system) over the window, % of one core. */
   cpuPct: number;
   rssMb: number;
@@ -74,6 +81,8 @@ export interface FloorLoadArgs {
   windowSec: number;
   /** Give up waiting for every client to connect after this long, and measure anyway. */
   connectTimeoutSec: number;
+  /** Each client sends a small message every tick. */
+  inputs: boolean;
 }
 
 export interface FloorLoadReport {
@@ -90,9 +99,9 @@ export type FloorLoadRequest = { type: "stop" };
 
 /** One floor run: server up, clients ramped and warmed up, then the window measured on both sides. */
 export async function runFloor(options: FloorOptions): Promise<FloorRun> {
-  const { clients, messageBytes, pinned } = options;
+  const { clients, messageBytes, pinned, clientInputs } = options;
   progress(
-    `floor: C=${clients}, ${messageBytes} B at 20 Hz: warm-up ${options.warmupSec} s, window ${options.windowSec} s` +
+    `floor: C=${clients}, ${messageBytes} B at 20 Hz, ${clientInputs ? "clients sending inputs" : "sends only"}: warm-up ${options.warmupSec} s, window ${options.windowSec} s` +
       (pinned ? ", server on core 0, load on core 1" : ", not pinned"),
   );
   const serverArgs: FloorServerArgs = { messageBytes };
@@ -107,6 +116,7 @@ export async function runFloor(options: FloorOptions): Promise<FloorRun> {
       warmupSec: options.warmupSec,
       windowSec: options.windowSec,
       connectTimeoutSec: clients / RAMP_PER_SEC + CONNECT_GRACE_SEC,
+      inputs: clientInputs,
     };
     load = spawnChild("floor-load.ts", loadArgs, pinned ? 1 : null);
     const untilWindow = STARTUP_TIMEOUT_MS + (loadArgs.connectTimeoutSec + loadArgs.warmupSec) * 1000;
@@ -122,6 +132,7 @@ export async function runFloor(options: FloorOptions): Promise<FloorRun> {
     const run: FloorRun = {
       clients,
       messageBytes,
+      clientInputs,
       cpuPct: report.cpuPct,
       rssMb: report.rssMb,
       sendP50Ms: report.sendP50Ms,
