@@ -265,15 +265,6 @@ export class SpatialGrid {
     return length;
   }
 
-  /** Position of entity `id`, which must be in the grid. */
-  xOf(id: number): number {
-    return this.xById[id];
-  }
-
-  yOf(id: number): number {
-    return this.yById[id];
-  }
-
   /** Squared distance from entity `id` (which must be in the grid) to the point. */
   distanceSquared(id: number, x: number, y: number): number {
     const dx = this.xById[id] - x;
