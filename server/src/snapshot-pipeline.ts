@@ -91,7 +91,7 @@ export class SnapshotPipeline<S extends Schema> {
   // Update payloads of the non-empty cells, in ascending cell order, in one arena.
   private readonly chunks = new ByteWriter(16 * 1024);
   private readonly chunkCells = new IntList();
-  /** chunkCountsBefore[k]: update entries in chunks 0..k-1, i.e. chunk k's first position in entryOrder. */
+  /** chunkCountsBefore[k]: update entries in chunks 0..k-1, i.e. chunk k's first position in entryIdOrder. */
   private readonly chunkCountsBefore = new IntList();
   /** Ids of the entries in arena order. */
   private entryIdOrder = new Int32Array(256);
