@@ -328,15 +328,13 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       this.unackedInputs++;
     }
     this.connection.sendInput(seq, values);
-    const now = this.now();
-    if (this.inputTiming !== null) {
-      const tickMs = this.inputTiming.tickMs;
+    const timing = this.inputTiming;
+    if (timing !== null) {
+      const now = this.now();
       // A free schedule keeps its phase; after a stall it restarts instead of bursting.
-      this.freeInputAt = Number.isNaN(this.freeInputAt) || now - this.freeInputAt > tickMs * DEFAULT_MAX_CATCH_UP_TICKS ? now + tickMs : this.freeInputAt + tickMs;
-    }
-    if (this.inputTiming !== null && this.options.inputTiming !== "free" && this.clock.sampleCount > 0) {
-      const oneWay = this.clock.rtt / 2;
-      this.inputTiming.sent(seq, this.inputTiming.targetTick(this.clock.serverNow(now) + oneWay));
+      const stalled = Number.isNaN(this.freeInputAt) || now - this.freeInputAt > timing.tickMs * DEFAULT_MAX_CATCH_UP_TICKS;
+      this.freeInputAt = stalled ? now + timing.tickMs : this.freeInputAt + timing.tickMs;
+      if (this.timesInputs) timing.sent(seq, timing.targetTick(this.serverArrival(now)));
     }
     return seq;
   }
@@ -349,10 +347,20 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   nextInputTime(now = this.now()): number {
     const timing = this.inputTiming;
     if (timing === null) return Number.POSITIVE_INFINITY;
-    if (this.options.inputTiming === "free" || this.clock.sampleCount === 0) return Number.isNaN(this.freeInputAt) ? now : this.freeInputAt;
-    const serverNow = this.clock.serverNow(now);
-    const oneWay = this.clock.rtt / 2;
-    return now + timing.sendServerTime(timing.targetTick(serverNow + oneWay), oneWay) - serverNow;
+    if (!this.timesInputs) return Number.isNaN(this.freeInputAt) ? now : this.freeInputAt;
+    const arrival = this.serverArrival(now);
+    // sendServerTime is on the server clock; the same offset brings it back to ours.
+    return now + timing.sendServerTime(timing.targetTick(arrival), 0) - arrival;
+  }
+
+  /** Inputs follow InputTiming: it is asked for, and clock sync has a sample to time them by. */
+  private get timesInputs(): boolean {
+    return this.options.inputTiming !== "free" && this.clock.sampleCount > 0;
+  }
+
+  /** Estimated server time at which something sent now arrives: server now plus half the RTT. */
+  private serverArrival(now: number): number {
+    return this.clock.serverNow(now) + this.clock.rtt / 2;
   }
 
   /** How long before its tick an input is meant to arrive, ms (NaN before the first Welcome). */
