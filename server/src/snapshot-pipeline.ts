@@ -35,6 +35,7 @@ import {
   type EntityBase,
   type EntityStore,
   encodeDelta,
+  type IdSet,
   endSnapshotMessage,
   type Schema,
   SpatialGrid,
@@ -125,11 +126,11 @@ export class SnapshotPipeline<S extends Schema> {
   private readonly eventToBlock = new IntList();
   /** `eventStamp[id] === tick`: the entity has a membership event this tick. */
   private eventStamp = new Int32Array(1024).fill(NONE);
-  // Positions by id, as the grid holds them: now (tick) and as clients last got them (tick-1).
-  private posX = new Float64Array(1024);
-  private posY = new Float64Array(1024);
-  private heldX = new Float64Array(1024);
-  private heldY = new Float64Array(1024);
+  /**
+   * Positions by id, 4 numbers an id: x, y as the grid holds them now (tick), then x, y as
+   * clients last got them (tick-1). Interleaved: a distance test touches one cache line.
+   */
+  private positions = new Float64Array(4 * 1024);
   /** Entities moved last tick, whose held position catches up at the start of this one. */
   private readonly movedLastTick = new IntList();
 
@@ -304,16 +305,13 @@ export class SnapshotPipeline<S extends Schema> {
     if (this.eventStamp.length < this.store.idCapacity) {
       const length = Math.max(this.store.idCapacity, this.eventStamp.length * 2);
       this.eventStamp = grownInt32(this.eventStamp, length, NONE);
-      this.posX = grownFloat64(this.posX, length);
-      this.posY = grownFloat64(this.posY, length);
-      this.heldX = grownFloat64(this.heldX, length);
-      this.heldY = grownFloat64(this.heldY, length);
+      this.positions = grownFloat64(this.positions, 4 * length);
     }
-    const { posX, posY, heldX, heldY, movedLastTick } = this;
+    const { positions, movedLastTick } = this;
     for (let i = 0; i < movedLastTick.count; i++) {
       const id = movedLastTick.items[i];
-      heldX[id] = posX[id];
-      heldY[id] = posY[id];
+      positions[4 * id + 2] = positions[4 * id];
+      positions[4 * id + 3] = positions[4 * id + 1];
     }
     movedLastTick.count = 0;
     const cols = grid.cols;
@@ -351,8 +349,8 @@ export class SnapshotPipeline<S extends Schema> {
       }
       const { x, y } = entity as unknown as { x: number; y: number };
       grid.insert(entity.id, x, y);
-      posX[entity.id] = heldX[entity.id] = x;
-      posY[entity.id] = heldY[entity.id] = y;
+      positions[4 * entity.id] = positions[4 * entity.id + 2] = x;
+      positions[4 * entity.id + 1] = positions[4 * entity.id + 3] = y;
       event(entity.id, NONE, grid.cellOfEntity(entity.id));
     }
     const changed = this.store.changedThisTick;
@@ -362,8 +360,8 @@ export class SnapshotPipeline<S extends Schema> {
       if ((changed.masks[i] & this.positionMask[entity.typeId]) === 0) continue;
       const before = grid.cellOfEntity(id);
       const { x, y } = entity as unknown as { x: number; y: number };
-      posX[id] = x;
-      posY[id] = y;
+      positions[4 * id] = x;
+      positions[4 * id + 1] = y;
       movedLastTick.push(id);
       if (grid.move(id, x, y)) event(id, before, grid.cellOfEntity(id));
     }
@@ -529,7 +527,7 @@ export class SnapshotPipeline<S extends Schema> {
     const tick = this.store.tick;
     const r2 = this.radius * this.radius;
     const ids = this.store.changedThisTick.ids;
-    const { heldX, heldY, prevViewX: heldViewX, prevViewY: heldViewY } = this;
+    const { positions, prevViewX: heldViewX, prevViewY: heldViewY } = this;
     this.collectCells(this.globalCell, this.globalCell);
     for (let i = 0; i < outer[1]; i++) {
       const row = outer[0] + i;
@@ -548,8 +546,8 @@ export class SnapshotPipeline<S extends Schema> {
         if (this.binStamp[cell] !== tick) continue;
         for (let e = this.binHead[cell]; e !== NONE; e = this.binNext[e]) {
           const id = ids[e];
-          const hx = heldX[id] - heldViewX;
-          const hy = heldY[id] - heldViewY;
+          const hx = positions[4 * id + 2] - heldViewX;
+          const hy = positions[4 * id + 3] - heldViewY;
           if (hx * hx + hy * hy <= r2) this.addUpdate(id);
         }
       }
@@ -663,16 +661,29 @@ export class SnapshotPipeline<S extends Schema> {
     if (!near && !spansHold(session.viewSpans, this.eventFromRow.items[i], this.eventFromCol.items[i])) return;
     const id = this.eventIds.items[i];
     const known = session.view.known;
-    const seen =
-      near &&
-      (spansHold(this.innerSpans, toRow, toCol) ||
-        (this.grid as SpatialGrid).distanceSquared(id, session.viewX, session.viewY) <= this.radius * this.radius);
-    if (seen !== known.has(id)) this.toggle(known, id, seen);
+    const r2 = this.radius * this.radius;
+    let seen = near && spansHold(this.innerSpans, toRow, toCol);
+    if (near && !seen) {
+      const dx = this.positions[4 * id] - session.viewX;
+      const dy = this.positions[4 * id + 1] - session.viewY;
+      seen = dx * dx + dy * dy <= r2;
+    }
+    // A move between grid cells: held iff it was within the radius at tick-1 (as in
+    // testBoundary); spawns and events outside the grid ask the set.
+    let held: boolean;
+    if (this.eventFromRow.items[i] >= 0 && this.eventToRow.items[i] >= 0) {
+      const hx = this.positions[4 * id + 2] - this.prevViewX;
+      const hy = this.positions[4 * id + 3] - this.prevViewY;
+      held = hx * hx + hy * hy <= r2;
+    } else {
+      held = known.has(id);
+    }
+    if (seen !== held) this.toggle(known, id, seen);
   }
 
   /** Entities without a membership event in the boundary cells: seen if within the radius. */
   private testBoundary(
-    known: Set<number>,
+    known: IdSet,
     outer: Int32Array,
     inner: Int32Array,
     viewX: number,
@@ -682,7 +693,7 @@ export class SnapshotPipeline<S extends Schema> {
   ): void {
     const grid = this.grid as SpatialGrid;
     const cols = grid.cols;
-    const { eventStamp, posX, posY, heldX, heldY, prevViewX: heldViewX, prevViewY: heldViewY } = this;
+    const { eventStamp, positions, prevViewX: heldViewX, prevViewY: heldViewY } = this;
     for (let i = 0; i < outer[1]; i++) {
       const row = outer[0] + i;
       const j = row - inner[0];
@@ -698,10 +709,11 @@ export class SnapshotPipeline<S extends Schema> {
         for (let k = 0; k < inCell.length; k++) {
           const id = inCell[k];
           if (eventStamp[id] === tick) continue;
-          const dx = posX[id] - viewX;
-          const dy = posY[id] - viewY;
-          const hx = heldX[id] - heldViewX;
-          const hy = heldY[id] - heldViewY;
+          const at = 4 * id;
+          const dx = positions[at] - viewX;
+          const dy = positions[at + 1] - viewY;
+          const hx = positions[at + 2] - heldViewX;
+          const hy = positions[at + 3] - heldViewY;
           const seen = dx * dx + dy * dy <= r2;
           if (seen !== hx * hx + hy * hy <= r2) this.toggle(known, id, seen);
         }
@@ -714,10 +726,11 @@ export class SnapshotPipeline<S extends Schema> {
    * `entering`, the ones not held enter (cells that became inner); else the held ones leave
    * (cells that left the view).
    */
-  private crossCells(known: Set<number>, from: Int32Array, to: Int32Array, tick: number, entering: boolean): void {
+  private crossCells(known: IdSet, from: Int32Array, to: Int32Array, tick: number, entering: boolean): void {
     const grid = this.grid as SpatialGrid;
     const cols = grid.cols;
-    const eventStamp = this.eventStamp;
+    const { eventStamp, positions, prevViewX: heldViewX, prevViewY: heldViewY } = this;
+    const r2 = this.radius * this.radius;
     for (let i = 0; i < from[1]; i++) {
       const row = from[0] + i;
       const first = from[2 + 2 * i];
@@ -735,15 +748,17 @@ export class SnapshotPipeline<S extends Schema> {
         const inCell = grid.entitiesInCell(row * cols + col);
         for (let k = 0; k < inCell.length; k++) {
           const id = inCell[k];
-          if (eventStamp[id] === tick || known.has(id) === entering) continue;
-          this.toggle(known, id, entering);
+          if (eventStamp[id] === tick) continue;
+          const hx = positions[4 * id + 2] - heldViewX;
+          const hy = positions[4 * id + 3] - heldViewY;
+          if (hx * hx + hy * hy <= r2 !== entering) this.toggle(known, id, entering);
         }
       }
     }
   }
 
 
-  private toggle(known: Set<number>, id: number, seen: boolean): void {
+  private toggle(known: IdSet, id: number, seen: boolean): void {
     if (seen) {
       this.entering[this.enterCount++] = id;
       known.add(id);

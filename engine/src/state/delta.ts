@@ -34,6 +34,7 @@
 import type { ByteWriter } from "../binary/writer.js";
 import { asRecord, type EntityRecord } from "./entity.js";
 import { Wire } from "./fields.js";
+import { IdSet } from "./id-set.js";
 import type { EntityBase, Schema } from "./schema.js";
 import type { EntityStore } from "./store.js";
 
@@ -60,11 +61,11 @@ export interface ClientView {
   /** Tick of the state the client holds; -1 before its first snapshot. */
   baseline: number;
   /** Ids the client holds as of `baseline`. */
-  known: Set<number>;
+  known: IdSet;
 }
 
 export function createClientView(): ClientView {
-  return { baseline: -1, known: new Set() };
+  return { baseline: -1, known: new IdSet() };
 }
 
 /** The mode a delta from `baseline` to the store's tick must use. */
@@ -301,12 +302,12 @@ function isAscending(ids: readonly number[]): boolean {
 }
 
 /** Whether the client holds `id` as the very entity that is committed under it now. */
-function holdsSameEntity<S extends Schema>(store: EntityStore<S>, id: number, known: Set<number>, baseline: number): boolean {
+function holdsSameEntity<S extends Schema>(store: EntityStore<S>, id: number, known: IdSet, baseline: number): boolean {
   const entity = store.committedEntity(id);
   return entity !== undefined && entity.spawnTick <= baseline && known.has(id);
 }
 
-function collectRelativeUpdates<S extends Schema>(store: EntityStore<S>, known: Set<number>, generation: number): void {
+function collectRelativeUpdates<S extends Schema>(store: EntityStore<S>, known: IdSet, generation: number): void {
   const changed = store.changedThisTick;
   const baseline = store.tick - 1;
   for (let i = 0; i < changed.count; i++) {
@@ -320,7 +321,7 @@ function collectRelativeUpdates<S extends Schema>(store: EntityStore<S>, known: 
 function collectAbsoluteUpdates<S extends Schema>(
   store: EntityStore<S>,
   baseline: number,
-  known: Set<number>,
+  known: IdSet,
   generation: number,
 ): void {
   const { accumulated, touched } = scratch;
