@@ -9,7 +9,11 @@
  *   range of the entry order; a client's message lists its entries by increasing id with
  *   heads of its own (id gaps, delta.ts), payloads copied from the arena;
  * - the grid moves entities to their committed positions, and every change of cell
- *   membership (move across cells, spawn, despawn) is recorded as an event.
+ *   membership (move across cells, spawn, despawn) is recorded as an event;
+ * - the grid is laid out flat in cell order (ids, positions now and at tick-1, event
+ *   flags), and each entry's tick-1 position is kept in arena order: the per-client scans
+ *   of a row's cells then read memory in sequence, which matters once the kernel's sends
+ *   between two clients have evicted the caches.
  *
  * Per client (`writeSnapshot`), whose view is every entity within the radius of its centre:
  * - its cells are one column span per grid row (SpatialGrid.rowSpansInRadius), split into
@@ -54,6 +58,8 @@ const SMALL_COPY_BYTES = 64;
 const EVENT_BLOCK_CELLS = 4;
 /** An update head's varuint: (id gap * 4 + form) < 2^23 takes at most 4 bytes. */
 const MAX_HEAD_BYTES = 4;
+/** Numbers an id in entryById: arena start, arena end, form. */
+const ENTRY_STRIDE = 3;
 const NONE = -1;
 /** Row of the pseudo-cell of entities without a position, which every client sees. */
 const GLOBAL_ROW = -2;
@@ -96,14 +102,15 @@ export class SnapshotPipeline<S extends Schema> {
   private readonly chunkCountsBefore = new IntList();
   /** Ids of the entries in arena order. */
   private entryIdOrder = new Int32Array(256);
+  /** Position at tick-1 of each entry, in arena order (x, y): what a client holding it last got. */
+  private entryHeld = new Float64Array(512);
   /** firstChunkFrom[cell]: index of the first chunk whose cell is >= cell (O(1) range lookup per run). */
   private readonly firstChunkFrom: Int32Array;
-  /** Arena range and form of each update entry, by index in `store.changedThisTick`. */
-  private entryStart = new Int32Array(256);
-  private entryEnd = new Int32Array(256);
-  private entryForm = new Uint8Array(256);
-  /** entryOfId[id]: this tick's entry of a changed entity. */
-  private entryOfId = new Int32Array(1024);
+  /**
+   * This tick's update entry of each changed entity, ENTRY_STRIDE numbers an id: arena
+   * start, arena end, form. By id, not by entry: writeEntries reads one place an entity.
+   */
+  private entryById = new Int32Array(ENTRY_STRIDE * 1024);
 
   // Membership events of this tick: id, row and column before (row NONE for a spawn) and
   // after (row NONE for a despawn); row GLOBAL_ROW for the pseudo-cell.
@@ -133,6 +140,15 @@ export class SnapshotPipeline<S extends Schema> {
   private positions = new Float64Array(4 * 1024);
   /** Entities moved last tick, whose held position catches up at the start of this one. */
   private readonly movedLastTick = new IntList();
+  /**
+   * The grid after this tick's moves, laid out flat for the per-client scans: cell c's
+   * entities are slots cellStart[c]..cellStart[c+1]-1, so a row's run of cells is one run
+   * of slots, with each slot's id, 4 positions (as `positions`) and membership-event flag.
+   */
+  private readonly cellStart: Int32Array;
+  private slotIds = new Int32Array(1024);
+  private slotPositions = new Float64Array(4 * 1024);
+  private slotEvent = new Uint8Array(1024);
 
   // Enter entries, encoded once per tick per entity on first use.
   private readonly enters = new ByteWriter(4 * 1024);
@@ -195,6 +211,7 @@ export class SnapshotPipeline<S extends Schema> {
     const cellSlots = this.globalCell + 1;
     this.binStamp = new Int32Array(cellSlots).fill(NONE);
     this.binHead = new Int32Array(cellSlots);
+    this.cellStart = new Int32Array(cellSlots);
     this.firstChunkFrom = new Int32Array(cellSlots + 1);
     this.spanCapacity = 2 + 2 * (this.grid?.rows ?? 0);
     this.blockCols = Math.ceil((this.grid?.cols ?? 0) / EVENT_BLOCK_CELLS);
@@ -239,10 +256,8 @@ export class SnapshotPipeline<S extends Schema> {
     if (this.binNext.length < changed.count) {
       const length = Math.max(changed.count, this.binNext.length * 2);
       this.binNext = new Int32Array(length);
-      this.entryStart = new Int32Array(length);
-      this.entryEnd = new Int32Array(length);
-      this.entryForm = new Uint8Array(length);
       this.entryIdOrder = new Int32Array(length);
+      this.entryHeld = new Float64Array(2 * length);
     }
     const cells = this.chunkCells;
     cells.count = 0;
@@ -266,9 +281,9 @@ export class SnapshotPipeline<S extends Schema> {
     const w = this.chunks.reset();
     const { chunkCells, chunkCountsBefore } = this;
     chunkCountsBefore.count = 0;
-    if (this.entryOfId.length < this.store.idCapacity) {
-      const length = Math.max(this.store.idCapacity, this.entryOfId.length * 2);
-      this.entryOfId = new Int32Array(length);
+    if (this.entryById.length < ENTRY_STRIDE * this.store.idCapacity) {
+      const length = Math.max(this.store.idCapacity, (this.entryById.length / ENTRY_STRIDE) * 2);
+      this.entryById = new Int32Array(ENTRY_STRIDE * length);
       this.updateBits = new Uint32Array(Math.ceil(length / 32));
     }
     let total = 0;
@@ -277,11 +292,13 @@ export class SnapshotPipeline<S extends Schema> {
       for (let i = this.binHead[chunkCells.items[k]]; i !== NONE; i = this.binNext[i]) {
         const entity = this.store.committedEntity(changed.ids[i]) as EntityBase;
         const form = updateForm(entity, changed.masks[i], true);
-        this.entryForm[i] = form;
-        this.entryStart[i] = w.length;
+        const entry = ENTRY_STRIDE * entity.id;
+        this.entryById[entry] = w.length;
         writeUpdatePayload(w, entity, changed.masks[i], true, form);
-        this.entryEnd[i] = w.length;
-        this.entryOfId[entity.id] = i;
+        this.entryById[entry + 1] = w.length;
+        this.entryById[entry + 2] = form;
+        this.entryHeld[2 * total] = this.positions[4 * entity.id];
+        this.entryHeld[2 * total + 1] = this.positions[4 * entity.id + 1];
         this.entryIdOrder[total++] = entity.id;
       }
     }
@@ -366,6 +383,38 @@ export class SnapshotPipeline<S extends Schema> {
       if (grid.move(id, x, y)) event(id, before, grid.cellOfEntity(id));
     }
     this.binEvents();
+    this.layOutSlots(grid);
+  }
+
+  /** Fills cellStart and the slot arrays from the grid (a pass over every cell). */
+  private layOutSlots(grid: SpatialGrid): void {
+    const tick = this.store.tick;
+    const { cellStart, positions, eventStamp } = this;
+    if (this.slotIds.length < grid.size) {
+      const length = Math.max(grid.size, this.slotIds.length * 2);
+      this.slotIds = new Int32Array(length);
+      this.slotPositions = new Float64Array(4 * length);
+      this.slotEvent = new Uint8Array(length);
+    }
+    const { slotIds, slotPositions, slotEvent } = this;
+    let slot = 0;
+    for (let cell = 0; cell < grid.cellCount; cell++) {
+      cellStart[cell] = slot;
+      const ids = grid.entitiesInCell(cell);
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k];
+        slotIds[slot] = id;
+        slotEvent[slot] = eventStamp[id] === tick ? 1 : 0;
+        const from = 4 * id;
+        const to = 4 * slot;
+        slotPositions[to] = positions[from];
+        slotPositions[to + 1] = positions[from + 1];
+        slotPositions[to + 2] = positions[from + 2];
+        slotPositions[to + 3] = positions[from + 3];
+        slot++;
+      }
+    }
+    cellStart[grid.cellCount] = slot;
   }
 
   /** Files this tick's membership events by block (a counting sort). */
@@ -498,7 +547,7 @@ export class SnapshotPipeline<S extends Schema> {
     this.writeEntries(out);
 
     this.computeSpans(session);
-    this.diffInterest(session, tick);
+    this.diffInterest(session);
     const { leaveCount, enterCount } = this;
     out.varuint(leaveCount);
     for (let i = 0; i < leaveCount; i++) out.varuint(this.leaves[i]);
@@ -524,33 +573,35 @@ export class SnapshotPipeline<S extends Schema> {
     const outer = session.viewSpans;
     const inner = session.innerSpans;
     const cols = (this.grid as SpatialGrid).cols;
-    const tick = this.store.tick;
-    const r2 = this.radius * this.radius;
-    const ids = this.store.changedThisTick.ids;
-    const { positions, prevViewX: heldViewX, prevViewY: heldViewY } = this;
     this.collectCells(this.globalCell, this.globalCell);
     for (let i = 0; i < outer[1]; i++) {
       const row = outer[0] + i;
       const rowStart = row * cols;
+      const first = outer[2 + 2 * i];
+      const last = outer[3 + 2 * i];
       const j = row - inner[0];
-      const hasInner = j >= 0 && j < inner[1] && inner[2 + 2 * j] <= inner[3 + 2 * j];
-      const innerFirst = hasInner ? inner[2 + 2 * j] : Number.MAX_SAFE_INTEGER;
-      const innerLast = hasInner ? inner[3 + 2 * j] : Number.MIN_SAFE_INTEGER;
-      if (hasInner) this.collectCells(rowStart + innerFirst, rowStart + innerLast);
-      for (let col = outer[2 + 2 * i]; col <= outer[3 + 2 * i]; col++) {
-        if (col >= innerFirst && col <= innerLast) {
-          col = innerLast;
-          continue;
-        }
-        const cell = rowStart + col;
-        if (this.binStamp[cell] !== tick) continue;
-        for (let e = this.binHead[cell]; e !== NONE; e = this.binNext[e]) {
-          const id = ids[e];
-          const hx = positions[4 * id + 2] - heldViewX;
-          const hy = positions[4 * id + 3] - heldViewY;
-          if (hx * hx + hy * hy <= r2) this.addUpdate(id);
-        }
+      if (j < 0 || j >= inner[1] || inner[2 + 2 * j] > inner[3 + 2 * j]) {
+        this.collectHeld(rowStart + first, rowStart + last);
+        continue;
       }
+      const innerFirst = inner[2 + 2 * j];
+      const innerLast = inner[3 + 2 * j];
+      this.collectCells(rowStart + innerFirst, rowStart + innerLast);
+      if (first < innerFirst) this.collectHeld(rowStart + first, rowStart + innerFirst - 1);
+      if (innerLast < last) this.collectHeld(rowStart + innerLast + 1, rowStart + last);
+    }
+  }
+
+  /** Adds the entries of cells first..last (boundary cells at tick-1) of the entities the client held. */
+  private collectHeld(firstCell: number, lastCell: number): void {
+    const counts = this.chunkCountsBefore.items;
+    const { entryIdOrder, entryHeld, prevViewX: heldViewX, prevViewY: heldViewY } = this;
+    const r2 = this.radius * this.radius;
+    const end = counts[this.firstChunkFrom[lastCell + 1]];
+    for (let position = counts[this.firstChunkFrom[firstCell]]; position < end; position++) {
+      const hx = entryHeld[2 * position] - heldViewX;
+      const hy = entryHeld[2 * position + 1] - heldViewY;
+      if (hx * hx + hy * hy <= r2) this.addUpdate(entryIdOrder[position]);
     }
   }
 
@@ -574,7 +625,7 @@ export class SnapshotPipeline<S extends Schema> {
   private writeEntries(out: ByteWriter): void {
     const count = this.updateCount;
     out.varuint(count);
-    const { entryOfId, entryForm, entryStart, entryEnd, updateBits } = this;
+    const { entryById, updateBits } = this;
     const arena = this.chunks.bytes;
     // Heads are written inline: this loop runs for every entry of every client.
     out.ensure(count * MAX_HEAD_BYTES + this.chunks.length);
@@ -587,14 +638,15 @@ export class SnapshotPipeline<S extends Schema> {
       updateBits[word] = 0;
       for (; bits !== 0; bits &= bits - 1) {
         const id = word * 32 + 31 - Math.clz32(bits & -bits);
-        const e = entryOfId[id];
-        let head = (id - previousId) * UPDATE_HEAD_FORMS + entryForm[e];
+        const entry = ENTRY_STRIDE * id;
+        let head = (id - previousId) * UPDATE_HEAD_FORMS + entryById[entry + 2];
         while (head >= 0x80) {
           bytes[at++] = (head & 0x7f) | 0x80;
           head >>>= 7;
         }
         bytes[at++] = head;
-        for (let b = entryStart[e]; b < entryEnd[e]; b++) bytes[at++] = arena[b];
+        const end = entryById[entry + 1];
+        for (let b = entryById[entry]; b < end; b++) bytes[at++] = arena[b];
         previousId = id;
       }
     }
@@ -609,7 +661,7 @@ export class SnapshotPipeline<S extends Schema> {
    * - everything in a cell that became inner (all seen now) or left the view (none seen).
    * Everything else stayed in an inner cell, or out of the view, and keeps its state.
    */
-  private diffInterest(session: Session<S>, tick: number): void {
+  private diffInterest(session: Session<S>): void {
     this.leaveCount = 0;
     this.enterCount = 0;
     const oldOuter = session.viewSpans;
@@ -647,9 +699,9 @@ export class SnapshotPipeline<S extends Schema> {
         }
       }
     }
-    this.testBoundary(known, newOuter, newInner, session.viewX, session.viewY, this.radius * this.radius, tick);
-    this.crossCells(known, newInner, session.innerSpans, tick, true);
-    this.crossCells(known, oldOuter, newOuter, tick, false);
+    this.testBoundary(known, newOuter, newInner, session.viewX, session.viewY);
+    this.crossCells(known, newInner, session.innerSpans, true);
+    this.crossCells(known, oldOuter, newOuter, false);
     this.keepSpans(session);
   }
 
@@ -682,42 +734,39 @@ export class SnapshotPipeline<S extends Schema> {
   }
 
   /** Entities without a membership event in the boundary cells: seen if within the radius. */
-  private testBoundary(
-    known: IdSet,
-    outer: Int32Array,
-    inner: Int32Array,
-    viewX: number,
-    viewY: number,
-    r2: number,
-    tick: number,
-  ): void {
-    const grid = this.grid as SpatialGrid;
-    const cols = grid.cols;
-    const { eventStamp, positions, prevViewX: heldViewX, prevViewY: heldViewY } = this;
+  private testBoundary(known: IdSet, outer: Int32Array, inner: Int32Array, viewX: number, viewY: number): void {
+    const cols = (this.grid as SpatialGrid).cols;
+    const cellStart = this.cellStart;
     for (let i = 0; i < outer[1]; i++) {
       const row = outer[0] + i;
+      const rowStart = row * cols;
+      const first = outer[2 + 2 * i];
+      const last = outer[3 + 2 * i];
       const j = row - inner[0];
-      const hasInner = j >= 0 && j < inner[1];
-      const innerFirst = hasInner ? inner[2 + 2 * j] : Number.MAX_SAFE_INTEGER;
-      const innerLast = hasInner ? inner[3 + 2 * j] : Number.MIN_SAFE_INTEGER;
-      for (let col = outer[2 + 2 * i]; col <= outer[3 + 2 * i]; col++) {
-        if (col >= innerFirst && col <= innerLast) {
-          col = innerLast;
-          continue;
-        }
-        const inCell = grid.entitiesInCell(row * cols + col);
-        for (let k = 0; k < inCell.length; k++) {
-          const id = inCell[k];
-          if (eventStamp[id] === tick) continue;
-          const at = 4 * id;
-          const dx = positions[at] - viewX;
-          const dy = positions[at + 1] - viewY;
-          const hx = positions[at + 2] - heldViewX;
-          const hy = positions[at + 3] - heldViewY;
-          const seen = dx * dx + dy * dy <= r2;
-          if (seen !== hx * hx + hy * hy <= r2) this.toggle(known, id, seen);
-        }
+      if (j < 0 || j >= inner[1] || inner[2 + 2 * j] > inner[3 + 2 * j]) {
+        this.testSlots(known, cellStart[rowStart + first], cellStart[rowStart + last + 1], viewX, viewY);
+        continue;
       }
+      const innerFirst = inner[2 + 2 * j];
+      const innerLast = inner[3 + 2 * j];
+      if (first < innerFirst) this.testSlots(known, cellStart[rowStart + first], cellStart[rowStart + innerFirst], viewX, viewY);
+      if (innerLast < last) this.testSlots(known, cellStart[rowStart + innerLast + 1], cellStart[rowStart + last + 1], viewX, viewY);
+    }
+  }
+
+  /** Slots from..to-1 without a membership event: seen now if within the radius, held if they were at tick-1. */
+  private testSlots(known: IdSet, from: number, to: number, viewX: number, viewY: number): void {
+    const { slotPositions, slotEvent, prevViewX: heldViewX, prevViewY: heldViewY } = this;
+    const r2 = this.radius * this.radius;
+    for (let slot = from; slot < to; slot++) {
+      if (slotEvent[slot] !== 0) continue;
+      const at = 4 * slot;
+      const dx = slotPositions[at] - viewX;
+      const dy = slotPositions[at + 1] - viewY;
+      const hx = slotPositions[at + 2] - heldViewX;
+      const hy = slotPositions[at + 3] - heldViewY;
+      const seen = dx * dx + dy * dy <= r2;
+      if (seen !== hx * hx + hy * hy <= r2) this.toggle(known, this.slotIds[slot], seen);
     }
   }
 
@@ -726,37 +775,39 @@ export class SnapshotPipeline<S extends Schema> {
    * `entering`, the ones not held enter (cells that became inner); else the held ones leave
    * (cells that left the view).
    */
-  private crossCells(known: IdSet, from: Int32Array, to: Int32Array, tick: number, entering: boolean): void {
-    const grid = this.grid as SpatialGrid;
-    const cols = grid.cols;
-    const { eventStamp, positions, prevViewX: heldViewX, prevViewY: heldViewY } = this;
-    const r2 = this.radius * this.radius;
+  private crossCells(known: IdSet, from: Int32Array, to: Int32Array, entering: boolean): void {
+    const cols = (this.grid as SpatialGrid).cols;
+    const cellStart = this.cellStart;
     for (let i = 0; i < from[1]; i++) {
       const row = from[0] + i;
+      const rowStart = row * cols;
       const first = from[2 + 2 * i];
       const last = from[3 + 2 * i];
       const j = row - to[0];
-      const held = j >= 0 && j < to[1];
-      // The row's cells outside `to`'s span: [first, last] minus [keepFirst, keepLast].
-      const keepFirst = held ? to[2 + 2 * j] : Number.MAX_SAFE_INTEGER;
-      const keepLast = held ? to[3 + 2 * j] : Number.MIN_SAFE_INTEGER;
-      for (let col = first; col <= last; col++) {
-        if (col >= keepFirst && col <= keepLast) {
-          col = keepLast;
-          continue;
-        }
-        const inCell = grid.entitiesInCell(row * cols + col);
-        for (let k = 0; k < inCell.length; k++) {
-          const id = inCell[k];
-          if (eventStamp[id] === tick) continue;
-          const hx = positions[4 * id + 2] - heldViewX;
-          const hy = positions[4 * id + 3] - heldViewY;
-          if (hx * hx + hy * hy <= r2 !== entering) this.toggle(known, id, entering);
-        }
+      if (j < 0 || j >= to[1] || to[2 + 2 * j] > to[3 + 2 * j]) {
+        this.crossSlots(known, cellStart[rowStart + first], cellStart[rowStart + last + 1], entering);
+        continue;
       }
+      // The row's cells outside `to`'s span: [first, last] minus [keepFirst, keepLast].
+      const keepFirst = to[2 + 2 * j];
+      const keepLast = to[3 + 2 * j];
+      const leftEnd = Math.min(last, keepFirst - 1);
+      if (first <= leftEnd) this.crossSlots(known, cellStart[rowStart + first], cellStart[rowStart + leftEnd + 1], entering);
+      const rightStart = Math.max(first, keepLast + 1);
+      if (rightStart <= last) this.crossSlots(known, cellStart[rowStart + rightStart], cellStart[rowStart + last + 1], entering);
     }
   }
 
+  private crossSlots(known: IdSet, from: number, to: number, entering: boolean): void {
+    const { slotPositions, slotEvent, prevViewX: heldViewX, prevViewY: heldViewY } = this;
+    const r2 = this.radius * this.radius;
+    for (let slot = from; slot < to; slot++) {
+      if (slotEvent[slot] !== 0) continue;
+      const hx = slotPositions[4 * slot + 2] - heldViewX;
+      const hy = slotPositions[4 * slot + 3] - heldViewY;
+      if (hx * hx + hy * hy <= r2 !== entering) this.toggle(known, this.slotIds[slot], entering);
+    }
+  }
 
   private toggle(known: IdSet, id: number, seen: boolean): void {
     if (seen) {

@@ -108,7 +108,7 @@ function runScenario(scenario: Scenario): void {
   const clients = Array.from({ length: scenario.clients }, (_, i) => {
     const client = new FakeClient<S>(setup.world);
     client.send({ type: MsgType.Join, name: `p${i}` });
-    return { client, seq: 0, slowFor: 0 };
+    return { client, seq: 0, slowFor: 0, stalledLong: false };
   });
   let checked = 0;
   const check = (client: FakeClient<S>): void => {
@@ -139,8 +139,11 @@ function runScenario(scenario: Scenario): void {
         state.slowFor--;
         if (state.slowFor === 0) state.client.socket.bufferedAmount = 0;
       } else if (rng.next() < 0.04) {
-        // Sometimes longer than the 64-tick history ring: the catch-up is FULL.
-        state.slowFor = rng.next() < 0.2 ? rng.int(65, 90) : rng.int(1, 12);
+        // Once at most longer than the 64-tick history ring (the catch-up is FULL): two such
+        // stalls could leave a client too few snapshots for the check below.
+        const long = !state.stalledLong && rng.next() < 0.2;
+        state.stalledLong ||= long;
+        state.slowFor = long ? rng.int(65, 90) : rng.int(1, 12);
         state.client.socket.bufferedAmount = 5000;
       }
     }
@@ -168,7 +171,8 @@ describe("snapshot pipeline (property)", () => {
         fc.record({ seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }), interest, clients: fc.integer({ min: 1, max: 5 }) }),
         ({ seed, interest, clients }) => runScenario({ seed, interest, clients, ticks: 160 }),
       ),
-      { numRuns: 40 },
+      // The example: a run that once drew two long stalls for its only client.
+      { numRuns: 40, examples: [[{ seed: 652800626, interest: "all", clients: 1 }]] },
     );
   });
 });
