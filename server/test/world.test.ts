@@ -95,6 +95,23 @@ describe("World: joining and snapshots", () => {
     expect(lastSnapshot(client).ackSeq).toBe(7);
   });
 
+  it("gives each of many clients its own snapshot when they are built and sent in batches", () => {
+    const setup = manualWorld<TestSchema>(testGame({ interest: AOI, capacity: 200 }), { maxConnectionsPerIp: 200 });
+    // 150 clients: more than two send batches, spread so their views differ.
+    const clients = Array.from({ length: 150 }, (_, i) => joined(setup, `p${i}@${100 + (i % 15) * 250},${100 + Math.floor(i / 15) * 350}`));
+    const players = clients.map((client) => welcomeOf(client).playerId);
+    setup.tick();
+    clients.forEach((client, i) => client.send({ type: MsgType.Input, seq: 1000 + i, input: [1, 0] }));
+    setup.tick(2);
+    clients.forEach((client, i) => {
+      const snapshots = client.snapshots();
+      expect(snapshots.map((s) => s.ackSeq)).toEqual([-1, 1000 + i, 1000 + i]);
+      const own = setup.world.store.get(players[i]) as unknown as { x: number; y: number };
+      expect(valuesOf(client, players[i])).toMatchObject({ x: own.x, y: own.y });
+      expect([...client.mirror.ids()].length).toBeLessThan(clients.length);
+    });
+  });
+
   it("applies inputs in the tick after they arrive, at most the banked credit per tick", () => {
     const setup = manualWorld<TestSchema>(testGame(), { maxInputsPerTick: 2 });
     const client = joined(setup, "ann@100,100");
