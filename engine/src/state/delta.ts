@@ -185,6 +185,8 @@ const scratch = {
   /** Mask of each id in updateIds (stale elsewhere). */
   maskById: new Uint32Array(1024),
   leaves: [] as number[],
+  /** The view's ids, in increasing order (copied out: no iterator per call). */
+  held: [] as number[],
 };
 
 function beginScratch(idCapacity: number): number {
@@ -204,6 +206,7 @@ function beginScratch(idCapacity: number): number {
   scratch.touched.length = 0;
   scratch.updateIds.length = 0;
   scratch.leaves.length = 0;
+  scratch.held.length = 0;
   return ++scratch.generation;
 }
 
@@ -272,8 +275,9 @@ export function encodeDelta<S extends Schema>(
     previousId = id;
   }
 
-  const leaves = scratch.leaves;
-  for (const id of known) {
+  const { leaves, held } = scratch;
+  known.appendTo(held);
+  for (const id of held) {
     const entity = store.committedEntity(id);
     if (entity === undefined || visibleStamp[id] !== generation || entity.spawnTick > baseline) leaves.push(id);
   }

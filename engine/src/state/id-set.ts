@@ -48,6 +48,14 @@ export class IdSet {
     this.count = 0;
   }
 
+  /** Appends the ids to `out` in increasing order (hot paths: no iterator objects). */
+  appendTo(out: number[]): void {
+    const words = this.words;
+    for (let word = 0; word < words.length; word++) {
+      for (let bits = words[word]; bits !== 0; bits &= bits - 1) out.push(word * 32 + 31 - Math.clz32(bits & -bits));
+    }
+  }
+
   *[Symbol.iterator](): IterableIterator<number> {
     const words = this.words;
     for (let word = 0; word < words.length; word++) {

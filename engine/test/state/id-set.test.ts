@@ -29,7 +29,11 @@ describe("IdSet", () => {
   it("iterates by increasing id, bit 31 included", () => {
     const ids = [1_000_003, 63, 0, 31, 32, 4096, 7];
     const set = new IdSet(ids);
-    expect([...set]).toEqual([...ids].sort((a, b) => a - b));
+    const sorted = [...ids].sort((a, b) => a - b);
+    expect([...set]).toEqual(sorted);
+    const out = [-1];
+    set.appendTo(out);
+    expect(out).toEqual([-1, ...sorted]);
   });
 
   it("matches a Set under random operations", () => {
