@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: the engine micro-benchmarks, then the field scenario.
- *   --quick                  a reduced field set (under 2 minutes with the engine benchmarks)
- *   --only engine|field      one suite
- *   --clients 50,200,...     field client counts     --variants all,aoi
+ * `npm run bench`: the engine micro-benchmarks, the snapshot pipeline in process, then the
+ * field scenario.
+ *   --quick                  reduced pipeline and field sets (under 2 minutes in all)
+ *   --only engine|pipeline|field   one suite
+ *   --clients 50,200,...     field (and pipeline) client counts     --variants all,aoi
  *   --window S  --warmup S   field measuring window and warm-up
  *   --profile DIR            V8 CPU profiles of each field run (server and load), into DIR
  *   --no-floor               skip the floor (a bare uWS server sending alone, floor.ts) measured
@@ -15,9 +16,11 @@ import { parseArgs } from "node:util";
 import type { FieldVariant } from "./field-game.js";
 import { FIELD_CLIENTS, FIELD_VARIANTS, runField } from "./field.js";
 import { progress } from "./harness.js";
+import { PIPELINE_CLIENTS, runPipeline } from "./pipeline.js";
 
 /** The quick set: two sizes per variant and a short window, so the whole run stays under 2 minutes. */
-const QUICK = { clients: [50, 500], windowSec: 5, warmupSec: 2 } as const;
+const QUICK = { clients: [50, 500], windowSec: 5, warmupSec: 2, pipelineClients: [1000], pipelineTicks: 100 } as const;
+const SUITES = ["engine", "pipeline", "field"] as const;
 
 function numbers(flag: string, text: string): number[] {
   const values = text.split(",").map((part) => Number(part.trim()));
@@ -49,19 +52,28 @@ const { values } = parseArgs({
     "no-floor": { type: "boolean", default: false },
   },
 });
-if (values.only !== undefined && values.only !== "engine" && values.only !== "field") {
-  throw new Error(`--only takes engine or field, got ${values.only}`);
+if (values.only !== undefined && !(SUITES as readonly string[]).includes(values.only)) {
+  throw new Error(`--only takes ${SUITES.join(", ")}, got ${values.only}`);
 }
+const clients = values.clients !== undefined ? numbers("clients", values.clients) : undefined;
+const chosenVariants = values.variants !== undefined ? variants(values.variants) : undefined;
 
-if (values.only !== "field") {
+if (values.only === undefined || values.only === "engine") {
   progress("engine micro-benchmarks");
   // engine.ts runs and writes bench-results/engine.json when loaded.
   await import("./engine.js");
 }
-if (values.only !== "engine") {
+if (values.only === undefined || values.only === "pipeline") {
+  await runPipeline({
+    clients: clients ?? (values.quick ? QUICK.pipelineClients : PIPELINE_CLIENTS),
+    variants: chosenVariants,
+    ticks: values.quick ? QUICK.pipelineTicks : undefined,
+  });
+}
+if (values.only === undefined || values.only === "field") {
   await runField({
-    clients: values.clients !== undefined ? numbers("clients", values.clients) : values.quick ? QUICK.clients : FIELD_CLIENTS,
-    variants: values.variants !== undefined ? variants(values.variants) : FIELD_VARIANTS,
+    clients: clients ?? (values.quick ? QUICK.clients : FIELD_CLIENTS),
+    variants: chosenVariants ?? FIELD_VARIANTS,
     windowSec: values.window !== undefined ? numbers("window", values.window)[0] : values.quick ? QUICK.windowSec : undefined,
     warmupSec: values.warmup !== undefined ? Number(values.warmup) : values.quick ? QUICK.warmupSec : undefined,
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
