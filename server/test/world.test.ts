@@ -101,7 +101,7 @@ describe("World: joining and snapshots", () => {
     const clients = Array.from({ length: 150 }, (_, i) => joined(setup, `p${i}@${100 + (i % 15) * 250},${100 + Math.floor(i / 15) * 350}`));
     const players = clients.map((client) => welcomeOf(client).playerId);
     setup.tick();
-    clients.forEach((client, i) => client.send({ type: MsgType.Input, seq: 1000 + i, input: [1, 0] }));
+    for (const [i, client] of clients.entries()) client.send({ type: MsgType.Input, seq: 1000 + i, input: [1, 0] });
     setup.tick(2);
     clients.forEach((client, i) => {
       const snapshots = client.snapshots();
