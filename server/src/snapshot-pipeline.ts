@@ -3,29 +3,26 @@
  * common (DESIGN.md, Data flow step 4).
  *
  * After `store.commit()` (`afterCommit`):
- * - the entities that changed this tick are binned by the interest cell they were in at
- *   tick-1, and each non-empty cell's RELATIVE update payloads are encoded once, in cell
- *   order, into one arena — so the entries of a run of adjacent cells are one contiguous
- *   range of the entry order; a client's message lists its entries by increasing id with
- *   heads of its own (id gaps, delta.ts), payloads copied from the arena;
+ * - the RELATIVE update payload of each entity that changed this tick is encoded once into
+ *   one arena, and the changed ids are marked in a bitmap;
  * - the grid moves entities to their committed positions, and every change of cell
  *   membership (move across cells, spawn, despawn) is recorded as an event;
  * - the grid is laid out flat in cell order (ids, positions now and at tick-1, event
- *   flags), and each entry's tick-1 position is kept in arena order: the per-client scans
- *   of a row's cells then read memory in sequence, which matters once the kernel's sends
- *   between two clients have evicted the caches.
+ *   flags): the per-client scans of a row's cells then read memory in sequence, which
+ *   matters once the kernel's sends between two clients have evicted the caches.
  *
  * Per client (`writeSnapshot`), whose view is every entity within the radius of its centre:
  * - its cells are one column span per grid row (SpatialGrid.rowSpansInRadius), split into
  *   inner cells (wholly inside the circle: all they hold is seen) and boundary cells (the
  *   rest: each entity is tested); "does it see this cell" is O(1), two views differ row by row;
- * - keeping up (baseline = tick-1): updates are the entries of the inner cells it had
- *   at tick-1 plus, in its boundary cells, the entries of the entities it holds. Leaves
- *   and enters come from this tick's membership events, a distance test of what is in its
- *   boundary cells, and the entities of the cells its view dropped or gained: no scan of
- *   what it holds nor of its inner cells. A client keeping up holds exactly the entities
- *   that were within the radius of its tick-1 centre at their tick-1 positions, so the
- *   same distance test on tick-1 positions says what it holds, without a set lookup;
+ * - keeping up (baseline = tick-1): its updates are what it holds (an IdSet bitmap) AND
+ *   the changed bitmap, word by word, so they come in increasing id order, each a head of
+ *   its own (id gap, delta.ts) and the arena's payload. Leaves and enters come from this
+ *   tick's membership events, a distance test of what is in its boundary cells, and the
+ *   entities of the cells its view dropped or gained: no scan of what it holds nor of its
+ *   inner cells. A client keeping up holds exactly the entities that were within the
+ *   radius of its tick-1 centre at their tick-1 positions, so the same distance test on
+ *   tick-1 positions says whether it held one, without a lookup;
  * - interest "all": every client keeping up gets the same body, built once per tick;
  * - behind (skipped snapshots, lowered rate), joining or resuming: `encodeDelta` from its
  *   baseline — ABSOLUTE while the baseline is in the history ring, FULL otherwise.
@@ -89,23 +86,10 @@ export class SnapshotPipeline<S extends Schema> {
   /** Per type id: bits of its `x` and `y` fields, or 0 when it has no position. */
   private readonly positionMask: Uint32Array;
 
-  // This tick's changed entities binned by tick-1 cell: a linked list per cell through
-  // indexes of `store.changedThisTick`.
-  private readonly binStamp: Int32Array;
-  private readonly binHead: Int32Array;
-  private binNext = new Int32Array(256);
-
-  // Update payloads of the non-empty cells, in ascending cell order, in one arena.
-  private readonly chunks = new ByteWriter(16 * 1024);
-  private readonly chunkCells = new IntList();
-  /** chunkCountsBefore[k]: update entries in chunks 0..k-1, i.e. chunk k's first position in entryIdOrder. */
-  private readonly chunkCountsBefore = new IntList();
-  /** Ids of the entries in arena order. */
-  private entryIdOrder = new Int32Array(256);
-  /** Position at tick-1 of each entry, in arena order (x, y): what a client holding it last got. */
-  private entryHeld = new Float64Array(512);
-  /** firstChunkFrom[cell]: index of the first chunk whose cell is >= cell (O(1) range lookup per run). */
-  private readonly firstChunkFrom: Int32Array;
+  /** This tick's RELATIVE update payloads of the changed entities, in one arena. */
+  private readonly entries = new ByteWriter(16 * 1024);
+  /** The ids with an update entry this tick, as a bitmap (ANDed with what each client holds). */
+  private changedBits = new Uint32Array(64);
   /**
    * This tick's update entry of each changed entity, ENTRY_STRIDE numbers an id: arena
    * start, arena end, form. By id, not by entry: writeEntries reads one place an entity.
@@ -174,14 +158,6 @@ export class SnapshotPipeline<S extends Schema> {
   /** The served client's view centre at its last snapshot (tick-1 when keeping up). */
   private prevViewX = 0;
   private prevViewY = 0;
-  /**
-   * The served client's update entries as a bitmap by id, read back in id order (sorting
-   * the ids instead cost more than all the rest of its entries' work).
-   */
-  private updateBits = new Uint32Array(64);
-  private updateCount = 0;
-  private updateFirstWord = 0;
-  private updateLastWord = -1;
   /** Ids in increasing order, for the body of interest "all". */
   private allOrder = new Int32Array(256);
 
@@ -208,11 +184,7 @@ export class SnapshotPipeline<S extends Schema> {
       this.grid = new SpatialGrid({ width: world.width, height: world.height, cellSize });
       this.globalCell = this.grid.cellCount;
     }
-    const cellSlots = this.globalCell + 1;
-    this.binStamp = new Int32Array(cellSlots).fill(NONE);
-    this.binHead = new Int32Array(cellSlots);
-    this.cellStart = new Int32Array(cellSlots);
-    this.firstChunkFrom = new Int32Array(cellSlots + 1);
+    this.cellStart = new Int32Array(this.globalCell + 1);
     this.spanCapacity = 2 + 2 * (this.grid?.rows ?? 0);
     this.blockCols = Math.ceil((this.grid?.cols ?? 0) / EVENT_BLOCK_CELLS);
     this.blockStart = new Int32Array(this.blockCols * Math.ceil((this.grid?.rows ?? 0) / EVENT_BLOCK_CELLS) + 1);
@@ -239,75 +211,39 @@ export class SnapshotPipeline<S extends Schema> {
   }
 
   /**
-   * Call right after `store.commit()`: encodes this tick's updates per tick-1 cell, then
-   * moves the grid to the committed positions and records membership changes.
+   * Call right after `store.commit()`: encodes this tick's updates once, then moves the
+   * grid to the committed positions and records membership changes.
    */
   afterCommit(): void {
     const grid = this.grid;
     if (grid === undefined) return;
-    this.binChanges(grid);
-    this.encodeChunks();
+    this.encodeEntries();
     this.moveGrid(grid);
   }
 
-  private binChanges(grid: SpatialGrid): void {
-    const tick = this.store.tick;
+  private encodeEntries(): void {
     const changed = this.store.changedThisTick;
-    if (this.binNext.length < changed.count) {
-      const length = Math.max(changed.count, this.binNext.length * 2);
-      this.binNext = new Int32Array(length);
-      this.entryIdOrder = new Int32Array(length);
-      this.entryHeld = new Float64Array(2 * length);
+    const w = this.entries.reset();
+    const idCapacity = this.store.idCapacity;
+    if (this.changedBits.length * 32 < idCapacity) {
+      this.changedBits = new Uint32Array(Math.max(Math.ceil(idCapacity / 32), this.changedBits.length * 2));
+    } else {
+      this.changedBits.fill(0);
     }
-    const cells = this.chunkCells;
-    cells.count = 0;
-    // Backwards, so each cell's list comes out in changed-list order.
-    for (let i = changed.count - 1; i >= 0; i--) {
-      const inGrid = grid.cellOfEntity(changed.ids[i]);
-      const cell = inGrid === NONE ? this.globalCell : inGrid;
-      if (this.binStamp[cell] !== tick) {
-        this.binStamp[cell] = tick;
-        this.binHead[cell] = NONE;
-        cells.push(cell);
-      }
-      this.binNext[i] = this.binHead[cell];
-      this.binHead[cell] = i;
+    if (this.entryById.length < ENTRY_STRIDE * idCapacity) {
+      this.entryById = new Int32Array(ENTRY_STRIDE * Math.max(idCapacity, (this.entryById.length / ENTRY_STRIDE) * 2));
     }
-    cells.items.subarray(0, cells.count).sort();
-  }
-
-  private encodeChunks(): void {
-    const changed = this.store.changedThisTick;
-    const w = this.chunks.reset();
-    const { chunkCells, chunkCountsBefore } = this;
-    chunkCountsBefore.count = 0;
-    if (this.entryById.length < ENTRY_STRIDE * this.store.idCapacity) {
-      const length = Math.max(this.store.idCapacity, (this.entryById.length / ENTRY_STRIDE) * 2);
-      this.entryById = new Int32Array(ENTRY_STRIDE * length);
-      this.updateBits = new Uint32Array(Math.ceil(length / 32));
-    }
-    let total = 0;
-    for (let k = 0; k < chunkCells.count; k++) {
-      chunkCountsBefore.push(total);
-      for (let i = this.binHead[chunkCells.items[k]]; i !== NONE; i = this.binNext[i]) {
-        const entity = this.store.committedEntity(changed.ids[i]) as EntityBase;
-        const form = updateForm(entity, changed.masks[i], true);
-        const entry = ENTRY_STRIDE * entity.id;
-        this.entryById[entry] = w.length;
-        writeUpdatePayload(w, entity, changed.masks[i], true, form);
-        this.entryById[entry + 1] = w.length;
-        this.entryById[entry + 2] = form;
-        this.entryHeld[2 * total] = this.positions[4 * entity.id];
-        this.entryHeld[2 * total + 1] = this.positions[4 * entity.id + 1];
-        this.entryIdOrder[total++] = entity.id;
-      }
-    }
-    chunkCountsBefore.push(total);
-    const firstChunkFrom = this.firstChunkFrom;
-    let chunk = 0;
-    for (let cell = 0; cell < firstChunkFrom.length; cell++) {
-      while (chunk < chunkCells.count && chunkCells.items[chunk] < cell) chunk++;
-      firstChunkFrom[cell] = chunk;
+    const { changedBits, entryById } = this;
+    for (let i = 0; i < changed.count; i++) {
+      const entity = this.store.committedEntity(changed.ids[i]) as EntityBase;
+      const id = entity.id;
+      const form = updateForm(entity, changed.masks[i], true);
+      const entry = ENTRY_STRIDE * id;
+      entryById[entry] = w.length;
+      writeUpdatePayload(w, entity, changed.masks[i], true, form);
+      entryById[entry + 1] = w.length;
+      entryById[entry + 2] = form;
+      changedBits[id >>> 5] |= 1 << (id & 31);
     }
   }
 
@@ -540,11 +476,10 @@ export class SnapshotPipeline<S extends Schema> {
   /** Interest grid, keeping up: shared update ranges plus its own leaves and enters. */
   private writeKeepUp(session: Session<S>, events: Uint8Array | null, out: ByteWriter): void {
     const tick = this.store.tick;
-    this.collectEntries(session);
     const mark = beginSnapshotMessage(out, tick, session.lastProcessedSeq);
     out.u8(DeltaMode.RELATIVE);
     out.varuint(1);
-    this.writeEntries(out);
+    this.writeEntries(session.view.known, out);
 
     this.computeSpans(session);
     this.diffInterest(session);
@@ -562,81 +497,29 @@ export class SnapshotPipeline<S extends Schema> {
   }
 
   /**
-   * The ids of the entries for what the session held at tick-1, into updateIds. Updates
-   * are binned by tick-1 cell: its inner cells (and the pseudo-cell) go whole, its boundary
-   * cells entry by entry for the entities it holds.
+   * The updates of a client keeping up: every entity it held at tick-1 (`known`, before
+   * this tick's leaves and enters) that changed, by increasing id — a word-wise AND of
+   * two bitmaps — each a head of its own (id gap) and the shared payload.
    */
-  private collectEntries(session: Session<S>): void {
-    this.updateCount = 0;
-    this.updateFirstWord = this.updateBits.length;
-    this.updateLastWord = -1;
-    const outer = session.viewSpans;
-    const inner = session.innerSpans;
-    const cols = (this.grid as SpatialGrid).cols;
-    this.collectCells(this.globalCell, this.globalCell);
-    for (let i = 0; i < outer[1]; i++) {
-      const row = outer[0] + i;
-      const rowStart = row * cols;
-      const first = outer[2 + 2 * i];
-      const last = outer[3 + 2 * i];
-      const j = row - inner[0];
-      if (j < 0 || j >= inner[1] || inner[2 + 2 * j] > inner[3 + 2 * j]) {
-        this.collectHeld(rowStart + first, rowStart + last);
-        continue;
-      }
-      const innerFirst = inner[2 + 2 * j];
-      const innerLast = inner[3 + 2 * j];
-      this.collectCells(rowStart + innerFirst, rowStart + innerLast);
-      if (first < innerFirst) this.collectHeld(rowStart + first, rowStart + innerFirst - 1);
-      if (innerLast < last) this.collectHeld(rowStart + innerLast + 1, rowStart + last);
+  private writeEntries(known: IdSet, out: ByteWriter): void {
+    const held = known.bitmap;
+    const changedBits = this.changedBits;
+    const words = Math.min(held.length, changedBits.length);
+    let count = 0;
+    for (let word = 0; word < words; word++) {
+      const bits = held[word] & changedBits[word];
+      if (bits !== 0) count += bitCount(bits);
     }
-  }
-
-  /** Adds the entries of cells first..last (boundary cells at tick-1) of the entities the client held. */
-  private collectHeld(firstCell: number, lastCell: number): void {
-    const counts = this.chunkCountsBefore.items;
-    const { entryIdOrder, entryHeld, prevViewX: heldViewX, prevViewY: heldViewY } = this;
-    const r2 = this.radius * this.radius;
-    const end = counts[this.firstChunkFrom[lastCell + 1]];
-    for (let position = counts[this.firstChunkFrom[firstCell]]; position < end; position++) {
-      const hx = entryHeld[2 * position] - heldViewX;
-      const hy = entryHeld[2 * position + 1] - heldViewY;
-      if (hx * hx + hy * hy <= r2) this.addUpdate(entryIdOrder[position]);
-    }
-  }
-
-  /** Adds the ids of every entry of cells first..last (a contiguous index run). */
-  private collectCells(firstCell: number, lastCell: number): void {
-    const counts = this.chunkCountsBefore.items;
-    const end = counts[this.firstChunkFrom[lastCell + 1]];
-    const entryIdOrder = this.entryIdOrder;
-    for (let position = counts[this.firstChunkFrom[firstCell]]; position < end; position++) this.addUpdate(entryIdOrder[position]);
-  }
-
-  private addUpdate(id: number): void {
-    const word = id >>> 5;
-    this.updateBits[word] |= 1 << (id & 31);
-    this.updateCount++;
-    if (word < this.updateFirstWord) this.updateFirstWord = word;
-    if (word > this.updateLastWord) this.updateLastWord = word;
-  }
-
-  /** The collected entries: their count, then each by increasing id, a head of this client's and the shared payload. */
-  private writeEntries(out: ByteWriter): void {
-    const count = this.updateCount;
     out.varuint(count);
-    const { entryById, updateBits } = this;
-    const arena = this.chunks.bytes;
+    const { entryById } = this;
+    const arena = this.entries.bytes;
     // Heads are written inline: this loop runs for every entry of every client.
-    out.ensure(count * MAX_HEAD_BYTES + this.chunks.length);
+    out.ensure(count * MAX_HEAD_BYTES + this.entries.length);
     const bytes = out.bytes;
     let at = out.length;
     let previousId = 0;
-    for (let word = this.updateFirstWord; word <= this.updateLastWord; word++) {
-      let bits = updateBits[word];
-      if (bits === 0) continue;
-      updateBits[word] = 0;
-      for (; bits !== 0; bits &= bits - 1) {
+    for (let word = 0; word < words; word++) {
+      for (let bits = held[word] & changedBits[word]; bits !== 0; bits &= bits - 1) {
         const id = word * 32 + 31 - Math.clz32(bits & -bits);
         const entry = ENTRY_STRIDE * id;
         let head = (id - previousId) * UPDATE_HEAD_FORMS + entryById[entry + 2];
@@ -896,6 +779,13 @@ export class SnapshotPipeline<S extends Schema> {
     }
     this.globalSlot[id] = NONE;
   }
+}
+
+/** Set bits of a 32-bit word. */
+function bitCount(word: number): number {
+  let bits = word - ((word >>> 1) & 0x55555555);
+  bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333);
+  return Math.imul((bits + (bits >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 /** Smallest first column of a view's spans (MAX_SAFE_INTEGER when empty). */

@@ -12,6 +12,11 @@ export class IdSet {
     for (const id of ids) this.add(id);
   }
 
+  /** The bitmap itself (id's bit: `1 << (id & 31)` of word `id >>> 5`), for word-wise work; read only. */
+  get bitmap(): Uint32Array {
+    return this.words;
+  }
+
   get size(): number {
     return this.count;
   }
