@@ -24,6 +24,10 @@ describe("IdSet", () => {
     set.add(32);
     expect(set.has(100_000)).toBe(true);
     expect(set.size).toBe(3);
+    // The bitmap: bit (id & 31) of word (id >>> 5).
+    expect(set.bitmap[0]).toBe(2 ** 31);
+    expect(set.bitmap[1]).toBe(1);
+    expect(set.bitmap[100_000 >>> 5]).toBe(1 << (100_000 & 31));
   });
 
   it("iterates by increasing id, bit 31 included", () => {
