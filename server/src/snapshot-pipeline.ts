@@ -133,6 +133,8 @@ export class SnapshotPipeline<S extends Schema> {
   private slotIds = new Int32Array(1024);
   private slotPositions = new Float64Array(4 * 1024);
   private slotEvent = new Uint8Array(1024);
+  /** Per-client scratch of slotRunsOutside: [from, to) slot runs. */
+  private readonly slotRuns: Int32Array;
 
   // Enter entries, encoded once per tick per entity on first use.
   private readonly enters = new ByteWriter(4 * 1024);
@@ -186,6 +188,7 @@ export class SnapshotPipeline<S extends Schema> {
     }
     this.cellStart = new Int32Array(this.globalCell + 1);
     this.spanCapacity = 2 + 2 * (this.grid?.rows ?? 0);
+    this.slotRuns = new Int32Array(4 * (this.grid?.rows ?? 0));
     this.blockCols = Math.ceil((this.grid?.cols ?? 0) / EVENT_BLOCK_CELLS);
     this.blockStart = new Int32Array(this.blockCols * Math.ceil((this.grid?.rows ?? 0) / EVENT_BLOCK_CELLS) + 1);
     this.blockCursor = new Int32Array(this.blockStart.length);
@@ -618,23 +621,8 @@ export class SnapshotPipeline<S extends Schema> {
 
   /** Entities without a membership event in the boundary cells: seen if within the radius. */
   private testBoundary(known: IdSet, outer: Int32Array, inner: Int32Array, viewX: number, viewY: number): void {
-    const cols = (this.grid as SpatialGrid).cols;
-    const cellStart = this.cellStart;
-    for (let i = 0; i < outer[1]; i++) {
-      const row = outer[0] + i;
-      const rowStart = row * cols;
-      const first = outer[2 + 2 * i];
-      const last = outer[3 + 2 * i];
-      const j = row - inner[0];
-      if (j < 0 || j >= inner[1] || inner[2 + 2 * j] > inner[3 + 2 * j]) {
-        this.testSlots(known, cellStart[rowStart + first], cellStart[rowStart + last + 1], viewX, viewY);
-        continue;
-      }
-      const innerFirst = inner[2 + 2 * j];
-      const innerLast = inner[3 + 2 * j];
-      if (first < innerFirst) this.testSlots(known, cellStart[rowStart + first], cellStart[rowStart + innerFirst], viewX, viewY);
-      if (innerLast < last) this.testSlots(known, cellStart[rowStart + innerLast + 1], cellStart[rowStart + last + 1], viewX, viewY);
-    }
+    const runs = this.slotRunsOutside(outer, inner);
+    for (let k = 0; k < runs; k++) this.testSlots(known, this.slotRuns[2 * k], this.slotRuns[2 * k + 1], viewX, viewY);
   }
 
   /** Slots from..to-1 without a membership event: seen now if within the radius, held if they were at tick-1. */
@@ -659,26 +647,42 @@ export class SnapshotPipeline<S extends Schema> {
    * (cells that left the view).
    */
   private crossCells(known: IdSet, from: Int32Array, to: Int32Array, entering: boolean): void {
+    const runs = this.slotRunsOutside(from, to);
+    for (let k = 0; k < runs; k++) this.crossSlots(known, this.slotRuns[2 * k], this.slotRuns[2 * k + 1], entering);
+  }
+
+  /**
+   * The slots of the cells in spans `a` that spans `b` lacks, row by row, as runs
+   * [slotRuns[2k], slotRuns[2k+1]) (at most two a row); returns the count of runs.
+   */
+  private slotRunsOutside(a: Int32Array, b: Int32Array): number {
     const cols = (this.grid as SpatialGrid).cols;
-    const cellStart = this.cellStart;
-    for (let i = 0; i < from[1]; i++) {
-      const row = from[0] + i;
+    const { cellStart, slotRuns } = this;
+    let runs = 0;
+    for (let i = 0; i < a[1]; i++) {
+      const row = a[0] + i;
       const rowStart = row * cols;
-      const first = from[2 + 2 * i];
-      const last = from[3 + 2 * i];
-      const j = row - to[0];
-      if (j < 0 || j >= to[1] || to[2 + 2 * j] > to[3 + 2 * j]) {
-        this.crossSlots(known, cellStart[rowStart + first], cellStart[rowStart + last + 1], entering);
+      const first = a[2 + 2 * i];
+      const last = a[3 + 2 * i];
+      const j = row - b[0];
+      if (j < 0 || j >= b[1] || b[2 + 2 * j] > b[3 + 2 * j]) {
+        slotRuns[2 * runs] = cellStart[rowStart + first];
+        slotRuns[2 * runs++ + 1] = cellStart[rowStart + last + 1];
         continue;
       }
-      // The row's cells outside `to`'s span: [first, last] minus [keepFirst, keepLast].
-      const keepFirst = to[2 + 2 * j];
-      const keepLast = to[3 + 2 * j];
-      const leftEnd = Math.min(last, keepFirst - 1);
-      if (first <= leftEnd) this.crossSlots(known, cellStart[rowStart + first], cellStart[rowStart + leftEnd + 1], entering);
-      const rightStart = Math.max(first, keepLast + 1);
-      if (rightStart <= last) this.crossSlots(known, cellStart[rowStart + rightStart], cellStart[rowStart + last + 1], entering);
+      // [first, last] minus [b's first, b's last]: what lies left of it, and right of it.
+      const leftEnd = Math.min(last, b[2 + 2 * j] - 1);
+      if (first <= leftEnd) {
+        slotRuns[2 * runs] = cellStart[rowStart + first];
+        slotRuns[2 * runs++ + 1] = cellStart[rowStart + leftEnd + 1];
+      }
+      const rightStart = Math.max(first, b[3 + 2 * j] + 1);
+      if (rightStart <= last) {
+        slotRuns[2 * runs] = cellStart[rowStart + rightStart];
+        slotRuns[2 * runs++ + 1] = cellStart[rowStart + last + 1];
+      }
     }
+    return runs;
   }
 
   private crossSlots(known: IdSet, from: number, to: number, entering: boolean): void {
