@@ -259,7 +259,10 @@ export class World<S extends Schema = Schema, I = unknown> {
         batch.raw(this.message.bytes, 0, this.message.length);
         this.batchOutboxes[count] = connection.outbox;
         this.batchEnds[count] = batch.length;
-        if (++count === SEND_BATCH) count = this.sendBatch(count, tick);
+        if (++count === SEND_BATCH) {
+          this.sendBatch(count, tick);
+          count = 0;
+        }
       } else if (decision === "stalled") {
         this.closeConnection(connection, CloseCode.StalledReader);
       }
@@ -269,8 +272,8 @@ export class World<S extends Schema = Schema, I = unknown> {
     this.broadcastEncoded = null;
   }
 
-  /** Sends the batch's `count` snapshots and empties it; returns the new count, 0. */
-  private sendBatch(count: number, tick: number): number {
+  /** Sends the batch's `count` snapshots and empties it. */
+  private sendBatch(count: number, tick: number): void {
     const { batch, batchEnds, batchOutboxes } = this;
     let start = 0;
     for (let i = 0; i < count; i++) {
@@ -279,7 +282,6 @@ export class World<S extends Schema = Schema, I = unknown> {
       start = batchEnds[i];
     }
     batch.reset();
-    return 0;
   }
 
   private sendSnapshot(session: Session<S, I>, connection: Connection<S, I>): void {
