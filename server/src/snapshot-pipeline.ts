@@ -402,11 +402,10 @@ export class SnapshotPipeline<S extends Schema> {
   }
 
   /**
-   * Writes `session`'s Snapshot message for the store's current tick into `out` (reset
-   * first) and advances its view as if delivered. `events` are pre-encoded (encodeEvents).
+   * Appends `session`'s Snapshot message for the store's current tick to `out` and
+   * advances its view as if delivered. `events` are pre-encoded (encodeEvents).
    */
   writeSnapshot(session: Session<S>, events: Uint8Array | null, out: ByteWriter): void {
-    out.reset();
     const tick = this.store.tick;
     this.prevViewX = session.viewX;
     this.prevViewY = session.viewY;

@@ -115,7 +115,7 @@ export class World<S extends Schema = Schema, I = unknown> {
   private readonly broadcast: GameEvent[] = [];
   private broadcastEncoded: Uint8Array | null = null;
   private readonly message = new ByteWriter(16 * 1024);
-  /** Built snapshots waiting to be sent: their bytes back to back, each one's end and outbox. */
+  /** Built snapshots waiting to be sent, written back to back: each one's end and outbox. */
   private readonly batch = new ByteWriter(64 * 1024);
   private readonly batchEnds = new Int32Array(SEND_BATCH);
   private readonly batchOutboxes: (Outbox | undefined)[] = [];
@@ -255,8 +255,7 @@ export class World<S extends Schema = Schema, I = unknown> {
       if (connection === undefined) continue;
       const decision = connection.outbox.decide(tick, now);
       if (decision === "send") {
-        this.pipeline.writeSnapshot(session, this.takeEvents(session), this.message);
-        batch.raw(this.message.bytes, 0, this.message.length);
+        this.pipeline.writeSnapshot(session, this.takeEvents(session), batch);
         this.batchOutboxes[count] = connection.outbox;
         this.batchEnds[count] = batch.length;
         if (++count === SEND_BATCH) {
@@ -286,7 +285,7 @@ export class World<S extends Schema = Schema, I = unknown> {
 
   private sendSnapshot(session: Session<S, I>, connection: Connection<S, I>): void {
     const events = this.takeEvents(session);
-    this.pipeline.writeSnapshot(session, events, this.message);
+    this.pipeline.writeSnapshot(session, events, this.message.reset());
     connection.outbox.sendSnapshotCorked(this.message.view(), this.store.tick);
   }
 
