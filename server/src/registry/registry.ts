@@ -15,9 +15,21 @@ export interface WorldListing {
   readonly updatedAt: number;
 }
 
+/** A slot held in a world for a player on their way in (matchmaking answered, not joined yet). */
+export interface Reservation {
+  readonly worldId: string;
+  readonly id: string;
+}
+
+export type ReserveResult =
+  | { readonly ok: true; readonly reservation: Reservation }
+  /** `full`: population + live reservations reached the capacity; `unlisted`: no live listing. */
+  | { readonly ok: false; readonly reason: "full" | "unlisted" };
+
 /**
  * Where processes announce their worlds and matchmaking finds them. Async so a shared
- * store (Redis) can implement it; the in-memory one serves a single process.
+ * store (Redis) can implement it; the in-memory one serves a single process. Every
+ * implementation passes the same contract suite (test/contracts/registry.ts).
  */
 export interface WorldRegistry {
   /** Adds or refreshes a listing (the heartbeat). */
@@ -25,7 +37,26 @@ export interface WorldRegistry {
   remove(id: string): Promise<void>;
   /** Live listings, optionally of one game. */
   list(game?: string): Promise<WorldListing[]>;
+  /**
+   * Holds one slot in a listed world, atomically across every process sharing the registry:
+   * granted only while the listing's population plus live reservations is under `capacity`.
+   * A reservation neither committed nor cancelled is released after the registry's
+   * reservation TTL.
+   */
+  reserve(worldId: string, capacity: number): Promise<ReserveResult>;
+  /**
+   * The player arrived: the reservation ends and the listing's population counts them until
+   * the next heartbeat does. False when the reservation had already expired or was used.
+   */
+  commit(reservation: Reservation): Promise<boolean>;
+  /** Gives the slot back (the player never came). False when it was no longer held. */
+  cancel(reservation: Reservation): Promise<boolean>;
+  /** Releases connections; the registry is unusable afterwards. */
+  close(): Promise<void>;
 }
+
+/** An uncommitted reservation lasts this long: matchmaking, connect and Join take well under a second; this covers a slow mobile handshake. */
+export const DEFAULT_RESERVATION_TTL_MS = 5_000;
 
 /** The least-full world that has room, by fill ratio; ties go to the lowest id. */
 export function pickWorld(listings: readonly WorldListing[]): WorldListing | undefined {

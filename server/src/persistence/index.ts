@@ -1,0 +1,21 @@
+export { InMemoryPlayerStore } from "./memory.js";
+export { LmdbPlayerStore, type LmdbPlayerStoreOptions } from "./lmdb.js";
+export {
+  assertPlainRecord,
+  InvalidRecordError,
+  type PlayerRecord,
+  type PlayerStore,
+  type WriteOutcome,
+} from "./player-store.js";
+export { RedisPlayerStore, type RedisPlayerStoreOptions } from "./redis.js";
+export {
+  type FlushResult,
+  PlayerSaver,
+  type PlayerSaverOptions,
+  SAVE_CONCURRENCY,
+  SAVE_RETRY_FIRST_MS,
+  SAVE_RETRY_MAX_MS,
+  type SaveOutcomeLabel,
+  systemTimers,
+  type Timers,
+} from "./saver.js";

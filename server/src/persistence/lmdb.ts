@@ -1,0 +1,62 @@
+/**
+ * The embedded default PlayerStore: LMDB (the `lmdb` package) in a data directory, one
+ * record per key as msgpack. Writes resolve only once flushed to disk, so a crash right
+ * after a save keeps it. Leases live in this process: one process owns a data directory.
+ */
+import { mkdirSync } from "node:fs";
+import { open, type RootDatabase } from "lmdb";
+import { type Clock, systemClock } from "../clock.js";
+import { LeaseTable } from "./leases.js";
+import { assertPlainRecord, type PlayerRecord, type PlayerStore, type WriteOutcome } from "./player-store.js";
+
+export interface LmdbPlayerStoreOptions {
+  /** The data directory (created if missing), e.g. `./data`. */
+  readonly dir: string;
+  readonly clock?: Clock;
+}
+
+export class LmdbPlayerStore implements PlayerStore {
+  private readonly db: RootDatabase<PlayerRecord, string>;
+  private readonly leases: LeaseTable;
+
+  constructor(options: LmdbPlayerStoreOptions) {
+    mkdirSync(options.dir, { recursive: true });
+    this.db = open<PlayerRecord, string>({ path: options.dir, encoding: "msgpack" });
+    this.leases = new LeaseTable(options.clock ?? systemClock);
+  }
+
+  async load(key: string): Promise<PlayerRecord | undefined> {
+    return this.db.get(key);
+  }
+
+  async save(key: string, holder: string, record: PlayerRecord): Promise<WriteOutcome> {
+    assertPlainRecord(record);
+    if (!this.leases.holds(key, holder)) return "lease_lost";
+    await this.db.put(key, record);
+    await this.db.flushed;
+    return "written";
+  }
+
+  async delete(key: string, holder: string): Promise<WriteOutcome> {
+    if (!this.leases.holds(key, holder)) return "lease_lost";
+    await this.db.remove(key);
+    await this.db.flushed;
+    return "written";
+  }
+
+  async acquire(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.leases.acquire(key, holder, ttlMs);
+  }
+
+  async renew(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.leases.renew(key, holder, ttlMs);
+  }
+
+  async release(key: string, holder: string): Promise<boolean> {
+    return this.leases.release(key, holder);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

@@ -1,0 +1,49 @@
+/** The PlayerStore for tests and throwaway servers: records and leases in a Map, gone with the process. */
+import { Packr } from "msgpackr";
+import { type Clock, systemClock } from "../clock.js";
+import { LeaseTable } from "./leases.js";
+import { assertPlainRecord, type PlayerRecord, type PlayerStore, type WriteOutcome } from "./player-store.js";
+
+/** Records go through msgpack like in the real stores, so a test sees exactly what survives a save. */
+const packr = new Packr({ useRecords: false });
+
+export class InMemoryPlayerStore implements PlayerStore {
+  private readonly records = new Map<string, Uint8Array>();
+  private readonly leases: LeaseTable;
+
+  constructor(options: { clock?: Clock } = {}) {
+    this.leases = new LeaseTable(options.clock ?? systemClock);
+  }
+
+  async load(key: string): Promise<PlayerRecord | undefined> {
+    const bytes = this.records.get(key);
+    return bytes === undefined ? undefined : (packr.unpack(bytes) as PlayerRecord);
+  }
+
+  async save(key: string, holder: string, record: PlayerRecord): Promise<WriteOutcome> {
+    assertPlainRecord(record);
+    if (!this.leases.holds(key, holder)) return "lease_lost";
+    this.records.set(key, packr.pack(record));
+    return "written";
+  }
+
+  async delete(key: string, holder: string): Promise<WriteOutcome> {
+    if (!this.leases.holds(key, holder)) return "lease_lost";
+    this.records.delete(key);
+    return "written";
+  }
+
+  async acquire(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.leases.acquire(key, holder, ttlMs);
+  }
+
+  async renew(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.leases.renew(key, holder, ttlMs);
+  }
+
+  async release(key: string, holder: string): Promise<boolean> {
+    return this.leases.release(key, holder);
+  }
+
+  async close(): Promise<void> {}
+}
