@@ -60,7 +60,7 @@ function checkValue(value: unknown, path: string, depth: number): void {
     case "object":
       if (value === null || value instanceof Uint8Array) return;
       if (Array.isArray(value)) {
-        value.forEach((item, index) => checkValue(item, `${path}[${index}]`, depth + 1));
+        for (const [index, item] of value.entries()) checkValue(item, `${path}[${index}]`, depth + 1);
         return;
       }
       if (!isPlainObject(value)) throw new InvalidRecordError(`${path} is not a plain object`);

@@ -74,6 +74,7 @@ export class PlayerSaver {
   private retryDelayMs = 0;
   private failureStreak = 0;
   private idleWaiters: (() => void)[] = [];
+  private pumpQueued = false;
   private readonly savesTotal: Counter<"outcome"> | undefined;
   private readonly pendingGauge: Gauge | undefined;
 
@@ -122,7 +123,10 @@ export class PlayerSaver {
   save(key: string, record: PlayerRecord): void {
     this.queued.delete(key);
     this.queued.set(key, record);
-    this.pump();
+    // Writes start after the caller's task (the tick) ends: encoding and I/O never count against it.
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(this.scheduledPump);
   }
 
   /** Waits until every queued save is written or refused, or `timeoutMs` passes; never rejects. */
@@ -139,6 +143,11 @@ export class PlayerSaver {
       this.notifyIfIdle();
     });
   }
+
+  private readonly scheduledPump = (): void => {
+    this.pumpQueued = false;
+    this.pump();
+  };
 
   private pump(): void {
     if (this.retryTimer !== undefined) return;
