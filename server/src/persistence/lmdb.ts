@@ -4,13 +4,17 @@
  * after a save keeps it. Leases live in this process: one process owns a data directory.
  */
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { open, type RootDatabase } from "lmdb";
 import { type Clock, systemClock } from "../clock.js";
 import { LeaseTable } from "./leases.js";
 import { assertPlainRecord, type PlayerRecord, type PlayerStore, type WriteOutcome } from "./player-store.js";
 
+/** The database file in the data directory (LMDB adds `players.mdb-lock` beside it). */
+export const LMDB_FILE = "players.mdb";
+
 export interface LmdbPlayerStoreOptions {
-  /** The data directory (created if missing), e.g. `./data`. */
+  /** The data directory (created if missing), e.g. `./data`; the database is its file `players.mdb`. */
   readonly dir: string;
   readonly clock?: Clock;
 }
@@ -21,7 +25,7 @@ export class LmdbPlayerStore implements PlayerStore {
 
   constructor(options: LmdbPlayerStoreOptions) {
     mkdirSync(options.dir, { recursive: true });
-    this.db = open<PlayerRecord, string>({ path: options.dir, encoding: "msgpack" });
+    this.db = open<PlayerRecord, string>({ path: join(options.dir, LMDB_FILE), encoding: "msgpack" });
     this.leases = new LeaseTable(options.clock ?? systemClock);
   }
 
