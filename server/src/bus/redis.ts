@@ -7,7 +7,7 @@
  */
 import type { Redis } from "ioredis";
 import { type Logger, silentLogger } from "../log.js";
-import { connectRedis, disconnectRedis } from "../redis-client.js";
+import { connectRedis, disconnectRedis, watchConnection } from "../redis-client.js";
 import {
   BUS_MESSAGE_TYPES,
   type BusHandler,
@@ -46,10 +46,14 @@ export class RedisBus implements MessageBus {
   /** Connects and subscribes to every message type's channel before resolving. */
   static async open(options: RedisBusOptions): Promise<RedisBus> {
     const ownsPublisher = typeof options.redis === "string";
-    const publisher = typeof options.redis === "string" ? connectRedis(options.redis) : options.redis;
-    const subscriber = typeof options.redis === "string" ? connectRedis(options.redis) : options.redis.duplicate();
+    const logger = options.logger ?? silentLogger();
+    const publisher = typeof options.redis === "string" ? connectRedis(options.redis, "bus", logger) : options.redis;
+    const subscriber =
+      typeof options.redis === "string"
+        ? connectRedis(options.redis, "bus subscriber", logger)
+        : watchConnection(options.redis.duplicate(), "bus subscriber", logger);
     const prefix = options.prefix ?? "tickwire:";
-    const bus = new RedisBus(publisher, subscriber, ownsPublisher, prefix, options.logger ?? silentLogger());
+    const bus = new RedisBus(publisher, subscriber, ownsPublisher, prefix, logger);
     try {
       await subscriber.subscribe(...BUS_MESSAGE_TYPES.map((type) => bus.channel(type)));
     } catch (error) {

@@ -5,6 +5,7 @@
  */
 import type { Redis } from "ioredis";
 import { Packr } from "msgpackr";
+import { type Logger, silentLogger } from "../log.js";
 import { connectRedis, disconnectRedis, RedisScript } from "../redis-client.js";
 import { assertPlainRecord, type PlayerRecord, type PlayerStore, type WriteOutcome } from "./player-store.js";
 
@@ -13,6 +14,8 @@ export interface RedisPlayerStoreOptions {
   readonly redis: string | Redis;
   /** Prefix of every key, so several deployments can share one Redis. Default "tickwire:". */
   readonly prefix?: string;
+  /** Where connection loss and recovery are logged (for a connection the store opens). */
+  readonly logger?: Logger;
 }
 
 const packr = new Packr({ useRecords: false });
@@ -57,7 +60,8 @@ export class RedisPlayerStore implements PlayerStore {
 
   constructor(options: RedisPlayerStoreOptions) {
     this.ownsConnection = typeof options.redis === "string";
-    this.redis = typeof options.redis === "string" ? connectRedis(options.redis) : options.redis;
+    const logger = options.logger ?? silentLogger();
+    this.redis = typeof options.redis === "string" ? connectRedis(options.redis, "player store", logger) : options.redis;
     this.prefix = options.prefix ?? "tickwire:";
   }
 

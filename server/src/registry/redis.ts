@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { type Logger, silentLogger } from "../log.js";
 import { connectRedis, disconnectRedis, RedisScript } from "../redis-client.js";
 import { DEFAULT_LISTING_TTL_MS } from "./memory.js";
 import { DEFAULT_RESERVATION_TTL_MS, type Reservation, type ReserveResult, type WorldListing, type WorldRegistry } from "./registry.js";
@@ -16,6 +17,8 @@ export interface RedisRegistryOptions {
   readonly redis: string | Redis;
   /** Prefix of every key, so several deployments can share one Redis. Default "tickwire:". */
   readonly prefix?: string;
+  /** Where connection loss and recovery are logged (for a connection the store opens). */
+  readonly logger?: Logger;
   /** A listing without a heartbeat for this long expires. */
   readonly ttlMs?: number;
   readonly reservationTtlMs?: number;
@@ -67,7 +70,8 @@ export class RedisRegistry implements WorldRegistry {
 
   constructor(options: RedisRegistryOptions) {
     this.ownsConnection = typeof options.redis === "string";
-    this.redis = typeof options.redis === "string" ? connectRedis(options.redis) : options.redis;
+    const logger = options.logger ?? silentLogger();
+    this.redis = typeof options.redis === "string" ? connectRedis(options.redis, "registry", logger) : options.redis;
     this.prefix = options.prefix ?? "tickwire:";
     this.ttlMs = options.ttlMs ?? DEFAULT_LISTING_TTL_MS;
     this.reservationTtlMs = options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
