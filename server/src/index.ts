@@ -21,3 +21,52 @@ export type { SocketLike } from "./outbox.js";
 export { DEFAULT_LISTING_TTL_MS, InMemoryRegistry, pickWorld, type WorldListing, type WorldRegistry } from "./registry/index.js";
 export { type AnyGame, createServer, type ServerOptions, type TickwireServer, type WorldConfig } from "./server.js";
 export { closeLabel, World, type WorldOptions } from "./world.js";
+export {
+  BUS_MESSAGE_TYPES,
+  type BusHandler,
+  type BusMessage,
+  type BusMessageOf,
+  type BusMessageType,
+  InProcessBus,
+  InProcessHub,
+  InvalidBusMessageError,
+  type KickTarget,
+  MAX_BUS_ID_LENGTH,
+  MAX_BUS_TEXT_LENGTH,
+  type MessageBus,
+  RedisBus,
+  type RedisBusOptions,
+  validateBusMessage,
+} from "./bus/index.js";
+export {
+  assertPlainRecord,
+  type FlushResult,
+  InMemoryPlayerStore,
+  InvalidRecordError,
+  LMDB_FILE,
+  LmdbPlayerStore,
+  type LmdbPlayerStoreOptions,
+  newHolderId,
+  type PlayerRecord,
+  PlayerSaver,
+  type PlayerSaverOptions,
+  type PlayerStore,
+  RedisPlayerStore,
+  type RedisPlayerStoreOptions,
+  SAVE_CONCURRENCY,
+  SAVE_RETRY_FIRST_MS,
+  SAVE_RETRY_MAX_MS,
+  type SaveOutcomeLabel,
+  systemTimers,
+  type Timers,
+  type WriteOutcome,
+} from "./persistence/index.js";
+export { connectRedis, REDIS_COMMAND_TIMEOUT_MS, REDIS_MAX_RECONNECT_DELAY_MS } from "./redis-client.js";
+export {
+  DEFAULT_RESERVATION_TTL_MS,
+  type InMemoryRegistryOptions,
+  RedisRegistry,
+  type RedisRegistryOptions,
+  type Reservation,
+  type ReserveResult,
+} from "./registry/index.js";

@@ -1,8 +1,9 @@
 export { InMemoryPlayerStore } from "./memory.js";
-export { LmdbPlayerStore, type LmdbPlayerStoreOptions } from "./lmdb.js";
+export { LMDB_FILE, LmdbPlayerStore, type LmdbPlayerStoreOptions } from "./lmdb.js";
 export {
   assertPlainRecord,
   InvalidRecordError,
+  newHolderId,
   type PlayerRecord,
   type PlayerStore,
   type WriteOutcome,

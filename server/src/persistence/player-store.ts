@@ -4,6 +4,9 @@
  * same contract suite (test/contracts/player-store.ts).
  */
 
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+
 /** A player's saved state: a plain object of msgpack-able values (no class instances, no functions). */
 export type PlayerRecord = { readonly [field: string]: unknown };
 
@@ -32,6 +35,14 @@ export interface PlayerStore {
   release(key: string, holder: string): Promise<boolean>;
   /** Releases connections and files; the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/**
+ * A lease holder token for this process run: host, pid and a random part, since pids repeat
+ * across machines and restarts and a restarted process must not inherit its old leases.
+ */
+export function newHolderId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID()}`;
 }
 
 /** Thrown by `save` for a record msgpack cannot carry faithfully: a programming error, not a store failure. */
