@@ -40,12 +40,14 @@ export {
 } from "./bus/index.js";
 export {
   assertPlainRecord,
+  assertPlayerKey,
   type FlushResult,
   InMemoryPlayerStore,
   InvalidRecordError,
   LMDB_FILE,
   LmdbPlayerStore,
   type LmdbPlayerStoreOptions,
+  MAX_PLAYER_KEY_LENGTH,
   newHolderId,
   type PlayerRecord,
   PlayerSaver,

@@ -1,7 +1,8 @@
 /**
- * The single-process bus: every InProcessBus on the same hub hears every message
- * (one hub per process is the default; tests put several buses on one hub to play
- * several processes). Delivery is asynchronous like a real transport's.
+ * The single-process bus: every InProcessBus on the same hub hears every message. A bus
+ * made without a hub has one of its own (a server process with one bus); tests put
+ * several buses on one hub to play several processes. Delivery is asynchronous like a
+ * real transport's.
  */
 import { silentLogger, type Logger } from "../log.js";
 import { type BusHandler, type BusMessage, type BusMessageType, InvalidBusMessageError, type MessageBus, validateBusMessage } from "./bus.js";
@@ -24,10 +25,10 @@ export class InProcessBus implements MessageBus {
   async publish(message: BusMessage): Promise<void> {
     const checked = validateBusMessage(message);
     if (!checked.ok) throw new InvalidBusMessageError(`invalid bus message: ${checked.reason}`);
-    // A copy per message, as a transport would deliver: no receiver shares the sender's object.
-    const copy = structuredClone(checked.message);
+    // Validation built a fresh object, so no receiver shares the sender's, as over a real transport.
+    const delivered = checked.message;
     queueMicrotask(() => {
-      for (const bus of this.hub.buses) bus.handlers.deliver(copy);
+      for (const bus of this.hub.buses) bus.handlers.deliver(delivered);
     });
   }
 

@@ -2,7 +2,9 @@ export { InMemoryPlayerStore } from "./memory.js";
 export { LMDB_FILE, LmdbPlayerStore, type LmdbPlayerStoreOptions } from "./lmdb.js";
 export {
   assertPlainRecord,
+  assertPlayerKey,
   InvalidRecordError,
+  MAX_PLAYER_KEY_LENGTH,
   newHolderId,
   type PlayerRecord,
   type PlayerStore,

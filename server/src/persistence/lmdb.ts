@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { open, type RootDatabase } from "lmdb";
 import { type Clock, systemClock } from "../clock.js";
 import { LeaseTable } from "./leases.js";
-import { assertPlainRecord, type PlayerRecord, type PlayerStore, type WriteOutcome } from "./player-store.js";
+import { assertPlainRecord, assertPlayerKey, type PlayerRecord, type PlayerStore, type WriteOutcome } from "./player-store.js";
 
 /** The database file in the data directory (LMDB adds `players.mdb-lock` beside it). */
 export const LMDB_FILE = "players.mdb";
@@ -30,10 +30,12 @@ export class LmdbPlayerStore implements PlayerStore {
   }
 
   async load(key: string): Promise<PlayerRecord | undefined> {
+    assertPlayerKey(key);
     return this.db.get(key);
   }
 
   async save(key: string, holder: string, record: PlayerRecord): Promise<WriteOutcome> {
+    assertPlayerKey(key);
     assertPlainRecord(record);
     if (!this.leases.holds(key, holder)) return "lease_lost";
     await this.db.put(key, record);
@@ -42,6 +44,7 @@ export class LmdbPlayerStore implements PlayerStore {
   }
 
   async delete(key: string, holder: string): Promise<WriteOutcome> {
+    assertPlayerKey(key);
     if (!this.leases.holds(key, holder)) return "lease_lost";
     await this.db.remove(key);
     await this.db.flushed;
@@ -49,14 +52,17 @@ export class LmdbPlayerStore implements PlayerStore {
   }
 
   async acquire(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    assertPlayerKey(key);
     return this.leases.acquire(key, holder, ttlMs);
   }
 
   async renew(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    assertPlayerKey(key);
     return this.leases.renew(key, holder, ttlMs);
   }
 
   async release(key: string, holder: string): Promise<boolean> {
+    assertPlayerKey(key);
     return this.leases.release(key, holder);
   }
 

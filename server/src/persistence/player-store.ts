@@ -20,7 +20,8 @@ export type WriteOutcome = "written" | "lease_lost";
  * - `save` and `delete` are refused (`"lease_lost"`) unless `holder` holds the key's lease at
  *   that moment, checked atomically with the write: a process that lost its lease can never
  *   overwrite what the new holder saved.
- * - A rejected promise means the store itself failed (unreachable, disk error): retryable.
+ * - `InvalidRecordError` (a record msgpack cannot carry, a key out of bounds) is a caller's
+ *   bug; any other rejection means the store itself failed (unreachable, disk error): retryable.
  */
 export interface PlayerStore {
   /** The saved record, or undefined for a new player. Needs no lease. */
@@ -45,9 +46,21 @@ export function newHolderId(): string {
   return `${hostname()}:${process.pid}:${randomUUID()}`;
 }
 
-/** Thrown by `save` for a record msgpack cannot carry faithfully: a programming error, not a store failure. */
+/**
+ * Thrown for a record msgpack cannot carry faithfully, or a key no store accepts: a
+ * programming error, not a store failure, so never worth retrying.
+ */
 export class InvalidRecordError extends Error {
   override readonly name = "InvalidRecordError";
+}
+
+/** Player keys are ids or tokens; LMDB refuses keys over 1978 bytes, and this stays far under in any encoding. */
+export const MAX_PLAYER_KEY_LENGTH = 256;
+
+export function assertPlayerKey(key: unknown): asserts key is string {
+  if (typeof key !== "string" || key.length === 0 || key.length > MAX_PLAYER_KEY_LENGTH) {
+    throw new InvalidRecordError(`player key must be a string of 1 to ${MAX_PLAYER_KEY_LENGTH} characters`);
+  }
 }
 
 /** Refuses what is not a plain object tree of msgpack-able values, naming the offending path. */

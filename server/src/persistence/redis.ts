@@ -7,7 +7,7 @@ import type { Redis } from "ioredis";
 import { Packr } from "msgpackr";
 import { type Logger, silentLogger } from "../log.js";
 import { connectRedis, disconnectRedis, RedisScript } from "../redis-client.js";
-import { assertPlainRecord, type PlayerRecord, type PlayerStore, type WriteOutcome } from "./player-store.js";
+import { assertPlainRecord, assertPlayerKey, type PlayerRecord, type PlayerStore, type WriteOutcome } from "./player-store.js";
 
 export interface RedisPlayerStoreOptions {
   /** A `redis://` URL (the store opens and closes its own connection) or a connection you own. */
@@ -66,30 +66,36 @@ export class RedisPlayerStore implements PlayerStore {
   }
 
   async load(key: string): Promise<PlayerRecord | undefined> {
+    assertPlayerKey(key);
     const bytes = await this.redis.getBuffer(this.recordKey(key));
     return bytes === null ? undefined : (packr.unpack(bytes) as PlayerRecord);
   }
 
   async save(key: string, holder: string, record: PlayerRecord): Promise<WriteOutcome> {
+    assertPlayerKey(key);
     assertPlainRecord(record);
     const written = await SAVE.run(this.redis, [this.leaseKey(key), this.recordKey(key)], [holder, packr.pack(record)]);
     return written === 1 ? "written" : "lease_lost";
   }
 
   async delete(key: string, holder: string): Promise<WriteOutcome> {
+    assertPlayerKey(key);
     const deleted = await DELETE.run(this.redis, [this.leaseKey(key), this.recordKey(key)], [holder]);
     return deleted === 1 ? "written" : "lease_lost";
   }
 
   async acquire(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    assertPlayerKey(key);
     return (await ACQUIRE.run(this.redis, [this.leaseKey(key)], [holder, Math.ceil(ttlMs)])) === 1;
   }
 
   async renew(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    assertPlayerKey(key);
     return (await RENEW.run(this.redis, [this.leaseKey(key)], [holder, Math.ceil(ttlMs)])) === 1;
   }
 
   async release(key: string, holder: string): Promise<boolean> {
+    assertPlayerKey(key);
     return (await RELEASE.run(this.redis, [this.leaseKey(key)], [holder])) === 1;
   }
 

@@ -16,12 +16,9 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
+/** Node's timers, kept referenced: a save waiting for its retry, or a flush for its deadline, keeps the process alive. */
 export const systemTimers: Timers = {
-  setTimeout: (callback, ms) => {
-    const timer = setTimeout(callback, ms);
-    timer.unref();
-    return timer;
-  },
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 

@@ -4,7 +4,7 @@
  * as two processes see it (one object for the single-process stores).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { InvalidRecordError, type PlayerStore } from "../../src/persistence/index.js";
+import { InvalidRecordError, MAX_PLAYER_KEY_LENGTH, type PlayerStore } from "../../src/persistence/index.js";
 
 /** Short enough that expiry tests take a fraction of a second against a real Redis. */
 export const CONTRACT_LEASE_TTL_MS = 300;
@@ -123,6 +123,18 @@ export function playerStoreContract(name: string, open: () => Promise<StoreHarne
         await expect(h.a.save("ann", HOLDER_A, record as never)).rejects.toBeInstanceOf(InvalidRecordError);
       }
       expect(await h.a.load("ann")).toBeUndefined();
+    });
+
+    it("refuses an empty or over-long key with InvalidRecordError, in every method", async () => {
+      for (const key of ["", "k".repeat(MAX_PLAYER_KEY_LENGTH + 1)]) {
+        await expect(h.a.load(key)).rejects.toBeInstanceOf(InvalidRecordError);
+        await expect(h.a.acquire(key, HOLDER_A, LONG_LEASE_MS)).rejects.toBeInstanceOf(InvalidRecordError);
+        await expect(h.a.save(key, HOLDER_A, hero)).rejects.toBeInstanceOf(InvalidRecordError);
+        await expect(h.a.delete(key, HOLDER_A)).rejects.toBeInstanceOf(InvalidRecordError);
+      }
+      const longest = "k".repeat(MAX_PLAYER_KEY_LENGTH);
+      expect(await h.a.acquire(longest, HOLDER_A, LONG_LEASE_MS)).toBe(true);
+      expect(await h.a.save(longest, HOLDER_A, hero)).toBe("written");
     });
   });
 }
