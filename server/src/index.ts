@@ -41,9 +41,12 @@ export {
 export {
   assertPlainRecord,
   assertPlayerKey,
+  DEFAULT_LEASE_TTL_MS,
   type FlushResult,
   InMemoryPlayerStore,
   InvalidRecordError,
+  LeaseKeeper,
+  type LeaseKeeperOptions,
   LMDB_FILE,
   LmdbPlayerStore,
   type LmdbPlayerStoreOptions,

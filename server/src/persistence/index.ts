@@ -1,4 +1,5 @@
 export { InMemoryPlayerStore } from "./memory.js";
+export { DEFAULT_LEASE_TTL_MS, LeaseKeeper, type LeaseKeeperOptions } from "./lease-keeper.js";
 export { LMDB_FILE, LmdbPlayerStore, type LmdbPlayerStoreOptions } from "./lmdb.js";
 export {
   assertPlainRecord,
