@@ -13,3 +13,4 @@ export {
 } from "./bus.js";
 export { InProcessBus, InProcessHub } from "./in-process.js";
 export { RedisBus, type RedisBusOptions } from "./redis.js";
+export { DEFAULT_POPULATION_STALE_MS, PopulationTally } from "./population.js";
