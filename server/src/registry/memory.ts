@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, systemClock } from "../clock.js";
-import { DEFAULT_RESERVATION_TTL_MS, type Reservation, type ReserveResult, type WorldListing, type WorldRegistry } from "./registry.js";
+import {
+  assertCapacity,
+  DEFAULT_RESERVATION_TTL_MS, type Reservation, type ReserveResult, type WorldListing, type WorldRegistry } from "./registry.js";
 
 /** Listings without a heartbeat for this long belong to a dead process: 5 missed beats. */
 export const DEFAULT_LISTING_TTL_MS = 5_000;
@@ -49,6 +51,7 @@ export class InMemoryRegistry implements WorldRegistry {
   }
 
   async reserve(worldId: string, capacity: number): Promise<ReserveResult> {
+    assertCapacity(capacity);
     const listing = this.live(worldId);
     if (listing === undefined) return { ok: false, reason: "unlisted" };
     const held = this.liveReservations(worldId) ?? new Map<string, number>();

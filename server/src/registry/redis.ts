@@ -10,7 +10,9 @@ import type { Redis } from "ioredis";
 import { type Logger, silentLogger } from "../log.js";
 import { connectRedis, disconnectRedis, RedisScript } from "../redis-client.js";
 import { DEFAULT_LISTING_TTL_MS } from "./memory.js";
-import { DEFAULT_RESERVATION_TTL_MS, type Reservation, type ReserveResult, type WorldListing, type WorldRegistry } from "./registry.js";
+import {
+  assertCapacity,
+  DEFAULT_RESERVATION_TTL_MS, type Reservation, type ReserveResult, type WorldListing, type WorldRegistry } from "./registry.js";
 
 export interface RedisRegistryOptions {
   /** A `redis://` URL (the registry opens and closes its own connection) or a connection you own. */
@@ -125,6 +127,7 @@ export class RedisRegistry implements WorldRegistry {
   }
 
   async reserve(worldId: string, capacity: number): Promise<ReserveResult> {
+    assertCapacity(capacity);
     const id = this.newId();
     const keys = [this.listingKey(worldId), this.reservationsKey(worldId)];
     const granted = await RESERVE.run(this.redis, keys, [id, capacity, this.reservationTtlMs]);

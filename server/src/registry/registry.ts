@@ -58,6 +58,13 @@ export interface WorldRegistry {
 /** An uncommitted reservation lasts this long: matchmaking, connect and Join take well under a second; this covers a slow mobile handshake. */
 export const DEFAULT_RESERVATION_TTL_MS = 5_000;
 
+/** Refuses a capacity that is not a non-negative integer: a caller's bug, before any store sees it. */
+export function assertCapacity(capacity: number): void {
+  if (!Number.isSafeInteger(capacity) || capacity < 0) {
+    throw new RangeError(`capacity must be a non-negative integer, got ${String(capacity)}`);
+  }
+}
+
 /** The least-full world that has room, by fill ratio; ties go to the lowest id. */
 export function pickWorld(listings: readonly WorldListing[]): WorldListing | undefined {
   let best: WorldListing | undefined;

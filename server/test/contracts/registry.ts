@@ -76,6 +76,7 @@ export function registryContract(name: string, open: () => Promise<RegistryHarne
       expect(granted.map((r) => r.ok)).toEqual([true, true, true]);
       expect(await h.b.reserve("w1", 5)).toEqual({ ok: false, reason: "full" });
       expect(await h.a.reserve("nowhere", 5)).toEqual({ ok: false, reason: "unlisted" });
+      for (const capacity of [-1, 1.5, Number.NaN]) await expect(h.a.reserve("w1", capacity)).rejects.toThrow(RangeError);
     });
 
     it("300 concurrent reservations from two processes never exceed the capacity", async () => {
