@@ -82,7 +82,7 @@ export interface TickwireServer {
 
 /** A game of any schema and input: each world keeps its own types inside. */
 // biome-ignore lint/suspicious/noExplicitAny: the server hosts games of every schema and input type.
-export type AnyGame = GameDefinition<any, any>;
+export type AnyGame = GameDefinition<any, any, any, any>;
 
 /** What each uWS socket carries from its upgrade to its close. */
 interface SocketData {

@@ -33,7 +33,8 @@ export type InputRefusal = "stale" | "queue_full";
  */
 export class Session<S extends Schema = Schema, I = unknown> implements Player<S> {
   entity: Entity<S> | undefined;
-  readonly data: Record<string, unknown> = {};
+  /** The game's `playerData`, set by the world at join; undefined when the game has none. */
+  data: unknown;
   /** The connection currently attached; undefined while disconnected. */
   connection: unknown;
   /** Clock ms of the disconnect, or -1 while connected. */

@@ -144,7 +144,10 @@ export class World<S extends Schema = Schema, I = unknown> {
     this.store = new EntityStore(options.game.schema);
     this.pipeline = new SnapshotPipeline(this.store, options.game.interest ?? "all", options.game.world);
     this.fixedStep = new FixedStep({ tickRate: this.tickRate, startTime: this.clock() });
-    this.ctx = new WorldContext(this, new Rng(options.game.seed ?? DEFAULT_SEED));
+    const seed = options.game.seed ?? DEFAULT_SEED;
+    // A throw here fails the world's creation: handlers must never see a world without its state.
+    const state = options.game.state?.({ worldId: this.id, tickRate: this.tickRate, seed });
+    this.ctx = new WorldContext(this, new Rng(seed), state);
     this.tickDuration = this.metrics.tickDuration.labels({ world: this.id });
     this.tickOverruns = this.metrics.tickOverruns.labels({ world: this.id });
     this.droppedTicks = this.metrics.droppedTicks.labels({ world: this.id });
@@ -471,6 +474,16 @@ export class World<S extends Schema = Schema, I = unknown> {
       this.limits.maxInputsPerTick,
       this.limits.inputBacklogTicks,
     );
+    const playerData = this.game.playerData;
+    if (playerData !== undefined) {
+      const failed = this.invoke("playerData", () => {
+        session.data = playerData.call(this.game, this.ctx, session);
+      });
+      if (failed) {
+        this.closeConnection(connection, CloseCode.InternalError);
+        return;
+      }
+    }
     let entity: EntityBase | undefined;
     const failed = this.invoke("onJoin", () => {
       entity = this.game.onJoin(this.ctx, session);
@@ -731,6 +744,7 @@ class WorldContext<S extends Schema, I> implements GameContext<S> {
   constructor(
     private readonly world: World<S, I>,
     readonly rng: Rng,
+    readonly state: unknown,
   ) {}
 
   get worldId(): string {
