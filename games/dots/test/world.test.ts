@@ -2,7 +2,7 @@ import { connect, type WebSocketConstructor } from "@tickwire/client";
 import { createServer, silentLogger, type TickwireServer } from "@tickwire/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { type DotState, movement } from "../src/shared/movement.js";
+import { type DotState, prediction } from "../src/shared/movement.js";
 import { type DotsInput, input, schema, WORLD_HEIGHT, WORLD_WIDTH } from "../src/shared/schema.js";
 import { createDotsGame, NPC_COUNT } from "../src/server/world.js";
 
@@ -32,7 +32,7 @@ describe("the dots world on a real server", () => {
     return connect<Dots, DotsInput, DotState>(`ws://127.0.0.1:${server.port}/ws?world=${world}`, {
       name,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
-      game: { schema, input, predict: { model: movement, fields: ["x", "y"] } },
+      game: { schema, input, predict: prediction },
     });
   }
 
