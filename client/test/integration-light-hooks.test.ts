@@ -1,4 +1,4 @@
-import { encodeClientMessage, MsgType } from "@tickwire/engine";
+import { encodeClientMessage, MsgType } from "@tickwire/engine/wire";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type ConnectOptions, connect, type TickwireClient } from "../src/client.js";

@@ -3,7 +3,8 @@
  * /metrics, /matchmake and the static client; `/ws?world=<id>&token=<token>` upgrades
  * after the handshake checks, and each socket is handed to its world.
  */
-import { CloseCode, SUBPROTOCOL } from "@tickwire/engine";
+import { CloseCode } from "@tickwire/engine";
+import { SUBPROTOCOL } from "@tickwire/engine/wire";
 import uWS from "uWebSockets.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Connection } from "./connection.js";

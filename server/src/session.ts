@@ -1,13 +1,6 @@
 import { randomBytes } from "node:crypto";
-import {
-  type ClientView,
-  createClientView,
-  type Entity,
-  type GameEvent,
-  NO_INPUT_ACK,
-  type Schema,
-  seqNewer,
-} from "@tickwire/engine";
+import type { Entity, GameEvent, Schema } from "@tickwire/engine";
+import { type ClientView, createClientView, NO_INPUT_ACK, seqNewer } from "@tickwire/engine/wire";
 import type { Player } from "./game.js";
 
 /** 256 bits from the OS CSPRNG: a resume token is a bearer credential for the player. */

@@ -29,25 +29,23 @@
  * Entity types without numeric `x` and `y` fields live in one extra pseudo-cell (the last
  * index) that every client sees.
  */
+import type { EntityBase, EntityStore, Schema } from "@tickwire/engine";
 import {
   beginSnapshotMessage,
   ByteWriter,
   DeltaMode,
-  type EntityBase,
-  type EntityStore,
   encodeDelta,
   ensureLength,
   ensureScratchLength,
   type IdSet,
   endSnapshotMessage,
-  type Schema,
   SpatialGrid,
   writeEnter,
   UPDATE_HEAD_FORMS,
   updateForm,
   writeUpdate,
   writeUpdatePayload,
-} from "@tickwire/engine";
+} from "@tickwire/engine/wire";
 import { DEFAULT_CELL_SIZE_PER_RADIUS, type InterestOptions } from "./game.js";
 import type { Session } from "./session.js";
 

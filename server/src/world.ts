@@ -8,8 +8,6 @@
  * right away so an input's ack leaves within the tick that applied it.
  */
 import {
-  ByteWriter,
-  type ClientMessage,
   CloseCode,
   closeReason,
   type CommandArg,
@@ -17,14 +15,8 @@ import {
   type Entity,
   type EntityBase,
   ErrorCode,
-  encodeEvents,
-  encodeServerMessage,
-  FixedStep,
   type GameEvent,
-  MAX_CLIENT_MESSAGE_BYTES,
   MAX_EVENT_NAME_LENGTH,
-  MsgType,
-  decodeClientMessage,
   retryable,
   Rng,
   type Schema,
@@ -32,6 +24,16 @@ import {
   type TypeName,
   type WireValue,
 } from "@tickwire/engine";
+import {
+  ByteWriter,
+  type ClientMessage,
+  encodeEvents,
+  encodeServerMessage,
+  FixedStep,
+  MAX_CLIENT_MESSAGE_BYTES,
+  MsgType,
+  decodeClientMessage,
+} from "@tickwire/engine/wire";
 import type { Clock } from "./clock.js";
 import { Connection, type ConnectionInfo, NO_CLOSE_CODE } from "./connection.js";
 import {

@@ -2,7 +2,8 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CloseCode, Reconciler } from "@tickwire/engine";
+import { CloseCode } from "@tickwire/engine";
+import { Reconciler } from "@tickwire/engine/wire";
 import { describe, expect, it } from "vitest";
 import { game, prediction, SIZE, SPEED, schema } from "../examples/minimal.js";
 import { TestClient } from "./helpers/client.js";

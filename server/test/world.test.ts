@@ -1,4 +1,5 @@
-import { CloseCode, DeltaMode, ErrorCode, MsgType, type SnapshotMessage } from "@tickwire/engine";
+import { CloseCode, ErrorCode } from "@tickwire/engine";
+import { DeltaMode, MsgType, type SnapshotMessage } from "@tickwire/engine/wire";
 import { defineGame } from "@tickwire/server";
 import { describe, expect, it } from "vitest";
 import { FakeClient } from "./helpers/fake-socket.js";
