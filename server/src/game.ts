@@ -106,9 +106,9 @@ export interface InterestOptions {
 
 /**
  * A game: its schema and input, and the handlers a world calls. `W` is the per-world state
- * (`state`), `D` the per-player data (`playerData`); both default to undefined. TypeScript
- * infers them from `state` and `playerData` when those come before the handlers that read
- * them (it reads an object literal's functions in order).
+ * (`state`), `D` the per-player data (`playerData`); `defineGame` infers both (undefined
+ * without the factory) when the factories come before the handlers that read them
+ * (TypeScript reads an object literal's functions in order).
  */
 export interface GameDefinition<S extends Schema = Schema, I = unknown, W = unknown, D = unknown> {
   /** Matchmaking finds worlds by this name (`/matchmake?game=name`). Default "game". */

@@ -600,6 +600,27 @@ describe("World: game code failures", () => {
     expect(client.socket.ended?.code).toBe(CloseCode.InternalError);
     expect(setup.world.sessions.size).toBe(0);
   });
+
+  it("closes the connection with InternalError when playerData throws, counts it, and never calls onJoin", async () => {
+    let joins = 0;
+    const setup = manualWorld<TestSchema>(
+      defineGame({
+        ...TEST_GAME_BASICS,
+        playerData: (): { score: number } => {
+          throw new Error("profile failure (on purpose)");
+        },
+        onJoin: (ctx) => {
+          joins++;
+          return ctx.spawn("player", { x: 100, y: 100, hp: 100 });
+        },
+      }),
+    );
+    const client = joined(setup, "ann");
+    expect(client.socket.ended?.code).toBe(CloseCode.InternalError);
+    expect(setup.world.sessions.size).toBe(0);
+    expect(joins).toBe(0);
+    expect(await metricValue(setup.metrics, "tickwire_handler_errors_total", { handler: "playerData" })).toBe(1);
+  });
 });
 
 describe("World: lifecycle hooks", () => {
