@@ -1,21 +1,18 @@
+import type { CommandArg, GameEvent, InputSchema, Schema } from "@tickwire/engine";
 import {
   AdaptiveDelay,
   ClockSync,
-  type CommandArg,
   DEFAULT_CORRECTION_EPSILON,
   decodeClientMessage,
   encodeClientMessage,
   DEFAULT_MAX_CATCH_UP_TICKS,
   InputTiming,
-  type GameEvent,
-  type InputSchema,
   MsgType,
   NO_INPUT_ACK,
-  type Schema,
   type SnapshotMessage,
   seqDiff,
   type WelcomeMessage,
-} from "@tickwire/engine";
+} from "@tickwire/engine/wire";
 import type { BackoffOptions } from "./backoff.js";
 import {
   INPUT_BUFFERED_THRESHOLD,

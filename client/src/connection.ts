@@ -1,20 +1,18 @@
+import { CloseCode, closeReason, retryable } from "@tickwire/engine";
 import {
   type ChatMessage,
   type ClientMessage,
-  CloseCode,
   type CommandMessage,
-  closeReason,
   decodeServerMessage,
   encodeClientMessage,
   type ErrorMessage,
   type EventsMessage,
   MsgType,
   type PongMessage,
-  retryable,
   type SnapshotMessage,
   SUBPROTOCOL,
   type WelcomeMessage,
-} from "@tickwire/engine";
+} from "@tickwire/engine/wire";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import { PING_BURST_COUNT, PING_BURST_INTERVAL_MS, PREFLIGHT_TIMEOUT_MS } from "./constants.js";
 import type { NetStats } from "./net-stats.js";

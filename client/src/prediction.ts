@@ -1,4 +1,5 @@
-import { ErrorSmoother, type PredictionModel, Reconciler } from "@tickwire/engine";
+import type { PredictionModel } from "@tickwire/engine";
+import { ErrorSmoother, Reconciler } from "@tickwire/engine/wire";
 import { CORRECTION_DECAY_MS } from "./constants.js";
 
 /**

@@ -3,7 +3,7 @@
  * body, so after a socket fails before opening the client GETs the same URL without the
  * upgrade; the server runs the same checks and answers in JSON (reserving nothing).
  */
-import { PROTOCOL_VERSION } from "@tickwire/engine";
+import { PROTOCOL_VERSION } from "@tickwire/engine/wire";
 import type { Refusal } from "./socket.js";
 
 /** The part of `fetch` the preflight uses; the global one fits. */

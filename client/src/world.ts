@@ -1,3 +1,4 @@
+import type { Schema } from "@tickwire/engine";
 import {
   type ApplyResult,
   DeltaMode,
@@ -5,9 +6,8 @@ import {
   InterpolationBuffer,
   type MirrorEntity,
   type SampleStatus,
-  type Schema,
   SnapshotMirror,
-} from "@tickwire/engine";
+} from "@tickwire/engine/wire";
 import { MAX_EXTRAPOLATION_MS } from "./constants.js";
 
 export interface InterpolationOptions {

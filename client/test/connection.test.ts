@@ -1,4 +1,5 @@
-import { CloseCode, defineInput, defineSchema, ErrorCode, inputField, MsgType, SUBPROTOCOL, t } from "@tickwire/engine";
+import { CloseCode, defineInput, defineSchema, ErrorCode, inputField, t } from "@tickwire/engine";
+import { MsgType, SUBPROTOCOL } from "@tickwire/engine/wire";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type ConnectOptions, connect, type TickwireClient } from "../src/client.js";
 import type { ClientError, CloseInfo, ConnectionState, DisconnectInfo } from "../src/connection.js";

@@ -1,4 +1,4 @@
-import { encodeClientMessage, MsgType } from "@tickwire/engine";
+import { encodeClientMessage, MsgType } from "@tickwire/engine/wire";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type ConnectOptions, connect, type TickwireClient } from "../src/client.js";
@@ -10,20 +10,26 @@ import { everyFrame, nextEvent, until } from "./helpers/wait.js";
 
 type Client = TickwireClient<TestSchema, TestInput, Pos>;
 
-/** Payload bytes as `ws` itself saw them, to check `onFrame` against; and the last socket, to cut it. */
-const raw = { in: 0, out: 0 };
+/**
+ * Payload bytes as `ws` itself saw them, to check `onFrame` against; and the last socket, to
+ * cut it. Each test gets a fresh count: a closing socket of the previous test may still
+ * receive a snapshot, which must not count in this one's.
+ */
+let raw = { in: 0, out: 0 };
 let lastSocket: WebSocket | null = null;
 class CountingWebSocket extends WebSocket {
+  private readonly counts = raw;
+
   constructor(url: string, protocols?: string | string[]) {
     super(url, protocols);
     lastSocket = this;
     this.on("message", (data: Buffer) => {
-      raw.in += data.byteLength;
+      this.counts.in += data.byteLength;
     });
   }
   // biome-ignore lint/suspicious/noExplicitAny: forwards ws' overloads unchanged.
   override send(data: any, options?: any, callback?: any): void {
-    raw.out += (data as Uint8Array).byteLength;
+    this.counts.out += (data as Uint8Array).byteLength;
     super.send(data, options, callback);
   }
 }
@@ -51,8 +57,7 @@ function open(url: string, options: Partial<ConnectOptions<TestSchema, TestInput
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
   for (const client of clients.splice(0)) client.close();
-  raw.in = 0;
-  raw.out = 0;
+  raw = { in: 0, out: 0 };
   lastSocket = null;
 });
 

@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { SUBPROTOCOL } from "@tickwire/engine";
+import { SUBPROTOCOL } from "@tickwire/engine/wire";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type ConnectOptions, connect, type TickwireClient } from "../src/client.js";

@@ -3,7 +3,7 @@
  * body when the upgrade is refused, against a real server on 127.0.0.1. The client learns
  * the reason from the preflight instead of retrying blindly.
  */
-import { PROTOCOL_VERSION } from "@tickwire/engine";
+import { PROTOCOL_VERSION } from "@tickwire/engine/wire";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type ConnectOptions, connect, type TickwireClient } from "../src/client.js";

@@ -1,17 +1,5 @@
-import {
-  ByteWriter,
-  type ClientView,
-  createClientView,
-  defineInput,
-  defineSchema,
-  type Entity,
-  EntityStore,
-  encodeDelta,
-  inputField,
-  MsgType,
-  type PredictionModel,
-  t,
-} from "@tickwire/engine";
+import { defineInput, defineSchema, type Entity, EntityStore, inputField, type PredictionModel, t } from "@tickwire/engine";
+import { ByteWriter, type ClientView, createClientView, encodeDelta, MsgType } from "@tickwire/engine/wire";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type ConnectOptions, connect, type TickwireClient } from "../src/client.js";
 import type { ClientError } from "../src/connection.js";

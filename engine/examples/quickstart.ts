@@ -1,6 +1,7 @@
 // A server store, one client view and a client mirror: the round trip the server and
 // client packages run every tick, without a socket.
-import { ByteWriter, createClientView, defineSchema, EntityStore, encodeDelta, SnapshotMirror, t } from "@tickwire/engine";
+import { defineSchema, EntityStore, t } from "@tickwire/engine";
+import { ByteWriter, createClientView, encodeDelta, SnapshotMirror } from "@tickwire/engine/wire";
 
 const schema = defineSchema({
   player: { x: t.fixed(1 / 16, { min: 0, max: 1000 }), y: t.fixed(1 / 16, { min: 0, max: 1000 }), hp: t.uint(8) },

@@ -1,24 +1,38 @@
-// The smallest tickwire game: dots that move with the arrow keys.
+// The smallest tickwire game: dots that move with the arrow keys, predicted by their clients.
 // Run: node --conditions=source --import tsx server/examples/minimal.ts
 import { fileURLToPath } from "node:url";
-import { defineInput, defineSchema, inputField, t } from "@tickwire/engine";
+import { definePrediction, defineInput, defineSchema, inputField, t } from "@tickwire/engine";
 import { createServer, defineGame } from "@tickwire/server";
 
-const position = t.fixed(1 / 16, { min: 0, max: 1000 });
+export const SIZE = 1000;
+const position = t.fixed(1 / 16, { min: 0, max: SIZE });
 export const schema = defineSchema({ dot: { x: position, y: position } });
 export const input = defineInput({ dx: inputField.int(-1, 1), dy: inputField.int(-1, 1) });
 /** Units a dot moves per input (one input per tick). */
 export const SPEED = 5;
 
+/** The shared step: the server runs it for each input, the client replays it to predict. */
+export function move(dot: { x: number; y: number }, { dx, dy }: { dx: number; dy: number }): void {
+  dot.x = Math.min(SIZE, Math.max(0, dot.x + dx * SPEED));
+  dot.y = Math.min(SIZE, Math.max(0, dot.y + dy * SPEED));
+}
+
+/** What a client passes as `game.predict`. */
+export const prediction = definePrediction({ schema, entity: "dot", fields: ["x", "y"], input, step: move });
+
 export const game = defineGame({
   schema,
   input,
-  world: { width: 1000, height: 1000 },
-  onJoin: (ctx) => ctx.spawn("dot", { x: ctx.rng.range(0, 1000), y: ctx.rng.range(0, 1000) }),
-  onInput: (_ctx, player, { dx, dy }) => {
-    const dot = player.entity!;
-    dot.x += dx * SPEED;
-    dot.y += dy * SPEED;
+  world: { width: SIZE, height: SIZE },
+  // Each world's own state; handlers read it as ctx.state.
+  state: () => ({ moves: 0 }),
+  // Each player's own data, kept while it resumes.
+  playerData: () => ({ moves: 0 }),
+  onJoin: (ctx) => ctx.spawn("dot", { x: ctx.rng.range(0, SIZE), y: ctx.rng.range(0, SIZE) }),
+  onInput: (ctx, player, moved) => {
+    move(player.entity!, moved);
+    ctx.state.moves++;
+    player.data.moves++;
   },
 });
 

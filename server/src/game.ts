@@ -25,7 +25,7 @@ export const DEFAULT_CAPACITY = 100;
 export const DEFAULT_CELL_SIZE_PER_RADIUS = 1 / 3;
 
 /** Who gets an event: one player, everybody, or the players whose entity is near a point. */
-export type EventTarget<S extends Schema = Schema> = Player<S> | "all" | NearPoint;
+export type EventTarget<S extends Schema = Schema> = Player<S, unknown> | "all" | NearPoint;
 
 export interface NearPoint {
   readonly x: number;
@@ -34,8 +34,11 @@ export interface NearPoint {
   readonly radius?: number;
 }
 
-/** A player: one session, kept across reconnects while its resume grace lasts. */
-export interface Player<S extends Schema = Schema> {
+/**
+ * A player: one session, kept across reconnects while its resume grace lasts. `D` is the
+ * game's per-player data, made by the definition's `playerData`.
+ */
+export interface Player<S extends Schema = Schema, D = unknown> {
   /** Session number, unique in the process. Not the entity id. */
   readonly id: number;
   readonly name: string;
@@ -50,13 +53,29 @@ export interface Player<S extends Schema = Schema> {
   readonly connected: boolean;
   /** Seq of the last input applied, echoed as `ackSeq` in snapshots; -1 before any input. */
   readonly lastProcessedSeq: number;
-  /** The game's own per-player state. */
-  readonly data: Record<string, unknown>;
+  /** The game's own per-player data: `playerData`'s value, made at join and kept across resume. */
+  readonly data: D;
 }
 
-/** What game code gets in every handler: the world's state and its services. */
-export interface GameContext<S extends Schema = Schema> {
+/** Who is joining, for `playerData`: the player before it has data or an entity. */
+export type JoiningPlayer = Pick<Player, "id" | "name" | "identity">;
+
+/** What `state` gets: the world being created, before anything is in it. */
+export interface WorldInfo {
   readonly worldId: string;
+  readonly tickRate: number;
+  /** The seed of `ctx.rng`. */
+  readonly seed: number;
+}
+
+/**
+ * What game code gets in every handler: the world's entities, its game state and its
+ * services. `W` is the game's per-world state (`state`'s value), `D` its per-player data.
+ */
+export interface GameContext<S extends Schema = Schema, W = unknown, D = unknown> {
+  readonly worldId: string;
+  /** This world's own game state, made by the definition's `state` when the world was created. */
+  readonly state: W;
   readonly store: EntityStore<S>;
   /** Seeded from the world's seed: use it instead of Math.random so runs repeat. */
   readonly rng: Rng;
@@ -66,7 +85,7 @@ export interface GameContext<S extends Schema = Schema> {
   readonly time: number;
   readonly tickRate: number;
   /** Players in the world, connected or kept for resume. */
-  readonly players: ReadonlySet<Player<S>>;
+  readonly players: ReadonlySet<Player<S, D>>;
   spawn<K extends TypeName<S>>(type: K, init?: SpawnInit<S, K>): Entity<S, K>;
   despawn(entity: EntityBase | number): void;
   /**
@@ -75,7 +94,7 @@ export interface GameContext<S extends Schema = Schema> {
    */
   emit(to: EventTarget<S>, name: string, data?: WireValue): void;
   /** Closes the player's connection with CloseCode.Kicked; the player leaves at once. */
-  kick(player: Player<S>): void;
+  kick(player: Player<S, D>): void;
 }
 
 export interface InterestOptions {
@@ -85,7 +104,13 @@ export interface InterestOptions {
   readonly cellSize?: number;
 }
 
-export interface GameDefinition<S extends Schema = Schema, I = unknown> {
+/**
+ * A game: its schema and input, and the handlers a world calls. `W` is the per-world state
+ * (`state`), `D` the per-player data (`playerData`); `defineGame` infers both (undefined
+ * without the factory) when the factories come before the handlers that read them
+ * (TypeScript reads an object literal's functions in order).
+ */
+export interface GameDefinition<S extends Schema = Schema, I = unknown, W = unknown, D = unknown> {
   /** Matchmaking finds worlds by this name (`/matchmake?game=name`). Default "game". */
   readonly name?: string;
   readonly schema: S;
@@ -103,28 +128,37 @@ export interface GameDefinition<S extends Schema = Schema, I = unknown> {
   readonly interest?: InterestOptions | "all";
   /** Seed of `ctx.rng`. Default 1. */
   readonly seed?: number;
+  /**
+   * Makes a world's game state (`ctx.state`), once per world: worlds built from one
+   * definition never share it. Spawn entities in `onCreate`, which runs right after.
+   */
+  state?(world: WorldInfo): W;
+  /** Makes a player's `data` when it joins; a resumed player keeps its data. */
+  playerData?(ctx: GameContext<S, W>, player: JoiningPlayer): D;
   /** The world is created, before its first tick and first player: spawn its initial entities. */
-  onCreate?(ctx: GameContext<S>): void;
+  onCreate?(ctx: GameContext<S, W, D>): void;
   /** A player joins; return the entity it controls (its position centres the player's view). */
-  onJoin(ctx: GameContext<S>, player: Player<S>): Entity<S>;
+  onJoin(ctx: GameContext<S, W, D>, player: Player<S, D>): Entity<S>;
   /**
    * The player left (closed normally, or its resume grace ran out). Its entity is
    * despawned after this returns unless the game already did or replaced `player.entity`.
    */
-  onLeave?(ctx: GameContext<S>, player: Player<S>): void;
+  onLeave?(ctx: GameContext<S, W, D>, player: Player<S, D>): void;
   /** One validated input, applied during the tick in seq order. */
-  onInput?(ctx: GameContext<S>, player: Player<S>, input: I): void;
+  onInput?(ctx: GameContext<S, W, D>, player: Player<S, D>, input: I): void;
   /** A command (`client.command(name, args)`); args are validated primitives. */
-  onCommand?(ctx: GameContext<S>, player: Player<S>, name: string, args: readonly CommandArg[]): void;
-  onChat?(ctx: GameContext<S>, player: Player<S>, text: string): void;
+  onCommand?(ctx: GameContext<S, W, D>, player: Player<S, D>, name: string, args: readonly CommandArg[]): void;
+  onChat?(ctx: GameContext<S, W, D>, player: Player<S, D>, text: string): void;
   /** Advances the world by one tick; `dt` is in seconds. */
-  step?(ctx: GameContext<S>, dt: number): void;
+  step?(ctx: GameContext<S, W, D>, dt: number): void;
   /** Extra data for the Welcome message (map name, team...). */
-  welcomeData?(ctx: GameContext<S>, player: Player<S>): WireValue | undefined;
+  welcomeData?(ctx: GameContext<S, W, D>, player: Player<S, D>): WireValue | undefined;
 }
 
 /** Declares a game. Checks the numbers once, so a world never starts with a bad one. */
-export function defineGame<S extends Schema, I>(definition: GameDefinition<S, I>): GameDefinition<S, I> {
+export function defineGame<S extends Schema, I, W = undefined, D = undefined>(
+  definition: GameDefinition<S, I, W, D>,
+): GameDefinition<S, I, W, D> {
   const tickRate = definition.tickRate ?? DEFAULT_TICK_RATE;
   if (!(tickRate > 0 && tickRate <= MAX_TICK_RATE)) {
     throw new RangeError(`tickRate must be in (0, ${MAX_TICK_RATE}], got ${tickRate}`);

@@ -3,7 +3,7 @@
  * is a plain HTTP status with a one-line text body a client can show; nothing here
  * touches uWS, so the rules are unit-testable.
  */
-import { SUBPROTOCOL } from "@tickwire/engine";
+import { SUBPROTOCOL } from "@tickwire/engine/wire";
 
 /** What the auth hook sees of the upgrade request (uWS's request object dies at the first await). */
 export interface UpgradeRequest {

@@ -9,8 +9,10 @@ export {
   type GameContext,
   type GameDefinition,
   type InterestOptions,
+  type JoiningPlayer,
   type NearPoint,
   type Player,
+  type WorldInfo,
 } from "./game.js";
 export type { AuthHook, UpgradeRequest } from "./handshake.js";
 export type { StaticOptions } from "./http/static.js";

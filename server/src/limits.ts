@@ -2,7 +2,7 @@
  * Every number the server's behaviour depends on, with why it has that value. A server
  * takes `limits: Partial<ServerLimits>` to override any of them.
  */
-import { MAX_EVENTS_PER_MESSAGE } from "@tickwire/engine";
+import { MAX_EVENTS_PER_MESSAGE } from "@tickwire/engine/wire";
 
 /**
  * uWS's own frame ceiling. Frames above the protocol's MAX_CLIENT_MESSAGE_BYTES but under

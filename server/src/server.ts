@@ -3,7 +3,8 @@
  * /metrics, /matchmake and the static client; `/ws?world=<id>&token=<token>` upgrades
  * after the handshake checks, and each socket is handed to its world.
  */
-import { CloseCode, SUBPROTOCOL } from "@tickwire/engine";
+import { CloseCode } from "@tickwire/engine";
+import { SUBPROTOCOL } from "@tickwire/engine/wire";
 import uWS from "uWebSockets.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Connection } from "./connection.js";
@@ -82,7 +83,7 @@ export interface TickwireServer {
 
 /** A game of any schema and input: each world keeps its own types inside. */
 // biome-ignore lint/suspicious/noExplicitAny: the server hosts games of every schema and input type.
-export type AnyGame = GameDefinition<any, any>;
+export type AnyGame = GameDefinition<any, any, any, any>;
 
 /** What each uWS socket carries from its upgrade to its close. */
 interface SocketData {

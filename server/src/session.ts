@@ -1,13 +1,6 @@
 import { randomBytes } from "node:crypto";
-import {
-  type ClientView,
-  createClientView,
-  type Entity,
-  type GameEvent,
-  NO_INPUT_ACK,
-  type Schema,
-  seqNewer,
-} from "@tickwire/engine";
+import type { Entity, GameEvent, Schema } from "@tickwire/engine";
+import { type ClientView, createClientView, NO_INPUT_ACK, seqNewer } from "@tickwire/engine/wire";
 import type { Player } from "./game.js";
 
 /** 256 bits from the OS CSPRNG: a resume token is a bearer credential for the player. */
@@ -33,7 +26,8 @@ export type InputRefusal = "stale" | "queue_full";
  */
 export class Session<S extends Schema = Schema, I = unknown> implements Player<S> {
   entity: Entity<S> | undefined;
-  readonly data: Record<string, unknown> = {};
+  /** The game's `playerData`, set by the world at join; undefined when the game has none. */
+  data: unknown;
   /** The connection currently attached; undefined while disconnected. */
   connection: unknown;
   /** Clock ms of the disconnect, or -1 while connected. */

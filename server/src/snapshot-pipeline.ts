@@ -29,23 +29,23 @@
  * Entity types without numeric `x` and `y` fields live in one extra pseudo-cell (the last
  * index) that every client sees.
  */
+import type { EntityBase, EntityStore, Schema } from "@tickwire/engine";
 import {
   beginSnapshotMessage,
   ByteWriter,
   DeltaMode,
-  type EntityBase,
-  type EntityStore,
   encodeDelta,
+  ensureLength,
+  ensureScratchLength,
   type IdSet,
   endSnapshotMessage,
-  type Schema,
   SpatialGrid,
   writeEnter,
   UPDATE_HEAD_FORMS,
   updateForm,
   writeUpdate,
   writeUpdatePayload,
-} from "@tickwire/engine";
+} from "@tickwire/engine/wire";
 import { DEFAULT_CELL_SIZE_PER_RADIUS, type InterestOptions } from "./game.js";
 import type { Session } from "./session.js";
 
@@ -67,11 +67,7 @@ class IntList {
   count = 0;
 
   push(value: number): void {
-    if (this.count === this.items.length) {
-      const grown = new Int32Array(this.items.length * 2);
-      grown.set(this.items);
-      this.items = grown;
-    }
+    if (this.count === this.items.length) this.items = ensureLength(this.items, this.count + 1);
     this.items[this.count++] = value;
   }
 }
@@ -229,12 +225,12 @@ export class SnapshotPipeline<S extends Schema> {
     const w = this.entries.reset();
     const idCapacity = this.store.idCapacity;
     if (this.changedBits.length * 32 < idCapacity) {
-      this.changedBits = new Uint32Array(Math.max(Math.ceil(idCapacity / 32), this.changedBits.length * 2));
+      this.changedBits = ensureScratchLength(this.changedBits, Math.ceil(idCapacity / 32));
     } else {
       this.changedBits.fill(0);
     }
     if (this.entryById.length < ENTRY_STRIDE * idCapacity) {
-      this.entryById = new Int32Array(ENTRY_STRIDE * Math.max(idCapacity, (this.entryById.length / ENTRY_STRIDE) * 2));
+      this.entryById = ensureScratchLength(this.entryById, ENTRY_STRIDE * idCapacity);
     }
     const { changedBits, entryById } = this;
     for (let i = 0; i < changed.count; i++) {
@@ -259,9 +255,8 @@ export class SnapshotPipeline<S extends Schema> {
     eventToRow.count = 0;
     eventToCol.count = 0;
     if (this.eventStamp.length < this.store.idCapacity) {
-      const length = Math.max(this.store.idCapacity, this.eventStamp.length * 2);
-      this.eventStamp = grownInt32(this.eventStamp, length, NONE);
-      this.positions = grownFloat64(this.positions, 4 * length);
+      this.eventStamp = ensureLength(this.eventStamp, this.store.idCapacity, NONE);
+      this.positions = ensureLength(this.positions, 4 * this.eventStamp.length);
     }
     const { positions, movedLastTick } = this;
     for (let i = 0; i < movedLastTick.count; i++) {
@@ -330,10 +325,9 @@ export class SnapshotPipeline<S extends Schema> {
     const tick = this.store.tick;
     const { cellStart, positions, eventStamp } = this;
     if (this.slotIds.length < grid.size) {
-      const length = Math.max(grid.size, this.slotIds.length * 2);
-      this.slotIds = new Int32Array(length);
-      this.slotPositions = new Float64Array(4 * length);
-      this.slotEvent = new Uint8Array(length);
+      this.slotIds = ensureScratchLength(this.slotIds, grid.size);
+      this.slotPositions = ensureScratchLength(this.slotPositions, 4 * this.slotIds.length);
+      this.slotEvent = ensureScratchLength(this.slotEvent, this.slotIds.length);
     }
     const { slotIds, slotPositions, slotEvent } = this;
     let slot = 0;
@@ -390,7 +384,7 @@ export class SnapshotPipeline<S extends Schema> {
       }
     }
     for (let b = 1; b < blockStart.length; b++) blockStart[b] += blockStart[b - 1];
-    if (this.eventsByBlock.length < filed) this.eventsByBlock = new Int32Array(Math.max(filed, this.eventsByBlock.length * 2));
+    if (this.eventsByBlock.length < filed) this.eventsByBlock = ensureScratchLength(this.eventsByBlock, filed);
     const cursor = this.blockCursor;
     cursor.set(blockStart);
     for (let i = 0; i < count; i++) {
@@ -450,7 +444,7 @@ export class SnapshotPipeline<S extends Schema> {
       body.varuint(1);
       const changed = this.store.changedThisTick;
       body.varuint(changed.count);
-      if (this.allOrder.length < changed.count) this.allOrder = new Int32Array(Math.max(changed.count, this.allOrder.length * 2));
+      if (this.allOrder.length < changed.count) this.allOrder = ensureScratchLength(this.allOrder, changed.count);
       const order = this.allOrder.subarray(0, changed.count);
       for (let i = 0; i < changed.count; i++) order[i] = i;
       // Entries go by increasing id (their heads are id gaps).
@@ -750,10 +744,9 @@ export class SnapshotPipeline<S extends Schema> {
 
   private encodeEnter(id: number, tick: number): void {
     if (id >= this.enterStamp.length) {
-      const length = Math.max(id + 1, this.enterStamp.length * 2);
-      this.enterStamp = grownInt32(this.enterStamp, length, NONE);
-      this.enterStart = grownInt32(this.enterStart, length, 0);
-      this.enterEnd = grownInt32(this.enterEnd, length, 0);
+      this.enterStamp = ensureLength(this.enterStamp, id + 1, NONE);
+      this.enterStart = ensureLength(this.enterStart, this.enterStamp.length);
+      this.enterEnd = ensureLength(this.enterEnd, this.enterStamp.length);
     }
     if (this.entersTick !== tick) {
       this.entersTick = tick;
@@ -767,7 +760,7 @@ export class SnapshotPipeline<S extends Schema> {
   }
 
   private addGlobal(id: number): void {
-    if (id >= this.globalSlot.length) this.globalSlot = grownInt32(this.globalSlot, Math.max(id + 1, this.globalSlot.length * 2), NONE);
+    if (id >= this.globalSlot.length) this.globalSlot = ensureLength(this.globalSlot, id + 1, NONE);
     this.globalSlot[id] = this.globals.length;
     this.globals.push(id);
   }
@@ -826,16 +819,4 @@ function copyInto(w: ByteWriter, source: Uint8Array, start: number, end: number)
   let at = w.length;
   for (let i = start; i < end; i++) bytes[at++] = source[i];
   w.length = at;
-}
-
-function grownFloat64(from: Float64Array, length: number): Float64Array<ArrayBuffer> {
-  const grown = new Float64Array(length);
-  grown.set(from);
-  return grown;
-}
-
-function grownInt32(from: Int32Array, length: number, fill: number): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(length).fill(fill);
-  grown.set(from);
-  return grown;
 }

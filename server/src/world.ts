@@ -8,8 +8,6 @@
  * right away so an input's ack leaves within the tick that applied it.
  */
 import {
-  ByteWriter,
-  type ClientMessage,
   CloseCode,
   closeReason,
   type CommandArg,
@@ -17,14 +15,8 @@ import {
   type Entity,
   type EntityBase,
   ErrorCode,
-  encodeEvents,
-  encodeServerMessage,
-  FixedStep,
   type GameEvent,
-  MAX_CLIENT_MESSAGE_BYTES,
   MAX_EVENT_NAME_LENGTH,
-  MsgType,
-  decodeClientMessage,
   retryable,
   Rng,
   type Schema,
@@ -32,6 +24,16 @@ import {
   type TypeName,
   type WireValue,
 } from "@tickwire/engine";
+import {
+  ByteWriter,
+  type ClientMessage,
+  encodeEvents,
+  encodeServerMessage,
+  FixedStep,
+  MAX_CLIENT_MESSAGE_BYTES,
+  MsgType,
+  decodeClientMessage,
+} from "@tickwire/engine/wire";
 import type { Clock } from "./clock.js";
 import { Connection, type ConnectionInfo, NO_CLOSE_CODE } from "./connection.js";
 import {
@@ -144,7 +146,10 @@ export class World<S extends Schema = Schema, I = unknown> {
     this.store = new EntityStore(options.game.schema);
     this.pipeline = new SnapshotPipeline(this.store, options.game.interest ?? "all", options.game.world);
     this.fixedStep = new FixedStep({ tickRate: this.tickRate, startTime: this.clock() });
-    this.ctx = new WorldContext(this, new Rng(options.game.seed ?? DEFAULT_SEED));
+    const seed = options.game.seed ?? DEFAULT_SEED;
+    // A throw here fails the world's creation: handlers must never see a world without its state.
+    const state = options.game.state?.({ worldId: this.id, tickRate: this.tickRate, seed });
+    this.ctx = new WorldContext(this, new Rng(seed), state);
     this.tickDuration = this.metrics.tickDuration.labels({ world: this.id });
     this.tickOverruns = this.metrics.tickOverruns.labels({ world: this.id });
     this.droppedTicks = this.metrics.droppedTicks.labels({ world: this.id });
@@ -471,6 +476,16 @@ export class World<S extends Schema = Schema, I = unknown> {
       this.limits.maxInputsPerTick,
       this.limits.inputBacklogTicks,
     );
+    const playerData = this.game.playerData;
+    if (playerData !== undefined) {
+      const failed = this.invoke("playerData", () => {
+        session.data = playerData.call(this.game, this.ctx, session);
+      });
+      if (failed) {
+        this.closeConnection(connection, CloseCode.InternalError);
+        return;
+      }
+    }
     let entity: EntityBase | undefined;
     const failed = this.invoke("onJoin", () => {
       entity = this.game.onJoin(this.ctx, session);
@@ -731,6 +746,7 @@ class WorldContext<S extends Schema, I> implements GameContext<S> {
   constructor(
     private readonly world: World<S, I>,
     readonly rng: Rng,
+    readonly state: unknown,
   ) {}
 
   get worldId(): string {

@@ -1,25 +1,38 @@
 /** The README's minimal game: started, played, and shut down by a signal like a deployment would. */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CloseCode } from "@tickwire/engine";
+import { Reconciler } from "@tickwire/engine/wire";
 import { describe, expect, it } from "vitest";
-import { game, SPEED, schema } from "../examples/minimal.js";
+import { game, prediction, SIZE, SPEED, schema } from "../examples/minimal.js";
 import { TestClient } from "./helpers/client.js";
 import { startServer } from "./helpers/server.js";
 
 describe("examples/minimal.ts", () => {
-  it("plays: two players join, one moves, the other sees it", async () => {
+  it("is the README's complete game, verbatim", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const example = readFileSync(new URL("../examples/minimal.ts", import.meta.url), "utf8");
+    const block = /## A complete game[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme);
+    expect(block?.[1]).toBe(example);
+  });
+
+  it("plays: two players join, one moves as its client predicted, the other sees it", async () => {
     const server = await startServer({ game });
     try {
       const ann = await TestClient.join(server.wsUrl(), "ann", { schema });
       const bob = await TestClient.join(server.wsUrl(), "bob", { schema });
       await bob.nextSnapshot(() => bob.mirror?.has(ann.playerId) === true);
       const start = { ...bob.mirror!.get(ann.playerId)!.values };
+      const predicted = new Reconciler(prediction.model, { dt: 1 / 20 });
+      predicted.reset({ x: start.x as number, y: start.y as number });
+      predicted.applyInput({ dx: 1, dy: 0 });
       const seq = ann.sendInput([1, 0]);
       await ann.nextSnapshot((s) => s.ackSeq === seq);
       const moved = await bob.nextSnapshot(() => bob.mirror!.get(ann.playerId)!.values.x !== start.x);
       expect(moved.tick).toBeGreaterThan(0);
-      expect(bob.mirror!.get(ann.playerId)!.values).toEqual({ x: Math.min(1000, start.x + SPEED), y: start.y });
+      expect(bob.mirror!.get(ann.playerId)!.values).toEqual({ x: Math.min(SIZE, (start.x as number) + SPEED), y: start.y });
+      expect(bob.mirror!.get(ann.playerId)!.values).toEqual(predicted.state);
       ann.drop();
       bob.drop();
     } finally {

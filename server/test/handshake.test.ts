@@ -1,4 +1,4 @@
-import { SUBPROTOCOL } from "@tickwire/engine";
+import { SUBPROTOCOL } from "@tickwire/engine/wire";
 import { describe, expect, it } from "vitest";
 import { IpCounter, offersSubprotocol, originAllowed, refusals } from "../src/handshake.js";
 

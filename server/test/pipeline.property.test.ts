@@ -4,7 +4,8 @@
  * FULL deltas a client goes through, after every snapshot its mirror holds exactly the
  * committed state of the entities it can see, and nothing else.
  */
-import { defineInput, defineSchema, type Entity, type EntityBase, inputField, MsgType, Rng, SpatialGrid, t } from "@tickwire/engine";
+import { defineInput, defineSchema, type Entity, type EntityBase, inputField, Rng, t } from "@tickwire/engine";
+import { MsgType, SpatialGrid } from "@tickwire/engine/wire";
 import { DEFAULT_CELL_SIZE_PER_RADIUS, defineGame, type InterestOptions } from "@tickwire/server";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /** The preflight: a plain GET on /ws answers what the upgrade would, as JSON, and reserves nothing. */
-import { PROTOCOL_VERSION, SUBPROTOCOL } from "@tickwire/engine";
+import { PROTOCOL_VERSION, SUBPROTOCOL } from "@tickwire/engine/wire";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestClient } from "./helpers/client.js";
 import { testGame } from "./helpers/games.js";

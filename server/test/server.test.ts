@@ -1,5 +1,6 @@
 /** The real server on 127.0.0.1 with real `ws` clients: the issue's integration scenarios. */
-import { CloseCode, DeltaMode, ErrorCode, MAX_CLIENT_MESSAGE_BYTES, MsgType, SUBPROTOCOL } from "@tickwire/engine";
+import { CloseCode, ErrorCode } from "@tickwire/engine";
+import { DeltaMode, MAX_CLIENT_MESSAGE_BYTES, MsgType, SUBPROTOCOL } from "@tickwire/engine/wire";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectRefused, TestClient } from "./helpers/client.js";
 import { PLAYER_SPEED, type TestSchema, testGame, testSchema } from "./helpers/games.js";

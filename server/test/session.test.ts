@@ -1,4 +1,4 @@
-import { NO_INPUT_ACK } from "@tickwire/engine";
+import { NO_INPUT_ACK } from "@tickwire/engine/wire";
 import { describe, expect, it } from "vitest";
 import { createResumeToken, Session } from "../src/session.js";
 

@@ -3,7 +3,8 @@
  * server's memory stays bounded, nobody else notices, and the client either converges to
  * the exact server state when it reads again or is closed as a stalled reader.
  */
-import { CloseCode, type Schema, SpatialGrid } from "@tickwire/engine";
+import { CloseCode, type Schema } from "@tickwire/engine";
+import { SpatialGrid } from "@tickwire/engine/wire";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChildServer } from "./helpers/child.js";
 import { TestClient } from "./helpers/client.js";

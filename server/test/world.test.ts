@@ -1,7 +1,9 @@
-import { CloseCode, DeltaMode, ErrorCode, MsgType, type SnapshotMessage } from "@tickwire/engine";
+import { CloseCode, ErrorCode } from "@tickwire/engine";
+import { DeltaMode, MsgType, type SnapshotMessage } from "@tickwire/engine/wire";
+import { defineGame } from "@tickwire/server";
 import { describe, expect, it } from "vitest";
 import { FakeClient } from "./helpers/fake-socket.js";
-import { PLAYER_SPEED, type TestSchema, testGame } from "./helpers/games.js";
+import { PLAYER_SPEED, type TestSchema, testGame, testInput, testSchema, WORLD_SIZE } from "./helpers/games.js";
 import { metricValue } from "./helpers/metrics.js";
 import { manualWorld } from "./helpers/world.js";
 
@@ -38,6 +40,9 @@ function spawnMob(client: FakeClient<TestSchema>, x: number, y: number): number 
 function valuesOf(client: FakeClient<TestSchema>, id: number): Record<string, unknown> {
   return (client.mirror.get(id)?.values ?? {}) as Record<string, unknown>;
 }
+
+/** What a game defined inline in a test needs besides its handlers. */
+const TEST_GAME_BASICS = { schema: testSchema, input: testInput, world: { width: WORLD_SIZE, height: WORLD_SIZE } };
 
 let rid = 0;
 const nextRid = () => ++rid;
@@ -595,6 +600,27 @@ describe("World: game code failures", () => {
     expect(client.socket.ended?.code).toBe(CloseCode.InternalError);
     expect(setup.world.sessions.size).toBe(0);
   });
+
+  it("closes the connection with InternalError when playerData throws, counts it, and never calls onJoin", async () => {
+    let joins = 0;
+    const setup = manualWorld<TestSchema>(
+      defineGame({
+        ...TEST_GAME_BASICS,
+        playerData: (): { score: number } => {
+          throw new Error("profile failure (on purpose)");
+        },
+        onJoin: (ctx) => {
+          joins++;
+          return ctx.spawn("player", { x: 100, y: 100, hp: 100 });
+        },
+      }),
+    );
+    const client = joined(setup, "ann");
+    expect(client.socket.ended?.code).toBe(CloseCode.InternalError);
+    expect(setup.world.sessions.size).toBe(0);
+    expect(joins).toBe(0);
+    expect(await metricValue(setup.metrics, "tickwire_handler_errors_total", { handler: "playerData" })).toBe(1);
+  });
 });
 
 describe("World: lifecycle hooks", () => {
@@ -615,6 +641,66 @@ describe("World: lifecycle hooks", () => {
     const types = [...client.mirror.values()].map((entity) => entity.type).sort();
     expect(types).toEqual(["mob", "player"]);
     expect(created).toBe(1);
+  });
+
+  it("gives each world built from one definition its own state, made before onCreate", () => {
+    const made: string[] = [];
+    const joinedInto: { ticks: number; mobs: number[] }[] = [];
+    const game = defineGame({
+      ...TEST_GAME_BASICS,
+      state: (world) => {
+        made.push(world.worldId);
+        return { ticks: 0, mobs: [] as number[] };
+      },
+      onCreate(ctx) {
+        ctx.state.mobs.push(ctx.spawn("mob", { x: 120, y: 120 }).id);
+      },
+      onJoin(ctx) {
+        joinedInto.push(ctx.state);
+        return ctx.spawn("player", { x: 100, y: 100, hp: 100 });
+      },
+      step(ctx) {
+        ctx.state.ticks++;
+      },
+    });
+    const a = manualWorld<TestSchema>(game);
+    const b = manualWorld<TestSchema>(game);
+    a.tick(3);
+    b.tick(1);
+    joined(a, "ann");
+    joined(b, "bob");
+    expect(made).toEqual(["main", "main"]);
+    expect(joinedInto[0]).not.toBe(joinedInto[1]);
+    expect(joinedInto.map((state) => state.ticks)).toEqual([3, 1]);
+    expect(joinedInto.map((state) => state.mobs.length)).toEqual([1, 1]);
+  });
+
+  it("makes a player's data at join with playerData and keeps it across a resume", () => {
+    let made = 0;
+    const game = defineGame({
+      ...TEST_GAME_BASICS,
+      playerData: (_ctx, player) => {
+        made++;
+        return { greeting: `hi ${player.name}`, chats: 0 };
+      },
+      onJoin: (ctx) => ctx.spawn("player", { x: 100, y: 100, hp: 100 }),
+      onChat(_ctx, player) {
+        player.data.chats++;
+      },
+    });
+    const setup = manualWorld<TestSchema>(game);
+    const first = joined(setup, "ann");
+    const { resumeToken } = welcomeOf(first);
+    first.send({ type: MsgType.Chat, rid: 1, text: "one" });
+    setup.world.disconnected(first.connection, CloseCode.Abnormal);
+    setup.tick(5);
+    const second = new FakeClient(setup.world);
+    second.send({ type: MsgType.Resume, token: resumeToken });
+    welcomeOf(second);
+    second.send({ type: MsgType.Chat, rid: 2, text: "two" });
+    const [player] = setup.world.sessions;
+    expect(made).toBe(1);
+    expect(player.data).toEqual({ greeting: "hi ann", chats: 2 });
   });
 
   it("reports every tick's duration and tick number to onTick listeners until unsubscribed", () => {

@@ -1,16 +1,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  defineInput,
-  defineSchema,
-  inputField,
-  NO_INPUT_ACK,
-  nextSeq,
-  Rng,
-  seqDiff,
-  t,
-} from "@tickwire/engine";
+import { defineInput, defineSchema, inputField, Rng, t } from "@tickwire/engine";
+import { NO_INPUT_ACK, nextSeq, seqDiff } from "@tickwire/engine/wire";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isLoopbackHost } from "../src/netsim/loopback.js";

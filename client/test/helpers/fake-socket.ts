@@ -5,7 +5,7 @@ import {
   MsgType,
   type ServerMessage,
   type WelcomeMessage,
-} from "@tickwire/engine";
+} from "@tickwire/engine/wire";
 import type { WebSocketLike } from "../../src/socket.js";
 
 /**

@@ -1,11 +1,4 @@
-import {
-  type CommandArg,
-  defineInput,
-  defineSchema,
-  inputField,
-  type PredictionModel,
-  t,
-} from "@tickwire/engine";
+import { type CommandArg, defineInput, defineSchema, inputField, type PredictionModel, t } from "@tickwire/engine";
 import { defineGame } from "@tickwire/server";
 
 /** Big enough that a mover crossing it in a straight line never reaches the edge during a test. */

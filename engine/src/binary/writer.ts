@@ -1,3 +1,5 @@
+import { ensureLength } from "../util/grow.js";
+
 const INITIAL_CAPACITY = 256;
 const textEncoder = new TextEncoder();
 
@@ -22,11 +24,7 @@ export class ByteWriter {
   ensure(extra: number): void {
     const needed = this.length + extra;
     if (needed <= this.bytes.length) return;
-    let capacity = this.bytes.length * 2;
-    while (capacity < needed) capacity *= 2;
-    const grown = new Uint8Array(capacity);
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
+    this.bytes = ensureLength(this.bytes, needed);
   }
 
   u8(value: number): void {

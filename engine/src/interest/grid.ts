@@ -1,4 +1,5 @@
-import { assertEntityId, capacityFor } from "./entity-id.js";
+import { assertEntityId, MAX_ENTITY_ID } from "../state/entity-id.js";
+import { ensureLength } from "../util/grow.js";
 
 /** Cells are preallocated, so a tiny cell size over a huge world is a config error, not an out-of-memory. */
 export const MAX_GRID_CELLS = 1 << 22;
@@ -325,13 +326,10 @@ export class SpatialGrid {
   }
 
   private grow(id: number): void {
-    const capacity = capacityFor(id, this.cellById.length);
-    const cellById = new Int32Array(capacity).fill(-1);
-    cellById.set(this.cellById);
-    this.cellById = cellById;
-    this.slotById = grown(this.slotById, new Int32Array(capacity));
-    this.xById = grown(this.xById, new Float64Array(capacity));
-    this.yById = grown(this.yById, new Float64Array(capacity));
+    this.cellById = ensureLength(this.cellById, id + 1, -1, MAX_ENTITY_ID + 1);
+    this.slotById = ensureLength(this.slotById, id + 1, 0, MAX_ENTITY_ID + 1);
+    this.xById = ensureLength(this.xById, id + 1, 0, MAX_ENTITY_ID + 1);
+    this.yById = ensureLength(this.yById, id + 1, 0, MAX_ENTITY_ID + 1);
   }
 
   private assertCell(cell: number): void {
@@ -339,11 +337,6 @@ export class SpatialGrid {
       throw new RangeError(`cell must be an integer in [0, ${this.cellCount}), got ${cell}`);
     }
   }
-}
-
-function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 function assertPosition(x: number, y: number): void {

@@ -1,4 +1,11 @@
 export {
+  definePrediction,
+  type NumericFieldName,
+  type PredictedState,
+  type Prediction,
+  type PredictionSpec,
+} from "./define.js";
+export {
   DEFAULT_CORRECTION_EPSILON,
   DEFAULT_MAX_PENDING,
   type PredictionModel,

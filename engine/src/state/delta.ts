@@ -37,6 +37,7 @@ import { Wire } from "./fields.js";
 import { IdSet } from "./id-set.js";
 import type { EntityBase, Schema } from "./schema.js";
 import type { EntityStore } from "./store.js";
+import { grownLength } from "../util/grow.js";
 
 /** The low bits of an update head (head = id * UPDATE_HEAD_FORMS + form). */
 export const UpdateForm = {
@@ -191,8 +192,7 @@ const scratch = {
 
 function beginScratch(idCapacity: number): number {
   if (scratch.visibleStamp.length < idCapacity) {
-    let length = scratch.visibleStamp.length * 2;
-    while (length < idCapacity) length *= 2;
+    const length = grownLength(scratch.visibleStamp.length, idCapacity);
     scratch.visibleStamp = new Uint32Array(length);
     scratch.accumulated = new Uint32Array(length);
     scratch.maskById = new Uint32Array(length);

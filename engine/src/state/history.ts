@@ -1,3 +1,5 @@
+import { ensureLength } from "../util/grow.js";
+
 const INITIAL_LIST_CAPACITY = 64;
 
 /** Ids in a reusable flat array: only the first `count` entries are meaningful. */
@@ -16,7 +18,7 @@ export class IdList implements ReadonlyIdList {
   ids: Uint32Array = new Uint32Array(INITIAL_LIST_CAPACITY);
 
   push(id: number): void {
-    if (this.count === this.ids.length) this.ids = grow(this.ids);
+    if (this.count === this.ids.length) this.ids = ensureLength(this.ids, this.count + 1);
     this.ids[this.count++] = id;
   }
 }
@@ -28,18 +30,12 @@ export class MaskedIdList implements ReadonlyMaskedIdList {
 
   push(id: number, mask: number): void {
     if (this.count === this.ids.length) {
-      this.ids = grow(this.ids);
-      this.masks = grow(this.masks);
+      this.ids = ensureLength(this.ids, this.count + 1);
+      this.masks = ensureLength(this.masks, this.count + 1);
     }
     this.ids[this.count] = id;
     this.masks[this.count++] = mask;
   }
-}
-
-function grow(array: Uint32Array): Uint32Array {
-  const grown = new Uint32Array(array.length * 2);
-  grown.set(array);
-  return grown;
 }
 
 /** What one committed tick changed. */

@@ -1,3 +1,5 @@
+import { ensureLength } from "../util/grow.js";
+
 /**
  * A set of entity ids as a bitmap: add, delete and has are a word operation each (no
  * hashing), which matters where every client's view changes every tick; iteration goes
@@ -29,7 +31,7 @@ export class IdSet {
   /** Adds `id`; false when it was already in. */
   add(id: number): boolean {
     const word = id >>> 5;
-    if (word >= this.words.length) this.grow(word);
+    if (word >= this.words.length) this.words = ensureLength(this.words, word + 1);
     const bit = 1 << (id & 31);
     if ((this.words[word] & bit) !== 0) return false;
     this.words[word] |= bit;
@@ -66,11 +68,5 @@ export class IdSet {
     for (let word = 0; word < words.length; word++) {
       for (let bits = words[word]; bits !== 0; bits &= bits - 1) yield word * 32 + 31 - Math.clz32(bits & -bits);
     }
-  }
-
-  private grow(word: number): void {
-    const grown = new Uint32Array(Math.max(word + 1, this.words.length * 2));
-    grown.set(this.words);
-    this.words = grown;
   }
 }

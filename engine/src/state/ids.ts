@@ -1,4 +1,4 @@
-import { MAX_ENTITY_ID } from "../interest/entity-id.js";
+import { MAX_ENTITY_ID } from "./entity-id.js";
 
 /** Ids start at 1 so a game can use 0 for "no entity". */
 export const FIRST_ENTITY_ID = 1;

@@ -26,6 +26,7 @@ export {
   type UintType,
 } from "./fields.js";
 export type { ReadonlyIdList, ReadonlyMaskedIdList, TickChanges } from "./history.js";
+export { assertEntityId, isEntityId, MAX_ENTITY_ID } from "./entity-id.js";
 export { IdSet } from "./id-set.js";
 export { FIRST_ENTITY_ID } from "./ids.js";
 export {

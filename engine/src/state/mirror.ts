@@ -2,6 +2,7 @@ import { ByteReader, DecodeError } from "../binary/reader.js";
 import { DeltaMode, UPDATE_HEAD_FORMS, UpdateForm } from "./delta.js";
 import { type FieldDef, Wire } from "./fields.js";
 import { FIRST_ENTITY_ID, MAX_ENTITY_ID } from "./ids.js";
+import { ensureLength } from "../util/grow.js";
 import type { AnySchema, EntityTypeDef, Fields, Schema, TypeName } from "./schema.js";
 
 /** An entity as the client holds it: dequantized values of the last applied snapshot. */
@@ -273,11 +274,7 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
   }
 
   private pushNumber(q: number): void {
-    if (this.numberCount === this.numbers.length) {
-      const grown = new Float64Array(this.numbers.length * 2);
-      grown.set(this.numbers);
-      this.numbers = grown;
-    }
+    if (this.numberCount === this.numbers.length) this.numbers = ensureLength(this.numbers, this.numberCount + 1);
     this.numbers[this.numberCount++] = q;
   }
 

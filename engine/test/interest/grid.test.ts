@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_ENTITY_ID, SpatialGrid } from "../../src/interest/index.js";
+import { SpatialGrid } from "../../src/interest/index.js";
+import { MAX_ENTITY_ID } from "../../src/state/entity-id.js";
 
 /** 100 × 60 world in 10-unit cells: 10 columns, 6 rows. */
 function smallGrid(): SpatialGrid {

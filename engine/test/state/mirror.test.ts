@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { ByteWriter } from "../../src/binary/writer.js";
-import { MAX_ENTITY_ID } from "../../src/interest/index.js";
+import { MAX_ENTITY_ID } from "../../src/state/entity-id.js";
 import { DeltaMode, EntityStore, SnapshotMirror, UPDATE_HEAD_FORMS, UpdateForm } from "../../src/state/index.js";
 import { expectApplied, gameSchema, mirrorState, storeState, TestClient } from "./helpers.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DotState, movement, step } from "../src/shared/movement.js";
+import { type DotState, prediction, step } from "../src/shared/movement.js";
 import { PLAYER_SPEED, POSITION_RESOLUTION, TICK_RATE, WORLD_HEIGHT, WORLD_WIDTH } from "../src/shared/schema.js";
 
 const dt = 1 / TICK_RATE;
@@ -47,12 +47,13 @@ describe("dots movement step", () => {
   });
 
   it("the prediction model copies states and inputs and measures errors as distances", () => {
-    const a = movement.create();
-    movement.copy({ x: 3, y: 4 }, a);
+    const { model } = prediction;
+    const a = model.create();
+    model.copy({ x: 3, y: 4 }, a);
     expect(a).toEqual({ x: 3, y: 4 });
-    expect(movement.error(a, { x: 0, y: 0 })).toBe(5);
-    const input = movement.createInput!();
-    movement.copyInput!({ dx: 1, dy: -1 }, input);
+    expect(model.error(a, { x: 0, y: 0 })).toBe(5);
+    const input = model.createInput!();
+    model.copyInput!({ dx: 1, dy: -1 }, input);
     expect(input).toEqual({ dx: 1, dy: -1 });
   });
 });

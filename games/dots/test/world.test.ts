@@ -2,7 +2,7 @@ import { connect, type WebSocketConstructor } from "@tickwire/client";
 import { createServer, silentLogger, type TickwireServer } from "@tickwire/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { type DotState, movement } from "../src/shared/movement.js";
+import { type DotState, prediction } from "../src/shared/movement.js";
 import { type DotsInput, input, schema, WORLD_HEIGHT, WORLD_WIDTH } from "../src/shared/schema.js";
 import { createDotsGame, NPC_COUNT } from "../src/server/world.js";
 
@@ -11,22 +11,28 @@ type Dots = typeof schema;
 describe("the dots world on a real server", () => {
   let server: TickwireServer;
 
+  // One definition for both worlds: each must get its own NPCs and their headings.
+  const game = createDotsGame();
+
   beforeAll(async () => {
     server = await createServer({
       host: "127.0.0.1",
       port: 0,
-      worlds: [{ id: "main", game: createDotsGame() }],
+      worlds: [
+        { id: "main", game },
+        { id: "second", game },
+      ],
       logger: silentLogger(),
       defaultMetrics: false,
     });
   });
   afterAll(() => server.close());
 
-  function join(name: string) {
-    return connect<Dots, DotsInput, DotState>(`ws://127.0.0.1:${server.port}/ws?world=main`, {
+  function join(name: string, world = "main") {
+    return connect<Dots, DotsInput, DotState>(`ws://127.0.0.1:${server.port}/ws?world=${world}`, {
       name,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
-      game: { schema, input, predict: { model: movement, fields: ["x", "y"] } },
+      game: { schema, input, predict: prediction },
     });
   }
 
@@ -53,6 +59,22 @@ describe("the dots world on a real server", () => {
       expect(y).toBeGreaterThanOrEqual(0);
       expect(y).toBeLessThanOrEqual(WORLD_HEIGHT);
     }
+    client.close();
+  });
+
+  it("gives a second world built from the same definition its own NPCs, spawned at creation", async () => {
+    const client = join("sam", "second");
+    await new Promise<void>((resolve) => client.on("snapshot", () => resolve()));
+    const npcs = client.entities.filter((e) => e.type === "npc");
+    expect(npcs).toHaveLength(NPC_COUNT);
+    const before = npcs.map((npc) => npc.values.x);
+    await new Promise<void>((resolve) => {
+      let snapshots = 0;
+      client.on("snapshot", () => {
+        if (++snapshots === 5) resolve();
+      });
+    });
+    expect(npcs.filter((npc, i) => npc.values.x !== before[i]).length).toBe(NPC_COUNT);
     client.close();
   });
 

@@ -3,21 +3,19 @@
  * SnapshotMirror of the state. Written for the server's tests; reusable by anything that
  * needs a scripted client against a real tickwire server.
  */
+import type { GameEvent, ProtocolError, Schema } from "@tickwire/engine";
 import {
   type ClientMessage,
   type DecodeFailure,
   decodeServerMessage,
   encodeClientMessage,
-  type GameEvent,
   MsgType,
-  type ProtocolError,
-  type Schema,
   type ServerMessage,
   SnapshotMirror,
   type SnapshotMessage,
   SUBPROTOCOL,
   type WelcomeMessage,
-} from "@tickwire/engine";
+} from "@tickwire/engine/wire";
 import WebSocket from "ws";
 
 /** Long enough for a loaded CI machine; tests fail with a message instead of hanging. */

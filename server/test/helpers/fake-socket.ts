@@ -2,16 +2,16 @@
  * A SocketLike for driving a World without uWS: records what the server sends (decoded),
  * and lets a test set the send-buffer level to simulate a slow reader.
  */
+import type { Schema } from "@tickwire/engine";
 import {
   type ClientMessage,
   decodeServerMessage,
   encodeClientMessage,
   MsgType,
-  type Schema,
   type ServerMessage,
   SnapshotMirror,
   type SnapshotMessage,
-} from "@tickwire/engine";
+} from "@tickwire/engine/wire";
 import type { SocketLike, World } from "@tickwire/server";
 
 export interface SentMessage {

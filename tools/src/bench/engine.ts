@@ -3,17 +3,16 @@
  * scene against naive encodings measured in the same run, and interest-grid query cost.
  * Writes bench-results/engine.json.
  */
+import { EntityStore, Rng } from "@tickwire/engine";
 import {
   ByteWriter,
   createClientView,
-  EntityStore,
   encodeDelta,
-  Rng,
   SnapshotMirror,
   SpatialGrid,
   writeSnapshotMessage,
   writeUpdate,
-} from "@tickwire/engine";
+} from "@tickwire/engine/wire";
 import { DEFAULT_CELL_SIZE_PER_RADIUS } from "@tickwire/server";
 import { pack } from "msgpackr";
 import { FIELD, FieldSimulation, fieldSchema } from "./field-scene.js";

@@ -5,7 +5,8 @@
  * says what tickwire's own code costs per client, comparable across machines and commits.
  * Writes bench-results/pipeline.json.
  */
-import { encodeClientMessage, MsgType, Rng } from "@tickwire/engine";
+import { Rng } from "@tickwire/engine";
+import { encodeClientMessage, MsgType } from "@tickwire/engine/wire";
 import { resolveLimits, ServerMetrics, type SocketLike, silentLogger, World } from "@tickwire/server";
 import { type BenchResult, compareResults, formatComparison, writeResultFile } from "../report/index.js";
 import { type FieldVariant, fieldGame } from "./field-game.js";

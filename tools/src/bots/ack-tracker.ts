@@ -1,4 +1,4 @@
-import { NO_INPUT_ACK, nextSeq, seqDiff, seqNewer } from "@tickwire/engine";
+import { NO_INPUT_ACK, nextSeq, seqDiff, seqNewer } from "@tickwire/engine/wire";
 import { ACK_WINDOW } from "./constants.js";
 
 /** No input in a slot. Seqs are 0..65535, so -1 never collides. */

@@ -1,5 +1,6 @@
 import { type DisconnectInfo, type FrameDirection, connect, type Timers, type TickwireClient } from "@tickwire/client";
-import { type GameEvent, Rng, type SnapshotMessage, type WelcomeMessage } from "@tickwire/engine";
+import { type GameEvent, Rng } from "@tickwire/engine";
+import type { SnapshotMessage, WelcomeMessage } from "@tickwire/engine/wire";
 import { AckTracker } from "./ack-tracker.js";
 import type { Behavior, BotView } from "./behavior.js";
 import type { BotGame } from "./game.js";

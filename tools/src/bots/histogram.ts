@@ -5,7 +5,7 @@ import {
   type Histogram,
   JsHistogram,
 } from "hdr-histogram-js";
-import type { HistogramBucket } from "../report/charts.js";
+import type { HistogramBucket } from "../report/chart-types.js";
 import { AGGREGATE_DIGITS, HISTOGRAM_MAX_MICROS, MICROS_PER_MS, PER_BOT_DIGITS } from "./constants.js";
 
 export type { Histogram };

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Chart } from "../report/charts.js";
+import type { Chart } from "../report/chart-types.js";
 import { type ReportInput, renderReport, type SummaryRow } from "../report/html.js";
 import { decodeHistogram, histogramBuckets, type LatencySummary } from "./histogram.js";
 import type { SwarmResult } from "./result.js";

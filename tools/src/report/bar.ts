@@ -1,4 +1,4 @@
-import type { BarChart } from "./charts.js";
+import type { BarChart } from "./chart-types.js";
 import { formatNumber } from "./format.js";
 import { extent, niceTicks } from "./scale.js";
 import {

@@ -1,4 +1,4 @@
-import type { HistogramBucket, HistogramChart, Marker } from "./charts.js";
+import type { HistogramBucket, HistogramChart, Marker } from "./chart-types.js";
 import { escapeHtml, formatNumber } from "./format.js";
 import { extent, linearScale, niceStep, niceTicks } from "./scale.js";
 import {

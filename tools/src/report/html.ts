@@ -1,4 +1,5 @@
-import { type Chart, renderChart } from "./charts.js";
+import type { Chart } from "./chart-types.js";
+import { renderChart } from "./charts.js";
 import { escapeHtml, formatNumber } from "./format.js";
 
 export interface SummaryRow {

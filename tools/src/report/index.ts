@@ -1,15 +1,15 @@
-export {
-  type BarChart,
-  type BarSeries,
-  type Chart,
-  type HistogramBucket,
-  type HistogramChart,
-  type LineChart,
-  type LineSeries,
-  type Marker,
-  type Point,
-  renderChart,
-} from "./charts.js";
+export type {
+  BarChart,
+  BarSeries,
+  Chart,
+  HistogramBucket,
+  HistogramChart,
+  LineChart,
+  LineSeries,
+  Marker,
+  Point,
+} from "./chart-types.js";
+export { renderChart } from "./charts.js";
 export { escapeHtml, formatNumber } from "./format.js";
 export { binValues, percentileOfBuckets, percentileOfValues } from "./histogram.js";
 export { type ReportInput, type ReportTable, renderReport, type SummaryRow } from "./html.js";

@@ -1,4 +1,4 @@
-import type { LineChart, Point } from "./charts.js";
+import type { LineChart, Point } from "./chart-types.js";
 import { extent, linearScale, niceTicks } from "./scale.js";
 import { layoutFrame, numericXTicks, px, renderAxes, renderNoData, seriesColor, svgDocument, tag, tooltip } from "./svg.js";
 

@@ -1,6 +1,6 @@
 import { type ClientEntity, connect } from "@tickwire/client";
 import { createNetGraph } from "@tickwire/client/netgraph";
-import { type DotState, movement } from "../shared/movement.js";
+import { type DotState, prediction } from "../shared/movement.js";
 import { DOT_RADIUS, type DotsInput, input, schema, WORLD_HEIGHT, WORLD_WIDTH } from "../shared/schema.js";
 
 type Dots = typeof schema;
@@ -21,7 +21,7 @@ const params = new URLSearchParams(location.search);
 const name = params.get("name") ?? `dot-${crypto.getRandomValues(new Uint16Array(1))[0].toString(16).padStart(4, "0")}`;
 const world = params.get("world") ?? "main";
 
-// Keyboard → one input object, reused every tick (the movement model copies it).
+// Keyboard → one input object, reused every tick (the prediction copies it).
 const pressed = new Set<string>();
 const current: DotsInput = { dx: 0, dy: 0 };
 const KEYS: Record<string, [number, number]> = {
@@ -57,7 +57,7 @@ function sampleKeys(): DotsInput {
 
 const client = connect<Dots, DotsInput, DotState>(`/ws?world=${encodeURIComponent(world)}`, {
   name,
-  game: { schema, input, predict: { model: movement, fields: ["x", "y"] } },
+  game: { schema, input, predict: prediction },
   input: sampleKeys,
 });
 const graph = createNetGraph(client.stats);

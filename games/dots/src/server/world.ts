@@ -1,5 +1,5 @@
 import type { Entity, Rng } from "@tickwire/engine";
-import { defineGame, type GameContext } from "@tickwire/server";
+import { defineGame } from "@tickwire/server";
 import { type DotState, step } from "../shared/movement.js";
 import { input, NPC_SPEED, schema, TICK_RATE, WORLD_HEIGHT, WORLD_WIDTH } from "../shared/schema.js";
 
@@ -50,25 +50,17 @@ function spawnPoint(rng: Rng): { x: number; y: number } {
   };
 }
 
+/** One world's own state: each NPC's heading by entity id, and a scratch for the shared step. */
+interface DotsWorld {
+  readonly wanderers: Map<number, Wander>;
+  readonly scratch: DotState;
+}
+
 /**
  * The dots world: every player is a dot moved by the shared `step`; a dozen NPC dots wander
  * (seeded, so a run repeats). Joins and leaves are announced with events.
  */
 export function createDotsGame(options: { seed?: number; npcs?: number } = {}) {
-  const wanderers = new Map<number, Wander>();
-  const scratch: DotState = { x: 0, y: 0 };
-  let populated = false;
-
-  function populate(ctx: GameContext<Dots>): void {
-    populated = true;
-    for (let i = 0; i < (options.npcs ?? NPC_COUNT); i++) {
-      const npc = ctx.spawn("npc", { ...spawnPoint(ctx.rng), hue: ctx.rng.int(0, 359) });
-      const wander: Wander = { vx: 0, vy: 0, left: 0 };
-      headFor(ctx.rng, wander);
-      wanderers.set(npc.id, wander);
-    }
-  }
-
   return defineGame({
     name: "dots",
     schema,
@@ -78,6 +70,15 @@ export function createDotsGame(options: { seed?: number; npcs?: number } = {}) {
     world: { width: WORLD_WIDTH, height: WORLD_HEIGHT },
     interest: "all",
     seed: options.seed ?? 1,
+    state: (): DotsWorld => ({ wanderers: new Map(), scratch: { x: 0, y: 0 } }),
+    onCreate(ctx) {
+      for (let i = 0; i < (options.npcs ?? NPC_COUNT); i++) {
+        const npc = ctx.spawn("npc", { ...spawnPoint(ctx.rng), hue: ctx.rng.int(0, 359) });
+        const wander: Wander = { vx: 0, vy: 0, left: 0 };
+        headFor(ctx.rng, wander);
+        ctx.state.wanderers.set(npc.id, wander);
+      }
+    },
     onJoin(ctx, player) {
       ctx.emit("all", "join", { name: player.name });
       return ctx.spawn("player", { ...spawnPoint(ctx.rng), hue: ctx.rng.int(0, 359), name: player.name });
@@ -88,6 +89,7 @@ export function createDotsGame(options: { seed?: number; npcs?: number } = {}) {
     onInput(ctx, player, move) {
       const dot = player.entity;
       if (dot?.type !== "player") return;
+      const { scratch } = ctx.state;
       scratch.x = dot.x;
       scratch.y = dot.y;
       step(scratch, move, 1 / ctx.tickRate);
@@ -98,8 +100,7 @@ export function createDotsGame(options: { seed?: number; npcs?: number } = {}) {
       ctx.emit("all", "chat", { name: player.name, text });
     },
     step(ctx, dt) {
-      if (!populated) populate(ctx);
-      for (const [id, wander] of wanderers) {
+      for (const [id, wander] of ctx.state.wanderers) {
         const npc = ctx.store.get(id);
         if (npc?.type !== "npc") continue;
         wander.left -= dt;

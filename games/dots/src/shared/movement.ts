@@ -1,5 +1,5 @@
-import type { PredictionModel } from "@tickwire/engine";
-import { type DotsInput, PLAYER_SPEED, POSITION_RESOLUTION, WORLD_HEIGHT, WORLD_WIDTH } from "./schema.js";
+import { definePrediction } from "@tickwire/engine";
+import { type DotsInput, input, PLAYER_SPEED, POSITION_RESOLUTION, schema, WORLD_HEIGHT, WORLD_WIDTH } from "./schema.js";
 
 /** The part of a player the shared step moves, and the client predicts. */
 export interface DotState {
@@ -26,19 +26,5 @@ export function step(state: DotState, move: DotsInput, dt: number): void {
   state.y = clamp(quantize(state.y + move.dy * distance), WORLD_HEIGHT);
 }
 
-/** `step` packaged for the client's reconciler. */
-export const movement: PredictionModel<DotState, DotsInput> = {
-  step,
-  copy(from, to) {
-    to.x = from.x;
-    to.y = from.y;
-  },
-  create: () => ({ x: 0, y: 0 }),
-  error: (a, b) => Math.hypot(a.x - b.x, a.y - b.y),
-  // The page reuses one input object per tick, so the reconciler keeps copies.
-  createInput: () => ({ dx: 0, dy: 0 }),
-  copyInput(from, to) {
-    to.dx = from.dx;
-    to.dy = from.dy;
-  },
-};
+/** How the client predicts its dot: `step` on the player's `x` and `y`. */
+export const prediction = definePrediction({ schema, entity: "player", fields: ["x", "y"], input, step });
