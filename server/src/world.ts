@@ -578,7 +578,6 @@ export class World<S extends Schema = Schema, I = unknown> {
     for (const session of this.sessions) if (session.address === ip) heldFromIp++;
     if (heldFromIp >= this.sharePerIp) {
       // This address holds its share of the world already (its players kept for resume count).
-      this.metrics.handshakeRefusals.inc({ reason: "address_share" });
       this.closeConnection(connection, CloseCode.WorldFull);
       return;
     }

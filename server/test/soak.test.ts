@@ -11,9 +11,10 @@ import { type TestSchema, testSchema } from "./helpers/games.js";
 
 const SCRIPT = new URL("./fixtures/robust-server.ts", import.meta.url);
 const CYCLES = 500;
-const WARM_UP_CYCLES = 48;
+const WARM_UP_CYCLES = 100;
 const ADDRESSES = ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7", "127.0.0.8", "127.0.0.9"];
-const CAPACITY = 16;
+/** dots' capacity: a quarter of it (16) per address. */
+const CAPACITY = 64;
 /** Players kept for resume and never resumed expire quickly, so the soak ends in seconds. */
 const RESUME_GRACE_MS = 300;
 /** Codes a client may close with that keep its player for resume. */
@@ -156,12 +157,14 @@ describe("soak", () => {
     await settled();
     const before = await child.request<{ cmd: string; rss: number }>("rss");
     const started = performance.now();
-    tally.cycles = 0;
+    Object.assign(tally, { cycles: 0, joins: 0, resumes: 0, refusals: 0 });
     await run(CYCLES);
     const elapsedMs = performance.now() - started;
     await settled();
     const after = await child.request<{ cmd: string; rss: number }>("rss");
     const end = await state();
+    const refusalLines = (await child.metrics()).split("\n").filter((line) => /^tickwire_(handshake_refusals|clients_closed)_total/.test(line));
+    console.log(refusalLines.join("\n"));
     console.log(
       `soak: ${tally.cycles} cycles in ${Math.round(elapsedMs)} ms, ${tally.joins} joins, ${tally.resumes} resumes, ` +
         `${tally.refusals} refused attempts; RSS ${(before.rss / 2 ** 20).toFixed(1)} → ${(after.rss / 2 ** 20).toFixed(1)} MiB`,
@@ -173,11 +176,10 @@ describe("soak", () => {
     expect(health.status).toBe(200);
 
     // Admission is whole again: the world fills to capacity (a quarter per address), then refuses.
-    const filled = await Promise.all(
-      Array.from({ length: CAPACITY }, (_, i) =>
-        TestClient.join(url, `fill${i}`, { schema: testSchema, localAddress: ADDRESSES[i % 4] }),
-      ),
-    );
+    const filled: TestClient<TestSchema>[] = [];
+    for (let i = 0; i < CAPACITY; i++) {
+      filled.push(await TestClient.join(url, `fill${i}`, { schema: testSchema, localAddress: ADDRESSES[i % 4] }));
+    }
     expect(filled.every((c) => c.welcome !== undefined)).toBe(true);
     expect(await expectRefused(url, { localAddress: ADDRESSES[7] })).toEqual({ status: 503, body: "world full" });
     await Promise.all(filled.map((c) => c.close()));
