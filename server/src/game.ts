@@ -72,6 +72,7 @@ export interface GameContext<S extends Schema = Schema> {
   /**
    * Queues a reliable event; it rides in the recipient's next snapshot. Events are never
    * dropped: a client that cannot keep up with them is disconnected and can resume.
+   * Throws a TypeError when `data` could not be sent (a cycle, undefined, a class instance).
    */
   emit(to: EventTarget<S>, name: string, data?: WireValue): void;
   /** Closes the player's connection with CloseCode.Kicked; the player leaves at once. */
@@ -85,6 +86,10 @@ export interface InterestOptions {
   readonly cellSize?: number;
 }
 
+/**
+ * Handlers may return a promise (except onJoin and welcomeData): its rejection is logged and
+ * counted like a throw, and its work after the first await runs between ticks.
+ */
 export interface GameDefinition<S extends Schema = Schema, I = unknown> {
   /** Matchmaking finds worlds by this name (`/matchmake?game=name`). Default "game". */
   readonly name?: string;
