@@ -569,7 +569,6 @@ export class World<S extends Schema = Schema, I = unknown> {
   private join(connection: Connection<S, I>, name: string): void {
     this.unjoined.delete(connection);
     if (this.sessions.size >= this.capacity || this.closing) {
-      if (!this.closing) this.noteFullRefusal();
       this.closeConnection(connection, this.closing ? CloseCode.WorldClosed : CloseCode.WorldFull);
       return;
     }
@@ -664,9 +663,11 @@ export class World<S extends Schema = Schema, I = unknown> {
   private welcomeData(session: Session<S, I>): WireValue | undefined {
     let data: WireValue | undefined;
     this.invoke("welcomeData", () => {
-      data = this.game.welcomeData?.(this.ctx, session);
-      const problem = data === undefined ? undefined : wireValueProblem(data);
-      if (problem !== undefined) throw new TypeError(`welcomeData: ${problem}`);
+      const value = this.game.welcomeData?.(this.ctx, session);
+      this.guardAsync("welcomeData", value);
+      const problem = value === undefined ? undefined : wireValueProblem(value);
+      if (problem !== undefined) throw new TypeError(`welcomeData ${problem}`);
+      data = value;
     });
     return data;
   }

@@ -456,6 +456,15 @@ describe("World: game API", () => {
     expect(setup.world.sessions.size).toBe(0);
   });
 
+  it("welcomes without data, and counts the handler error, when welcomeData returns something unsendable", async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const setup = manualWorld<TestSchema>(testGame({ welcomeData: () => circular as never }));
+    const client = joined(setup, "ann");
+    expect(welcomeOf(client).data).toBeUndefined();
+    expect(await metricValue(setup.metrics, "tickwire_handler_errors_total", { handler: "welcomeData" })).toBe(1);
+  });
+
   it("puts the game's welcomeData in the Welcome", () => {
     const setup = manualWorld<TestSchema>(testGame({ welcomeData: (_ctx, p) => ({ map: "meadow", you: p.name }) }));
     const client = joined(setup, "ann");
