@@ -19,8 +19,6 @@ export const NO_CLOSE_CODE = -1;
 export class Connection<S extends Schema = Schema, I = unknown> {
   readonly outbox: Outbox;
   session: Session<S, I> | undefined;
-  /** Holds one of the world's admission slots until Join or Resume settles it. */
-  reserved = true;
   /** The code the server closed with; NO_CLOSE_CODE when the other side or the network did. */
   closeCode = NO_CLOSE_CODE;
   /** The rate limit is dropping this connection's messages (one Error per run of drops). */

@@ -91,6 +91,7 @@ export interface GameContext<S extends Schema = Schema, W = unknown, D = unknown
   /**
    * Queues a reliable event; it rides in the recipient's next snapshot. Events are never
    * dropped: a client that cannot keep up with them is disconnected and can resume.
+   * Throws a TypeError when `data` could not be sent (a cycle, undefined, a class instance).
    */
   emit(to: EventTarget<S>, name: string, data?: WireValue): void;
   /** Closes the player's connection with CloseCode.Kicked; the player leaves at once. */
@@ -109,6 +110,9 @@ export interface InterestOptions {
  * (`state`), `D` the per-player data (`playerData`); `defineGame` infers both (undefined
  * without the factory) when the factories come before the handlers that read them
  * (TypeScript reads an object literal's functions in order).
+ *
+ * Handlers may return a promise (except onJoin and welcomeData): its rejection is logged and
+ * counted like a throw, and its work after the first await runs between ticks.
  */
 export interface GameDefinition<S extends Schema = Schema, I = unknown, W = unknown, D = unknown> {
   /** Matchmaking finds worlds by this name (`/matchmake?game=name`). Default "game". */

@@ -4,6 +4,15 @@
  * touches uWS, so the rules are unit-testable.
  */
 import { SUBPROTOCOL } from "@tickwire/engine/wire";
+import { TokenBucket } from "./rate-limit.js";
+
+/** The only WebSocket version (RFC 6455); anything else gets 426 naming it (§4.2.2). */
+export const WEBSOCKET_VERSION = "13";
+/**
+ * Addresses whose refusals are remembered at once; past it the oldest is forgotten, so a
+ * flood from many addresses costs bounded memory (each forgotten one starts a fresh burst).
+ */
+const MAX_TRACKED_ADDRESSES = 10_000;
 
 /** What the auth hook sees of the upgrade request (uWS's request object dies at the first await). */
 export interface UpgradeRequest {
@@ -28,6 +37,8 @@ export interface Refusal {
   readonly reason: string;
   /** Metrics label. */
   readonly label: string;
+  /** Extra response headers. */
+  readonly headers?: readonly (readonly [string, string])[];
 }
 
 export const refusals = {
@@ -49,6 +60,22 @@ export const refusals = {
     status: "429 Too Many Requests",
     reason: "too many connections from this address",
     label: "per_ip_cap",
+  }),
+  addressShare: (): Refusal => ({
+    status: "429 Too Many Requests",
+    reason: "this address holds its share of the world",
+    label: "address_share",
+  }),
+  refusalRate: (): Refusal => ({
+    status: "429 Too Many Requests",
+    reason: "too many refused attempts from this address; retry later",
+    label: "refusal_rate",
+  }),
+  websocketVersion: (): Refusal => ({
+    status: "426 Upgrade Required",
+    reason: `unsupported WebSocket version: this server speaks ${WEBSOCKET_VERSION} (RFC 6455)`,
+    label: "websocket_version",
+    headers: [["Sec-WebSocket-Version", WEBSOCKET_VERSION]],
   }),
   unavailable: (reason: string): Refusal => ({
     status: "503 Service Unavailable",
@@ -89,23 +116,32 @@ export interface AdmissionRequest {
   readonly protocol: string;
 }
 
+/** What the checks need of a world. */
+export interface AdmittingWorld {
+  admissionRefusal(): string | undefined;
+  addressRefusal(ip: string): Refusal | undefined;
+}
+
 /** The server state the checks consult; none of it is changed by them. */
-export interface AdmissionGate<W extends { admissionRefusal(): string | undefined }> {
+export interface AdmissionGate<W extends AdmittingWorld> {
   readonly shuttingDown: boolean;
   readonly origins: readonly string[] | undefined;
   readonly worlds: ReadonlyMap<string, W>;
   readonly ipCounter: IpCounter;
+  readonly refusalLimiter: RefusalLimiter;
+  readonly now: number;
 }
 
 /**
  * The synchronous admission checks, in order, shared by the upgrade and the preflight. It
  * reserves nothing: the upgrade takes its slots in the same turn, so the answer still holds.
  */
-export function checkAdmission<W extends { admissionRefusal(): string | undefined }>(
+export function checkAdmission<W extends AdmittingWorld>(
   request: AdmissionRequest,
   gate: AdmissionGate<W>,
 ): { readonly refusal: Refusal } | { readonly world: W } {
   if (gate.shuttingDown) return { refusal: refusals.unavailable("server shutting down") };
+  if (gate.refusalLimiter.blocked(request.ip, gate.now)) return { refusal: refusals.refusalRate() };
   if (!offersSubprotocol(request.protocol)) return { refusal: refusals.protocolMismatch(request.protocol) };
   if (!originAllowed(request.origin, gate.origins)) return { refusal: refusals.badOrigin() };
   if (request.worldId === "") return { refusal: refusals.missingWorld() };
@@ -114,6 +150,8 @@ export function checkAdmission<W extends { admissionRefusal(): string | undefine
   const full = world.admissionRefusal();
   if (full !== undefined) return { refusal: refusals.unavailable(full) };
   if (!gate.ipCounter.hasRoom(request.ip)) return { refusal: refusals.tooManyFromIp() };
+  const byAddress = world.addressRefusal(request.ip);
+  if (byAddress !== undefined) return { refusal: byAddress };
   return { world };
 }
 
@@ -158,6 +196,47 @@ export function preflightRefusal(refusal: Refusal): {
     reason: refusal.reason,
     retryable: refusalRetryable(refusal),
   };
+}
+
+/**
+ * Handshake refusals per address, as token buckets: past a burst, every upgrade from the
+ * address is refused with 429 before any other check (or the auth hook) runs.
+ */
+export class RefusalLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private readonly maxAddresses = MAX_TRACKED_ADDRESSES,
+  ) {}
+
+  /** Records one refusal of `ip`. */
+  record(ip: string, now: number): void {
+    let bucket = this.buckets.get(ip);
+    if (bucket === undefined) {
+      if (this.buckets.size >= this.maxAddresses) this.sweep(now);
+      if (this.buckets.size >= this.maxAddresses) this.buckets.delete(this.buckets.keys().next().value as string);
+      bucket = new TokenBucket(this.burst, this.perSecond, now);
+      this.buckets.set(ip, bucket);
+    }
+    bucket.take(now);
+  }
+
+  /** Whether `ip` has used up its refusals. */
+  blocked(ip: string, now: number): boolean {
+    const bucket = this.buckets.get(ip);
+    return bucket !== undefined && !bucket.has(now);
+  }
+
+  /** Forgets addresses whose allowance has refilled. */
+  sweep(now: number): void {
+    for (const [ip, bucket] of this.buckets) if (bucket.full(now)) this.buckets.delete(ip);
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
 }
 
 /** Counts open connections per remote address for the per-IP cap. */

@@ -47,8 +47,26 @@ export interface ServerLimits {
   invalidForgivenessPerSecond: number;
   /** Open or pending connections per remote address; refused with 429 above it. */
   maxConnectionsPerIp: number;
+  /** Connections per world that have not sent Join or Resume yet; refused with 503 above it. */
+  maxUnjoined: number;
+  /** Of those, from one remote address; refused with 429 above it. */
+  maxUnjoinedPerIp: number;
+  /**
+   * The fraction of a world's capacity one remote address may hold (players, connected or
+   * kept for resume, plus sockets not joined yet), at least one. 1 turns the cap off.
+   */
+  maxWorldSharePerIp: number;
+  /** Handshake refusals one address may collect in a burst before all its upgrades get 429. */
+  handshakeRefusalBurst: number;
+  /** Refusal allowance regained per second. */
+  handshakeRefusalsPerSecond: number;
   /** A socket must send Join or Resume within this time after the upgrade. */
   joinTimeoutMs: number;
+  /**
+   * /healthz answers 503 when a world's tick has not completed for this long, or a handler
+   * has failed on every tick for this long.
+   */
+  unhealthyAfterMs: number;
   /** How long a disconnected player is kept for resume. */
   resumeGraceMs: number;
   /** uWS closes a socket that neither sent nor received for this long (pings keep it alive). */
@@ -93,8 +111,20 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   invalidForgivenessPerSecond: 0.2,
   // A household or office behind one NAT; bot swarms on loopback raise it.
   maxConnectionsPerIp: 100,
-  // A real client sends Join right after the socket opens.
-  joinTimeoutMs: 10_000,
+  // Honest sockets are unjoined for a round trip; this only bounds a flood of idle ones.
+  maxUnjoined: 64,
+  // A few tabs behind one NAT opening at once.
+  maxUnjoinedPerIp: 8,
+  // Four households behind one address cannot lock out the rest; local bot runs raise it to 1.
+  maxWorldSharePerIp: 0.25,
+  // A client retrying a refusal with backoff never gets near it; a scanner does within seconds.
+  handshakeRefusalBurst: 20,
+  handshakeRefusalsPerSecond: 1,
+  // A real client sends Join right after the socket opens, one round trip; an idle socket
+  // holds no player slot but counts against its address until then.
+  joinTimeoutMs: 3_000,
+  // Forty ticks at 20 Hz: a GC pause or a slow tick never trips it, a frozen world does.
+  unhealthyAfterMs: 2_000,
   // Survives a page reload, a Wi-Fi to mobile switch or a short tunnel.
   resumeGraceMs: 30_000,
   // uWS's timer granularity is 4 s; pings are sent automatically well before this.
@@ -116,6 +146,7 @@ export function resolveLimits(overrides: Partial<ServerLimits> | undefined): Ser
   if (limits.maxInputsPerTick < 1) throw new RangeError("limits.maxInputsPerTick must be at least 1");
   if (limits.inputBacklogTicks < 1) throw new RangeError("limits.inputBacklogTicks must be at least 1");
   if (limits.inputQueueLength < 1) throw new RangeError("limits.inputQueueLength must be at least 1");
+  if (limits.maxWorldSharePerIp > 1) throw new RangeError("limits.maxWorldSharePerIp is a fraction: at most 1");
   if (limits.maxPendingEvents > MAX_EVENTS_PER_MESSAGE) {
     throw new RangeError(`limits.maxPendingEvents must fit one message (${MAX_EVENTS_PER_MESSAGE} events)`);
   }

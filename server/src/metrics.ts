@@ -31,6 +31,8 @@ export class ServerMetrics {
   readonly rateLimited: Counter;
   readonly invalidMessages: Counter<"reason">;
   readonly handlerErrors: Counter<"world" | "handler">;
+  readonly sendFailures: Counter;
+  readonly eventsDiscarded: Counter;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -137,6 +139,16 @@ export class ServerMetrics {
       name: "tickwire_handler_errors_total",
       help: "Exceptions thrown by game code, by handler.",
       labelNames: ["world", "handler"],
+      registers,
+    });
+    this.sendFailures = new Counter({
+      name: "tickwire_send_failures_total",
+      help: "Snapshots that failed to encode for one client (it is closed with 1011). Always 0 unless there is a bug.",
+      registers,
+    });
+    this.eventsDiscarded = new Counter({
+      name: "tickwire_events_discarded_total",
+      help: "Events dropped from an overflowing or unencodable queue; the client is told with a close code.",
       registers,
     });
   }

@@ -26,6 +26,18 @@ export class TokenBucket {
     return true;
   }
 
+  /** Whether a token is there to take, without taking it. */
+  has(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= 1 - ROUNDING_SLACK;
+  }
+
+  /** Whether the bucket has refilled completely: it remembers nothing and can be forgotten. */
+  full(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.capacity - ROUNDING_SLACK;
+  }
+
   private refill(now: number): void {
     const elapsed = now - this.lastRefill;
     // A clock that steps backwards refills nothing instead of draining the bucket.

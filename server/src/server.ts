@@ -17,8 +17,10 @@ import {
   IpCounter,
   preflightRefusal,
   type Refusal,
+  RefusalLimiter,
   refusals,
   subprotocolOfVersion,
+  WEBSOCKET_VERSION,
 } from "./handshake.js";
 import {
   deferResponse,
@@ -46,6 +48,12 @@ export interface WorldConfig {
 export interface ServerOptions {
   /** 0 (default) picks a free port; read it back from `server.port`. */
   readonly port?: number;
+  /**
+   * Share the port with other processes that also ask for it (SO_REUSEPORT: the kernel
+   * spreads connections between them). Off by default: a second server on a taken port
+   * refuses to start instead of silently splitting players between unrelated worlds.
+   */
+  readonly reusePort?: boolean;
   /** Default "0.0.0.0". */
   readonly host?: string;
   readonly worlds: readonly WorldConfig[];
@@ -88,6 +96,8 @@ export type AnyGame = GameDefinition<any, any, any, any>;
 /** What each uWS socket carries from its upgrade to its close. */
 interface SocketData {
   readonly world: World;
+  /** The world's count of this upgrade until the socket opens. */
+  readonly ticket: object;
   readonly ip: string;
   readonly identity: unknown;
   connection: Connection | undefined;
@@ -98,6 +108,9 @@ const SHUTDOWN_FLUSH_MS = 100;
 const textDecoder = new TextDecoder();
 /** The reason uWS gives when it drops a connection for a frame over maxPayloadLength. */
 const UWS_TOO_BIG_REASON = "Received too big message";
+/** uWS's listen option that leaves SO_REUSEPORT off (the typings only declare it for listen(port)). */
+const LISTEN_EXCLUSIVE_PORT = 1;
+const LISTEN_SHARED_PORT = 0;
 
 export async function createServer(options: ServerOptions): Promise<TickwireServer> {
   const limits = resolveLimits(options.limits);
@@ -107,6 +120,7 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
   const registry = options.registry ?? new InMemoryRegistry({ clock });
   const staticFiles = options.static === undefined ? undefined : new StaticFiles(options.static);
   const ipCounter = new IpCounter(limits.maxConnectionsPerIp);
+  const refusalLimiter = new RefusalLimiter(limits.handshakeRefusalBurst, limits.handshakeRefusalsPerSecond);
   const worlds = new Map<string, World>();
   for (const config of options.worlds) {
     if (worlds.has(config.id)) throw new Error(`duplicate world id "${config.id}"`);
@@ -116,17 +130,34 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
 
   const sockets = new Set<uWS.WebSocket<SocketData>>();
   let shuttingDown = false;
-  const gate = (): AdmissionGate<World> => ({ shuttingDown, origins: options.origins, worlds, ipCounter });
+  const gate = (): AdmissionGate<World> => ({
+    shuttingDown,
+    origins: options.origins,
+    worlds,
+    ipCounter,
+    refusalLimiter,
+    now: clock(),
+  });
   const app = uWS.App();
 
   app.get("/healthz", (res) => {
-    respondJson(res, shuttingDown ? Status.serviceUnavailable : Status.ok, {
-      status: shuttingDown ? "shutting down" : "ok",
+    const now = clock();
+    const problems: string[] = [];
+    for (const world of worlds.values()) {
+      const problem = world.healthProblem(now);
+      if (problem !== undefined) problems.push(problem);
+    }
+    const status = shuttingDown ? "shutting down" : problems.length > 0 ? "unhealthy" : "ok";
+    respondJson(res, status === "ok" ? Status.ok : Status.serviceUnavailable, {
+      status,
+      ...(problems.length > 0 ? { problems } : {}),
       worlds: [...worlds.values()].map((world) => ({
         id: world.id,
         game: world.gameName,
         population: world.sessions.size,
         capacity: world.capacity,
+        openSlots: world.openSlots,
+        unjoined: world.unjoinedCount,
         tick: world.store.tick,
       })),
     });
@@ -182,6 +213,7 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
       const protocol = req.getHeader("sec-websocket-protocol");
       const extensions = req.getHeader("sec-websocket-extensions");
       const origin = req.getHeader("origin");
+      const version = req.getHeader("sec-websocket-version");
       const worldId = req.getQuery("world") ?? "";
       const token = req.getQuery("token") ?? "";
       const ip = textDecoder.decode(res.getRemoteAddressAsText());
@@ -189,19 +221,22 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
 
       const refuse = (refusal: Refusal): void => {
         metrics.handshakeRefusals.inc({ reason: refusal.label });
-        respondText(res, refusal.status, refusal.reason);
+        refusalLimiter.record(ip, clock());
+        if (refusal.label === "world_full") worlds.get(worldId)?.noteFullRefusal();
+        respondText(res, refusal.status, refusal.reason, refusal.headers);
       };
+      if (version !== WEBSOCKET_VERSION) return refuse(refusals.websocketVersion());
       const admission = checkAdmission({ ip, origin, worldId, protocol }, gate());
       if ("refusal" in admission) return refuse(admission.refusal);
       const world = admission.world;
       ipCounter.acquire(ip);
-      world.reserve();
+      const ticket = world.reserve(ip);
       const giveBack = (): void => {
-        world.release();
+        world.release(ticket);
         ipCounter.release(ip);
       };
       const upgrade = (identity: unknown): void => {
-        const data: SocketData = { world, ip, identity, connection: undefined };
+        const data: SocketData = { world, ticket, ip, identity, connection: undefined };
         res.cork(() => res.upgrade(data, key, SUBPROTOCOL, extensions, context));
       };
 
@@ -226,7 +261,7 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
     open: (ws) => {
       sockets.add(ws);
       const data = ws.getUserData();
-      data.connection = data.world.connect(ws, { ip: data.ip, identity: data.identity });
+      data.connection = data.world.connect(ws, { ip: data.ip, identity: data.identity }, data.ticket);
     },
 
     message: (ws, message, isBinary) => {
@@ -307,9 +342,17 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
 
   const host = options.host ?? "0.0.0.0";
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
-    app.listen(host, options.port ?? 0, (socket) => {
-      if (socket === false) reject(new Error(`could not listen on ${host}:${options.port ?? 0}`));
-      else resolve(socket);
+    const flags = options.reusePort === true ? LISTEN_SHARED_PORT : LISTEN_EXCLUSIVE_PORT;
+    const listen = app.listen as unknown as (
+      host: string,
+      port: number,
+      flags: number,
+      cb: (socket: uWS.us_listen_socket | false) => void,
+    ) => void;
+    listen.call(app, host, options.port ?? 0, flags, (socket) => {
+      if (socket !== false) return resolve(socket);
+      const sharing = options.reusePort === true ? "" : "; pass reusePort: true to share it on purpose";
+      reject(new Error(`could not listen on ${host}:${options.port ?? 0}: port in use or not permitted${sharing}`));
     });
   });
   const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
@@ -328,6 +371,7 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
     }
   };
   const beat = (): void => {
+    refusalLimiter.sweep(clock());
     heartbeat().catch((error: unknown) => logger.error({ err: error }, "registry heartbeat failed"));
   };
   beat();

@@ -32,6 +32,10 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   connection: unknown;
   /** Clock ms of the disconnect, or -1 while connected. */
   disconnectedAt = -1;
+  /** Remote address of its current (or last) connection: an address holds at most its share of a world. */
+  address = "";
+  /** Events discarded while it was away (its queue overflowed); its resume is told with EventOverflow. */
+  eventsLost = 0;
   lastProcessedSeq = NO_INPUT_ACK;
   /** Highest chat/command rid processed: re-sent duplicates after a resume are dropped. */
   lastReliableId = 0;

@@ -44,12 +44,14 @@ import {
   type GameDefinition,
   type Player,
 } from "./game.js";
+import { type Refusal, refusals } from "./handshake.js";
 import type { ServerLimits } from "./limits.js";
 import type { Logger } from "./log.js";
 import type { ServerMetrics } from "./metrics.js";
 import { type Outbox, OutboxStats, type SocketLike } from "./outbox.js";
 import { createResumeToken, Session } from "./session.js";
 import { SnapshotPipeline } from "./snapshot-pipeline.js";
+import { wireValueProblem } from "./wire-value.js";
 
 /** Seed of `ctx.rng` when the game gives none. */
 const DEFAULT_SEED = 1;
@@ -87,6 +89,13 @@ export interface WorldOptions<S extends Schema, I> {
  */
 const SEND_BATCH = 64;
 
+/** How long /healthz reports a join refused as full below capacity: several probes see it. */
+const FULL_REFUSAL_REPORT_MS = 10_000;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
 export class World<S extends Schema = Schema, I = unknown> {
   readonly id: string;
   readonly game: GameDefinition<S, I>;
@@ -110,9 +119,20 @@ export class World<S extends Schema = Schema, I = unknown> {
   private readonly fixedStep: FixedStep;
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
-  /** Admission slots held by upgrades and connections that have not joined yet. */
-  private pending = 0;
-  private disconnectedCount = 0;
+  /**
+   * Upgrades in progress (their ticket) and connections that have not joined yet, with their
+   * address. They hold no player slot (that is taken at Join) but are bounded per address.
+   */
+  private readonly unjoined = new Map<object, string>();
+  /** Players whose connection is gone, kept for resume: a set, so the count cannot drift. */
+  private readonly awaitingResume = new Set<Session<S, I>>();
+  /** Health (issue 10): when the last tick completed, since when every tick had a handler fail. */
+  private lastTickCompletedAt: number;
+  private failingSince: number | undefined;
+  private failingHandler = "";
+  private inTick = false;
+  private tickHandlerFailures = 0;
+  private fullRefusal: { at: number; population: number } | undefined;
   /** Events for everyone emitted since the last snapshots, and their shared encoding. */
   private readonly broadcast: GameEvent[] = [];
   private broadcastEncoded: Uint8Array | null = null;
@@ -154,6 +174,7 @@ export class World<S extends Schema = Schema, I = unknown> {
     this.tickOverruns = this.metrics.tickOverruns.labels({ world: this.id });
     this.droppedTicks = this.metrics.droppedTicks.labels({ world: this.id });
     this.population = this.metrics.population.labels({ world: this.id });
+    this.lastTickCompletedAt = this.clock();
     // Its spawns are committed with the first tick.
     if (this.game.onCreate !== undefined) this.invoke("onCreate", () => this.game.onCreate?.(this.ctx));
   }
@@ -181,29 +202,87 @@ export class World<S extends Schema = Schema, I = unknown> {
 
   // ── admission (called by the handshake before a socket exists) ──
 
+  /** Player slots free: capacity minus the players held, connected or kept for resume. */
+  get openSlots(): number {
+    return this.capacity - this.sessions.size;
+  }
+
+  /** Upgrades in progress and connections that have not sent Join or Resume yet. */
+  get unjoinedCount(): number {
+    return this.unjoined.size;
+  }
+
   /**
-   * Why a new connection cannot be admitted now, or undefined. Players kept for resume do
-   * not count against it: their connection may be the one coming back.
+   * Why a new connection cannot be admitted now, or undefined. A full world still admits
+   * connections while a player is kept for resume: that connection may be the one coming
+   * back (a Join on it is refused with WorldFull).
    */
   admissionRefusal(): string | undefined {
     if (this.closing) return "world closed";
-    if (this.sessions.size - this.disconnectedCount + this.pending >= this.capacity) return "world full";
+    if (this.sessions.size >= this.capacity && this.awaitingResume.size === 0) return "world full";
     return undefined;
   }
 
-  /** Holds a slot for an upgrade in progress; `release` it if the upgrade fails. */
-  reserve(): void {
-    this.pending++;
+  /**
+   * Why a connection from `ip` cannot be admitted now: too many sockets not joined yet, in
+   * the world or from that address, or the address already holds its share of the world.
+   * Its players kept for resume do not count here, so they can come back.
+   */
+  addressRefusal(ip: string): Refusal | undefined {
+    if (this.unjoined.size >= this.limits.maxUnjoined) return refusals.unavailable("world busy");
+    let unjoinedFromIp = 0;
+    for (const address of this.unjoined.values()) if (address === ip) unjoinedFromIp++;
+    if (unjoinedFromIp >= this.limits.maxUnjoinedPerIp) return refusals.tooManyFromIp();
+    let connectedFromIp = 0;
+    for (const session of this.sessions) if (session.connected && session.address === ip) connectedFromIp++;
+    if (unjoinedFromIp + connectedFromIp >= this.sharePerIp) return refusals.addressShare();
+    return undefined;
   }
 
-  release(): void {
-    this.pending--;
+  /** Players (and unjoined sockets) one address may hold: its fraction of capacity, at least one. */
+  get sharePerIp(): number {
+    return Math.max(1, Math.floor(this.capacity * this.limits.maxWorldSharePerIp));
+  }
+
+  /** Counts an upgrade in progress from `ip`; hand the ticket to `connect`, or `release` it if the upgrade fails. */
+  reserve(ip: string): object {
+    const ticket = {};
+    this.unjoined.set(ticket, ip);
+    return ticket;
+  }
+
+  release(ticket: object): void {
+    this.unjoined.delete(ticket);
+  }
+
+  /** The server refused a join as full; recorded for /healthz when the world was not. */
+  noteFullRefusal(): void {
+    const population = this.sessions.size;
+    if (population < this.capacity) this.fullRefusal = { at: this.clock(), population };
+  }
+
+  /** What is wrong with this world, for /healthz, or undefined when it is healthy. */
+  healthProblem(now = this.clock()): string | undefined {
+    if (this.closing) return undefined;
+    const limit = this.limits.unhealthyAfterMs;
+    const sinceTick = now - this.lastTickCompletedAt;
+    if (sinceTick >= limit) return `world ${this.id}: no tick completed for ${Math.round(sinceTick)} ms`;
+    if (this.failingSince !== undefined && now - this.failingSince >= limit) {
+      const ms = Math.round(now - this.failingSince);
+      return `world ${this.id}: the ${this.failingHandler} handler has failed on every tick for ${ms} ms`;
+    }
+    const refusal = this.fullRefusal;
+    if (refusal !== undefined && now - refusal.at < FULL_REFUSAL_REPORT_MS) {
+      return `world ${this.id}: refused a join as full with ${refusal.population} of ${this.capacity} players`;
+    }
+    return undefined;
   }
 
   // ── tick loop ──
 
   start(): void {
     if (this.timer !== undefined || this.closing) return;
+    this.lastTickCompletedAt = this.clock();
     this.schedule();
   }
 
@@ -233,18 +312,30 @@ export class World<S extends Schema = Schema, I = unknown> {
   /** Runs one tick now. The timer calls it; tests may call it directly instead of start(). */
   runTick(): void {
     const started = this.clock();
-    let backlogDrops = 0;
-    for (const session of this.sessions) {
-      if (session.connected) backlogDrops += session.drainInputs(this.applyInput);
+    this.inTick = true;
+    this.tickHandlerFailures = 0;
+    try {
+      let backlogDrops = 0;
+      for (const session of this.sessions) {
+        if (session.connected) backlogDrops += session.drainInputs(this.applyInput);
+      }
+      if (backlogDrops > 0) this.metrics.inputDrops.inc({ reason: "backlog" }, backlogDrops);
+      if (this.game.step !== undefined) this.invoke("step", () => this.game.step?.(this.ctx, 1 / this.tickRate));
+      this.store.commit();
+      this.pipeline.afterCommit();
+      this.sendSnapshots(started);
+    } finally {
+      // Whatever failed above, this tick's broadcast is over and expiry still runs.
+      this.inTick = false;
+      this.broadcast.length = 0;
+      this.broadcastEncoded = null;
+      this.expire(started);
+      this.flushMetrics();
     }
-    if (backlogDrops > 0) this.metrics.inputDrops.inc({ reason: "backlog" }, backlogDrops);
-    if (this.game.step !== undefined) this.invoke("step", () => this.game.step?.(this.ctx, 1 / this.tickRate));
-    this.store.commit();
-    this.pipeline.afterCommit();
-    this.sendSnapshots(started);
-    this.expire(started);
-    this.flushMetrics();
+    if (this.tickHandlerFailures === 0) this.failingSince = undefined;
+    else this.failingSince ??= started;
     const durationMs = this.clock() - started;
+    this.lastTickCompletedAt = this.clock();
     this.tickDuration.observe(durationMs / 1000);
     if (durationMs > this.fixedStep.tickMs) this.tickOverruns.inc();
     for (const listener of this.tickListeners) listener(durationMs, this.store.tick);
@@ -260,7 +351,15 @@ export class World<S extends Schema = Schema, I = unknown> {
       if (connection === undefined) continue;
       const decision = connection.outbox.decide(tick, now);
       if (decision === "send") {
-        this.pipeline.writeSnapshot(session, this.takeEvents(session), batch);
+        const start = batch.length;
+        try {
+          this.pipeline.writeSnapshot(session, this.takeEvents(session), batch);
+        } catch (error) {
+          // One client's snapshot or events failed to encode: it alone is closed (kept for resume).
+          batch.length = start;
+          this.sendFailed(session, connection, error);
+          continue;
+        }
         this.batchOutboxes[count] = connection.outbox;
         this.batchEnds[count] = batch.length;
         if (++count === SEND_BATCH) {
@@ -272,8 +371,13 @@ export class World<S extends Schema = Schema, I = unknown> {
       }
     }
     this.sendBatch(count, tick);
-    this.broadcast.length = 0;
-    this.broadcastEncoded = null;
+  }
+
+  private sendFailed(session: Session<S, I>, connection: Connection<S, I>, error: unknown): void {
+    this.metrics.sendFailures.inc();
+    this.discardEvents(session);
+    this.logger.error({ err: error, player: session.id }, "snapshot encoding failed; client closed");
+    this.closeConnection(connection, CloseCode.InternalError);
   }
 
   /** Sends the batch's `count` snapshots and empties it. */
@@ -289,8 +393,13 @@ export class World<S extends Schema = Schema, I = unknown> {
   }
 
   private sendSnapshot(session: Session<S, I>, connection: Connection<S, I>): void {
-    const events = this.takeEvents(session);
-    this.pipeline.writeSnapshot(session, events, this.message.reset());
+    try {
+      const events = this.takeEvents(session);
+      this.pipeline.writeSnapshot(session, events, this.message.reset());
+    } catch (error) {
+      this.sendFailed(session, connection, error);
+      return;
+    }
     connection.outbox.sendSnapshotCorked(this.message.view(), this.store.tick);
   }
 
@@ -298,7 +407,6 @@ export class World<S extends Schema = Schema, I = unknown> {
   private takeEvents(session: Session<S, I>): Uint8Array | null {
     const events = session.events;
     if (events.length === 0) return null;
-    this.eventsSent += events.length;
     let encoded: Uint8Array;
     const onlyBroadcast =
       !session.hasPersonalEvents && events.length === this.broadcast.length && events[0] === this.broadcast[0];
@@ -308,6 +416,7 @@ export class World<S extends Schema = Schema, I = unknown> {
     } else {
       encoded = encodeEvents(events);
     }
+    this.eventsSent += events.length;
     events.length = 0;
     session.hasPersonalEvents = false;
     return encoded;
@@ -320,9 +429,8 @@ export class World<S extends Schema = Schema, I = unknown> {
         this.closeConnection(connection, CloseCode.JoinTimeout);
       }
     }
-    if (this.disconnectedCount === 0) return;
-    for (const session of this.sessions) {
-      if (!session.connected && now - session.disconnectedAt >= this.limits.resumeGraceMs) {
+    for (const session of this.awaitingResume) {
+      if (now - session.disconnectedAt >= this.limits.resumeGraceMs) {
         this.logger.info({ player: session.id, name: session.name }, "resume grace expired");
         this.leave(session);
       }
@@ -362,9 +470,11 @@ export class World<S extends Schema = Schema, I = unknown> {
 
   // ── connections (called by the transport) ──
 
-  /** A socket opened after a successful handshake; it holds the slot reserved at the upgrade. */
-  connect(socket: SocketLike, info: ConnectionInfo): Connection<S, I> {
+  /** A socket opened after a successful handshake; it takes over the upgrade's `ticket`. */
+  connect(socket: SocketLike, info: ConnectionInfo, ticket?: object): Connection<S, I> {
     const connection = new Connection<S, I>(socket, info, this.limits, this.stats, this.clock());
+    if (ticket !== undefined) this.unjoined.delete(ticket);
+    this.unjoined.set(connection, info.ip);
     this.connections.add(connection);
     this.metrics.connections.inc();
     this.metrics.connectionsOpened.inc();
@@ -462,9 +572,17 @@ export class World<S extends Schema = Schema, I = unknown> {
   }
 
   private join(connection: Connection<S, I>, name: string): void {
-    this.settleReservation(connection);
+    this.unjoined.delete(connection);
     if (this.sessions.size >= this.capacity || this.closing) {
       this.closeConnection(connection, this.closing ? CloseCode.WorldClosed : CloseCode.WorldFull);
+      return;
+    }
+    const ip = connection.info.ip;
+    let heldFromIp = 0;
+    for (const session of this.sessions) if (session.address === ip) heldFromIp++;
+    if (heldFromIp >= this.sharePerIp) {
+      // This address holds its share of the world already (its players kept for resume count).
+      this.closeConnection(connection, CloseCode.WorldFull);
       return;
     }
     const session = new Session<S, I>(
@@ -476,6 +594,7 @@ export class World<S extends Schema = Schema, I = unknown> {
       this.limits.maxInputsPerTick,
       this.limits.inputBacklogTicks,
     );
+    session.address = ip;
     const playerData = this.game.playerData;
     if (playerData !== undefined) {
       const failed = this.invoke("playerData", () => {
@@ -489,6 +608,7 @@ export class World<S extends Schema = Schema, I = unknown> {
     let entity: EntityBase | undefined;
     const failed = this.invoke("onJoin", () => {
       entity = this.game.onJoin(this.ctx, session);
+      this.guardAsync("onJoin", entity);
     });
     if (failed || entity === undefined || !entity.alive) {
       if (!failed) this.logger.error({ name }, "onJoin must return the player's live entity");
@@ -504,10 +624,19 @@ export class World<S extends Schema = Schema, I = unknown> {
   }
 
   private resume(connection: Connection<S, I>, token: string): void {
-    this.settleReservation(connection);
+    this.unjoined.delete(connection);
     const session = this.byToken.get(token);
     if (session === undefined) {
       this.closeConnection(connection, CloseCode.ResumeFailed);
+      return;
+    }
+    if (session.eventsLost > 0) {
+      // Its event queue overflowed while it was away: it learns so as a connected player
+      // would, from an EventOverflow close; the player is kept and its next resume succeeds.
+      this.logger.warn({ player: session.id, eventsLost: session.eventsLost }, "resume refused once: events were lost while away");
+      session.eventsLost = 0;
+      session.disconnectedAt = this.clock();
+      this.closeConnection(connection, CloseCode.EventOverflow);
       return;
     }
     const previous = session.connection as Connection<S, I> | undefined;
@@ -517,9 +646,10 @@ export class World<S extends Schema = Schema, I = unknown> {
       previous.session = undefined;
       this.closeConnection(previous, CloseCode.SessionReplaced);
     } else {
-      this.disconnectedCount--;
+      this.awaitingResume.delete(session);
       session.disconnectedAt = -1;
     }
+    session.address = connection.info.ip;
     session.resetView();
     this.attach(connection, session, true);
     this.logger.info({ player: session.id, name: session.name, ip: connection.info.ip }, "player resumed");
@@ -548,22 +678,20 @@ export class World<S extends Schema = Schema, I = unknown> {
   private welcomeData(session: Session<S, I>): WireValue | undefined {
     let data: WireValue | undefined;
     this.invoke("welcomeData", () => {
-      data = this.game.welcomeData?.(this.ctx, session);
+      const value = this.game.welcomeData?.(this.ctx, session);
+      this.guardAsync("welcomeData", value);
+      const problem = value === undefined ? undefined : wireValueProblem(value);
+      if (problem !== undefined) throw new TypeError(`welcomeData ${problem}`);
+      data = value;
     });
     return data;
-  }
-
-  private settleReservation(connection: Connection<S, I>): void {
-    if (!connection.reserved) return;
-    connection.reserved = false;
-    this.pending--;
   }
 
   /** The socket closed, whoever closed it. uWS calls this synchronously from ws.end(). */
   disconnected(connection: Connection<S, I>, code: number): void {
     connection.outbox.closed = true;
     if (!this.connections.delete(connection)) return;
-    this.settleReservation(connection);
+    this.unjoined.delete(connection);
     this.metrics.connections.dec();
     const byServer = connection.closeCode !== NO_CLOSE_CODE;
     const effectiveCode = byServer ? connection.closeCode : code;
@@ -583,7 +711,7 @@ export class World<S extends Schema = Schema, I = unknown> {
       return;
     }
     session.disconnectedAt = this.clock();
-    this.disconnectedCount++;
+    this.awaitingResume.add(session);
   }
 
   /** uWS drained the socket's buffer: a client that skipped snapshots catches up now. */
@@ -606,7 +734,7 @@ export class World<S extends Schema = Schema, I = unknown> {
   private leave(session: Session<S, I>): void {
     if (!this.sessions.delete(session)) return;
     this.byToken.delete(session.resumeToken);
-    if (!session.connected) this.disconnectedCount--;
+    this.awaitingResume.delete(session);
     const connection = session.connection as Connection<S, I> | undefined;
     if (connection !== undefined) {
       session.connection = undefined;
@@ -633,6 +761,9 @@ export class World<S extends Schema = Schema, I = unknown> {
     if (typeof name !== "string" || name.length === 0 || name.length > MAX_EVENT_NAME_LENGTH) {
       throw new TypeError(`event name must be 1..${MAX_EVENT_NAME_LENGTH} characters`);
     }
+    // Checked here, where the game can see the throw, not when it would stop a tick.
+    const problem = wireValueProblem(data);
+    if (problem !== undefined) throw new TypeError(`event "${name}" data ${problem}`);
     const event: GameEvent = { name, data };
     if (to === "all") {
       this.broadcast.push(event);
@@ -657,12 +788,24 @@ export class World<S extends Schema = Schema, I = unknown> {
     session.events.push(event);
     if (personal) session.hasPersonalEvents = true;
     if (session.events.length <= this.limits.maxPendingEvents) return;
-    // Never a silent drop: the client learns from the close (or a failed resume) that it missed events.
+    // Never a silent drop: the client learns from an EventOverflow close, now or when it resumes.
+    const lost = this.discardEvents(session);
+    const connection = session.connection as Connection<S, I> | undefined;
+    if (connection !== undefined) {
+      this.closeConnection(connection, CloseCode.EventOverflow);
+    } else {
+      session.eventsLost += lost;
+      this.logger.warn({ player: session.id }, "event queue overflowed while disconnected; its resume will be told");
+    }
+  }
+
+  /** Drops a session's pending events, counted; returns how many. */
+  private discardEvents(session: Session<S, I>): number {
+    const count = session.events.length;
+    if (count > 0) this.metrics.eventsDiscarded.inc(count);
     session.events.length = 0;
     session.hasPersonalEvents = false;
-    const connection = session.connection as Connection<S, I> | undefined;
-    if (connection !== undefined) this.closeConnection(connection, CloseCode.EventOverflow);
-    else this.logger.warn({ player: session.id }, "event queue overflowed while disconnected; events discarded");
+    return count;
   }
 
   // ── shutdown ──
@@ -697,10 +840,13 @@ export class World<S extends Schema = Schema, I = unknown> {
     connection.outbox.send(encodeServerMessage({ type: MsgType.Error, code, message }));
   }
 
-  /** Runs game code; a throw is logged and counted, never propagated. Returns true when it threw. */
-  private invoke(handler: string, run: () => void): boolean {
+  /**
+   * Runs game code; a throw, or the rejection of a handler that returned a promise, is
+   * logged and counted, never propagated. Returns true when it threw.
+   */
+  private invoke(handler: string, run: () => unknown): boolean {
     try {
-      run();
+      this.guardAsync(handler, run());
       return false;
     } catch (error) {
       this.handlerThrew(handler, error);
@@ -708,7 +854,16 @@ export class World<S extends Schema = Schema, I = unknown> {
     }
   }
 
+  /** An async handler's rejection is a throw that came late: logged and counted like one. */
+  private guardAsync(handler: string, result: unknown): void {
+    if (isThenable(result)) result.then(undefined, (error: unknown) => this.handlerThrew(handler, error));
+  }
+
   private handlerThrew(handler: string, error: unknown): void {
+    if (this.inTick) {
+      this.tickHandlerFailures++;
+      this.failingHandler = handler;
+    }
     this.metrics.handlerErrors.inc({ world: this.id, handler });
     this.logger.error({ err: error, handler }, "game handler threw");
   }
@@ -718,7 +873,7 @@ export class World<S extends Schema = Schema, I = unknown> {
     const onInput = this.game.onInput;
     if (onInput === undefined) return;
     try {
-      onInput.call(this.game, this.ctx, session, input);
+      this.guardAsync("onInput", onInput.call(this.game, this.ctx, session, input));
     } catch (error) {
       this.handlerThrew("onInput", error);
     }

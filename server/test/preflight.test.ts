@@ -97,7 +97,7 @@ describe("server: preflight (GET /ws without upgrade)", () => {
 
   it("refuses a full world with 503, retryable, with the upgrade's reason", async () => {
     const server = await serve({ game: testGame({ capacity: 1 }) });
-    await joined(server);
+    await (await joined(server)).join("ann");
     expect(await preflight(server)).toMatchObject({
       status: 503,
       body: { ok: false, status: 503, code: "world_full", reason: "world full", retryable: true },
@@ -141,8 +141,8 @@ describe("server: preflight (GET /ws without upgrade)", () => {
   it("reserves nothing: preflights at the capacity and per-IP limits leave room for the real connection", async () => {
     const server = await serve({ game: testGame({ capacity: 1 }), limits: { maxConnectionsPerIp: 1 } });
     for (let i = 0; i < 5; i++) expect((await preflight(server)).body).toEqual({ ok: true });
-    await joined(server);
-    // The upgrade took the only slot: now the preflight sees the world full.
+    await (await joined(server)).join("ann");
+    // The player took the only slot: now the preflight sees the world full.
     expect((await preflight(server)).status).toBe(503);
   });
 

@@ -101,7 +101,10 @@ describe("World: joining and snapshots", () => {
   });
 
   it("gives each of many clients its own snapshot when they are built and sent in batches", () => {
-    const setup = manualWorld<TestSchema>(testGame({ interest: AOI, capacity: 200 }), { maxConnectionsPerIp: 200 });
+    const setup = manualWorld<TestSchema>(testGame({ interest: AOI, capacity: 200 }), {
+      maxConnectionsPerIp: 200,
+      maxWorldSharePerIp: 1,
+    });
     // 150 clients: more than two send batches, spread so their views differ.
     const clients = Array.from({ length: 150 }, (_, i) => joined(setup, `p${i}@${100 + (i % 15) * 250},${100 + Math.floor(i / 15) * 350}`));
     const players = clients.map((client) => welcomeOf(client).playerId);
@@ -458,6 +461,15 @@ describe("World: game API", () => {
     expect(setup.world.sessions.size).toBe(0);
   });
 
+  it("welcomes without data, and counts the handler error, when welcomeData returns something unsendable", async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const setup = manualWorld<TestSchema>(testGame({ welcomeData: () => circular as never }));
+    const client = joined(setup, "ann");
+    expect(welcomeOf(client).data).toBeUndefined();
+    expect(await metricValue(setup.metrics, "tickwire_handler_errors_total", { handler: "welcomeData" })).toBe(1);
+  });
+
   it("puts the game's welcomeData in the Welcome", () => {
     const setup = manualWorld<TestSchema>(testGame({ welcomeData: (_ctx, p) => ({ map: "meadow", you: p.name }) }));
     const client = joined(setup, "ann");
@@ -477,12 +489,15 @@ describe("World: game API", () => {
 });
 
 describe("World: admission", () => {
-  it("refuses admission when connected players and pending connections fill the world", () => {
-    const setup = manualWorld<TestSchema>(testGame({ capacity: 2 }));
+  it("refuses admission when players fill the world; sockets that have not joined hold no slot", () => {
+    const setup = manualWorld<TestSchema>(testGame({ capacity: 2 }), { maxWorldSharePerIp: 1 });
     joined(setup, "ann");
+    new FakeClient(setup.world);
+    new FakeClient(setup.world);
     expect(setup.world.admissionRefusal()).toBeUndefined();
     joined(setup, "bob");
     expect(setup.world.admissionRefusal()).toBe("world full");
+    expect(setup.world.openSlots).toBe(0);
   });
 
   it("admits a connection while a disconnected player holds the last slot, but refuses its Join", () => {

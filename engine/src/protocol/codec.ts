@@ -233,9 +233,16 @@ function unknownType(type: unknown): ProtocolViolation {
   return new ProtocolViolation(ErrorCode.UnknownType, what);
 }
 
+/**
+ * What renders as nothing: whitespace, format controls (zero-width characters, bidi
+ * controls, BOM, soft hyphen), combining marks with no base, and the Hangul and Braille
+ * fillers that fonts draw as blanks.
+ */
+const INVISIBLE = /[\s\p{Cf}\p{Mn}\p{Me}\u115f\u1160\u3164\uffa0\u2800]/gu;
+
 function readPlayerName(value: unknown): string {
   const name = displayText(value, "name", MAX_NAME_LENGTH);
-  if (name.trim().length === 0) throw invalidField("name must not be blank");
+  if (name.replace(INVISIBLE, "").length === 0) throw invalidField("name must not be blank or invisible");
   return name;
 }
 

@@ -131,6 +131,17 @@ describe("Join and Resume validation", () => {
     expectInvalidField([MsgType.Join, "A\u0085da"], "control characters");
   });
 
+  it.each([
+    ["zero-width spaces and joiners", "\u200b\u200c\u200d"],
+    ["bidi controls and isolates", "\u202e\u2066\u2069\u200f"],
+    ["a BOM, word joiner and soft hyphen", "\ufeff\u2060\u00ad"],
+    ["Hangul and Braille fillers", "\u3164\u2800"],
+    ["combining marks with no base", "\u0301\u0308"],
+  ])("refuses a name made only of %s, and accepts one with a visible character among them", (_name, invisible) => {
+    expectInvalidField([MsgType.Join, invisible], "invisible");
+    expectAccepted([MsgType.Join, `${invisible}Ada`]);
+  });
+
   it("refuses an empty or oversize resume token", () => {
     expectAccepted([MsgType.Resume, "t".repeat(MAX_RESUME_TOKEN_LENGTH)]);
     expectInvalidField([MsgType.Resume, ""], "token");

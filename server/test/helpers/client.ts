@@ -27,6 +27,8 @@ export interface ConnectOptions<S extends Schema> {
   /** Subprotocols to offer; default [SUBPROTOCOL]. */
   readonly protocols?: readonly string[];
   readonly origin?: string;
+  /** Source address of the TCP connection (e.g. "127.0.0.2"), to act as another client address. */
+  readonly localAddress?: string;
 }
 
 export interface CloseInfo {
@@ -84,6 +86,7 @@ export class TestClient<S extends Schema = Schema> {
     const ws = new WebSocket(url, [...(options.protocols ?? [SUBPROTOCOL])], {
       origin: options.origin,
       maxPayload: 64 * 1024 * 1024,
+      localAddress: options.localAddress,
     });
     const client = new TestClient<S>(ws, options.schema);
     return new Promise((resolve, reject) => {
@@ -234,10 +237,13 @@ export class TestClient<S extends Schema = Schema> {
 /** Attempts an upgrade that should be refused; resolves with the HTTP status and body. */
 export function expectRefused(
   url: string,
-  options: { protocols?: readonly string[]; origin?: string } = {},
+  options: { protocols?: readonly string[]; origin?: string; localAddress?: string } = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, [...(options.protocols ?? [SUBPROTOCOL])], { origin: options.origin });
+    const ws = new WebSocket(url, [...(options.protocols ?? [SUBPROTOCOL])], {
+      origin: options.origin,
+      localAddress: options.localAddress,
+    });
     ws.once("open", () => {
       ws.terminate();
       reject(new Error("the upgrade was accepted"));

@@ -77,8 +77,7 @@ export class FakeClient<S extends Schema> {
     ip = "127.0.0.1",
     identity: unknown = undefined,
   ) {
-    world.reserve();
-    this.connection = world.connect(this.socket, { ip, identity });
+    this.connection = world.connect(this.socket, { ip, identity }, world.reserve(ip));
     this.mirror = new SnapshotMirror(world.store.schema);
   }
 

@@ -20,7 +20,13 @@ const server = await createServer({
   port: 0,
   worlds: [{ id: WORLD_ID, game: fieldGame({ mobs: args.mobs, variant: args.variant, capacity: args.capacity }) }],
   logger: silentLogger(),
-  limits: { maxConnectionsPerIp: args.maxConnectionsPerIp },
+  // A benchmark's clients come from a few loopback addresses: the per-address caps stay out of the way.
+  limits: {
+    maxConnectionsPerIp: args.maxConnectionsPerIp,
+    maxUnjoined: args.maxConnectionsPerIp,
+    maxUnjoinedPerIp: args.maxConnectionsPerIp,
+    maxWorldSharePerIp: 1,
+  },
   defaultMetrics: false,
 });
 

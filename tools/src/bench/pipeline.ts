@@ -66,12 +66,11 @@ function runOnce(variant: FieldVariant, clients: number, ticks: number, seed: nu
     clock: () => now,
     logger: silentLogger(),
     metrics: new ServerMetrics({ defaultMetrics: false }),
-    limits: resolveLimits({ maxConnectionsPerIp: clients }),
+    limits: resolveLimits({ maxConnectionsPerIp: clients, maxWorldSharePerIp: 1 }),
   });
   const sockets = Array.from({ length: clients }, () => new CountingSocket());
   const connections = sockets.map((socket, i) => {
-    world.reserve();
-    const connection = world.connect(socket, { ip: "127.0.0.1", identity: undefined });
+    const connection = world.connect(socket, { ip: "127.0.0.1", identity: undefined }, world.reserve("127.0.0.1"));
     world.receive(connection, messageBuffer({ type: MsgType.Join, name: `p${i}` }), true);
     return connection;
   });

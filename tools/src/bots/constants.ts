@@ -43,11 +43,12 @@ export const PER_BOT_DIGITS = 1;
 export const MAX_REASON_KEYS = 32;
 
 /**
- * Bots per loopback source address. Servers cap connections per address (tickwire's
- * default is 100); real players come from many addresses, so the swarm spreads its bots
- * over 127.1.0.0/16 when the target is an IPv4 loopback address.
+ * Bots per loopback source address. Servers cap what one address may hold (tickwire's
+ * defaults: 8 sockets not joined yet, a quarter of a world, so 16 in dots' 64); real
+ * players come from many addresses, so the swarm spreads its bots over 127.1.0.0/16 when
+ * the target is an IPv4 loopback address.
  */
-export const BOTS_PER_SOURCE_ADDRESS = 50;
+export const BOTS_PER_SOURCE_ADDRESS = 8;
 
 /** After asking every bot to close, how long to wait for the close handshakes before finishing. */
 export const CLOSE_GRACE_MS = 2_000;
