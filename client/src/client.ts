@@ -1,6 +1,7 @@
 import {
   AdaptiveDelay,
   ClockSync,
+  CloseCode,
   type CommandArg,
   DEFAULT_CORRECTION_EPSILON,
   decodeClientMessage,
@@ -437,9 +438,17 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     this.predictionNeedsReset = true;
   }
 
-  /** Ends the session; no reconnect. */
+  /**
+   * Leaves for good: the server ends the player's session at once. The only way a session
+   * ends by the client's choice; every other socket the client drops keeps the player for resume.
+   */
+  leave(): void {
+    this.connection.close(CloseCode.Normal, "left");
+  }
+
+  /** Same as `leave()`. */
   close(): void {
-    this.connection.close();
+    this.leave();
   }
 
   /** Starts connecting; `connect()` calls it. */

@@ -137,8 +137,6 @@ export interface ConnectionOptions {
 }
 
 const IGNORE = () => {};
-/** Close reason we send when we give up on a socket ourselves (the server logs it). */
-const REASON_ABANDONED = "client reconnecting";
 
 /**
  * One logical session over a series of WebSockets: join, welcome, pings, reliable
@@ -418,7 +416,10 @@ export class Connection {
     const socket = this.socket;
     const welcomed = this.welcomed;
     this.detach();
-    if (socket !== null && socket.readyState <= SOCKET_OPEN) socket.close(CloseCode.Normal, REASON_ABANDONED);
+    // Never Normal: that is a goodbye, and the server would forget the player we mean to resume.
+    if (socket !== null && socket.readyState <= SOCKET_OPEN) {
+      socket.close(CloseCode.ClientReconnecting, closeReason(CloseCode.ClientReconnecting));
+    }
     this.ended(CloseCode.Abnormal, reason, welcomed, true);
   }
 

@@ -18,10 +18,10 @@ export function createResumeToken(): string {
 }
 
 /**
- * Inputs still waiting after a tick that count as a backlog: one in flight is normal
- * jitter, two or more means the client sends faster than the tick rate.
+ * Backlog windows in a row with one spare input before it is worked off: a spare that
+ * jitter never needed for this long (10 s at the default 20-tick window) is clock drift.
  */
-const BACKLOG_INPUTS = 2;
+const SPARE_WINDOWS_BEFORE_CATCH_UP = 10;
 
 /** Why an input was not queued. */
 export type InputRefusal = "stale" | "queue_full";
@@ -67,10 +67,13 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   private inputCount = 0;
   /** Seq of the newest input accepted, to refuse duplicates and reordering. */
   private newestSeq = NO_INPUT_ACK;
-  /** Inputs this player may still apply; refilled by one per tick up to the cap. */
-  private inputCredit: number;
-  /** Consecutive ticks that ended with a backlog of waiting inputs. */
-  private backlogStreak = 0;
+  /** Fewest inputs left waiting after a tick in the current backlog window. */
+  private windowMinDepth = Number.POSITIVE_INFINITY;
+  private windowTicks = 0;
+  /** Windows in a row that ended with exactly one spare input. */
+  private spareWindows = 0;
+  /** Extra inputs the next tick may apply to work off a spare one. */
+  private catchUp = 0;
 
   constructor(
     readonly id: number,
@@ -83,7 +86,6 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   ) {
     this.inputSeqs = new Int32Array(inputQueueLength);
     this.inputs = new Array<I | undefined>(inputQueueLength);
-    this.inputCredit = maxInputsPerTick;
   }
 
   get connected(): boolean {
@@ -117,28 +119,52 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   }
 
   /**
-   * Hands this tick's inputs to `apply` in seq order: at most the banked credit, which
-   * grows by one per tick, so bunched inputs catch up but the sustained rate is one per tick.
-   *
-   * A client whose clock runs a little fast sends slightly more than one input per tick, so
-   * its backlog (and input latency) would grow until the queue is full. After
-   * `backlogTicks` ticks in a row ending with a backlog, the oldest waiting input is
-   * dropped to bring latency back down. Returns the number dropped (0 or 1).
+   * Applies this tick's input: one per tick, so others see the player move at a steady
+   * pace. The queue is a jitter buffer: an input that arrives late leaves a tick without
+   * one, and the next ones then wait one tick longer instead of applying in a burst. What
+   * waits beyond need is worked off without a burst others could see:
+   * - a backlog of two or more spare inputs for a whole window of `backlogTicks` (a
+   *   stalled uplink delivering its inputs at once, or half a queue at any tick) is stale:
+   *   the oldest are dropped at once, one correction for the client, keeping one spare;
+   * - one spare for SPARE_WINDOWS_BEFORE_CATCH_UP windows (a client clock running a
+   *   little fast) is applied as a second input in one tick, up to `maxInputsPerTick`.
+   * Returns the number of inputs dropped.
    */
   drainInputs(apply: (session: Session<S, I>, input: I) => void): number {
-    this.inputCredit = Math.min(this.maxInputsPerTick, this.inputCredit + 1);
-    while (this.inputCount > 0 && this.inputCredit >= 1) {
+    let budget = 1 + this.catchUp;
+    this.catchUp = 0;
+    while (this.inputCount > 0 && budget > 0) {
       const seq = this.inputSeqs[this.inputHead];
       const input = this.shiftInput();
-      this.inputCredit--;
+      budget--;
       this.lastProcessedSeq = seq;
       apply(this, input);
     }
-    this.backlogStreak = this.inputCount >= BACKLOG_INPUTS ? this.backlogStreak + 1 : 0;
-    if (this.backlogStreak < this.backlogTicks) return 0;
-    this.backlogStreak = 0;
-    this.shiftInput();
-    return 1;
+    const depth = this.inputCount;
+    if (depth >= Math.max(2, this.inputSeqs.length >> 1)) return this.dropSpare(depth);
+    this.windowMinDepth = Math.min(this.windowMinDepth, depth);
+    if (++this.windowTicks < this.backlogTicks) return 0;
+    const spare = this.windowMinDepth;
+    this.windowMinDepth = Number.POSITIVE_INFINITY;
+    this.windowTicks = 0;
+    if (spare >= 2) return this.dropSpare(spare);
+    this.spareWindows = spare === 1 ? this.spareWindows + 1 : 0;
+    if (this.spareWindows >= SPARE_WINDOWS_BEFORE_CATCH_UP) {
+      this.spareWindows = 0;
+      this.catchUp = Math.min(1, this.maxInputsPerTick - 1);
+      if (this.catchUp === 0) return this.dropSpare(2);
+    }
+    return 0;
+  }
+
+  /** Drops the oldest waiting inputs so that one spare is left; returns how many. */
+  private dropSpare(spare: number): number {
+    const dropped = Math.min(spare, this.inputCount) - 1;
+    for (let i = 0; i < dropped; i++) this.shiftInput();
+    this.windowMinDepth = Number.POSITIVE_INFINITY;
+    this.windowTicks = 0;
+    this.spareWindows = 0;
+    return dropped;
   }
 
   private shiftInput(): I {
@@ -155,7 +181,10 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     this.inputHead = 0;
     this.inputCount = 0;
     this.newestSeq = NO_INPUT_ACK;
-    this.backlogStreak = 0;
+    this.windowMinDepth = Number.POSITIVE_INFINITY;
+    this.windowTicks = 0;
+    this.spareWindows = 0;
+    this.catchUp = 0;
   }
 
   /** Resets what the client holds, so its next snapshot is FULL. */
