@@ -22,6 +22,7 @@ import {
   INPUT_BUFFERED_THRESHOLD,
   PING_INTERVAL_MS,
   RELIABLE_BUFFER_CAPACITY,
+  RESUME_WINDOW_MS,
   SILENCE_TIMEOUT_MS,
   WELCOME_TIMEOUT_MS,
 } from "./constants.js";
@@ -91,6 +92,8 @@ export interface ConnectOptions<S extends Schema = Schema, I = unknown, P = unkn
   pingIntervalMs?: number;
   welcomeTimeoutMs?: number;
   silenceTimeoutMs?: number;
+  /** How long after a drop the client retries resuming (at most 1 s apart) before it joins as a new player. */
+  resumeWindowMs?: number;
   /** Chat/command messages kept for delivery across reconnects. */
   reliableCapacity?: number;
   /** Socket bytes queued above which inputs are coalesced. */
@@ -211,6 +214,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
         pingIntervalMs: options.pingIntervalMs ?? PING_INTERVAL_MS,
         welcomeTimeoutMs: options.welcomeTimeoutMs ?? WELCOME_TIMEOUT_MS,
         silenceTimeoutMs: options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS,
+        resumeWindowMs: options.resumeWindowMs ?? RESUME_WINDOW_MS,
         reliableCapacity: options.reliableCapacity ?? RELIABLE_BUFFER_CAPACITY,
         inputBufferedThreshold: options.inputBufferedThreshold ?? INPUT_BUFFERED_THRESHOLD,
         stats: this.stats,
@@ -483,7 +487,11 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       this.unackedInputs = 0;
     }
     if (newTimeline) this.inputTiming = new InputTiming({ tickMs: 1000 / message.tickRate });
-    else this.inputTiming?.reset();
+    else {
+      this.inputTiming?.reset();
+      // The outage before this resume is no measure of jitter: keep the delay, forget the gap.
+      this.delay?.restart();
+    }
     this.freeInputAt = Number.NaN;
     this.lastWelcome = message;
     this.controlledId = message.playerId;

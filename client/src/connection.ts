@@ -16,7 +16,13 @@ import {
   type WelcomeMessage,
 } from "@tickwire/engine";
 import { Backoff, type BackoffOptions } from "./backoff.js";
-import { PING_BURST_COUNT, PING_BURST_INTERVAL_MS, PREFLIGHT_TIMEOUT_MS } from "./constants.js";
+import {
+  PING_BURST_COUNT,
+  PING_BURST_INTERVAL_MS,
+  PREFLIGHT_TIMEOUT_MS,
+  RESUME_RETRY_MAX_MS,
+  RESUME_RETRY_MIN_MS,
+} from "./constants.js";
 import type { NetStats } from "./net-stats.js";
 import { type FetchLike, fetchRefusal } from "./preflight.js";
 import { ReliableBuffer } from "./reliable.js";
@@ -129,6 +135,8 @@ export interface ConnectionOptions {
   pingIntervalMs: number;
   welcomeTimeoutMs: number;
   silenceTimeoutMs: number;
+  /** How long after a drop resuming is retried (at a short interval) before joining afresh. */
+  resumeWindowMs: number;
   reliableCapacity: number;
   inputBufferedThreshold: number;
   stats: NetStats;
@@ -169,6 +177,8 @@ export class Connection {
   private lastMessageAt = 0;
   private heldInput: { seq: number; values: number[] } | null = null;
   private lastFailure = "";
+  /** When the welcomed socket we are resuming from was lost; NaN when not resuming. */
+  private resumingSince = Number.NaN;
   /** The transport's error message for the current socket, if it failed. */
   private socketError = "";
 
@@ -342,8 +352,8 @@ export class Connection {
         this.handlers.events(message);
         break;
       case MsgType.Pong: {
-        const ordinal = this.outstandingPings.shift();
-        if (ordinal !== undefined) this.reliable.confirmThroughPing(ordinal);
+        const ordinal = this.outstandingPings.shift() ?? -1;
+        for (const again of this.reliable.confirm(message.lastReliableId, ordinal)) this.sendReliableNow(again);
         this.handlers.pong(message, now);
         break;
       }
@@ -361,6 +371,7 @@ export class Connection {
     this.clearTimer("handshakeTimer");
     this.welcomed = true;
     this.token = message.resumeToken;
+    this.resumingSince = Number.NaN;
     this.backoff.reset();
     if (this.everWelcomed) this.options.stats.reconnects++;
     this.everWelcomed = true;
@@ -478,6 +489,8 @@ export class Connection {
       this.finish({ code, reason: text, byClient: false });
       return;
     } else {
+      // A server shutting down lets its players go: no resume there, join afresh with backoff.
+      if (code === CloseCode.GoingAway) this.token = null;
       this.lastFailure = reason || this.lastFailure || closeReason(code);
     }
     this.scheduleRetry(code);
@@ -497,6 +510,21 @@ export class Connection {
   }
 
   private scheduleRetry(code: number): void {
+    if (this.token !== null) {
+      const now = this.options.now();
+      if (Number.isNaN(this.resumingSince)) this.resumingSince = now;
+      if (now - this.resumingSince < this.options.resumeWindowMs) {
+        // The player is still kept: retry soon, so play goes on as soon as the link is back.
+        this.setState("resuming");
+        this.startRetry(RESUME_RETRY_MIN_MS + this.options.random() * (RESUME_RETRY_MAX_MS - RESUME_RETRY_MIN_MS));
+        return;
+      }
+      this.token = null;
+      this.resumingSince = Number.NaN;
+      this.backoff.reset();
+      this.lastFailure = `could not resume within ${Math.round(this.options.resumeWindowMs / 1000)} s: ${this.lastFailure || closeReason(code)}`;
+      this.handlers.error({ kind: "resume-failed", message: `${this.lastFailure}; joining as a new player`, code, retrying: true });
+    }
     const delay = this.backoff.next();
     if (delay === null) {
       const message = `gave up after ${this.backoff.maxAttempts} attempts: ${this.lastFailure || closeReason(code)}`;
@@ -504,7 +532,11 @@ export class Connection {
       this.finish({ code, reason: message, byClient: false });
       return;
     }
-    this.setState(this.token !== null ? "resuming" : "connecting");
+    this.setState("connecting");
+    this.startRetry(delay);
+  }
+
+  private startRetry(delay: number): void {
     this.retryTimer = this.options.timers.setTimeout(() => {
       this.retryTimer = null;
       this.openSocket();

@@ -7,6 +7,19 @@ export const RECONNECT_MAX_MS = 8_000;
 /** Consecutive failed attempts before giving up: about 30 s of expected waiting, the server's resume grace. */
 export const RECONNECT_MAX_ATTEMPTS = 10;
 
+/**
+ * While a resume can still succeed, retries come at most this far apart (jittered below it),
+ * whatever the backoff: play resumes within about this long of the link coming back.
+ */
+export const RESUME_RETRY_MAX_MS = 1_000;
+/** Resume retries start at least this far apart, so a refused port is not hammered. */
+export const RESUME_RETRY_MIN_MS = 250;
+/**
+ * How long the client keeps trying to resume before it joins as a new player: the server's
+ * default resume grace (`limits.resumeGraceMs`), after which the player is gone anyway.
+ */
+export const RESUME_WINDOW_MS = 30_000;
+
 /** No Welcome this long after the socket opened: the server is not answering, try again. */
 export const WELCOME_TIMEOUT_MS = 5_000;
 /**

@@ -39,7 +39,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   /** Clock ms of the disconnect, or -1 while connected. */
   disconnectedAt = -1;
   lastProcessedSeq = NO_INPUT_ACK;
-  /** Highest chat/command rid processed: re-sent duplicates after a resume are dropped. */
+  /** Highest chat/command rid processed, in sequence: duplicates and ids after a gap are dropped. */
   lastReliableId = 0;
   /** What the client holds; reset (baseline -1) on resume so it gets a full snapshot. */
   view: ClientView = createClientView();
@@ -194,9 +194,13 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     this.innerSpans[1] = 0;
   }
 
-  /** True when `rid` is new; records it. Older or equal ids are duplicates re-sent after a resume. */
+  /**
+   * True when `rid` is the next in sequence; records it. Older or equal ids are duplicates
+   * re-sent after a resume; a later one follows a message that never got here (dropped by
+   * the rate limit): the client sends both again, in order, when a Pong shows the gap.
+   */
   acceptReliable(rid: number): boolean {
-    if (rid <= this.lastReliableId) return false;
+    if (rid !== this.lastReliableId + 1) return false;
     this.lastReliableId = rid;
     return true;
   }

@@ -148,14 +148,16 @@ describe("Session input queue", () => {
 });
 
 describe("Session reliable ids", () => {
-  it("accepts increasing rids and drops ones already seen (re-sent after a resume)", () => {
+  it("accepts rids in sequence only: drops ones already seen (re-sent after a resume) and ones after a gap", () => {
     const s = session();
     expect(s.acceptReliable(1)).toBe(true);
     expect(s.acceptReliable(2)).toBe(true);
     expect(s.acceptReliable(2)).toBe(false);
     expect(s.acceptReliable(1)).toBe(false);
-    expect(s.acceptReliable(5)).toBe(true);
-    expect(s.lastReliableId).toBe(5);
+    expect(s.acceptReliable(5)).toBe(false);
+    expect(s.lastReliableId).toBe(2);
+    expect(s.acceptReliable(3)).toBe(true);
+    expect(s.lastReliableId).toBe(3);
   });
 });
 

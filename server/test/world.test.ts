@@ -27,7 +27,7 @@ function lastSnapshot(client: FakeClient<TestSchema>): SnapshotMessage {
 
 /** Spawns a mob through the game's command and returns its id. */
 function spawnMob(client: FakeClient<TestSchema>, x: number, y: number): number {
-  client.send({ type: MsgType.Command, rid: nextRid(), name: "spawn", args: [x, y] });
+  client.send({ type: MsgType.Command, rid: nextRid(client), name: "spawn", args: [x, y] });
   const { world } = client;
   let id = -1;
   for (const entity of world.store.values()) if (entity.type === "mob") id = Math.max(id, entity.id);
@@ -39,11 +39,16 @@ function valuesOf(client: FakeClient<TestSchema>, id: number): Record<string, un
   return (client.mirror.get(id)?.values ?? {}) as Record<string, unknown>;
 }
 
-let rid = 0;
-const nextRid = () => ++rid;
+/** Each session numbers its reliable messages 1, 2, 3, … (the server takes them in sequence only). */
+const rids = new WeakMap<FakeClient<TestSchema>, number>();
+function nextRid(client: FakeClient<TestSchema>): number {
+  const rid = (rids.get(client) ?? 0) + 1;
+  rids.set(client, rid);
+  return rid;
+}
 
 function command(client: FakeClient<TestSchema>, name: string, ...args: (number | string)[]): void {
-  client.send({ type: MsgType.Command, rid: nextRid(), name, args });
+  client.send({ type: MsgType.Command, rid: nextRid(client), name, args });
 }
 
 describe("World: joining and snapshots", () => {
@@ -346,7 +351,7 @@ describe("World: sessions", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const first = joined(setup, "ann@100,100");
     const welcome = welcomeOf(first);
-    first.send({ type: MsgType.Chat, rid: 3, text: "hello" });
+    for (let rid = 1; rid <= 3; rid++) first.send({ type: MsgType.Chat, rid, text: "hello" });
     setup.tick();
     setup.world.disconnected(first.connection, CloseCode.Abnormal);
     setup.tick(20);
@@ -427,7 +432,7 @@ describe("World: sessions", () => {
     setup.tick(10);
     client.send({ type: MsgType.Ping, clientTime: 1234.5 });
     const pong = client.drain().find((m) => m.type === MsgType.Pong);
-    expect(pong).toEqual({ type: MsgType.Pong, clientTime: 1234.5, serverTime: 10 * 50 });
+    expect(pong).toEqual({ type: MsgType.Pong, clientTime: 1234.5, serverTime: 10 * 50, lastReliableId: 0 });
   });
 });
 
