@@ -20,6 +20,7 @@ import {
 import type { BackoffOptions } from "./backoff.js";
 import {
   INPUT_BUFFERED_THRESHOLD,
+  MAX_INPUT_LEAD_MS,
   PING_INTERVAL_MS,
   RELIABLE_BUFFER_CAPACITY,
   RESUME_WINDOW_MS,
@@ -318,6 +319,11 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
    * arrived yet): inputs are never queued while disconnected.
    */
   sendInput(input: I): number {
+    return this.sendInputDue(input, this.now());
+  }
+
+  /** Sends an input that was due at `dueAt` (the local player is drawn from that moment on). */
+  private sendInputDue(input: I, dueAt: number): number {
     const game = this.game;
     if (game === undefined) throw new TypeError("sendInput needs connect's `game` option (its input schema)");
     if (this.connection.state !== "open") return -1;
@@ -325,7 +331,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     let seq: number;
     if (this.prediction !== null) {
       if (!this.prediction.ready || this.predictionNeedsReset) return -1;
-      seq = this.prediction.applyInput(input);
+      seq = this.prediction.applyInput(input, dueAt);
     } else {
       seq = this.nextSeq;
       this.nextSeq = (seq + 1) & 0xffff;
@@ -385,8 +391,9 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     const source = this.options.input;
     if (source !== undefined) {
       // Frames are coarser than the schedule: catch up on ticks a slow frame passed.
-      for (let i = 0; i < DEFAULT_MAX_CATCH_UP_TICKS && now >= this.nextInputTime(now); i++) {
-        if (this.sendInput(source()) < 0) break;
+      for (let i = 0; i < DEFAULT_MAX_CATCH_UP_TICKS; i++) {
+        const due = this.nextInputTime(now);
+        if (now < due || this.sendInputDue(source(), due) < 0) break;
       }
     }
     if (dt > 0) {
@@ -394,7 +401,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       this.delay?.update(dt);
     }
     const renderTime = this.renderTime(now);
-    this.sample(renderTime);
+    this.sample(renderTime, now);
     const stats = this.stats;
     stats.rttMs = this.clock.rtt;
     stats.jitterMs = this.clock.jitter;
@@ -414,12 +421,12 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
    * Writes every entity's `render` values at `renderTime`: remote entities interpolated,
    * the local one predicted and smoothed. Allocation-free; `update()` calls it.
    */
-  sample(renderTime: number): void {
+  sample(renderTime: number, now = this.now()): void {
     const world = this.world;
     if (world === null) return;
     world.sample(renderTime);
     const local = world.local;
-    if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.render);
+    if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.render, now);
   }
 
   /** Sends a chat line, delivered exactly once even across reconnects. False (and an error event) if refused. */
@@ -486,7 +493,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       // A new player: the server will never acknowledge the old one's inputs.
       this.unackedInputs = 0;
     }
-    if (newTimeline) this.inputTiming = new InputTiming({ tickMs: 1000 / message.tickRate });
+    if (newTimeline) this.inputTiming = new InputTiming({ tickMs: 1000 / message.tickRate, maxLeadMs: MAX_INPUT_LEAD_MS });
     else {
       this.inputTiming?.reset();
       // The outage before this resume is no measure of jitter: keep the delay, forget the gap.

@@ -52,6 +52,13 @@ export const RELIABLE_BUFFER_CAPACITY = 128;
  */
 export const INPUT_BUFFERED_THRESHOLD = 256;
 
+/**
+ * Most an input is sent ahead of its tick. The lead grows with every input that misses its
+ * tick, so it covers the path's jitter: ±60 ms of round-trip jitter needs about 60 ms; three
+ * ticks at 20 Hz leave room for worse without letting a bad spell add unbounded latency.
+ */
+export const MAX_INPUT_LEAD_MS = 150;
+
 /** Visual correction of the local player decays to about 5% over this time. */
 export const CORRECTION_DECAY_MS = 150;
 

@@ -18,10 +18,11 @@ export function createResumeToken(): string {
 }
 
 /**
- * Backlog windows in a row with one spare input before it is worked off: a spare that
- * jitter never needed for this long (10 s at the default 20-tick window) is clock drift.
+ * Ticks in a row ending with a spare input before one extra input is applied to work it
+ * off: a spare jitter did not need for 200 ms at 20 Hz only adds latency, and the client's
+ * input lead has meanwhile grown to make the next late arrival less likely.
  */
-const SPARE_WINDOWS_BEFORE_CATCH_UP = 10;
+const SPARE_TICKS_BEFORE_CATCH_UP = 4;
 
 /** Why an input was not queued. */
 export type InputRefusal = "stale" | "queue_full";
@@ -67,13 +68,17 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   private inputCount = 0;
   /** Seq of the newest input accepted, to refuse duplicates and reordering. */
   private newestSeq = NO_INPUT_ACK;
-  /** Fewest inputs left waiting after a tick in the current backlog window. */
-  private windowMinDepth = Number.POSITIVE_INFINITY;
-  private windowTicks = 0;
-  /** Windows in a row that ended with exactly one spare input. */
-  private spareWindows = 0;
+  /** Consecutive ticks that ended with at least one input waiting. */
+  private spareStreak = 0;
+  /** Consecutive ticks that ended with two or more inputs waiting. */
+  private backlogStreak = 0;
   /** Extra inputs the next tick may apply to work off a spare one. */
   private catchUp = 0;
+  /**
+   * Ticks that passed without an input, not yet made up: a catch-up needs one, so the
+   * long-run rate stays one input per tick (sending faster is no speed hack).
+   */
+  private missedTicks = 0;
 
   constructor(
     readonly id: number,
@@ -121,16 +126,18 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   /**
    * Applies this tick's input: one per tick, so others see the player move at a steady
    * pace. The queue is a jitter buffer: an input that arrives late leaves a tick without
-   * one, and the next ones then wait one tick longer instead of applying in a burst. What
-   * waits beyond need is worked off without a burst others could see:
-   * - a backlog of two or more spare inputs for a whole window of `backlogTicks` (a
-   *   stalled uplink delivering its inputs at once, or half a queue at any tick) is stale:
-   *   the oldest are dropped at once, one correction for the client, keeping one spare;
-   * - one spare for SPARE_WINDOWS_BEFORE_CATCH_UP windows (a client clock running a
-   *   little fast) is applied as a second input in one tick, up to `maxInputsPerTick`.
+   * one, and the next ones then wait a tick longer instead of applying in a burst. What
+   * waits beyond need is worked off:
+   * - one spare input for SPARE_TICKS_BEFORE_CATCH_UP ticks: a second input applies in
+   *   one tick, making up a tick that passed without one (up to `maxInputsPerTick` − 1
+   *   such ticks are remembered);
+   * - two or more for `backlogTicks` ticks, or half a queue at any tick (a stalled uplink
+   *   delivering its inputs at once): stale, the oldest are dropped at once, keeping one
+   *   spare, so the client sees one correction.
    * Returns the number of inputs dropped.
    */
   drainInputs(apply: (session: Session<S, I>, input: I) => void): number {
+    if (this.inputCount === 0) this.missedTicks = Math.min(this.maxInputsPerTick - 1, this.missedTicks + 1);
     let budget = 1 + this.catchUp;
     this.catchUp = 0;
     while (this.inputCount > 0 && budget > 0) {
@@ -141,29 +148,24 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
       apply(this, input);
     }
     const depth = this.inputCount;
-    if (depth >= Math.max(2, this.inputSeqs.length >> 1)) return this.dropSpare(depth);
-    this.windowMinDepth = Math.min(this.windowMinDepth, depth);
-    if (++this.windowTicks < this.backlogTicks) return 0;
-    const spare = this.windowMinDepth;
-    this.windowMinDepth = Number.POSITIVE_INFINITY;
-    this.windowTicks = 0;
-    if (spare >= 2) return this.dropSpare(spare);
-    this.spareWindows = spare === 1 ? this.spareWindows + 1 : 0;
-    if (this.spareWindows >= SPARE_WINDOWS_BEFORE_CATCH_UP) {
-      this.spareWindows = 0;
-      this.catchUp = Math.min(1, this.maxInputsPerTick - 1);
-      if (this.catchUp === 0) return this.dropSpare(2);
+    this.backlogStreak = depth >= 2 ? this.backlogStreak + 1 : 0;
+    if (depth >= Math.max(2, this.inputSeqs.length >> 1) || this.backlogStreak >= this.backlogTicks) {
+      return this.dropSpare();
     }
+    this.spareStreak = depth >= 1 ? this.spareStreak + 1 : 0;
+    if (this.spareStreak < SPARE_TICKS_BEFORE_CATCH_UP || this.missedTicks === 0) return 0;
+    this.spareStreak = 0;
+    this.missedTicks--;
+    this.catchUp = 1;
     return 0;
   }
 
   /** Drops the oldest waiting inputs so that one spare is left; returns how many. */
-  private dropSpare(spare: number): number {
-    const dropped = Math.min(spare, this.inputCount) - 1;
+  private dropSpare(): number {
+    const dropped = this.inputCount - 1;
     for (let i = 0; i < dropped; i++) this.shiftInput();
-    this.windowMinDepth = Number.POSITIVE_INFINITY;
-    this.windowTicks = 0;
-    this.spareWindows = 0;
+    this.spareStreak = 0;
+    this.backlogStreak = 0;
     return dropped;
   }
 
@@ -181,10 +183,10 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     this.inputHead = 0;
     this.inputCount = 0;
     this.newestSeq = NO_INPUT_ACK;
-    this.windowMinDepth = Number.POSITIVE_INFINITY;
-    this.windowTicks = 0;
-    this.spareWindows = 0;
+    this.spareStreak = 0;
+    this.backlogStreak = 0;
     this.catchUp = 0;
+    this.missedTicks = 0;
   }
 
   /** Resets what the client holds, so its next snapshot is FULL. */
