@@ -140,6 +140,8 @@ const defaultTimers: Timers = {
 };
 
 const defaultNow = (): number => performance.now();
+/** Render time off real time by more than this between two samples was re-anchored (the delay itself drifts < 1 ms a frame). */
+const RENDER_TIME_JUMP_MS = 10;
 const NO_ENTITIES: readonly never[] = Object.freeze([]);
 
 /**
@@ -174,6 +176,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   private lastSentSeq = -1;
   private unackedInputs = 0;
   private lastUpdateAt = Number.NaN;
+  private lastRenderTime = Number.NaN;
+  private lastSampleAt = Number.NaN;
   private readonly listener = {
     spawn: (entity: EntityRecord) => this.emitter.emit("spawn", entity as unknown as ClientEntity<S>),
     update: (entity: EntityRecord, mask: number) => this.emitter.emit("update", entity as unknown as ClientEntity<S>, mask),
@@ -424,7 +428,12 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   sample(renderTime: number, now = this.now()): void {
     const world = this.world;
     if (world === null) return;
-    world.sample(renderTime);
+    // The render clock moves with real time (give or take the delay's slow drift); a jump
+    // means it was re-anchored after an outage.
+    const jumped = Math.abs(renderTime - this.lastRenderTime - (now - this.lastSampleAt)) > RENDER_TIME_JUMP_MS;
+    this.lastRenderTime = renderTime;
+    this.lastSampleAt = now;
+    world.sample(renderTime, jumped);
     const local = world.local;
     if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.render, now);
   }

@@ -64,6 +64,12 @@ export const CORRECTION_DECAY_MS = 150;
 
 /** Remote entities are extrapolated at most this long when snapshots are late, then held. */
 export const MAX_EXTRAPOLATION_MS = 100;
+/**
+ * When snapshots return after a hold, a remote entity slides from where it was drawn to
+ * where it belongs with this time constant (95% there after three): fast enough to catch
+ * up within a third of a second, slow enough not to look like a teleport.
+ */
+export const HOLD_BLEND_TAU_MS = 100;
 
 /** Net stats graph history: one sample every 100 ms, 24 s shown. */
 export const STATS_SAMPLE_INTERVAL_MS = 100;

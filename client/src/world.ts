@@ -8,7 +8,7 @@ import {
   type Schema,
   SnapshotMirror,
 } from "@tickwire/engine";
-import { MAX_EXTRAPOLATION_MS } from "./constants.js";
+import { HOLD_BLEND_TAU_MS, MAX_EXTRAPOLATION_MS } from "./constants.js";
 
 export interface InterpolationOptions {
   /**
@@ -73,6 +73,8 @@ export class EntityRecord implements EntityView {
     /** Values pushed last, for teleport detection. */
     readonly lastPushed: Float64Array,
     readonly linear: Uint8Array,
+    /** Visual offset decaying to zero: where it was drawn before fresh snapshots ended a hold. */
+    readonly blend: Float64Array,
   ) {}
 }
 
@@ -96,6 +98,7 @@ export class ClientWorld<S extends Schema = Schema> {
   private readonly scratch: Float64Array;
   private localId = -1;
   private newestTime = Number.NaN;
+  private lastRenderTime = Number.NaN;
 
   constructor(
     readonly schema: S,
@@ -180,12 +183,36 @@ export class ClientWorld<S extends Schema = Schema> {
     this.newestTime = Number.NaN;
   }
 
-  /** Interpolates every entity at `renderTime` into its `render` array; allocation-free. */
-  sample(renderTime: number): void {
+  /**
+   * Interpolates every entity at `renderTime` into its `render` array; allocation-free.
+   * When snapshots resume after the buffer ran dry (extrapolated to the cap, then held),
+   * or `renderTimeJumped` (the render clock was re-anchored after an outage), each entity
+   * slides from where it was drawn to where it belongs instead of jumping.
+   */
+  sample(renderTime: number, renderTimeJumped = false): void {
+    const elapsed = renderTime - this.lastRenderTime;
+    this.lastRenderTime = renderTime;
+    // Decay by render time; a jump back (resume) or the first frame decays nothing.
+    const keep = elapsed > 0 ? Math.exp(-elapsed / HOLD_BLEND_TAU_MS) : 1;
     const entities = this.entities;
     for (let i = 0; i < entities.length; i++) {
       const record = entities[i];
-      if (record.buffer !== null) record.status = record.buffer.sample(renderTime, record.render);
+      if (record.buffer === null) continue;
+      const previous = record.status;
+      const render = record.render;
+      const blend = record.blend;
+      // Drawn position before this sample, to blend from if the hold ends now.
+      const drawnBefore = this.scratch;
+      for (let f = 0; f < render.length; f++) drawnBefore[f] = render[f];
+      record.status = record.buffer.sample(renderTime, render);
+      const holdEnded = previous !== "empty" && (renderTimeJumped || (previous === "clamped" && record.status !== "clamped"));
+      for (let f = 0; f < render.length; f++) {
+        if (record.linear[f] !== 1) continue;
+        const gap = drawnBefore[f] - render[f];
+        // A jump beyond the teleport distance is the game's own teleport: snap.
+        blend[f] = holdEnded && Math.abs(gap) <= this.teleportDistance ? gap : blend[f] * keep;
+        render[f] += blend[f];
+      }
     }
   }
 
@@ -212,6 +239,7 @@ export class ClientWorld<S extends Schema = Schema> {
       buffer,
       new Float64Array(count),
       Uint8Array.from(layout.kinds, (kind) => (kind === "linear" ? 1 : 0)),
+      new Float64Array(count),
     );
     record.local = id === this.localId;
     record.slot = this.entities.length;

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { connect, type TickwireClient } from "../src/client.js";
 import type { WebSocketConstructor } from "../src/socket.js";
+import { startGateProxy } from "./helpers/gate-proxy.js";
 import { type LagProxy, startLagProxy } from "./helpers/lag-proxy.js";
 import { startServer, type TestServer } from "./helpers/server.js";
-import { createTestGame, input, model, PLAYER_SPEED, type Pos, schema, type TestInput, type TestSchema } from "./helpers/test-game.js";
+import { createTestGame, input, MOVER_SPEED, model, PLAYER_SPEED, type Pos, schema, type TestInput, type TestSchema } from "./helpers/test-game.js";
 import { until } from "./helpers/wait.js";
 
 // Remote motion under jitter, end to end: two real clients, each through its own
@@ -50,7 +51,15 @@ describe("remote motion under 300 ± 60 ms round-trip jitter", () => {
     const speeds: number[] = [];
     let backwards = 0;
     try {
-      await until(() => a.state === "open" && b.state === "open" && b.get(a.playerId) !== undefined, "both players", 5_000);
+      await until(
+        () => {
+          a.update();
+          b.update();
+          return a.state === "open" && b.state === "open" && b.get(a.playerId) !== undefined;
+        },
+        "both players",
+        5_000,
+      );
       const start = performance.now();
       let lastX = Number.NaN;
       let lastAt = Number.NaN;
@@ -82,5 +91,73 @@ describe("remote motion under 300 ± 60 ms round-trip jitter", () => {
     expect(speeds.length).toBeGreaterThan(200);
     expect(backwards).toBe(0);
     expect(fast / speeds.length).toBeLessThanOrEqual(0.01);
+  }, 20_000);
+});
+
+describe("periodic stalls (500 ms every 2.5 s)", () => {
+  const STALL_MS = 500;
+  const PERIOD_MS = 2_500;
+  const STALLS = 3;
+
+  it("the walking player gets at most one correction per stall and none between; a remote NPC never jumps", async () => {
+    const gate = await startGateProxy(server.port);
+    const walk: TestInput = { dx: 0, dy: 1 };
+    const a = connect<TestSchema, TestInput, Pos>(`ws://127.0.0.1:${gate.port}/ws?world=main`, {
+      name: "staller",
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      fetch: null,
+      game: { schema, input, predict: { model, fields: ["x", "y"] } },
+      input: () => walk,
+    });
+    const corrections: number[] = [];
+    const stalls: number[] = [];
+    let largestMoverStep = 0;
+    try {
+      await until(
+        () => {
+          a.update();
+          return a.state === "open" && a.entities.some((e) => e.type === "mover") && a.interpolationSettled;
+        },
+        "a settled stream",
+        5_000,
+      );
+      const mover = a.entities.find((e) => e.type === "mover")!;
+      const start = performance.now();
+      let lastCorrections = a.stats.corrections;
+      let lastX = Number.NaN;
+      await new Promise<void>((resolve) => {
+        const frame = () => {
+          const now = performance.now();
+          const elapsed = now - start;
+          const phase = elapsed % PERIOD_MS;
+          const stalled = elapsed < STALLS * PERIOD_MS && phase >= PERIOD_MS - STALL_MS - 1_000 && phase < PERIOD_MS - 1_000;
+          if (stalled && stalls.length < Math.floor(elapsed / PERIOD_MS) + 1) {
+            stalls.push(now);
+            gate.stall("both");
+            setTimeout(() => gate.resume(), STALL_MS);
+          }
+          a.update(now);
+          if (a.stats.corrections > lastCorrections) corrections.push(now);
+          lastCorrections = a.stats.corrections;
+          const x = mover.render[0];
+          if (!Number.isNaN(lastX)) largestMoverStep = Math.max(largestMoverStep, Math.abs(x - lastX));
+          lastX = x;
+          if (elapsed < STALLS * PERIOD_MS) setTimeout(frame, FRAME_MS);
+          else resolve();
+        };
+        frame();
+      });
+    } finally {
+      a.leave();
+      await gate.close();
+    }
+    expect(stalls).toHaveLength(STALLS);
+    // Each correction follows a stall (within a second of its end); at most one per stall.
+    for (const at of corrections) expect(stalls.some((stall) => at >= stall && at <= stall + STALL_MS + 1_000)).toBe(true);
+    for (const stall of stalls) {
+      expect(corrections.filter((at) => at >= stall && at <= stall + STALL_MS + 1_000).length).toBeLessThanOrEqual(1);
+    }
+    // The mover covers 30 units in a 500 ms stall; sliding back, no frame jumps more than a quarter of that.
+    expect(largestMoverStep).toBeLessThan((MOVER_SPEED * STALL_MS) / 1000 / 4);
   }, 20_000);
 });

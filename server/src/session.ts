@@ -131,13 +131,16 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
    * - one spare input for SPARE_TICKS_BEFORE_CATCH_UP ticks: a second input applies in
    *   one tick, making up a tick that passed without one (up to `maxInputsPerTick` − 1
    *   such ticks are remembered);
-   * - two or more for `backlogTicks` ticks, or half a queue at any tick (a stalled uplink
-   *   delivering its inputs at once): stale, the oldest are dropped at once, keeping one
-   *   spare, so the client sees one correction.
+   * - two or more for `backlogTicks` ticks, or over half a queue before a tick (a stalled
+   *   uplink delivering its inputs at once): stale, the oldest are dropped at once, keeping
+   *   one spare, so the client sees one correction.
    * Returns the number of inputs dropped.
    */
   drainInputs(apply: (session: Session<S, I>, input: I) => void): number {
     if (this.inputCount === 0) this.missedTicks = Math.min(this.maxInputsPerTick - 1, this.missedTicks + 1);
+    // A stalled uplink's inputs, arrived at once: stale. Dropped before this tick's ack, so
+    // the client sees them all gone in one correction.
+    const dropped = this.inputCount > Math.max(2, this.inputSeqs.length >> 1) ? this.dropSpare(2) : 0;
     let budget = 1 + this.catchUp;
     this.catchUp = 0;
     while (this.inputCount > 0 && budget > 0) {
@@ -149,20 +152,18 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     }
     const depth = this.inputCount;
     this.backlogStreak = depth >= 2 ? this.backlogStreak + 1 : 0;
-    if (depth >= Math.max(2, this.inputSeqs.length >> 1) || this.backlogStreak >= this.backlogTicks) {
-      return this.dropSpare();
-    }
+    if (this.backlogStreak >= this.backlogTicks) return dropped + this.dropSpare(1);
     this.spareStreak = depth >= 1 ? this.spareStreak + 1 : 0;
-    if (this.spareStreak < SPARE_TICKS_BEFORE_CATCH_UP || this.missedTicks === 0) return 0;
+    if (this.spareStreak < SPARE_TICKS_BEFORE_CATCH_UP || this.missedTicks === 0) return dropped;
     this.spareStreak = 0;
     this.missedTicks--;
     this.catchUp = 1;
-    return 0;
+    return dropped;
   }
 
-  /** Drops the oldest waiting inputs so that one spare is left; returns how many. */
-  private dropSpare(): number {
-    const dropped = this.inputCount - 1;
+  /** Drops the oldest waiting inputs so that `keep` are left; returns how many. */
+  private dropSpare(keep: number): number {
+    const dropped = Math.max(0, this.inputCount - keep);
     for (let i = 0; i < dropped; i++) this.shiftInput();
     this.spareStreak = 0;
     this.backlogStreak = 0;
