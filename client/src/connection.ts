@@ -170,6 +170,11 @@ export class Connection {
   private preflightAbort: AbortController | null = null;
   /** Whether the current socket reached 'open' (a failure before it may be a hidden refusal). */
   private opened = false;
+  /**
+   * A preflight already found no refusal since a socket last opened: the link is down, and
+   * asking again would only log one more failed request in the browser's console per retry.
+   */
+  private preflightAnswered = false;
   private pingsSent = 0;
   private burstPingsLeft = 0;
   /** Ordinals of pings awaiting their pong, oldest first (pongs come back in order). */
@@ -311,6 +316,7 @@ export class Connection {
 
   private onOpen(): void {
     this.opened = true;
+    this.preflightAnswered = false;
     this.lastMessageAt = this.options.now();
     if (this.token !== null) this.send({ type: MsgType.Resume, token: this.token });
     else this.send({ type: MsgType.Join, name: this.options.name });
@@ -440,7 +446,7 @@ export class Connection {
     if (!detached) this.detach();
     if (this.currentState === "closed") return;
     // Failed before opening with no status seen: maybe a refusal the browser hid from us.
-    if (!detached && !opened && this.refusal === null && this.options.fetch !== undefined) {
+    if (!detached && !opened && this.refusal === null && this.options.fetch !== undefined && !this.preflightAnswered) {
       this.explainFailure(this.options.fetch, code, reason);
       return;
     }
@@ -461,6 +467,7 @@ export class Connection {
       this.clearTimer("preflightTimer");
       this.preflightAbort = null;
       this.refusal = refusal;
+      this.preflightAnswered = refusal === null;
       this.settle(code, reason, false);
     });
   }
