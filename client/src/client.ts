@@ -142,6 +142,8 @@ const defaultTimers: Timers = {
 const defaultNow = (): number => performance.now();
 /** Render time off real time by more than this between two samples was re-anchored (the delay itself drifts < 1 ms a frame). */
 const RENDER_TIME_JUMP_MS = 10;
+/** After silence longer than this, remote entities snap to where they are instead of sliding there. */
+const MAX_BLENDED_OUTAGE_MS = 1_500;
 const NO_ENTITIES: readonly never[] = Object.freeze([]);
 
 /**
@@ -177,6 +179,9 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   private unackedInputs = 0;
   private lastUpdateAt = Number.NaN;
   private lastRenderTime = Number.NaN;
+  private lastSnapshotAt = Number.NaN;
+  /** Time between the two newest snapshot arrivals. */
+  private snapshotGapMs = 0;
   private lastSampleAt = Number.NaN;
   private readonly listener = {
     spawn: (entity: EntityRecord) => this.emitter.emit("spawn", entity as unknown as ClientEntity<S>),
@@ -404,8 +409,10 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       this.prediction?.update(dt);
       this.delay?.update(dt);
     }
-    const renderTime = this.renderTime(now);
-    this.sample(renderTime, now);
+    // Re-anchoring after an outage may move the render clock back: hold instead, so nothing
+    // drawn walks backwards.
+    const renderTime = Math.max(this.renderTime(now), this.lastRenderTime);
+    this.sample(Number.isNaN(renderTime) ? this.renderTime(now) : renderTime, now);
     const stats = this.stats;
     stats.rttMs = this.clock.rtt;
     stats.jitterMs = this.clock.jitter;
@@ -433,7 +440,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     const jumped = Math.abs(renderTime - this.lastRenderTime - (now - this.lastSampleAt)) > RENDER_TIME_JUMP_MS;
     this.lastRenderTime = renderTime;
     this.lastSampleAt = now;
-    world.sample(renderTime, jumped);
+    world.sample(renderTime, jumped, this.snapshotGapMs < MAX_BLENDED_OUTAGE_MS);
     const local = world.local;
     if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.render, now);
   }
@@ -498,6 +505,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       if (predict !== undefined) this.prediction = new LocalPrediction(predict, 1 / message.tickRate);
     }
     if (!message.resumed) {
+      this.lastRenderTime = Number.NaN;
       this.clock.reset();
       // A new player: the server will never acknowledge the old one's inputs.
       this.unackedInputs = 0;
@@ -519,6 +527,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
 
   private onSnapshot(message: SnapshotMessage, now: number): void {
     this.stats.recordSnapshot(now, message.tick);
+    this.snapshotGapMs = Number.isNaN(this.lastSnapshotAt) ? 0 : now - this.lastSnapshotAt;
+    this.lastSnapshotAt = now;
     this.lastTick = message.tick;
     this.inputTiming?.acked(message.tick, message.ackSeq);
     const world = this.world;

@@ -187,9 +187,10 @@ export class ClientWorld<S extends Schema = Schema> {
    * Interpolates every entity at `renderTime` into its `render` array; allocation-free.
    * When snapshots resume after the buffer ran dry (extrapolated to the cap, then held),
    * or `renderTimeJumped` (the render clock was re-anchored after an outage), each entity
-   * slides from where it was drawn to where it belongs instead of jumping.
+   * slides from where it was drawn to where it belongs instead of jumping; unless `mayBlend`
+   * is false (after a long outage, sliding over the distance would look worse than a jump).
    */
-  sample(renderTime: number, renderTimeJumped = false): void {
+  sample(renderTime: number, renderTimeJumped = false, mayBlend = true): void {
     const elapsed = renderTime - this.lastRenderTime;
     this.lastRenderTime = renderTime;
     // Decay by render time; a jump back (resume) or the first frame decays nothing.
@@ -205,7 +206,8 @@ export class ClientWorld<S extends Schema = Schema> {
       const drawnBefore = this.scratch;
       for (let f = 0; f < render.length; f++) drawnBefore[f] = render[f];
       record.status = record.buffer.sample(renderTime, render);
-      const holdEnded = previous !== "empty" && (renderTimeJumped || (previous === "clamped" && record.status !== "clamped"));
+      const holdEnded =
+        mayBlend && previous !== "empty" && (renderTimeJumped || (previous === "clamped" && record.status !== "clamped"));
       for (let f = 0; f < render.length; f++) {
         if (record.linear[f] !== 1) continue;
         const gap = drawnBefore[f] - render[f];
