@@ -75,6 +75,8 @@ export class EntityRecord implements EntityView {
     readonly linear: Uint8Array,
     /** Visual offset decaying to zero: where it was drawn before fresh snapshots ended a hold. */
     readonly blend: Float64Array,
+    /** The interpolated values of the previous sample, before the blend. */
+    readonly lastSample: Float64Array,
   ) {}
 }
 
@@ -208,12 +210,22 @@ export class ClientWorld<S extends Schema = Schema> {
       record.status = record.buffer.sample(renderTime, render);
       const holdEnded =
         mayBlend && previous !== "empty" && (renderTimeJumped || (previous === "clamped" && record.status !== "clamped"));
+      const lastSample = record.lastSample;
       for (let f = 0; f < render.length; f++) {
         if (record.linear[f] !== 1) continue;
-        const gap = drawnBefore[f] - render[f];
+        const sampled = render[f];
+        const gap = drawnBefore[f] - sampled;
         // A jump beyond the teleport distance is the game's own teleport: snap.
         blend[f] = holdEnded && Math.abs(gap) <= this.teleportDistance ? gap : blend[f] * keep;
-        render[f] += blend[f];
+        let drawn = sampled + blend[f];
+        // Sliding back must not run against the entity's own motion: wait for it instead.
+        const motion = sampled - lastSample[f];
+        if (blend[f] !== 0 && ((motion > 0 && drawn < drawnBefore[f]) || (motion < 0 && drawn > drawnBefore[f]))) {
+          drawn = drawnBefore[f];
+          blend[f] = drawn - sampled;
+        }
+        lastSample[f] = sampled;
+        render[f] = drawn;
       }
     }
   }
@@ -241,6 +253,7 @@ export class ClientWorld<S extends Schema = Schema> {
       buffer,
       new Float64Array(count),
       Uint8Array.from(layout.kinds, (kind) => (kind === "linear" ? 1 : 0)),
+      new Float64Array(count),
       new Float64Array(count),
     );
     record.local = id === this.localId;
