@@ -70,6 +70,8 @@ export const MAX_EXTRAPOLATION_MS = 100;
  * up within a third of a second, slow enough not to look like a teleport.
  */
 export const HOLD_BLEND_TAU_MS = 100;
+/** Holds shorter than this (jitter, not a stall) end with a snap: one fast frame instead of ten. */
+export const MIN_BLENDED_HOLD_MS = 200;
 
 /** Net stats graph history: one sample every 100 ms, 24 s shown. */
 export const STATS_SAMPLE_INTERVAL_MS = 100;

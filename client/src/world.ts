@@ -8,7 +8,7 @@ import {
   type Schema,
   SnapshotMirror,
 } from "@tickwire/engine";
-import { HOLD_BLEND_TAU_MS, MAX_EXTRAPOLATION_MS } from "./constants.js";
+import { HOLD_BLEND_TAU_MS, MAX_EXTRAPOLATION_MS, MIN_BLENDED_HOLD_MS } from "./constants.js";
 
 export interface InterpolationOptions {
   /**
@@ -62,6 +62,8 @@ export class EntityRecord implements EntityView {
   status: SampleStatus = "empty";
   /** Slot in the world's dense list. */
   slot = -1;
+  /** Render time at which the current hold (status "clamped") began. */
+  heldSince = Number.NaN;
   constructor(
     readonly id: number,
     readonly type: string,
@@ -208,8 +210,10 @@ export class ClientWorld<S extends Schema = Schema> {
       const drawnBefore = this.scratch;
       for (let f = 0; f < render.length; f++) drawnBefore[f] = render[f];
       record.status = record.buffer.sample(renderTime, render);
-      const holdEnded =
-        mayBlend && previous !== "empty" && (renderTimeJumped || (previous === "clamped" && record.status !== "clamped"));
+      if (record.status === "clamped" && previous !== "clamped") record.heldSince = renderTime;
+      // A hold of a frame or two is jitter: snapping costs one frame, sliding would cost ten.
+      const longHold = previous === "clamped" && record.status !== "clamped" && renderTime - record.heldSince >= MIN_BLENDED_HOLD_MS;
+      const holdEnded = mayBlend && previous !== "empty" && (renderTimeJumped || longHold);
       const lastSample = record.lastSample;
       for (let f = 0; f < render.length; f++) {
         if (record.linear[f] !== 1) continue;
