@@ -1,4 +1,4 @@
-import type { CommandArg, GameEvent, InputSchema, Schema } from "@tickwire/engine";
+import { CloseCode, type CommandArg, type GameEvent, type InputSchema, type Schema } from "@tickwire/engine";
 import {
   AdaptiveDelay,
   ClockSync,
@@ -16,8 +16,10 @@ import {
 import type { BackoffOptions } from "./backoff.js";
 import {
   INPUT_BUFFERED_THRESHOLD,
+  MAX_INPUT_LEAD_MS,
   PING_INTERVAL_MS,
   RELIABLE_BUFFER_CAPACITY,
+  RESUME_WINDOW_MS,
   SILENCE_TIMEOUT_MS,
   WELCOME_TIMEOUT_MS,
 } from "./constants.js";
@@ -87,6 +89,8 @@ export interface ConnectOptions<S extends Schema = Schema, I = unknown, P = unkn
   pingIntervalMs?: number;
   welcomeTimeoutMs?: number;
   silenceTimeoutMs?: number;
+  /** How long after a drop the client retries resuming (at most 1 s apart) before it joins as a new player. */
+  resumeWindowMs?: number;
   /** Chat/command messages kept for delivery across reconnects. */
   reliableCapacity?: number;
   /** Socket bytes queued above which inputs are coalesced. */
@@ -132,6 +136,10 @@ const defaultTimers: Timers = {
 };
 
 const defaultNow = (): number => performance.now();
+/** Render time off real time by more than this between two samples was re-anchored (the delay itself drifts < 1 ms a frame). */
+const RENDER_TIME_JUMP_MS = 10;
+/** After silence longer than this, remote entities snap to where they are instead of sliding there. */
+const MAX_BLENDED_OUTAGE_MS = 1_500;
 const NO_ENTITIES: readonly never[] = Object.freeze([]);
 
 /**
@@ -166,6 +174,11 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   private lastSentSeq = -1;
   private unackedInputs = 0;
   private lastUpdateAt = Number.NaN;
+  private lastRenderTime = Number.NaN;
+  private lastSnapshotAt = Number.NaN;
+  /** Time between the two newest snapshot arrivals. */
+  private snapshotGapMs = 0;
+  private lastSampleAt = Number.NaN;
   private readonly listener = {
     spawn: (entity: EntityRecord) => this.emitter.emit("spawn", entity as unknown as ClientEntity<S>),
     update: (entity: EntityRecord, mask: number) => this.emitter.emit("update", entity as unknown as ClientEntity<S>, mask),
@@ -207,6 +220,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
         pingIntervalMs: options.pingIntervalMs ?? PING_INTERVAL_MS,
         welcomeTimeoutMs: options.welcomeTimeoutMs ?? WELCOME_TIMEOUT_MS,
         silenceTimeoutMs: options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS,
+        resumeWindowMs: options.resumeWindowMs ?? RESUME_WINDOW_MS,
         reliableCapacity: options.reliableCapacity ?? RELIABLE_BUFFER_CAPACITY,
         inputBufferedThreshold: options.inputBufferedThreshold ?? INPUT_BUFFERED_THRESHOLD,
         stats: this.stats,
@@ -310,6 +324,11 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
    * arrived yet): inputs are never queued while disconnected.
    */
   sendInput(input: I): number {
+    return this.sendInputDue(input, this.now());
+  }
+
+  /** Sends an input that was due at `dueAt` (the local player is drawn from that moment on). */
+  private sendInputDue(input: I, dueAt: number): number {
     const game = this.game;
     if (game === undefined) throw new TypeError("sendInput needs connect's `game` option (its input schema)");
     if (this.connection.state !== "open") return -1;
@@ -317,7 +336,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     let seq: number;
     if (this.prediction !== null) {
       if (!this.prediction.ready || this.predictionNeedsReset) return -1;
-      seq = this.prediction.applyInput(input);
+      seq = this.prediction.applyInput(input, dueAt);
     } else {
       seq = this.nextSeq;
       this.nextSeq = (seq + 1) & 0xffff;
@@ -377,16 +396,19 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     const source = this.options.input;
     if (source !== undefined) {
       // Frames are coarser than the schedule: catch up on ticks a slow frame passed.
-      for (let i = 0; i < DEFAULT_MAX_CATCH_UP_TICKS && now >= this.nextInputTime(now); i++) {
-        if (this.sendInput(source()) < 0) break;
+      for (let i = 0; i < DEFAULT_MAX_CATCH_UP_TICKS; i++) {
+        const due = this.nextInputTime(now);
+        if (now < due || this.sendInputDue(source(), due) < 0) break;
       }
     }
     if (dt > 0) {
       this.prediction?.update(dt);
       this.delay?.update(dt);
     }
-    const renderTime = this.renderTime(now);
-    this.sample(renderTime);
+    // Re-anchoring after an outage may move the render clock back: hold instead, so nothing
+    // drawn walks backwards.
+    const renderTime = Math.max(this.renderTime(now), this.lastRenderTime);
+    this.sample(Number.isNaN(renderTime) ? this.renderTime(now) : renderTime, now);
     const stats = this.stats;
     stats.rttMs = this.clock.rtt;
     stats.jitterMs = this.clock.jitter;
@@ -406,12 +428,17 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
    * Writes every entity's `render` values at `renderTime`: remote entities interpolated,
    * the local one predicted and smoothed. Allocation-free; `update()` calls it.
    */
-  sample(renderTime: number): void {
+  sample(renderTime: number, now = this.now()): void {
     const world = this.world;
     if (world === null) return;
-    world.sample(renderTime);
+    // The render clock moves with real time (give or take the delay's slow drift); a jump
+    // means it was re-anchored after an outage.
+    const jumped = Math.abs(renderTime - this.lastRenderTime - (now - this.lastSampleAt)) > RENDER_TIME_JUMP_MS;
+    this.lastRenderTime = renderTime;
+    this.lastSampleAt = now;
+    world.sample(renderTime, jumped, this.snapshotGapMs < MAX_BLENDED_OUTAGE_MS);
     const local = world.local;
-    if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.render);
+    if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.render, now);
   }
 
   /** Sends a chat line, delivered exactly once even across reconnects. False (and an error event) if refused. */
@@ -434,9 +461,17 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     this.predictionNeedsReset = true;
   }
 
-  /** Ends the session; no reconnect. */
+  /**
+   * Leaves for good: the server ends the player's session at once. The only way a session
+   * ends by the client's choice; every other socket the client drops keeps the player for resume.
+   */
+  leave(): void {
+    this.connection.close(CloseCode.Normal, "left");
+  }
+
+  /** Same as `leave()`. */
   close(): void {
-    this.connection.close();
+    this.leave();
   }
 
   /** Starts connecting; `connect()` calls it. */
@@ -466,12 +501,17 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       if (predict !== undefined) this.prediction = new LocalPrediction(predict, 1 / message.tickRate);
     }
     if (!message.resumed) {
+      this.lastRenderTime = Number.NaN;
       this.clock.reset();
       // A new player: the server will never acknowledge the old one's inputs.
       this.unackedInputs = 0;
     }
-    if (newTimeline) this.inputTiming = new InputTiming({ tickMs: 1000 / message.tickRate });
-    else this.inputTiming?.reset();
+    if (newTimeline) this.inputTiming = new InputTiming({ tickMs: 1000 / message.tickRate, maxLeadMs: MAX_INPUT_LEAD_MS });
+    else {
+      this.inputTiming?.reset();
+      // The outage before this resume is no measure of jitter: keep the delay, forget the gap.
+      this.delay?.restart();
+    }
     this.freeInputAt = Number.NaN;
     this.lastWelcome = message;
     this.controlledId = message.playerId;
@@ -483,6 +523,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
 
   private onSnapshot(message: SnapshotMessage, now: number): void {
     this.stats.recordSnapshot(now, message.tick);
+    this.snapshotGapMs = Number.isNaN(this.lastSnapshotAt) ? 0 : now - this.lastSnapshotAt;
+    this.lastSnapshotAt = now;
     this.lastTick = message.tick;
     this.inputTiming?.acked(message.tick, message.ackSeq);
     const world = this.world;

@@ -14,7 +14,13 @@ import {
   type WelcomeMessage,
 } from "@tickwire/engine/wire";
 import { Backoff, type BackoffOptions } from "./backoff.js";
-import { PING_BURST_COUNT, PING_BURST_INTERVAL_MS, PREFLIGHT_TIMEOUT_MS } from "./constants.js";
+import {
+  PING_BURST_COUNT,
+  PING_BURST_INTERVAL_MS,
+  PREFLIGHT_TIMEOUT_MS,
+  RESUME_RETRY_MAX_MS,
+  RESUME_RETRY_MIN_MS,
+} from "./constants.js";
 import type { NetStats } from "./net-stats.js";
 import { type FetchLike, fetchRefusal } from "./preflight.js";
 import { ReliableBuffer } from "./reliable.js";
@@ -127,6 +133,8 @@ export interface ConnectionOptions {
   pingIntervalMs: number;
   welcomeTimeoutMs: number;
   silenceTimeoutMs: number;
+  /** How long after a drop resuming is retried (at a short interval) before joining afresh. */
+  resumeWindowMs: number;
   reliableCapacity: number;
   inputBufferedThreshold: number;
   stats: NetStats;
@@ -135,8 +143,6 @@ export interface ConnectionOptions {
 }
 
 const IGNORE = () => {};
-/** Close reason we send when we give up on a socket ourselves (the server logs it). */
-const REASON_ABANDONED = "client reconnecting";
 
 /**
  * One logical session over a series of WebSockets: join, welcome, pings, reliable
@@ -162,6 +168,11 @@ export class Connection {
   private preflightAbort: AbortController | null = null;
   /** Whether the current socket reached 'open' (a failure before it may be a hidden refusal). */
   private opened = false;
+  /**
+   * A preflight already found no refusal since a socket last opened: the link is down, and
+   * asking again would only log one more failed request in the browser's console per retry.
+   */
+  private preflightAnswered = false;
   private pingsSent = 0;
   private burstPingsLeft = 0;
   /** Ordinals of pings awaiting their pong, oldest first (pongs come back in order). */
@@ -169,6 +180,8 @@ export class Connection {
   private lastMessageAt = 0;
   private heldInput: { seq: number; values: number[] } | null = null;
   private lastFailure = "";
+  /** When the welcomed socket we are resuming from was lost; NaN when not resuming. */
+  private resumingSince = Number.NaN;
   /** The transport's error message for the current socket, if it failed. */
   private socketError = "";
 
@@ -301,6 +314,7 @@ export class Connection {
 
   private onOpen(): void {
     this.opened = true;
+    this.preflightAnswered = false;
     this.lastMessageAt = this.options.now();
     if (this.token !== null) this.send({ type: MsgType.Resume, token: this.token });
     else this.send({ type: MsgType.Join, name: this.options.name });
@@ -342,8 +356,8 @@ export class Connection {
         this.handlers.events(message);
         break;
       case MsgType.Pong: {
-        const ordinal = this.outstandingPings.shift();
-        if (ordinal !== undefined) this.reliable.confirmThroughPing(ordinal);
+        const ordinal = this.outstandingPings.shift() ?? -1;
+        for (const again of this.reliable.confirm(message.lastReliableId, ordinal)) this.sendReliableNow(again);
         this.handlers.pong(message, now);
         break;
       }
@@ -361,6 +375,7 @@ export class Connection {
     this.clearTimer("handshakeTimer");
     this.welcomed = true;
     this.token = message.resumeToken;
+    this.resumingSince = Number.NaN;
     this.backoff.reset();
     if (this.everWelcomed) this.options.stats.reconnects++;
     this.everWelcomed = true;
@@ -416,7 +431,10 @@ export class Connection {
     const socket = this.socket;
     const welcomed = this.welcomed;
     this.detach();
-    if (socket !== null && socket.readyState <= SOCKET_OPEN) socket.close(CloseCode.Normal, REASON_ABANDONED);
+    // Never Normal: that is a goodbye, and the server would forget the player we mean to resume.
+    if (socket !== null && socket.readyState <= SOCKET_OPEN) {
+      socket.close(CloseCode.ClientReconnecting, closeReason(CloseCode.ClientReconnecting));
+    }
     this.ended(CloseCode.Abnormal, reason, welcomed, true);
   }
 
@@ -426,7 +444,7 @@ export class Connection {
     if (!detached) this.detach();
     if (this.currentState === "closed") return;
     // Failed before opening with no status seen: maybe a refusal the browser hid from us.
-    if (!detached && !opened && this.refusal === null && this.options.fetch !== undefined) {
+    if (!detached && !opened && this.refusal === null && this.options.fetch !== undefined && !this.preflightAnswered) {
       this.explainFailure(this.options.fetch, code, reason);
       return;
     }
@@ -447,6 +465,7 @@ export class Connection {
       this.clearTimer("preflightTimer");
       this.preflightAbort = null;
       this.refusal = refusal;
+      this.preflightAnswered = refusal === null;
       this.settle(code, reason, false);
     });
   }
@@ -475,6 +494,8 @@ export class Connection {
       this.finish({ code, reason: text, byClient: false });
       return;
     } else {
+      // A server shutting down lets its players go: no resume there, join afresh with backoff.
+      if (code === CloseCode.GoingAway) this.token = null;
       this.lastFailure = reason || this.lastFailure || closeReason(code);
     }
     this.scheduleRetry(code);
@@ -494,6 +515,21 @@ export class Connection {
   }
 
   private scheduleRetry(code: number): void {
+    if (this.token !== null) {
+      const now = this.options.now();
+      if (Number.isNaN(this.resumingSince)) this.resumingSince = now;
+      if (now - this.resumingSince < this.options.resumeWindowMs) {
+        // The player is still kept: retry soon, so play goes on as soon as the link is back.
+        this.setState("resuming");
+        this.startRetry(RESUME_RETRY_MIN_MS + this.options.random() * (RESUME_RETRY_MAX_MS - RESUME_RETRY_MIN_MS));
+        return;
+      }
+      this.token = null;
+      this.resumingSince = Number.NaN;
+      this.backoff.reset();
+      this.lastFailure = `could not resume within ${Math.round(this.options.resumeWindowMs / 1000)} s: ${this.lastFailure || closeReason(code)}`;
+      this.handlers.error({ kind: "resume-failed", message: `${this.lastFailure}; joining as a new player`, code, retrying: true });
+    }
     const delay = this.backoff.next();
     if (delay === null) {
       const message = `gave up after ${this.backoff.maxAttempts} attempts: ${this.lastFailure || closeReason(code)}`;
@@ -501,7 +537,11 @@ export class Connection {
       this.finish({ code, reason: message, byClient: false });
       return;
     }
-    this.setState(this.token !== null ? "resuming" : "connecting");
+    this.setState("connecting");
+    this.startRetry(delay);
+  }
+
+  private startRetry(delay: number): void {
     this.retryTimer = this.options.timers.setTimeout(() => {
       this.retryTimer = null;
       this.openSocket();

@@ -7,6 +7,19 @@ export const RECONNECT_MAX_MS = 8_000;
 /** Consecutive failed attempts before giving up: about 30 s of expected waiting, the server's resume grace. */
 export const RECONNECT_MAX_ATTEMPTS = 10;
 
+/**
+ * While a resume can still succeed, retries come at most this far apart (jittered below it),
+ * whatever the backoff: play resumes within about this long of the link coming back.
+ */
+export const RESUME_RETRY_MAX_MS = 1_000;
+/** Resume retries start at least this far apart, so a refused port is not hammered. */
+export const RESUME_RETRY_MIN_MS = 250;
+/**
+ * How long the client keeps trying to resume before it joins as a new player: the server's
+ * default resume grace (`limits.resumeGraceMs`), after which the player is gone anyway.
+ */
+export const RESUME_WINDOW_MS = 30_000;
+
 /** No Welcome this long after the socket opened: the server is not answering, try again. */
 export const WELCOME_TIMEOUT_MS = 5_000;
 /**
@@ -39,11 +52,26 @@ export const RELIABLE_BUFFER_CAPACITY = 128;
  */
 export const INPUT_BUFFERED_THRESHOLD = 256;
 
+/**
+ * Most an input is sent ahead of its tick. The lead grows with every input that misses its
+ * tick, so it covers the path's jitter: ±60 ms of round-trip jitter needs about 60 ms; three
+ * ticks at 20 Hz leave room for worse without letting a bad spell add unbounded latency.
+ */
+export const MAX_INPUT_LEAD_MS = 150;
+
 /** Visual correction of the local player decays to about 5% over this time. */
 export const CORRECTION_DECAY_MS = 150;
 
 /** Remote entities are extrapolated at most this long when snapshots are late, then held. */
 export const MAX_EXTRAPOLATION_MS = 100;
+/**
+ * When snapshots return after a hold, a remote entity slides from where it was drawn to
+ * where it belongs with this time constant (95% there after three): fast enough to catch
+ * up within a third of a second, slow enough not to look like a teleport.
+ */
+export const HOLD_BLEND_TAU_MS = 100;
+/** Holds shorter than this (jitter, not a stall) end with a snap: one fast frame instead of ten. */
+export const MIN_BLENDED_HOLD_MS = 200;
 
 /** Net stats graph history: one sample every 100 ms, 24 s shown. */
 export const STATS_SAMPLE_INTERVAL_MS = 100;

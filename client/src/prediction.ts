@@ -32,6 +32,8 @@ export interface PredictConfig<P, I> {
  * The locally controlled entity: inputs apply at once through the shared step; each
  * snapshot rewinds to the server's state at its acknowledged input and replays the rest;
  * the jump between the old and new prediction is hidden by a decaying visual offset.
+ * It is drawn between the states before and after the newest input, at the fraction of a
+ * tick since that input was due, so it moves every frame instead of once per tick.
  */
 export class LocalPrediction<P, I> {
   readonly reconciler: Reconciler<P, I>;
@@ -40,12 +42,18 @@ export class LocalPrediction<P, I> {
   ready = false;
   private readonly authoritative: P;
   private readonly before: Float64Array;
+  /** The predicted fields before the newest input. */
+  private readonly previous: Float64Array;
+  /** When the newest input was due (client clock, ms); NaN: draw the state as is. */
+  private appliedAt = Number.NaN;
+  private readonly tickMs: number;
 
   constructor(
     private readonly config: PredictConfig<P, I>,
     /** Tick length in seconds. */
     dt: number,
   ) {
+    this.tickMs = dt * 1000;
     this.reconciler = new Reconciler(config.model, { dt, maxPending: config.maxPending });
     this.smoother = new ErrorSmoother({
       dimensions: Math.max(1, config.fields.length),
@@ -54,6 +62,7 @@ export class LocalPrediction<P, I> {
     });
     this.authoritative = config.model.create();
     this.before = new Float64Array(config.fields.length);
+    this.previous = new Float64Array(config.fields.length);
   }
 
   /** The predicted state, including inputs the server has not acknowledged yet. */
@@ -66,10 +75,16 @@ export class LocalPrediction<P, I> {
     this.read(values);
     this.reconciler.reset(this.authoritative);
     this.smoother.reset();
+    this.appliedAt = Number.NaN;
     this.ready = true;
   }
 
-  applyInput(input: I): number {
+  /** Applies an input that was due at `dueAt` (client clock, ms); returns its seq. */
+  applyInput(input: I, dueAt = Number.NaN): number {
+    const fields = this.config.fields;
+    const state = this.reconciler.state as Record<string, number>;
+    for (let i = 0; i < fields.length; i++) this.previous[i] = state[fields[i]];
+    this.appliedAt = dueAt;
     return this.reconciler.applyInput(input);
   }
 
@@ -85,7 +100,11 @@ export class LocalPrediction<P, I> {
     const { error } = this.reconciler.reconcile(this.authoritative, ackSeq);
     if (error > 0) {
       // The entity was drawn at before + offset; keep it there and let the offset decay.
-      for (let i = 0; i < fields.length; i++) this.before[i] -= state[fields[i]];
+      for (let i = 0; i < fields.length; i++) {
+        this.before[i] -= state[fields[i]];
+        // The state drawn from moves with the newest one.
+        this.previous[i] -= this.before[i];
+      }
       this.smoother.add(this.before);
     }
     return error;
@@ -96,14 +115,24 @@ export class LocalPrediction<P, I> {
     this.smoother.update(dtMs);
   }
 
-  /** Writes each predicted field, smoothed, into `out` at that field's position in `fieldNames`. */
-  draw(fieldNames: readonly string[], out: Float64Array): void {
+  /**
+   * Writes each predicted field, smoothed, into `out` at that field's position in
+   * `fieldNames`: at `now` (client clock, ms), between the states before and after the
+   * newest input; without `now`, the newest state.
+   */
+  draw(fieldNames: readonly string[], out: Float64Array, now = Number.NaN): void {
     const fields = this.config.fields;
     const state = this.reconciler.state as Record<string, number>;
     const offset = this.smoother.offset;
+    const elapsed = (now - this.appliedAt) / this.tickMs;
+    // NaN (no time given, or no input yet) draws the newest state.
+    const fraction = elapsed < 1 ? Math.max(0, elapsed) : 1;
     for (let i = 0; i < fields.length; i++) {
       const index = fieldNames.indexOf(fields[i]);
-      if (index >= 0) out[index] = state[fields[i]] + offset[i];
+      if (index < 0) continue;
+      const newest = state[fields[i]];
+      const drawn = Number.isNaN(elapsed) ? newest : this.previous[i] + (newest - this.previous[i]) * fraction;
+      out[index] = drawn + offset[i];
     }
   }
 

@@ -1,3 +1,5 @@
+const NOTHING: readonly never[] = Object.freeze([]);
+
 interface Entry<T> {
   message: T;
   /** Ordinal of the first ping sent after this message on the current socket; -1 = not sent on it. */
@@ -5,14 +7,15 @@ interface Entry<T> {
 }
 
 /**
- * Chat and commands must reach the server exactly once, across reconnects.
+ * Chat and commands must reach the server exactly once, in order, across reconnects.
  *
- * Each message gets a per-session increasing `rid`. It stays here until delivery is proven:
- * the pong answering a ping sent after it on the same socket proves the server read it (TCP
- * keeps order and the server answers in order), and a resume Welcome's `lastReliableId`
- * proves everything up to that rid. After a resume the rest is sent once more; the server
- * drops rids it already has. The buffer is bounded: when full, `add` refuses and the caller
- * reports it.
+ * Each message gets a per-session increasing `rid`. It stays here until the server confirms
+ * that rid: every Pong and a resume Welcome carry the highest rid the server processed, and
+ * the server processes rids only in sequence. A message sent before a ping but still
+ * unconfirmed by its pong did not get processed (the server's rate limit dropped it), so it
+ * and everything after it go again, in order; after a resume the unconfirmed ones are sent
+ * once more. The server drops rids it already has. The buffer is bounded: when full, `add`
+ * refuses and the caller reports it.
  */
 export class ReliableBuffer<T extends { rid: number }> {
   private entries: Entry<T>[] = [];
@@ -49,15 +52,19 @@ export class ReliableBuffer<T extends { rid: number }> {
     }
   }
 
-  /** The pong of ping `ordinal` arrived: every message sent before that ping was delivered. */
-  confirmThroughPing(ordinal: number): void {
+  /**
+   * The pong of ping `ordinal` (-1: unknown) says the server processed every rid up to
+   * `lastReliableId`. Forgets those; when one sent before that ping is still unconfirmed,
+   * the server never processed it, nor (in sequence only) anything after it: returns all
+   * waiting messages to send again, oldest first. Otherwise returns none.
+   */
+  confirm(lastReliableId: number, ordinal: number): readonly T[] {
     let delivered = 0;
-    while (delivered < this.entries.length) {
-      const ping = this.entries[delivered].confirmingPing;
-      if (ping < 0 || ping > ordinal) break;
-      delivered++;
-    }
+    while (delivered < this.entries.length && this.entries[delivered].message.rid <= lastReliableId) delivered++;
     if (delivered > 0) this.entries.splice(0, delivered);
+    const first = this.entries[0];
+    if (first === undefined || first.confirmingPing < 0 || first.confirmingPing > ordinal) return NOTHING;
+    return this.entries.map((entry) => entry.message);
   }
 
   /** The socket is gone: whatever was sent on it is in doubt until the next Welcome says. */

@@ -8,7 +8,7 @@ import {
   type SampleStatus,
   SnapshotMirror,
 } from "@tickwire/engine/wire";
-import { MAX_EXTRAPOLATION_MS } from "./constants.js";
+import { HOLD_BLEND_TAU_MS, MAX_EXTRAPOLATION_MS, MIN_BLENDED_HOLD_MS } from "./constants.js";
 
 export interface InterpolationOptions {
   /**
@@ -62,6 +62,8 @@ export class EntityRecord implements EntityView {
   status: SampleStatus = "empty";
   /** Slot in the world's dense list. */
   slot = -1;
+  /** Render time at which the current hold (status "clamped") began. */
+  heldSince = Number.NaN;
   constructor(
     readonly id: number,
     readonly type: string,
@@ -73,6 +75,10 @@ export class EntityRecord implements EntityView {
     /** Values pushed last, for teleport detection. */
     readonly lastPushed: Float64Array,
     readonly linear: Uint8Array,
+    /** Visual offset decaying to zero: where it was drawn before fresh snapshots ended a hold. */
+    readonly blend: Float64Array,
+    /** The interpolated values of the previous sample, before the blend. */
+    readonly lastSample: Float64Array,
   ) {}
 }
 
@@ -96,6 +102,7 @@ export class ClientWorld<S extends Schema = Schema> {
   private readonly scratch: Float64Array;
   private localId = -1;
   private newestTime = Number.NaN;
+  private lastRenderTime = Number.NaN;
 
   constructor(
     readonly schema: S,
@@ -180,12 +187,50 @@ export class ClientWorld<S extends Schema = Schema> {
     this.newestTime = Number.NaN;
   }
 
-  /** Interpolates every entity at `renderTime` into its `render` array; allocation-free. */
-  sample(renderTime: number): void {
+  /**
+   * Interpolates every entity at `renderTime` into its `render` array; allocation-free.
+   * When snapshots resume after the buffer ran dry (extrapolated to the cap, then held),
+   * or `renderTimeJumped` (the render clock was re-anchored after an outage), each entity
+   * slides from where it was drawn to where it belongs instead of jumping; unless `mayBlend`
+   * is false (after a long outage, sliding over the distance would look worse than a jump).
+   */
+  sample(renderTime: number, renderTimeJumped = false, mayBlend = true): void {
+    const elapsed = renderTime - this.lastRenderTime;
+    this.lastRenderTime = renderTime;
+    // Decay by render time; a jump back (resume) or the first frame decays nothing.
+    const keep = elapsed > 0 ? Math.exp(-elapsed / HOLD_BLEND_TAU_MS) : 1;
     const entities = this.entities;
     for (let i = 0; i < entities.length; i++) {
       const record = entities[i];
-      if (record.buffer !== null) record.status = record.buffer.sample(renderTime, record.render);
+      if (record.buffer === null) continue;
+      const previous = record.status;
+      const render = record.render;
+      const blend = record.blend;
+      // Drawn position before this sample, to blend from if the hold ends now.
+      const drawnBefore = this.scratch;
+      for (let f = 0; f < render.length; f++) drawnBefore[f] = render[f];
+      record.status = record.buffer.sample(renderTime, render);
+      if (record.status === "clamped" && previous !== "clamped") record.heldSince = renderTime;
+      // A hold of a frame or two is jitter: snapping costs one frame, sliding would cost ten.
+      const longHold = previous === "clamped" && record.status !== "clamped" && renderTime - record.heldSince >= MIN_BLENDED_HOLD_MS;
+      const holdEnded = mayBlend && previous !== "empty" && (renderTimeJumped || longHold);
+      const lastSample = record.lastSample;
+      for (let f = 0; f < render.length; f++) {
+        if (record.linear[f] !== 1) continue;
+        const sampled = render[f];
+        const gap = drawnBefore[f] - sampled;
+        // A jump beyond the teleport distance is the game's own teleport: snap.
+        blend[f] = holdEnded && Math.abs(gap) <= this.teleportDistance ? gap : blend[f] * keep;
+        let drawn = sampled + blend[f];
+        // Sliding back must not run against the entity's own motion: wait for it instead.
+        const motion = sampled - lastSample[f];
+        if (blend[f] !== 0 && ((motion > 0 && drawn < drawnBefore[f]) || (motion < 0 && drawn > drawnBefore[f]))) {
+          drawn = drawnBefore[f];
+          blend[f] = drawn - sampled;
+        }
+        lastSample[f] = sampled;
+        render[f] = drawn;
+      }
     }
   }
 
@@ -212,6 +257,8 @@ export class ClientWorld<S extends Schema = Schema> {
       buffer,
       new Float64Array(count),
       Uint8Array.from(layout.kinds, (kind) => (kind === "linear" ? 1 : 0)),
+      new Float64Array(count),
+      new Float64Array(count),
     );
     record.local = id === this.localId;
     record.slot = this.entities.length;

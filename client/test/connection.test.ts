@@ -101,7 +101,7 @@ describe("connecting", () => {
   it("a message before Welcome other than Error is a protocol error: reconnect", () => {
     const { time, errors } = start();
     FakeSocket.last.open();
-    FakeSocket.last.receive({ type: MsgType.Pong, clientTime: 1, serverTime: 2 });
+    FakeSocket.last.receive({ type: MsgType.Pong, clientTime: 1, serverTime: 2, lastReliableId: 0 });
     expect(errors.map((e) => e.kind)).toEqual(["protocol"]);
     time.advance(1_000);
     expect(FakeSocket.instances).toHaveLength(2);
@@ -161,8 +161,8 @@ describe("reconnect and resume", () => {
     const { client, time, states } = startOpen();
     FakeSocket.last.drop(1006);
     expect(client.state).toBe("resuming");
-    // random() = 0.5 → first delay is half the 100 ms base.
-    time.advance(49);
+    // random() = 0.5 → a resume retry halfway between 250 ms and 1 s, whatever the backoff.
+    time.advance(624);
     expect(FakeSocket.instances).toHaveLength(1);
     time.advance(1);
     expect(FakeSocket.instances).toHaveLength(2);
@@ -179,8 +179,27 @@ describe("reconnect and resume", () => {
     expect(FakeSocket.last.sent[0]).toEqual({ type: MsgType.Resume, token: "token-2" });
   });
 
+  it("retries a resume at most 1 s apart for the resume window, then joins as a new player with a 'resume-failed' error", () => {
+    const { client, time, errors } = startOpen({ resumeWindowMs: 5_000, random: () => 0.99 });
+    FakeSocket.last.drop(1006);
+    const delays: number[] = [];
+    while (client.state === "resuming") {
+      delays.push(time.nextDelay);
+      time.advance(time.nextDelay);
+      FakeSocket.last.drop(1006);
+    }
+    expect(delays.length).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(1_000);
+    expect(client.state).toBe("connecting");
+    expect(errors.at(-1)).toMatchObject({ kind: "resume-failed", retrying: true });
+    expect(errors.at(-1)?.message).toMatch(/could not resume within 5 s.*joining as a new player/);
+    time.advance(time.nextDelay);
+    FakeSocket.last.open();
+    expect(FakeSocket.last.sent[0]).toMatchObject({ type: MsgType.Join });
+  });
+
   it("waits uniform(0, min(cap, base·2^n)) before attempt n: 50, 100, 200, 400 ms with random 0.5", () => {
-    const { time } = startOpen({ reconnect: { baseMs: 100, maxMs: 800, maxAttempts: 10 } });
+    const { time } = start({ reconnect: { baseMs: 100, maxMs: 800, maxAttempts: 10 } });
     FakeSocket.last.drop(1006);
     const delays: number[] = [];
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -192,7 +211,7 @@ describe("reconnect and resume", () => {
   });
 
   it("gives up after maxAttempts failed attempts: 'gave-up' error, closed, no timers left", () => {
-    const { client, time, errors, closes } = startOpen();
+    const { client, time, errors, closes } = start();
     FakeSocket.last.drop(1006, "");
     for (let attempt = 0; attempt < 4; attempt++) {
       time.advance(time.nextDelay);
@@ -237,12 +256,14 @@ describe("reconnect and resume", () => {
     expect(errors[0].message).toMatch(/session replaced/);
   });
 
-  it("reconnects after the server shuts down (1001 going away)", () => {
+  it("reconnects after the server shuts down (1001 going away) as a new player: that server let the player go", () => {
     const { client, time } = startOpen();
     FakeSocket.last.drop(CloseCode.GoingAway, "server shutting down");
-    expect(client.state).toBe("resuming");
+    expect(client.state).toBe("connecting");
     time.advance(1_000);
     expect(FakeSocket.instances).toHaveLength(2);
+    FakeSocket.last.open();
+    expect(FakeSocket.last.sent[0]).toMatchObject({ type: MsgType.Join });
   });
 
   it("when the resume is refused (ResumeFailed), joins again as a new player", () => {
@@ -326,7 +347,7 @@ describe("close()", () => {
     client.close();
     expect(socket.closedByClient?.code).toBe(1000);
     expect(client.state).toBe("closed");
-    expect(closes).toEqual([{ code: 1000, reason: "closed by client", byClient: true }]);
+    expect(closes).toEqual([{ code: 1000, reason: "left", byClient: true }]);
     expect(time.timerCount).toBe(0);
     time.advance(60_000);
     expect(FakeSocket.instances).toHaveLength(1);
@@ -466,7 +487,7 @@ describe("reliable messages (chat, commands)", () => {
     client.chat("confirmed");
     time.advance(1_000);
     const pings = socket.sentOf(MsgType.Ping);
-    for (const ping of pings) socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: 10 });
+    for (const ping of pings) socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: 10, lastReliableId: 1 });
     client.chat("in doubt");
     socket.drop(1006);
     time.advance(time.nextDelay);
@@ -529,7 +550,7 @@ describe("clock sync and server messages", () => {
         // 40 ms round trip: the pong arrives 40 ms after the ping was sent.
         const ping = pings[answered];
         time.current = ping.clientTime + 40;
-        socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: ping.clientTime + 20 + 1_000 });
+        socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: ping.clientTime + 20 + 1_000, lastReliableId: 0 });
       }
     }
     const pingTimes = socket.sentOf(MsgType.Ping).map((p) => p.clientTime);

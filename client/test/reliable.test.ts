@@ -28,7 +28,7 @@ describe("ReliableBuffer", () => {
     expect(buffer.size).toBe(2);
   });
 
-  it("forgets messages once the pong of a ping sent after them arrives", () => {
+  it("forgets messages once a pong confirms their rid", () => {
     const buffer = new ReliableBuffer<Msg>(8);
     const a = msg("a");
     const b = msg("b");
@@ -36,32 +36,43 @@ describe("ReliableBuffer", () => {
     buffer.markSent(a, 5);
     buffer.add(b);
     buffer.markSent(b, 6);
-    buffer.confirmThroughPing(4);
+    expect(buffer.confirm(0, 4)).toEqual([]);
     expect(buffer.size).toBe(2);
-    buffer.confirmThroughPing(5);
+    expect(buffer.confirm(1, 5)).toEqual([]);
     expect(buffer.size).toBe(1);
-    buffer.confirmThroughPing(6);
+    expect(buffer.confirm(2, 6)).toEqual([]);
     expect(buffer.size).toBe(0);
   });
 
-  it("does not confirm a message that was never sent on the socket, even behind sent ones", () => {
+  it("a message sent before the ping but unconfirmed by its pong goes again, with everything after it, in order", () => {
     const buffer = new ReliableBuffer<Msg>(8);
-    const a = msg("a");
-    const b = msg("b");
-    buffer.add(a);
-    buffer.add(b);
-    buffer.markSent(b, 1);
-    buffer.confirmThroughPing(10);
+    const [a, b, c] = ["a", "b", "c"].map(msg);
+    for (const m of [a, b]) {
+      buffer.add(m);
+      buffer.markSent(m, 2);
+    }
+    buffer.add(c);
+    buffer.markSent(c, 3);
+    // The server processed only a: b was dropped, so c (after the gap) was too.
+    expect(buffer.confirm(1, 2)).toEqual([b, c]);
     expect(buffer.size).toBe(2);
   });
 
-  it("after a connection loss, nothing is confirmed by pongs of the old socket's pings", () => {
+  it("does not re-send a message that was never sent on the socket", () => {
+    const buffer = new ReliableBuffer<Msg>(8);
+    const a = msg("a");
+    buffer.add(a);
+    expect(buffer.confirm(0, 10)).toEqual([]);
+    expect(buffer.size).toBe(1);
+  });
+
+  it("after a connection loss, a pong of the old socket re-sends nothing (the next Welcome decides)", () => {
     const buffer = new ReliableBuffer<Msg>(8);
     const a = msg("a");
     buffer.add(a);
     buffer.markSent(a, 3);
     buffer.connectionLost();
-    buffer.confirmThroughPing(3);
+    expect(buffer.confirm(0, 3)).toEqual([]);
     expect(buffer.size).toBe(1);
   });
 

@@ -262,12 +262,14 @@ describe("prediction and reconciliation", () => {
   }
 
   it("applies an input to the predicted state at once, before the server answers", () => {
-    const { client } = startPredicting();
+    const { client, time } = startPredicting();
     expect(client.predicted).toEqual({ x: 90, y: 10 });
     client.sendInput({ dx: 1, dy: 0 });
     client.sendInput({ dx: 1, dy: 1 });
     expect(client.predicted).toEqual({ x: 94, y: 12 });
     expect(client.pendingInputs).toBe(2);
+    // Drawn between predicted ticks: a tick after the newest input, at it.
+    time.advance(TICK_MS);
     client.update();
     expect(Array.from(client.local!.render)).toEqual([94, 12]);
   });
@@ -292,6 +294,8 @@ describe("prediction and reconciliation", () => {
     const h = startPredicting();
     for (let i = 0; i < 10; i++) h.client.sendInput({ dx: 1, dy: 0 });
     expect(h.client.predicted?.x).toBe(110);
+    h.client.update();
+    const drawn = h.client.local!.render[0];
     // The server stops the player at x = 100.
     const ack = serve(h.player, 100);
     h.server.snapshot(FakeSocket.last, ack);
@@ -300,7 +304,7 @@ describe("prediction and reconciliation", () => {
     expect(h.client.stats.lastCorrectionSize).toBe(10);
     // Drawn where it was, then slides to the corrected position: ~5% left after decayMs.
     h.client.update();
-    expect(h.client.local!.render[0]).toBeCloseTo(110, 9);
+    expect(h.client.local!.render[0]).toBeCloseTo(drawn, 9);
     h.time.advance(100);
     h.client.update();
     expect(h.client.local!.render[0]).toBeCloseTo(100.5, 6);

@@ -29,9 +29,9 @@ export interface ServerLimits {
   maxBackpressureBytes: number;
   /** Queued inputs per player; the oldest is dropped when a client sends too fast. */
   inputQueueLength: number;
-  /** Input credit a player can bank: at most this many queued inputs apply in one tick. */
+  /** Most queued inputs one tick applies: one, plus one when working off a spare input left by clock drift. */
   maxInputsPerTick: number;
-  /** Ticks in a row ending with 2+ inputs waiting before the oldest is dropped (clock drift). */
+  /** Window (ticks) over which inputs left waiting every tick count as a backlog to work off (see Session.drainInputs). */
   inputBacklogTicks: number;
   /** Sustained inbound messages per second per connection (token-bucket refill rate). */
   messagesPerSecond: number;
@@ -95,10 +95,10 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   maxBackpressureBytes: 16 * 1024 * 1024,
   // 400 ms of inputs at 20 Hz: absorbs network bunching without adding latency to the rest.
   inputQueueLength: 8,
-  // Inputs bunched by jitter catch up within a tick or two; a client sending faster than the
-  // tick rate still gets one input per tick on average, so no speed hack.
-  maxInputsPerTick: 3,
-  // A second of steady backlog is clock drift, not jitter: trim it so latency stays low.
+  // Inputs bunched by jitter wait in the queue instead of bursting (others would see a
+  // player pause, then dash); two only when working off clock drift, so no speed hack.
+  maxInputsPerTick: 2,
+  // A second of inputs waiting every tick is a stall's or drift's backlog, not jitter: trim it so latency stays low.
   inputBacklogTicks: 20,
   // Inputs at 20 Hz + pings + chat, with room for a faster client tick.
   messagesPerSecond: 60,

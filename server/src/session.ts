@@ -11,10 +11,11 @@ export function createResumeToken(): string {
 }
 
 /**
- * Inputs still waiting after a tick that count as a backlog: one in flight is normal
- * jitter, two or more means the client sends faster than the tick rate.
+ * Ticks in a row ending with a spare input before one extra input is applied to work it
+ * off: a spare jitter did not need for 200 ms at 20 Hz only adds latency, and the client's
+ * input lead has meanwhile grown to make the next late arrival less likely.
  */
-const BACKLOG_INPUTS = 2;
+const SPARE_TICKS_BEFORE_CATCH_UP = 4;
 
 /** Why an input was not queued. */
 export type InputRefusal = "stale" | "queue_full";
@@ -37,7 +38,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   /** Events discarded while it was away (its queue overflowed); its resume is told with EventOverflow. */
   eventsLost = 0;
   lastProcessedSeq = NO_INPUT_ACK;
-  /** Highest chat/command rid processed: re-sent duplicates after a resume are dropped. */
+  /** Highest chat/command rid processed, in sequence: duplicates and ids after a gap are dropped. */
   lastReliableId = 0;
   /** What the client holds; reset (baseline -1) on resume so it gets a full snapshot. */
   view: ClientView = createClientView();
@@ -65,10 +66,17 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   private inputCount = 0;
   /** Seq of the newest input accepted, to refuse duplicates and reordering. */
   private newestSeq = NO_INPUT_ACK;
-  /** Inputs this player may still apply; refilled by one per tick up to the cap. */
-  private inputCredit: number;
-  /** Consecutive ticks that ended with a backlog of waiting inputs. */
+  /** Consecutive ticks that ended with at least one input waiting. */
+  private spareStreak = 0;
+  /** Consecutive ticks that ended with two or more inputs waiting. */
   private backlogStreak = 0;
+  /** Extra inputs the next tick may apply to work off a spare one. */
+  private catchUp = 0;
+  /**
+   * Ticks that passed without an input, not yet made up: a catch-up needs one, so the
+   * long-run rate stays one input per tick (sending faster is no speed hack).
+   */
+  private missedTicks = 0;
 
   constructor(
     readonly id: number,
@@ -81,7 +89,6 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   ) {
     this.inputSeqs = new Int32Array(inputQueueLength);
     this.inputs = new Array<I | undefined>(inputQueueLength);
-    this.inputCredit = maxInputsPerTick;
   }
 
   get connected(): boolean {
@@ -115,28 +122,50 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   }
 
   /**
-   * Hands this tick's inputs to `apply` in seq order: at most the banked credit, which
-   * grows by one per tick, so bunched inputs catch up but the sustained rate is one per tick.
-   *
-   * A client whose clock runs a little fast sends slightly more than one input per tick, so
-   * its backlog (and input latency) would grow until the queue is full. After
-   * `backlogTicks` ticks in a row ending with a backlog, the oldest waiting input is
-   * dropped to bring latency back down. Returns the number dropped (0 or 1).
+   * Applies this tick's input: one per tick, so others see the player move at a steady
+   * pace. The queue is a jitter buffer: an input that arrives late leaves a tick without
+   * one, and the next ones then wait a tick longer instead of applying in a burst. What
+   * waits beyond need is worked off:
+   * - one spare input for SPARE_TICKS_BEFORE_CATCH_UP ticks: a second input applies in
+   *   one tick, making up a tick that passed without one (up to `maxInputsPerTick` − 1
+   *   such ticks are remembered);
+   * - two or more for `backlogTicks` ticks, or over half a queue before a tick (a stalled
+   *   uplink delivering its inputs at once): stale, the oldest are dropped at once, keeping
+   *   one spare, so the client sees one correction.
+   * Returns the number of inputs dropped.
    */
   drainInputs(apply: (session: Session<S, I>, input: I) => void): number {
-    this.inputCredit = Math.min(this.maxInputsPerTick, this.inputCredit + 1);
-    while (this.inputCount > 0 && this.inputCredit >= 1) {
+    if (this.inputCount === 0) this.missedTicks = Math.min(this.maxInputsPerTick - 1, this.missedTicks + 1);
+    // A stalled uplink's inputs, arrived at once: stale. Dropped before this tick's ack, so
+    // the client sees them all gone in one correction.
+    const dropped = this.inputCount > Math.max(2, this.inputSeqs.length >> 1) ? this.dropSpare(2) : 0;
+    let budget = 1 + this.catchUp;
+    this.catchUp = 0;
+    while (this.inputCount > 0 && budget > 0) {
       const seq = this.inputSeqs[this.inputHead];
       const input = this.shiftInput();
-      this.inputCredit--;
+      budget--;
       this.lastProcessedSeq = seq;
       apply(this, input);
     }
-    this.backlogStreak = this.inputCount >= BACKLOG_INPUTS ? this.backlogStreak + 1 : 0;
-    if (this.backlogStreak < this.backlogTicks) return 0;
+    const depth = this.inputCount;
+    this.backlogStreak = depth >= 2 ? this.backlogStreak + 1 : 0;
+    if (this.backlogStreak >= this.backlogTicks) return dropped + this.dropSpare(1);
+    this.spareStreak = depth >= 1 ? this.spareStreak + 1 : 0;
+    if (this.spareStreak < SPARE_TICKS_BEFORE_CATCH_UP || this.missedTicks === 0) return dropped;
+    this.spareStreak = 0;
+    this.missedTicks--;
+    this.catchUp = 1;
+    return dropped;
+  }
+
+  /** Drops the oldest waiting inputs so that `keep` are left; returns how many. */
+  private dropSpare(keep: number): number {
+    const dropped = Math.max(0, this.inputCount - keep);
+    for (let i = 0; i < dropped; i++) this.shiftInput();
+    this.spareStreak = 0;
     this.backlogStreak = 0;
-    this.shiftInput();
-    return 1;
+    return dropped;
   }
 
   private shiftInput(): I {
@@ -153,7 +182,10 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     this.inputHead = 0;
     this.inputCount = 0;
     this.newestSeq = NO_INPUT_ACK;
+    this.spareStreak = 0;
     this.backlogStreak = 0;
+    this.catchUp = 0;
+    this.missedTicks = 0;
   }
 
   /** Resets what the client holds, so its next snapshot is FULL. */
@@ -163,9 +195,13 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     this.innerSpans[1] = 0;
   }
 
-  /** True when `rid` is new; records it. Older or equal ids are duplicates re-sent after a resume. */
+  /**
+   * True when `rid` is the next in sequence; records it. Older or equal ids are duplicates
+   * re-sent after a resume; a later one follows a message that never got here (dropped by
+   * the rate limit): the client sends both again, in order, when a Pong shows the gap.
+   */
   acceptReliable(rid: number): boolean {
-    if (rid <= this.lastReliableId) return false;
+    if (rid !== this.lastReliableId + 1) return false;
     this.lastReliableId = rid;
     return true;
   }

@@ -521,7 +521,12 @@ export class World<S extends Schema = Schema, I = unknown> {
   private handle(connection: Connection<S, I>, message: ClientMessage<I>, now: number): void {
     if (message.type === MsgType.Ping) {
       connection.outbox.send(
-        encodeServerMessage({ type: MsgType.Pong, clientTime: message.clientTime, serverTime: this.serverTime(now) }),
+        encodeServerMessage({
+          type: MsgType.Pong,
+          clientTime: message.clientTime,
+          serverTime: this.serverTime(now),
+          lastReliableId: connection.session?.lastReliableId ?? 0,
+        }),
       );
       return;
     }

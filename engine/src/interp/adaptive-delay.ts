@@ -13,6 +13,8 @@ export interface AdaptiveDelayOptions {
   increaseRate?: number;
   /** Most the delay shrinks per ms of update: the render clock speeds to (1 + rate). */
   decreaseRate?: number;
+  /** Silence between arrivals (ms) taken for an outage rather than jitter; default `DEFAULT_OUTAGE_MS`. */
+  outageMs?: number;
 }
 
 /** Past half a second remote players look stale enough that extrapolating is better. */
@@ -21,6 +23,11 @@ export const DEFAULT_MAX_DELAY_MS = 500;
 export const DEFAULT_JITTER_MULTIPLIER = 1.5;
 /** 3.2 s at 20 Hz: long enough for stable percentiles, short enough to follow changes. */
 export const DEFAULT_JITTER_WINDOW = 64;
+/**
+ * A snapshot stream silent this long has stalled or dropped: as long as the default delay
+ * cap, so covering it would need a delay no one wants anyway.
+ */
+export const DEFAULT_OUTAGE_MS = 500;
 /** 5% slower render clock: barely visible, yet adds 50 ms of delay per second. */
 export const DEFAULT_INCREASE_RATE = 0.05;
 /** 1% faster render clock: giving up safety margin is never urgent. */
@@ -28,6 +35,8 @@ export const DEFAULT_DECREASE_RATE = 0.01;
 /** One interval is the bare minimum to have two snapshots around the render time; the
  *  extra quarter absorbs timer and frame granularity when arrivals are perfectly steady. */
 const INTERVAL_FACTOR = 1.25;
+/** Arrivals after an outage before the held ones' bunching can no longer be told from jitter. */
+const RECOVERY_SNAPSHOTS = 8;
 /** Upper percentile of arrival lateness: higher ones are outliers, not the link's jitter. */
 const JITTER_QUANTILE = 0.95;
 /** `settled` once the delay has stayed within this fraction of the target... */
@@ -59,12 +68,16 @@ export class AdaptiveDelay {
   private readonly increaseRate: number;
   private readonly decreaseRate: number;
   private readonly windowSize: number;
+  private readonly outageMs: number;
   private readonly offsets: Float64Array;
   private readonly gaps: Float64Array;
   private readonly sorted: Float64Array;
   private next = 0;
   private count = 0;
   private lastServerTime = Number.NaN;
+  private lastArrivalTime = Number.NaN;
+  /** After an outage, until RECOVERY_SNAPSHOTS steady arrivals. */
+  private recovering = false;
   private baseOffset = Number.NaN;
   private jitter = 0;
   private target: number;
@@ -86,6 +99,8 @@ export class AdaptiveDelay {
     if (!(this.jitterMultiplier >= 0 && this.increaseRate > 0 && this.decreaseRate > 0)) {
       throw new RangeError("jitterMultiplier must be >= 0 and the rates positive");
     }
+    this.outageMs = opts.outageMs ?? DEFAULT_OUTAGE_MS;
+    if (!(this.outageMs > 0)) throw new RangeError(`outageMs must be positive, got ${this.outageMs}`);
     this.windowSize = opts.windowSize ?? DEFAULT_JITTER_WINDOW;
     if (!Number.isInteger(this.windowSize) || this.windowSize < 1) {
       throw new RangeError(`windowSize must be a positive integer, got ${this.windowSize}`);
@@ -124,13 +139,36 @@ export class AdaptiveDelay {
   onSnapshot(arrivalTime: number, serverTime: number): void {
     if (!Number.isFinite(arrivalTime) || !Number.isFinite(serverTime)) return;
     if (serverTime <= this.lastServerTime) return;
+    const offset = arrivalTime - serverTime;
+    // Silence no delay within the cap could cover is an outage, not jitter: it must not raise
+    // the delay. Snapshots held during it then arrive together, each one less late than the
+    // one before; until arrivals are steady again, a less late one starts the history over.
+    if (arrivalTime - this.lastArrivalTime >= this.outageMs || serverTime - this.lastServerTime >= this.outageMs) {
+      this.restart();
+    } else if (this.recovering && offset < this.baseOffset - this.intervalMs) {
+      this.restart();
+    }
+    this.lastArrivalTime = arrivalTime;
     const gap = this.count === 0 ? this.intervalMs : serverTime - this.lastServerTime;
     this.lastServerTime = serverTime;
-    this.offsets[this.next] = arrivalTime - serverTime;
+    this.offsets[this.next] = offset;
     this.gaps[this.next] = gap;
     this.next = (this.next + 1) % this.windowSize;
     if (this.count < this.windowSize) this.count++;
+    if (this.count >= RECOVERY_SNAPSHOTS) this.recovering = false;
     this.measure();
+  }
+
+  /**
+   * Forgets the arrival history but keeps the delay: after an outage or on a new
+   * connection (a resume), the silence says nothing about the link's jitter.
+   */
+  restart(): void {
+    this.recovering = true;
+    this.count = 0;
+    this.next = 0;
+    this.lastServerTime = Number.NaN;
+    this.baseOffset = Number.NaN;
   }
 
   /** Moves the delay toward the target by at most the configured rate × `dtMs`. */

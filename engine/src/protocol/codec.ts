@@ -92,7 +92,7 @@ export function encodeServerMessage(msg: ServerMessage): Uint8Array {
         msg.events.length > 0 ? eventTuples(msg.events) : null,
       ]);
     case MsgType.Pong:
-      return packr.pack([MsgType.Pong, msg.clientTime, msg.serverTime]);
+      return packr.pack([MsgType.Pong, msg.clientTime, msg.serverTime, msg.lastReliableId]);
     case MsgType.Events:
       return packr.pack([MsgType.Events, eventTuples(msg.events)]);
     case MsgType.Error:
@@ -208,11 +208,12 @@ function readServerMessage(envelope: unknown[]): ServerMessage {
       };
     }
     case MsgType.Pong:
-      expectArity(envelope, 3, "Pong");
+      expectArity(envelope, 4, "Pong");
       return {
         type: MsgType.Pong,
         clientTime: finite(envelope[1], "clientTime"),
         serverTime: finite(envelope[2], "serverTime"),
+        lastReliableId: integer(envelope[3], 0, MAX_UINT32, "lastReliableId"),
       };
     case MsgType.Events:
       expectArity(envelope, 2, "Events");

@@ -20,6 +20,7 @@ export enum MsgType {
  * RFC 6455 leaves to applications.
  */
 export enum CloseCode {
+  /** The client left for good (`client.leave()`): the only close that ends a session. */
   Normal = 1000,
   /** Server shutting down or restarting. */
   GoingAway = 1001,
@@ -49,6 +50,11 @@ export enum CloseCode {
   WorldFull = 4011,
   /** No Join or Resume arrived in time after the upgrade. */
   JoinTimeout = 4012,
+  /**
+   * The client dropped a socket it gave up on (silence, resync, no Welcome) and is
+   * reconnecting: the server keeps the player for resume.
+   */
+  ClientReconnecting = 4013,
 }
 
 interface CloseInfo {
@@ -84,6 +90,7 @@ const CLOSE_INFO: Record<CloseCode, CloseInfo> = {
   [CloseCode.WorldClosed]: { reason: "world closed", retryable: false },
   [CloseCode.WorldFull]: { reason: "world is full", retryable: true },
   [CloseCode.JoinTimeout]: { reason: "no join or resume received in time", retryable: true },
+  [CloseCode.ClientReconnecting]: { reason: "client reconnecting; player kept for resume", retryable: true },
 };
 
 function closeInfo(code: number): CloseInfo | undefined {

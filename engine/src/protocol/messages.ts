@@ -13,7 +13,7 @@
  * |  6 | Command  | c→s | `[6, rid, name, ...args]`                                   | name 1..32, no whitespace/control; ≤ 16 args of null, boolean, finite number or string ≤ 256 |
  * | 16 | Welcome  | s→c | `[16, playerId, resumeToken, tickRate, tick, serverTime, lastReliableId, resumed, world, data?]` | tickRate (0, 240]; tick, ids uint32 |
  * | 17 | Snapshot | s→c | `[17, tick, ackSeq, <bin body>, [[name, data], ...] \| nil]` | ackSeq -1..65535; ≤ 1024 events |
- * | 18 | Pong     | s→c | `[18, clientTime, serverTime]`                              | finite float64 ms |
+ * | 18 | Pong     | s→c | `[18, clientTime, serverTime, lastReliableId]`              | finite float64 ms; rid uint32 |
  * | 19 | Events   | s→c | `[19, [[name, data], ...]]`                                 | ≤ 1024 events; name 1..64 |
  * | 20 | Error    | s→c | `[20, code, message]`                                       | code an ErrorCode; message ≤ 256 |
  *
@@ -23,8 +23,9 @@
  * (CloseCode), not messages.
  *
  * Reliable ids (`rid`): each session numbers its chat and command messages 1, 2, 3, …; after
- * a resume the client re-sends those above Welcome's `lastReliableId` and the server drops
- * any it has already seen.
+ * a resume the client re-sends those above Welcome's `lastReliableId`, and after a Pong those
+ * sent before its Ping but above its `lastReliableId`. The server processes only the next id
+ * in sequence: it drops any it has already seen, and any after a gap (re-sent in order later).
  */
 import type { ErrorCode, MsgType } from "./codes.js";
 
@@ -132,6 +133,12 @@ export interface PongMessage {
   readonly type: MsgType.Pong;
   readonly clientTime: number;
   readonly serverTime: number;
+  /**
+   * Highest reliable id the session has processed (0: none, or no session yet). Confirms
+   * chat and commands by rid: one sent before the ping but above this was not processed
+   * (rate-limited or out of order), and the client sends it again.
+   */
+  readonly lastReliableId: number;
 }
 
 /** Reliable events sent outside a snapshot. */

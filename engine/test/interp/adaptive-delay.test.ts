@@ -124,7 +124,8 @@ describe("AdaptiveDelay", () => {
 
   it("extreme jitter: the target clamps at maxDelayMs and the delay never exceeds it", () => {
     const maxDelayMs = 300;
-    const delay = new AdaptiveDelay({ snapshotIntervalMs: INTERVAL_MS, maxDelayMs });
+    // Arrivals seconds apart are this test's jitter, not an outage.
+    const delay = new AdaptiveDelay({ snapshotIntervalMs: INTERVAL_MS, maxDelayMs, outageMs: Number.POSITIVE_INFINITY });
     const frames = simulate(delay, 20, uniform(2000));
     expect(frames.every((frame) => frame.delayMs <= maxDelayMs)).toBe(true);
     expect(frames.some((frame) => frame.delayMs === maxDelayMs)).toBe(true);
@@ -162,6 +163,29 @@ describe("AdaptiveDelay", () => {
     serverTime += skipped * INTERVAL_MS;
     delay.onSnapshot(serverTime + ONE_WAY_MS, serverTime);
     expect(delay.targetMs).toBeCloseTo(before + skipped * INTERVAL_MS, 9);
+  });
+
+  it("a 3 s downlink outage does not raise the delay: within 1.2x of before, 2 s after the link returns", () => {
+    // Snapshots sent during the outage are held and arrive together when it ends.
+    const outage: Jitter = (serverTime) => (serverTime >= 4000 && serverTime < 7000 ? 7000 - serverTime : 0);
+    const frames = simulate(new AdaptiveDelay({ snapshotIntervalMs: INTERVAL_MS }), 12, outage);
+    const at = (ms: number) => frames[Math.round(ms / FRAME_MS) - 1];
+    const before = at(4000).delayMs;
+    for (const frame of frames.filter((f) => f.elapsedMs >= 7000 + ONE_WAY_MS + 2000)) {
+      expect(frame.delayMs).toBeLessThanOrEqual(before * 1.2);
+      expect(frame.inside).toBe(true);
+    }
+  });
+
+  it("restart() (a resume) forgets the outage's gap and keeps the delay", () => {
+    const delay = new AdaptiveDelay({ snapshotIntervalMs: INTERVAL_MS });
+    let serverTime = 0;
+    for (; serverTime < 3000; serverTime += INTERVAL_MS) delay.onSnapshot(serverTime + ONE_WAY_MS, serverTime);
+    const before = delay.targetMs;
+    delay.restart();
+    serverTime += 400;
+    for (let i = 0; i < 10; i++, serverTime += INTERVAL_MS) delay.onSnapshot(serverTime + ONE_WAY_MS + 2000, serverTime);
+    expect(delay.targetMs).toBeCloseTo(before, 6);
   });
 
   it("late snapshots raise the target within a few arrivals", () => {

@@ -31,6 +31,7 @@ const RETRYABLE: Record<CloseCode, boolean> = {
   [CloseCode.WorldClosed]: false,
   [CloseCode.WorldFull]: true,
   [CloseCode.JoinTimeout]: true,
+  [CloseCode.ClientReconnecting]: true,
 };
 
 describe("close codes", () => {

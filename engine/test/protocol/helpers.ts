@@ -52,7 +52,7 @@ export const serverSamples: readonly ServerMessage[] = [
       { name: "death", data: null },
     ],
   },
-  { type: MsgType.Pong, clientTime: 1000.25, serverTime: 5000.5 },
+  { type: MsgType.Pong, clientTime: 1000.25, serverTime: 5000.5, lastReliableId: 7 },
   { type: MsgType.Events, events: [{ name: "chat", data: ["Ada", "hi"] }] },
   { type: MsgType.Error, code: ErrorCode.RateLimited, message: "slow down" },
 ];
