@@ -157,7 +157,7 @@ const WEST_MEADOWS: Rect = { tx: 0, ty: 45, w: 55, h: 83 };
 const VILLAGE: Rect = { tx: 55, ty: 45, w: 60, h: 56 };
 const SOUTH_FIELDS: Rect = { tx: 55, ty: 101, w: 60, h: 27 };
 const BEACH: Rect = { tx: 115, ty: 45, w: 61, h: 83 };
-const CAVE: Rect = { tx: 0, ty: 128, w: 104, h: 48 };
+const CAVE: Rect = { tx: 0, ty: 128, w: 100, h: 48 };
 
 const PLAZA: Rect = { tx: 78, ty: 66, w: 16, h: 13 };
 const SPAWN: Point = { tx: 84, ty: 75 };
@@ -643,11 +643,14 @@ function decorateCave(canvas: Canvas, rng: Rng, exit: Point): void {
   }
 }
 
-/** Rooms behind the doors: wooden floors in the rock, 3 × 2 of them east of the cave. */
+/**
+ * Rooms behind the doors: wooden floors in the rock, 3 × 2 of them east of the cave, far
+ * enough apart that a room's screen shows no other room.
+ */
 function carveRooms(canvas: Canvas, rng: Rng, placed: Placed): void {
   HOUSES.forEach((house, i) => {
-    const x0 = 110 + (i % 3) * 21;
-    const y0 = 132 + Math.floor(i / 3) * 21;
+    const x0 = 108 + (i % 3) * 24;
+    const y0 = 132 + Math.floor(i / 3) * 22;
     const room: Rect = { tx: x0, ty: y0, w: 12, h: 10 };
     const inner: Rect = { tx: x0 + 1, ty: y0 + 1, w: 10, h: 8 };
     canvas.fill("ground", room, "wood_floor");

@@ -62,6 +62,11 @@ export interface QuestMap {
   /** The first zone whose rect holds the tile (zones do not overlap in the generated map). */
   zoneAt(tx: number, ty: number): MapZone | undefined;
   portalAt(tx: number, ty: number): Portal | undefined;
+  /**
+   * Which walkable area a tile belongs to (areas joined only by portals are different:
+   * the overworld, the cave, each room); -1 for blocked tiles. Chat stays inside an area.
+   */
+  regionAt(tx: number, ty: number): number;
   /** The gid (catalogue index + 1, 0 = none) of a tile layer at a tile. */
   gid(layer: TileLayerName, tx: number, ty: number): number;
 }
@@ -204,8 +209,10 @@ export function parseMap(json: unknown): QuestMap {
     spawn,
     zoneAt: (tx, ty) => zones.find(({ rect }) => tx >= rect.tx && ty >= rect.ty && tx < rect.tx + rect.w && ty < rect.ty + rect.h),
     portalAt: (tx, ty) => (inside(tx, ty) ? portalByCell.get(ty * width + tx) : undefined),
+    regionAt: (tx, ty) => (inside(tx, ty) ? regions[ty * width + tx] : -1),
     gid: (layer, tx, ty) => (inside(tx, ty) ? tileLayers[layer][ty * width + tx] : 0),
   };
+  const regions = labelRegions(width, height, blockedCells);
 
   for (const zone of zones)
     if (!checkpoints.some((c) => map.zoneAt(c.tx, c.ty) === zone)) fail(`zone "${zone.name}" has no checkpoint`);
@@ -214,6 +221,30 @@ export function parseMap(json: unknown): QuestMap {
     if (!reached[checkpoint.ty * width + checkpoint.tx])
       fail(`checkpoint "${checkpoint.name}" at (${checkpoint.tx}, ${checkpoint.ty}) is unreachable from the spawn (${spawn.tx}, ${spawn.ty})`);
   return map;
+}
+
+/** Labels each walkable cell with its 4-connected area's number; blocked cells get -1. */
+function labelRegions(width: number, height: number, blockedCells: Uint8Array): Int32Array {
+  const regions = new Int32Array(width * height).fill(-1);
+  let next = 0;
+  const stack: number[] = [];
+  for (let start = 0; start < regions.length; start++) {
+    if (blockedCells[start] || regions[start] !== -1) continue;
+    regions[start] = next;
+    stack.push(start);
+    while (stack.length > 0) {
+      const cell = stack.pop()!;
+      const x = cell % width;
+      const neighbours = [x > 0 ? cell - 1 : -1, x < width - 1 ? cell + 1 : -1, cell - width, cell + width];
+      for (const n of neighbours) {
+        if (n < 0 || n >= regions.length || blockedCells[n] || regions[n] !== -1) continue;
+        regions[n] = next;
+        stack.push(n);
+      }
+    }
+    next++;
+  }
+  return regions;
 }
 
 /**

@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { generateWorld, MAP_SEED, serializeWorld, WORLD_JSON_PATH } from "../scripts/gen-map.js";
+import { MapError, parseMap, reachableFrom } from "../src/shared/map.js";
+import type { TiledTileLayer } from "../src/shared/tiled.js";
+import { TILES, tileIndex } from "../src/shared/tiles.js";
+import { asciiMap, asciiTiled } from "./shared-fixtures.js";
+
+const committed = readFileSync(WORLD_JSON_PATH, "utf8");
+const world = parseMap(JSON.parse(committed));
+
+describe("the generated world", () => {
+  it("is exactly what the generator makes from its seed (the committed file is reproducible)", () => {
+    expect(serializeWorld(generateWorld(MAP_SEED))).toBe(committed);
+  });
+
+  it("differs with another seed, so the seed is what makes it", () => {
+    expect(serializeWorld(generateWorld(MAP_SEED + 1))).not.toBe(committed);
+  });
+
+  it("is a Tiled 1.10 orthogonal map of at least 160 × 160 tiles of 16 px, with an embedded animated tileset", () => {
+    const json = JSON.parse(committed);
+    expect(json).toMatchObject({ type: "map", orientation: "orthogonal", renderorder: "right-down", infinite: false, tilewidth: 16, tileheight: 16 });
+    expect(json.tiledversion).toMatch(/^1\.10/);
+    expect(json.width).toBeGreaterThanOrEqual(160);
+    expect(json.height).toBeGreaterThanOrEqual(160);
+    const ids = json.layers.map((l: { id: number }) => l.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(json.nextlayerid).toBeGreaterThan(Math.max(...ids));
+    const objectIds = json.layers.flatMap((l: { objects?: { id: number }[] }) => (l.objects ?? []).map((o) => o.id));
+    expect(json.nextobjectid).toBeGreaterThan(Math.max(...objectIds));
+    const [tileset] = json.tilesets;
+    expect(tileset).toMatchObject({ name: "tiles", image: "../art/tiles.png", columns: 16, firstgid: 1 });
+    expect(tileset.tilecount).toBe((tileset.imagewidth / 16) * (tileset.imageheight / 16));
+    expect(tileset.tilecount).toBeGreaterThanOrEqual(TILES.length);
+    const water = tileset.tiles.find((t: { id: number }) => t.id === tileIndex("water"));
+    expect(water.animation.map((f: { tileid: number }) => f.tileid)).toEqual(TILES[tileIndex("water")].frames);
+  });
+
+  it("has village, forest, beach, cave and meadow zones, each with a checkpoint inside", () => {
+    const kinds = new Set(world.zones.map((z) => z.kind));
+    expect([...kinds].sort()).toEqual(["beach", "cave", "forest", "meadow", "village"]);
+    for (const zone of world.zones) expect(world.checkpoints.some((c) => world.zoneAt(c.tx, c.ty) === zone)).toBe(true);
+  });
+
+  it("spawns in the village, and every checkpoint and portal can be walked to from there", () => {
+    expect(world.zoneAt(world.spawn.tx, world.spawn.ty)?.kind).toBe("village");
+    const reached = reachableFrom(world, world.spawn);
+    for (const point of [...world.checkpoints, ...world.portals.map((p) => p.from)]) expect(reached[point.ty * world.width + point.tx]).toBe(1);
+  });
+
+  it("reaches the cave and the houses' rooms only through their portals", () => {
+    const overworld = world.regionAt(world.spawn.tx, world.spawn.ty);
+    const cave = world.zones.find((z) => z.kind === "cave")!;
+    const caveCheckpoint = world.checkpoints.find((c) => world.zoneAt(c.tx, c.ty) === cave)!;
+    expect(world.regionAt(caveCheckpoint.tx, caveCheckpoint.ty)).not.toBe(overworld);
+    const doors = world.portals.filter((p) => p.kind === "door" && world.regionAt(p.from.tx, p.from.ty) === overworld);
+    expect(doors.length).toBeGreaterThanOrEqual(4);
+    const rooms = new Set(doors.map((d) => world.regionAt(d.to.tx, d.to.ty)));
+    expect(rooms.size).toBe(doors.length);
+    expect(rooms.has(overworld)).toBe(false);
+    const caveMouth = world.portals.find((p) => p.kind === "cave" && world.regionAt(p.from.tx, p.from.ty) === overworld)!;
+    expect(world.zoneAt(caveMouth.to.tx, caveMouth.to.ty)).toBe(cave);
+    const caveExit = world.portals.find((p) => p.kind === "cave" && p !== caveMouth)!;
+    expect(world.regionAt(caveExit.to.tx, caveExit.to.ty)).toBe(overworld);
+  });
+});
+
+describe("map validation", () => {
+  const good = ["S..C", "...."];
+
+  it("accepts a small valid map", () => {
+    const map = asciiMap(good);
+    expect(map.width).toBe(4);
+    expect(map.blocked(0, 0)).toBe(false);
+    expect(map.blocked(-1, 0)).toBe(true);
+    expect(map.blocked(4, 0)).toBe(true);
+  });
+
+  it("refuses an unknown tile id, naming the layer and the tile", () => {
+    const tiled = asciiTiled(good);
+    (tiled.layers[1] as TiledTileLayer).data[5] = 999;
+    expect(() => parseMap(tiled)).toThrow(new MapError('unknown tile id 999 in layer "objects" at (1, 1)'));
+  });
+
+  it("refuses an empty slot of the catalogue and flipped gids", () => {
+    const empty = TILES.findIndex((t) => t.name === "empty") + 1;
+    for (const gid of [empty, 0x80000001]) {
+      const tiled = asciiTiled(good);
+      (tiled.layers[0] as TiledTileLayer).data[0] = gid;
+      expect(() => parseMap(tiled)).toThrow(/unknown tile id/);
+    }
+  });
+
+  it("refuses a spawn walled in, away from its checkpoints", () => {
+    expect(() => asciiMap(["S#.C", "##.."])).toThrow(/checkpoint "cp0" at \(3, 0\) is unreachable from the spawn \(0, 0\)/);
+  });
+
+  it("refuses a spawn on a blocked tile", () => {
+    const tiled = asciiTiled(good);
+    (tiled.layers[1] as TiledTileLayer).data[0] = tileIndex("rock") + 1;
+    expect(() => parseMap(tiled)).toThrow(/the spawn at \(0, 0\) is on a blocked tile/);
+  });
+
+  it("refuses a zone without a checkpoint", () => {
+    const zones = [
+      { name: "west", kind: "meadow", rect: { tx: 0, ty: 0, w: 2, h: 2 } },
+      { name: "east", kind: "forest", rect: { tx: 2, ty: 0, w: 2, h: 2 } },
+    ];
+    expect(() => asciiMap(["SC..", "...."], { zones })).toThrow(new MapError('zone "east" has no checkpoint'));
+  });
+
+  it("refuses a zone of an unknown kind and a portal into rock", () => {
+    expect(() => asciiMap(good, { zones: [{ name: "moon", kind: "lunar", rect: { tx: 0, ty: 0, w: 4, h: 2 } }] })).toThrow(/kind "lunar"/);
+    expect(() => asciiMap(["S.aC", "...#"], { portals: { a: { tx: 3, ty: 1 } } })).toThrow(/leads to a blocked tile \(3, 1\)/);
+  });
+
+  it("refuses what is not a map at all", () => {
+    expect(() => parseMap(null)).toThrow(MapError);
+    expect(() => parseMap({ type: "map", orientation: "isometric" })).toThrow(/orthogonal/);
+    expect(() => parseMap({ ...asciiTiled(good), layers: [] })).toThrow(/missing tile layer "ground"/);
+  });
+
+  it("follows portals when judging reachability: a checkpoint behind a door counts", () => {
+    // The right half is closed off; the door on the left leads into it.
+    const map = asciiMap(["S.a#..", "...#.C"], { portals: { a: { tx: 4, ty: 0 } } });
+    expect(map.portalAt(2, 0)?.to).toEqual({ tx: 4, ty: 0 });
+    expect(map.regionAt(0, 0)).not.toBe(map.regionAt(5, 1));
+  });
+});
