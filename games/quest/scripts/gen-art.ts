@@ -293,69 +293,75 @@ function torch(frame: number): TileDraw {
   };
 }
 
-/** A tree drawn whole (32 × 48: crown 32 × 32 over a trunk row), then cut into its tiles. */
-function drawTree(pine: boolean): Img {
-  const tree = new Img(32, 48);
+/**
+ * A tree drawn whole, 32 × 32, then cut into its tiles. The map puts the crown's lower half
+ * on the trunk's own row (layer `above`), so the trunk shows at the bottom of that half; the
+ * `objects` trunk tiles hold the trunk alone, for editors and for the collision they mark.
+ */
+function drawTree(pine: boolean, trunkOnly = false): Img {
+  const tree = new Img(32, 32);
   const rng = createRng(ART_SEED + (pine ? 7 : 3));
-  tree.ellipse(6, 41, 20, 6, SHADE);
+  tree.ellipse(5, 26, 22, 6, SHADE);
   // Trunk with roots.
-  tree.rect(13, 28, 6, 16, C.bark);
-  tree.rect(13, 28, 2, 16, C.wood);
-  tree.rect(11, 42, 2, 2, C.bark);
-  tree.rect(19, 42, 2, 2, C.bark);
-  tree.set(16, 36, C.ink);
-  tree.set(17, 33, C.ink);
+  tree.rect(13, 20, 6, 10, C.bark);
+  tree.rect(13, 20, 2, 10, C.wood);
+  tree.rect(11, 28, 2, 2, C.bark);
+  tree.rect(19, 28, 2, 2, C.bark);
+  tree.set(17, 26, C.ink);
+  if (trunkOnly) {
+    tree.outline(0, 0, 32, 32);
+    return tree;
+  }
   if (pine) {
     // Three stacked tiers, widest at the bottom.
     const tiers: [number, number, number][] = [
-      [16, 2, 12],
-      [16, 10, 20],
-      [16, 19, 28],
+      [16, 0, 12],
+      [16, 6, 20],
+      [16, 13, 28],
     ];
     for (const [cx, top, width] of tiers) {
-      for (let y = 0; y < 12; y++) {
-        const half = Math.round(((y + 2) / 13) * (width / 2));
+      for (let y = 0; y < 11; y++) {
+        const half = Math.round(((y + 2) / 12) * (width / 2));
         for (let x = cx - half; x < cx + half; x++) {
           const lit = x < cx - half / 3;
-          const dark = x > cx + half / 3 || y > 9;
+          const dark = x > cx + half / 3 || y > 8;
           tree.set(x, top + y, dark ? C.forestDeep : lit ? C.leaf : C.forest);
         }
       }
     }
-    for (let n = 0; n < 14; n++) tree.set(8 + Math.floor(rng() * 10), 6 + Math.floor(rng() * 22), C.grass);
+    for (let n = 0; n < 14; n++) tree.set(8 + Math.floor(rng() * 10), 4 + Math.floor(rng() * 18), C.grass);
   } else {
     // Round crown: shade blob, mid blob, light blob up-left, then leaf clusters.
-    tree.ellipse(2, 3, 28, 27, C.leaf);
-    tree.ellipse(1, 8, 30, 22, C.leaf);
-    for (let y = 0; y < 32; y++) {
+    tree.ellipse(2, 0, 28, 24, C.leaf);
+    tree.ellipse(1, 4, 30, 19, C.leaf);
+    for (let y = 0; y < 24; y++) {
       for (let x = 0; x < 32; x++) {
         if (!tree.same(x, y, C.leaf)) continue;
-        const d = (x - 22) * (x - 22) + (y - 24) * (y - 24);
-        if (d < 90 || y > 26) tree.set(x, y, C.forest);
+        const d = (x - 22) * (x - 22) + (y - 18) * (y - 18);
+        if (d < 80 || y > 19) tree.set(x, y, C.forest);
       }
     }
-    tree.ellipse(5, 5, 16, 13, C.grass);
-    tree.ellipse(8, 6, 8, 6, C.grassLight);
+    tree.ellipse(5, 2, 16, 11, C.grass);
+    tree.ellipse(8, 3, 8, 5, C.grassLight);
     for (let n = 0; n < 40; n++) {
       const x = 3 + Math.floor(rng() * 26);
-      const y = 4 + Math.floor(rng() * 24);
-      if (tree.alpha(x, y) !== 255) continue;
+      const y = 2 + Math.floor(rng() * 20);
+      if (tree.alpha(x, y) !== 255 || tree.same(x, y, C.bark) || tree.same(x, y, C.wood)) continue;
       const c = tree.same(x, y, C.forest) ? C.forestDeep : tree.same(x, y, C.grassLight) ? C.lime : C.forest;
       tree.set(x, y, c);
       tree.set(x + 1, y, c);
     }
     // A few red apples.
     for (const [x, y] of [
-      [10, 20],
-      [21, 13],
-      [16, 23],
-    ])
-    {
+      [10, 15],
+      [21, 9],
+      [17, 18],
+    ]) {
       tree.set(x, y, C.red);
       tree.set(x, y - 1, C.gold);
     }
   }
-  tree.outline(0, 0, 32, 48);
+  tree.outline(0, 0, 32, 32);
   return tree;
 }
 
@@ -451,7 +457,7 @@ function drawRoof(t: Img, part: "l" | "m" | "r" | "top"): void {
 }
 
 /** Rough rock: overlapping boulders, each lit at its top left and shaded at its bottom right. */
-function rockFace(t: Img, rng: () => number, base: Rgba, light: Rgba, dark: Rgba, top: Rgba): void {
+function rockFace(t: Img, rng: () => number, base: Rgba, light: Rgba, dark: Rgba): void {
   t.rect(0, 0, S, S, dark);
   const stones: [number, number, number, number][] = [
     [-2, -1, 9, 7],
@@ -479,7 +485,6 @@ function rockFace(t: Img, rng: () => number, base: Rgba, light: Rgba, dark: Rgba
     }
   }
   speckle(t, rng, 5, dark, 1);
-  if (top !== base) t.rect(0, 0, S, 1, top);
 }
 
 function drawDoor(t: Img): void {
@@ -542,22 +547,31 @@ const TILE_ART: Record<string, TileDraw> = {
     }
   },
   plaza: (t, rng) => {
-    // Four cobbles: mortar lines, a lit top-left edge, shaded bottom-right.
-    t.rect(0, 0, S, S, C.shadow);
-    const stones: [number, number, number, number][] = [
-      [0, 0, 9, 7],
-      [10, 0, 6, 7],
-      [0, 8, 5, 8],
-      [6, 8, 10, 8],
+    // Round cobbles of a few sizes in low-contrast mortar: each lit at its top left, shaded
+    // at its bottom right. Stones that cross an edge wrap, so the tiles join without seams.
+    t.rect(0, 0, S, S, C.stone);
+    const cobbles: [number, number, number, number][] = [
+      [0, 0, 7, 6],
+      [7, 1, 6, 5],
+      [13, -1, 6, 6],
+      [2, 6, 6, 5],
+      [8, 6, 7, 6],
+      [-2, 11, 5, 6],
+      [3, 11, 6, 5],
+      [9, 12, 6, 5],
     ];
-    for (const [x, y, w, h] of stones) {
-      t.rect(x, y, w - 1, h - 1, C.slate);
-      t.rect(x, y, w - 1, 1, C.mist);
-      t.rect(x, y, 1, h - 1, C.mist);
-      t.rect(x + w - 2, y + 1, 1, h - 2, C.stone);
-      t.rect(x + 1, y + h - 2, w - 2, 1, C.stone);
+    for (const [x, y, w, h] of cobbles) {
+      for (let j = 0; j < h; j++) {
+        for (let i = 0; i < w; i++) {
+          const dx = (i + 0.5 - w / 2) / (w / 2);
+          const dy = (j + 0.5 - h / 2) / (h / 2);
+          if (dx * dx + dy * dy > 1.05) continue;
+          const c = dx + dy < -0.9 ? C.mist : dx + dy > 0.7 ? C.stone : C.slate;
+          t.set((x + i + S) % S, (y + j + S) % S, c);
+        }
+      }
     }
-    speckle(t, rng, 4, C.stone, 2);
+    speckle(t, rng, 3, C.mist, 2);
   },
   cave_floor: (t, rng) => {
     t.rect(0, 0, S, S, C.night);
@@ -594,26 +608,39 @@ const TILE_ART: Record<string, TileDraw> = {
     t.rect(0, 14, S, 1, C.ink);
   },
   shallow: (t, rng) => {
-    // Wet sand under a thin sheet of water, with a foam line where the waves stop.
+    // Wet sand: darker than the beach, with puddles that catch the sky and specks of foam.
     t.rect(0, 0, S, S, C.sandDark);
-    speckle(t, rng, 6, C.sand, 0);
-    for (let y = 0; y < 7; y++) for (let x = 0; x < S; x++) if (y < 5 || (x + y) % 3 !== 0) t.set(x, y, C.teal);
-    for (let x = 0; x < S; x++) {
-      const y = 6 + Math.round(Math.sin((x / 16) * 2 * Math.PI));
-      t.set(x, y, C.foam);
-      t.set(x, y - 1, C.white);
+    speckle(t, rng, 8, C.sand, 0);
+    for (const [x, y, w] of [
+      [2, 3, 5],
+      [9, 7, 6],
+      [3, 12, 4],
+    ]) {
+      t.rect(x, y, w, 2, C.teal);
+      t.rect(x + 1, y + 2, w - 2, 1, C.teal);
+      t.rect(x + 1, y, w - 3, 1, C.foam);
     }
-    t.set(4, 2, C.foam);
-    t.set(5, 2, C.foam);
-    t.set(11, 3, C.foam);
+    speckle(t, rng, 4, C.white, 1);
   },
   tall_grass: (t, rng) => {
-    t.rect(0, 0, S, S, C.leaf);
-    speckle(t, rng, 8, C.forest, 0);
-    for (let x = 1; x < S; x += 3) {
-      const h = 5 + Math.floor(rng() * 6);
-      const base = 14 - (x % 2);
-      for (let k = 0; k < h; k++) t.set(x + (k > h / 2 ? 1 : 0), base - k, k > h - 3 ? C.grassLight : C.grass);
+    // Grass with tall blades in clumps: same base as plain grass, so patches blend in.
+    grassBase(t, rng);
+    for (const [x, base] of [
+      [2, 6],
+      [6, 14],
+      [11, 9],
+      [13, 15],
+      [4, 11],
+      [9, 4],
+    ]) {
+      const h = 4 + Math.floor(rng() * 3);
+      for (let k = 0; k < h; k++) {
+        const c = k > h - 2 ? C.lime : k > h / 2 ? C.grassLight : C.leaf;
+        t.set(x - (k > h / 2 ? 1 : 0), base - k, c);
+        if (k < h - 1) t.set(x + 1 + (k > h / 2 ? 1 : 0), base - k, k > h / 2 ? C.grassLight : C.leaf);
+      }
+      t.set(x, base + 1, C.forest);
+      t.set(x + 1, base + 1, C.forest);
     }
   },
   water: water(0),
@@ -661,8 +688,8 @@ const TILE_ART: Record<string, TileDraw> = {
     t.outline(0, 0, S, S);
     t.rect(0, 14, S, 1, SHADE);
   },
-  cave_wall: (t, rng) => rockFace(t, rng, C.cave, C.stone, C.shadow, C.slate),
-  cliff: (t, rng) => rockFace(t, rng, C.wood, C.sandDark, C.bark, C.grass),
+  cave_wall: (t, rng) => rockFace(t, rng, C.cave, C.stone, C.shadow),
+  cliff: (t, rng) => rockFace(t, rng, C.wood, C.sandDark, C.bark),
   house_wall: (t) => drawHouseWall(t, false),
   house_window: (t) => drawHouseWall(t, true),
   sign: (t) => {
@@ -718,11 +745,13 @@ const TILE_ART: Record<string, TileDraw> = {
   roof_top: (t) => drawRoof(t, "top"),
   door: drawDoor,
   cave_entrance: (t, rng) => {
-    rockFace(t, rng, C.cave, C.stone, C.shadow, C.slate);
+    // A dark mouth in the cliff face (the cliff's colours, since the entrance sits in it).
+    rockFace(t, rng, C.wood, C.sandDark, C.bark);
     t.ellipse(2, 3, 12, 18, C.ink);
     t.ellipse(4, 6, 8, 14, C.shadow);
     t.rect(2, 12, 12, 4, C.ink);
     t.rect(4, 12, 8, 4, C.shadow);
+    t.rect(3, 3, 4, 1, C.sandDark);
   },
   cave_exit: (t, rng) => {
     // Daylight at the end of the tunnel: a lit arch in the cave floor.
@@ -791,20 +820,21 @@ function drawTiles(): Img {
   const sheet = new Img(TILESET_COLUMNS * S, rows * S);
   const tree = drawTree(false);
   const pine = drawTree(true);
+  const trunk = drawTree(false, true);
   const palm = drawPalm();
   const cut: Record<string, [Img, number, number]> = {
     tree_crown_tl: [tree, 0, 0],
     tree_crown_tr: [tree, 16, 0],
     tree_crown_bl: [tree, 0, 16],
     tree_crown_br: [tree, 16, 16],
-    tree_trunk_l: [tree, 0, 32],
-    tree_trunk_r: [tree, 16, 32],
+    tree_trunk_l: [trunk, 0, 16],
+    tree_trunk_r: [trunk, 16, 16],
     pine_crown_tl: [pine, 0, 0],
     pine_crown_tr: [pine, 16, 0],
     pine_crown_bl: [pine, 0, 16],
     pine_crown_br: [pine, 16, 16],
-    pine_trunk_l: [pine, 0, 32],
-    pine_trunk_r: [pine, 16, 32],
+    pine_trunk_l: [trunk, 0, 16],
+    pine_trunk_r: [trunk, 16, 16],
     palm_crown: [palm, 0, 0],
     palm_trunk: [palm, 0, 16],
   };
