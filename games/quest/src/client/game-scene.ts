@@ -58,6 +58,7 @@ export class GameScene extends Phaser.Scene {
   private readonly chatLog: { from: number; name: string; text: string }[] = [];
   private readonly notices: string[] = [];
   private lastError: ClientError | null = null;
+  private kickedBecause: string | null = null;
   private firstFrameAt = Number.NaN;
   private teardown: (() => void)[] = [];
 
@@ -73,6 +74,7 @@ export class GameScene extends Phaser.Scene {
     this.lastSentAt = Number.NaN;
     this.firstFrameAt = Number.NaN;
     this.lastError = null;
+    this.kickedBecause = null;
     this.teardown = [];
 
     this.map = parseMap(this.cache.tilemap.get(KEYS.map).data);
@@ -124,6 +126,9 @@ export class GameScene extends Phaser.Scene {
         this.chatLog.push({ from, name, text });
         this.shown.get(from)?.avatar.say(text, now);
         this.hud.chat(name, text, now);
+      } else if (event.name === "kicked" && data) {
+        // The close follows; its reason is terse, this sentence is for the player.
+        this.kickedBecause = String(data.text);
       } else if (event.name === "notice" && data) {
         const text = String(data.text);
         this.notices.push(text);
@@ -138,7 +143,7 @@ export class GameScene extends Phaser.Scene {
     client.on("close", (info) => {
       if (info.byClient) return;
       const last = this.lastError;
-      const message = last !== null && !last.retrying ? describeError(last) : describeError(info);
+      const message = this.kickedBecause ?? (last !== null && !last.retrying ? describeError(last) : describeError(info));
       this.scene.stop("hud");
       this.scene.start("title", { message });
     });
@@ -307,6 +312,11 @@ export class GameScene extends Phaser.Scene {
       },
       get walking() {
         return scene.walker.walking;
+      },
+      /** Where the local player is drawn this frame (world px). */
+      get localDrawn() {
+        const shown = scene.shown.get(scene.client.playerId);
+        return shown === undefined ? null : { x: shown.lastX, y: shown.lastY };
       },
       /** Other players as drawn (interpolated), with the tile they are drawn on. */
       get others() {

@@ -1,0 +1,186 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const CHROMIUM = "/usr/bin/chromium";
+const root = fileURLToPath(new URL("..", import.meta.url));
+const artifacts = join(root, "test-results", "artifacts");
+/** Headless chromium has no GPU: SwiftShader gives Phaser a (software) WebGL. */
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+/** A click target this many tiles of path away: a real walk, short enough for a lean test. */
+const MIN_PATH = 4;
+const MAX_PATH = 9;
+
+interface TilePoint {
+  tx: number;
+  ty: number;
+}
+/** What the page exposes as `window.__quest` (src/client/game-scene.ts, debugView). */
+interface QuestView {
+  state: string;
+  playerId: number;
+  renderer: string;
+  firstFrameAt: number;
+  localTile: TilePoint | null;
+  localDrawn: { x: number; y: number } | null;
+  walking: boolean;
+  others: { id: number; name: string; x: number; y: number; tx: number; ty: number }[];
+  bubbles: { id: number; text: string }[];
+  population: { world: number; total: number };
+  pathLength(tx: number, ty: number): number | null;
+  tileToPage(tx: number, ty: number): { x: number; y: number };
+}
+declare const __quest: QuestView;
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`skipping the Quest browser test: ${CHROMIUM} is not installed`);
+
+/** Starts the real Quest server (src/server/main.ts) on a free port; resolves with its URL. */
+function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "src/server/main.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", QUEST_WORLDS: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /open (http:\/\/\S+\/)/.exec(output);
+      if (match) resolve({ child, url: match[1].replace("localhost", "127.0.0.1") });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`the Quest server exited (${code}):\n${output}`)));
+  });
+}
+
+describe.skipIf(!haveChromium)("Quest in headless chromium against the real server", () => {
+  let server: ChildProcess;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    // The server hosts dist/client: build it fresh so a stale build cannot pass.
+    await build({ configFile: join(root, "vite.config.ts"), logLevel: "warn" });
+    ({ child: server, url } = await startServer());
+    mkdirSync(artifacts, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid !== undefined && server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  /** A page in a browser context of its own (its own localStorage, so its own secret and player). */
+  async function enter(name: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    await page.goto(`${url}?name=${name}`);
+    await page.waitForFunction(() => {
+      const view = (globalThis as { __quest?: QuestView }).__quest;
+      return view?.state === "open" && view.localTile !== null && !Number.isNaN(view.firstFrameAt);
+    }, null, {
+      timeout: 20_000,
+    });
+    expect(problems).toEqual([]);
+    return page;
+  }
+
+  it("A clicks a tile and walks there, B sees A arrive on it; A's chat shows as a bubble over A on B's screen", async () => {
+    const a = await enter("alice");
+    const b = await enter("bob");
+    expect(await a.evaluate(() => __quest.renderer)).toBe("webgl");
+    const aId = await a.evaluate(() => __quest.playerId);
+    await b.waitForFunction((id) => __quest.others.some((o) => o.id === id && o.name === "alice"), aId, { timeout: 10_000 });
+    // Population reaches the HUD within a second or so (the server sends it every second).
+    await b.waitForFunction(() => __quest.population.world === 2, null, { timeout: 5_000 });
+
+    // A reachable tile a few steps away, on A's screen.
+    const target = await a.evaluate(
+      ([min, max]) => {
+        const from = __quest.localTile!;
+        for (const [dx, dy] of [
+          [5, 2],
+          [-5, 2],
+          [5, -2],
+          [-5, -2],
+          [4, 0],
+          [-4, 0],
+          [0, 4],
+          [0, -4],
+          [3, 3],
+          [-3, -3],
+        ]) {
+          const tile = { tx: from.tx + dx, ty: from.ty + dy };
+          const length = __quest.pathLength(tile.tx, tile.ty);
+          if (length !== null && length >= min && length <= max) return tile;
+        }
+        return null;
+      },
+      [MIN_PATH, MAX_PATH] as const,
+    );
+    expect(target).not.toBeNull();
+    const { tx, ty } = target!;
+    const before = await a.evaluate(() => __quest.localDrawn!);
+    const point = await a.evaluate(([x, y]) => __quest.tileToPage(x, y), [tx, ty] as const);
+    await a.mouse.click(point.x, point.y);
+    // Predicted: A moves within a few frames of the click, not a round trip later.
+    const moved = await a.evaluate(
+      (start) =>
+        new Promise<boolean>((resolve) => {
+          let frames = 0;
+          const check = () => {
+            const now = __quest.localDrawn!;
+            if (now.x !== start.x || now.y !== start.y) resolve(true);
+            else if (++frames > 3) resolve(false);
+            else requestAnimationFrame(check);
+          };
+          requestAnimationFrame(check);
+        }),
+      before,
+    );
+    expect(moved).toBe(true);
+    await a.screenshot({ path: join(artifacts, "browser-a-walking.png") });
+
+    await a.waitForFunction(([x, y]) => __quest.localTile?.tx === x && __quest.localTile?.ty === y && !__quest.walking, [tx, ty] as const, {
+      timeout: 10_000,
+    });
+    await b.waitForFunction(
+      ([id, x, y]) => __quest.others.some((o) => o.id === id && o.x === x * 16 + 8 && o.y === y * 16 + 8),
+      [aId, tx, ty] as const,
+      { timeout: 10_000 },
+    );
+
+    const line = "hello from alice";
+    await a.keyboard.press("Enter");
+    await a.keyboard.type(line);
+    await a.keyboard.press("Enter");
+    await b.waitForFunction(([id, text]) => __quest.bubbles.some((bubble) => bubble.id === id && bubble.text === text), [aId, line] as const, {
+      timeout: 10_000,
+    });
+    await a.waitForFunction((text) => __quest.bubbles.some((bubble) => bubble.text === text), line, { timeout: 5_000 });
+    await a.screenshot({ path: join(artifacts, "browser-a-chat.png") });
+    await b.screenshot({ path: join(artifacts, "browser-b-sees-alice.png") });
+  }, 90_000);
+});
