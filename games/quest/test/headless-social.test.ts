@@ -1,0 +1,145 @@
+import { CloseCode } from "@tickwire/engine";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tileCentre } from "../src/shared/map.js";
+import { chooseWorld, type WorldListing } from "../src/shared/worlds.js";
+import { CHAT_BURST, INTEREST_RADIUS_TILES } from "../src/server/game.js";
+import { progressKey } from "../src/server/identity.js";
+import { loadWorldMap } from "../src/server/world-map.js";
+import { type Driven, eventsNamed, join, type QuestServer, serverState, startQuest, waitFor, waitForAsync } from "./headless-helpers.js";
+import { asciiMap } from "./shared-fixtures.js";
+
+const world = loadWorldMap();
+const appeared = (driven: Driven) => waitFor("the player's entity", () => serverState(driven));
+type Chat = { from: number; name: string; text: string };
+type Population = { world: number; total: number };
+
+describe("chat", () => {
+  let quest: QuestServer;
+  const players: Driven[] = [];
+  beforeAll(async () => {
+    quest = await startQuest(world);
+  });
+  afterAll(async () => {
+    for (const p of players) p.stop();
+    await quest.close();
+  });
+
+  it("reaches the players near the speaker, sanitized, and not those far away", async () => {
+    const beach = world.checkpoints.find((c) => world.zoneAt(c.tx, c.ty)?.kind === "beach")!;
+    expect(Math.abs(beach.tx - world.spawn.tx)).toBeGreaterThan(INTEREST_RADIUS_TILES);
+    quest.progress.save(progressKey("far-away-player-secret-000"), { tx: beach.tx, ty: beach.ty, dir: "down", look: 0 });
+    const speaker = join(quest.url(), "speaker", world);
+    const near = join(quest.url(), "near", world);
+    const far = join(quest.url(), "far", world, { token: "far-away-player-secret-000" });
+    players.push(speaker, near, far);
+    await Promise.all([appeared(speaker), appeared(near), appeared(far)]);
+    expect(serverState(far)).toMatchObject({ x: tileCentre(beach.tx), y: tileCentre(beach.ty) });
+
+    // (Control characters are refused by the protocol itself, before the game sees them.)
+    speaker.client.chat("  hello\u202e  there\u2066 ");
+    const line = await waitFor("the line near by", () => eventsNamed<Chat>(near, "chat")[0]);
+    expect(line).toEqual({ from: speaker.client.welcome!.playerId, name: "speaker", text: "hello there" });
+    expect(eventsNamed<Chat>(speaker, "chat")).toEqual([line]);
+    // Events of one tick arrive together: once the far player has a population update sent
+    // after the line, it would have had the line too.
+    const seen = eventsNamed(far, "population").length;
+    await waitFor("a later population update far away", () => eventsNamed(far, "population").length > seen, 3000);
+    expect(eventsNamed(far, "chat")).toEqual([]);
+  });
+
+  it("limits how fast a player talks, and says so", async () => {
+    const chatty = join(quest.url(), "chatty", world);
+    players.push(chatty);
+    await appeared(chatty);
+    for (let i = 0; i <= CHAT_BURST; i++) chatty.client.chat(`line ${i}`);
+    const notice = await waitFor("the notice", () => eventsNamed<{ text: string }>(chatty, "notice")[0]);
+    expect(notice.text).toMatch(/too fast/);
+    expect(eventsNamed<Chat>(chatty, "chat").map((c) => c.text)).toEqual(Array.from({ length: CHAT_BURST }, (_, i) => `line ${i}`));
+  });
+});
+
+describe("worlds and population", () => {
+  const small = asciiMap(["S...", "...."]);
+  let quest: QuestServer;
+  const players: Driven[] = [];
+  beforeAll(async () => {
+    quest = await startQuest(small, { worlds: 2, capacity: 2 });
+  });
+  afterAll(async () => {
+    for (const p of players) p.stop();
+    await quest.close();
+  });
+
+  async function listing(): Promise<WorldListing[]> {
+    const response = await fetch(`http://127.0.0.1:${quest.server.port}/healthz`);
+    return ((await response.json()) as { worlds: WorldListing[] }).worlds;
+  }
+
+  it("fill in order, and every player's HUD counts its world and all worlds within a second", async () => {
+    const first = join(quest.url(chooseWorld(await listing())!), "first", small);
+    players.push(first);
+    await appeared(first);
+    await waitFor("population 1", () => eventsNamed<Population>(first, "population").at(-1)?.world === 1);
+
+    const secondWorld = chooseWorld(await listing());
+    expect(secondWorld).toBe("quest-1");
+    const second = join(quest.url(secondWorld!), "second", small);
+    players.push(second);
+    await appeared(second);
+    const twoHere = Date.now();
+    await waitFor("the first player to see two", () => {
+      const last = eventsNamed<Population>(first, "population").at(-1);
+      return last?.world === 2 && last.total === 2;
+    });
+    expect(Date.now() - twoHere).toBeLessThan(1000);
+
+    // quest-1 is full: the next player goes to quest-2, and the first sees the total grow.
+    await waitForAsync("quest-2 to be chosen", async () => chooseWorld(await listing()) === "quest-2");
+    const third = join(quest.url("quest-2"), "third", small);
+    players.push(third);
+    await appeared(third);
+    await waitFor("the total to reach three", () => eventsNamed<Population>(first, "population").at(-1)?.total === 3);
+    expect(eventsNamed<Population>(third, "population").at(-1)).toEqual({ world: 1, total: 3 });
+  });
+
+  it("refuses a join to a full world with a clear reason", async () => {
+    const late = join(quest.url("quest-1"), "late", small);
+    players.push(late);
+    await waitFor("the refusal", () => late.client.state === "closed");
+    expect(late.errors.map((e) => e.message).join(" ")).toMatch(/world full/);
+  });
+});
+
+describe("dismissals", () => {
+  const small = asciiMap(["S...", "...."]);
+  let quest: QuestServer;
+  beforeAll(async () => {
+    quest = await startQuest(small, { idleTimeoutMs: 300 });
+  });
+  afterAll(() => quest.close());
+
+  it("disconnects an idle player with a message (timeout configurable down to a fraction of a second)", async () => {
+    const idle = join(quest.url(), "sleepy", small);
+    await waitFor("the close", () => idle.closed, 3000);
+    expect(eventsNamed<{ text: string }>(idle, "kicked")).toEqual([{ text: "You were idle for too long and have been disconnected." }]);
+    expect(idle.closed!.code).toBe(CloseCode.Kicked);
+    idle.stop();
+  });
+
+  it("refuses names that are too long or hold invisible characters, saying why (blank ones the protocol refuses)", async () => {
+    for (const [name, why] of [
+      ["x".repeat(16), /at most 15 characters/],
+      ["evil\u202ename", /visible characters/],
+    ] as const) {
+      const player = join(quest.url(), name, small);
+      await waitFor("the close", () => player.closed);
+      expect(eventsNamed<{ text: string }>(player, "kicked")[0].text).toMatch(why);
+      expect(player.closed!.code).toBe(CloseCode.Kicked);
+      player.stop();
+    }
+    const blank = join(quest.url(), "   ", small);
+    await waitFor("the error", () => blank.errors[0]);
+    expect(blank.errors[0]).toEqual({ kind: "server", message: "name must not be blank" });
+    blank.stop();
+  });
+});
