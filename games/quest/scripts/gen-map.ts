@@ -659,14 +659,18 @@ function carveRooms(canvas: Canvas, rng: Rng, placed: Placed): void {
     for (let x = x0 + 2; x < x0 + 11; x += 3) canvas.set("objects", x, y0, "house_window");
     const exit: Point = { tx: x0 + 5, ty: y0 + 9 };
     canvas.set("objects", exit.tx, exit.ty, "door");
-    canvas.fill("ground", { tx: x0 + 4, ty: y0 + 4, w: 4, h: 3 }, "rug");
-    // Furniture along the back wall and in the corners; the middle stays open.
-    canvas.set("objects", x0 + 1, y0 + 1, "bed");
-    canvas.set("objects", x0 + 3, y0 + 1, "shelf");
-    canvas.set("objects", x0 + 4, y0 + 1, "shelf");
-    canvas.set("objects", x0 + 8, y0 + 3, "table");
-    canvas.set("objects", x0 + 10, y0 + 8, "crate");
-    if (rng.next() < 0.5) canvas.set("objects", x0 + 10, y0 + 7, "crate");
+    // Furniture along the back wall and in a far corner, mirrored at random; the way in stays open.
+    const flip = rng.next() < 0.5;
+    const put = (dx: number, dy: number, name: string) => canvas.set("objects", flip ? x0 + 11 - dx : x0 + dx, y0 + dy, name);
+    const rugWidth = rng.int(3, 5);
+    canvas.fill("ground", { tx: x0 + 6 - Math.floor(rugWidth / 2), ty: y0 + 4, w: rugWidth, h: 3 }, "rug");
+    const beds = house.name === "The inn" ? 4 : rng.int(1, 2);
+    for (let b = 0; b < beds; b++) put(1 + 2 * b, 1, "bed");
+    const shelves = rng.int(1, 3);
+    for (let k = 0; k < shelves; k++) put(2 * beds + 1 + k, 1, "shelf");
+    put(rng.int(8, 9), rng.int(3, 4), "table");
+    const crates = house.name === "Smithy" ? 5 : rng.int(1, 2);
+    for (let c = 0; c < crates; c++) put(10, 8 - c, "crate");
     canvas.reserve(room);
 
     const inside: Point = { tx: exit.tx, ty: exit.ty - 1 };
