@@ -6,7 +6,8 @@
  * Environment: PORT (8080), HOST (127.0.0.1; 0.0.0.0 to be reachable from the network),
  * QUEST_WORLDS (4), QUEST_CAPACITY (200), QUEST_IDLE_TIMEOUT_S (900),
  * QUEST_ORIGINS (comma-separated allowed page origins; default any),
- * QUEST_MAX_CONNECTIONS_PER_IP (the server's default; raise it for bot swarms on loopback).
+ * QUEST_MAX_CONNECTIONS_PER_IP (the server's default; raise it for bot swarms on loopback),
+ * QUEST_MAP (another map file, for tests and map makers).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -34,12 +35,13 @@ function envNumber(name: string, fallback: number): number {
   return value;
 }
 
+const mapPath = process.env.QUEST_MAP || WORLD_MAP_PATH;
 let map: ReturnType<typeof loadWorldMap>;
 try {
-  map = loadWorldMap();
+  map = loadWorldMap(mapPath);
 } catch (error) {
   if (!(error instanceof MapError || error instanceof SyntaxError)) throw error;
-  console.error(`refusing to start: the map ${WORLD_MAP_PATH} is invalid: ${error.message}`);
+  console.error(`refusing to start: the map ${mapPath} is invalid: ${error.message}`);
   process.exit(1);
 }
 
