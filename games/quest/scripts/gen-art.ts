@@ -398,13 +398,11 @@ function drawPalm(): Img {
 
 function drawHouseWall(t: Img, window: boolean): void {
   t.rect(0, 0, S, S, C.sandLight);
-  // Timber frame: a beam top and bottom, posts at the sides.
+  // Timber frame: a beam top and bottom (no posts, so walls read as one run, not boxes).
   t.rect(0, 0, S, 2, C.wood);
   t.rect(0, 0, S, 1, C.bark);
   t.rect(0, 14, S, 2, C.bark);
   t.rect(0, 14, S, 1, C.wood);
-  t.rect(0, 2, 1, 12, C.wood);
-  t.rect(15, 2, 1, 12, C.bark);
   // Plaster texture.
   t.set(4, 5, C.sand);
   t.set(11, 9, C.sand);
@@ -1225,6 +1223,42 @@ function drawFont(outlined: boolean, file: string): { png: Img; xml: string } {
   return { png: img, xml };
 }
 
+/**
+ * The title logo: "QUEST" in the font's glyphs, each glyph pixel a 2 × 2 block, lit gold at
+ * the top shading to orange, outlined in ink with a terracotta drop shadow down-right.
+ */
+const LOGO_TEXT = "QUEST";
+const LOGO_BLOCK = 2;
+function drawLogo(): Img {
+  const glyphW = GLYPH_COLUMNS * LOGO_BLOCK;
+  const gap = LOGO_BLOCK;
+  const w = LOGO_TEXT.length * (glyphW + gap) - gap + 4;
+  const h = 7 * LOGO_BLOCK + 4;
+  const letters = new Img(w, h);
+  [...LOGO_TEXT].forEach((ch, n) => {
+    GLYPHS[ch].split(" ").forEach((row, j) => {
+      for (let i = 0; i < GLYPH_COLUMNS; i++) {
+        if (row[i] !== "1") continue;
+        for (let by = 0; by < LOGO_BLOCK; by++) {
+          const y = j * LOGO_BLOCK + by;
+          const c = y < 3 ? C.white : y < 8 ? C.gold : C.orange;
+          for (let bx = 0; bx < LOGO_BLOCK; bx++) letters.set(1 + n * (glyphW + gap) + i * LOGO_BLOCK + bx, 1 + y, y === 0 ? C.sandLight : c);
+        }
+      }
+    });
+  });
+  letters.outline(0, 0, w, h);
+  const logo = new Img(w, h + 3);
+  // Depth: the outlined letters repeated three pixels down, terracotta then ink at the base.
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (letters.alpha(x, y) === 255) {
+    logo.set(x, y + 3, C.ink);
+    logo.set(x, y + 2, C.roofDark);
+    logo.set(x, y + 1, C.roofDark);
+  }
+  logo.over(letters, 0, 0);
+  return logo;
+}
+
 /** Every file of `assets/art/`, by name. */
 export function generateArt(): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
@@ -1233,6 +1267,7 @@ export function generateArt(): Map<string, Buffer> {
   files.set("marker.png", drawMarker().png());
   files.set("bubble.png", drawBubble().png());
   files.set("icons.png", drawIcons().png());
+  files.set("logo.png", drawLogo().png());
   for (const [name, outlined] of [
     ["font", false],
     ["font-outline", true],

@@ -313,6 +313,15 @@ export class GameScene extends Phaser.Scene {
       get walking() {
         return scene.walker.walking;
       },
+      /** The map's portals (doors, cave mouths): where each one is and where it leads. */
+      get portals() {
+        return scene.map.portals.map((p) => ({ kind: p.kind, from: { ...p.from }, to: { ...p.to } }));
+      },
+      /** The centre of what the camera shows (world px). */
+      get camera() {
+        const view = scene.cameras.main.worldView;
+        return { x: view.centerX, y: view.centerY };
+      },
       /** Where the local player is drawn this frame (world px). */
       get localDrawn() {
         const shown = scene.shown.get(scene.client.playerId);

@@ -33,6 +33,8 @@ export class HudScene extends Phaser.Scene {
   private banner!: Phaser.GameObjects.BitmapText;
   private bannerPanel!: Phaser.GameObjects.Graphics;
   private hint!: Phaser.GameObjects.BitmapText;
+  private hintPanel!: Phaser.GameObjects.Graphics;
+  private logPanel!: Phaser.GameObjects.Graphics;
   private log: LogLine[] = [];
   private toasts: LogLine[] = [];
   private icon!: Phaser.GameObjects.Image;
@@ -50,6 +52,8 @@ export class HudScene extends Phaser.Scene {
     const camera = this.cameras.main;
     camera.setOrigin(0, 0);
     this.populationPanel = this.add.graphics();
+    this.hintPanel = this.add.graphics();
+    this.logPanel = this.add.graphics();
     this.icon = this.add.image(0, 0, KEYS.icons, 0).setOrigin(0, 0);
     this.population = this.add.bitmapText(0, 0, KEYS.fontOutline, "", FONT_OUTLINE_SIZE);
     this.bannerPanel = this.add.graphics().setVisible(false);
@@ -69,7 +73,10 @@ export class HudScene extends Phaser.Scene {
   private layout(): void {
     const { w, h, zoom } = this.view;
     this.cameras.main.setZoom(zoom);
-    this.hint.setPosition(w - MARGIN, h - MARGIN);
+    this.hint.setPosition(w - MARGIN - 3, h - MARGIN - 1);
+    this.hintPanel.clear();
+    this.hintPanel.fillStyle(PANEL, PANEL_ALPHA);
+    this.hintPanel.fillRect(w - MARGIN - Math.ceil(this.hint.width) - 6, h - MARGIN - 13, Math.ceil(this.hint.width) + 6, 13);
     this.banner.setPosition(Math.round(w / 2), MARGIN + 3);
     this.drawBannerPanel();
     this.renderPopulation();
@@ -129,10 +136,18 @@ export class HudScene extends Phaser.Scene {
   private layoutLog(): void {
     const { h } = this.view;
     // The chat input (DOM) sits at the very bottom; the log stacks above it.
-    let y = h - MARGIN - 16;
+    const bottom = h - MARGIN - 16;
+    let y = bottom;
+    let width = 0;
     for (let i = this.log.length - 1; i >= 0; i--) {
       y -= FONT_OUTLINE_SIZE + 1;
-      this.log[i].text.setPosition(MARGIN, y);
+      this.log[i].text.setPosition(MARGIN + 3, y);
+      width = Math.max(width, Math.ceil(this.log[i].text.width));
+    }
+    this.logPanel.clear();
+    if (this.log.length > 0) {
+      this.logPanel.fillStyle(PANEL, PANEL_ALPHA * 0.8);
+      this.logPanel.fillRect(MARGIN, y - 2, width + 6, bottom - y + 3);
     }
   }
 
