@@ -3,12 +3,13 @@
  * headless tests: join, drive inputs at the tick rate, wait for events with a timeout.
  */
 import { connect, type TickwireClient, type WebSocketConstructor } from "@tickwire/client";
-import { createServer, silentLogger, type TickwireServer } from "@tickwire/server";
+import { createServer, InMemoryRegistry, silentLogger, type TickwireServer } from "@tickwire/server";
 import { WebSocket } from "ws";
 import type { QuestMap } from "../src/shared/map.js";
 import { createPrediction, type MoverState } from "../src/shared/movement.js";
 import { input, MOVE_NONE, type QuestInput, schema } from "../src/shared/schema.js";
 import { worldId } from "../src/shared/worlds.js";
+import { FillInOrderRegistry } from "../src/server/fill-in-order.js";
 import { createQuestGame, type QuestGameOptions } from "../src/server/game.js";
 import { questAuth } from "../src/server/identity.js";
 import { Lobby } from "../src/server/lobby.js";
@@ -19,7 +20,11 @@ export type QuestClient = TickwireClient<typeof schema, QuestInput, MoverState>;
 export interface QuestServer {
   server: TickwireServer;
   progress: InMemoryProgressStore;
+  /** What matchmaking sees (before the fill-in-order filter). */
+  listings: InMemoryRegistry;
   url(world?: string): string;
+  /** `GET /matchmake?game=quest`: the world a newcomer is sent to, or null (503). */
+  matchmake(): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,7 @@ export async function startQuest(
 ): Promise<QuestServer> {
   const lobby = new Lobby();
   const progress = new InMemoryProgressStore();
+  const listings = new InMemoryRegistry();
   const server = await createServer({
     host: "127.0.0.1",
     port: 0,
@@ -37,13 +43,21 @@ export async function startQuest(
       game: createQuestGame({ ...options, map, lobby, progress }),
     })),
     auth: questAuth,
+    registry: new FillInOrderRegistry(listings),
+    // Matchmaking sees populations this fresh (a second in production).
+    limits: { registryHeartbeatMs: 50 },
     logger: silentLogger(),
     defaultMetrics: false,
   });
   return {
     server,
     progress,
+    listings,
     url: (world = worldId(0)) => `ws://127.0.0.1:${server.port}/ws?world=${world}`,
+    matchmake: async () => {
+      const response = await fetch(`http://127.0.0.1:${server.port}/matchmake?game=quest`);
+      return response.ok ? ((await response.json()) as { world: string }).world : null;
+    },
     close: () => server.close(),
   };
 }

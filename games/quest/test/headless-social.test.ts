@@ -70,20 +70,23 @@ describe("worlds and population", () => {
     await quest.close();
   });
 
-  async function listing(): Promise<WorldListing[]> {
-    const response = await fetch(`http://127.0.0.1:${quest.server.port}/healthz`);
-    return ((await response.json()) as { worlds: WorldListing[] }).worlds;
-  }
+  /** Waits until matchmaking's listings show these populations. */
+  const listed = (populations: Record<string, number>) =>
+    waitForAsync(`listings ${JSON.stringify(populations)}`, async () =>
+      (await quest.listings.list()).every((l) => l.population === (populations[l.id] ?? l.population)),
+    );
 
-  it("fill in order, and every player's HUD counts its world and all worlds within a second", async () => {
-    const first = join(quest.url(chooseWorld(await listing())!), "first", small);
+  it("fill in order through /matchmake, and every player's HUD counts its world and all worlds within a second", async () => {
+    expect(await quest.matchmake()).toBe("quest-1");
+    const first = join(quest.url("quest-1"), "first", small);
     players.push(first);
     await appeared(first);
     await waitFor("population 1", () => eventsNamed<Population>(first, "population").at(-1)?.world === 1);
 
-    const secondWorld = chooseWorld(await listing());
-    expect(secondWorld).toBe("quest-1");
-    const second = join(quest.url(secondWorld!), "second", small);
+    // Least-full matchmaking would now answer quest-2.
+    await listed({ "quest-1": 1, "quest-2": 0 });
+    expect(await quest.matchmake()).toBe("quest-1");
+    const second = join(quest.url("quest-1"), "second", small);
     players.push(second);
     await appeared(second);
     const twoHere = Date.now();
@@ -94,12 +97,16 @@ describe("worlds and population", () => {
     expect(Date.now() - twoHere).toBeLessThan(1000);
 
     // quest-1 is full: the next player goes to quest-2, and the first sees the total grow.
-    await waitForAsync("quest-2 to be chosen", async () => chooseWorld(await listing()) === "quest-2");
+    await listed({ "quest-1": 2 });
+    expect(await quest.matchmake()).toBe("quest-2");
     const third = join(quest.url("quest-2"), "third", small);
     players.push(third);
     await appeared(third);
     await waitFor("the total to reach three", () => eventsNamed<Population>(first, "population").at(-1)?.total === 3);
     expect(eventsNamed<Population>(third, "population").at(-1)).toEqual({ world: 1, total: 3 });
+    // chooseWorld, the same rule, over /healthz's listing (a title screen listing worlds).
+    const health = (await (await fetch(`http://127.0.0.1:${quest.server.port}/healthz`)).json()) as { worlds: WorldListing[] };
+    expect(chooseWorld(health.worlds)).toBe("quest-2");
   });
 
   it("refuses a join to a full world with a clear reason", async () => {
