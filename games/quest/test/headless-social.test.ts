@@ -47,6 +47,30 @@ describe("chat", () => {
     expect(eventsNamed(far, "chat")).toEqual([]);
   });
 
+  it("stays in the speaker's area: a player in a house's room does not hear the cave next to it", async () => {
+    const cave = world.zones.find((z) => z.kind === "cave")!;
+    const room = world.zones.find((z) => z.name === "Miller's house")!;
+    const roomSpot = world.checkpoints.find((c) => world.zoneAt(c.tx, c.ty) === room)!;
+    // The cave's open tile nearest to the room.
+    let caveSpot = { tx: -1, ty: -1 };
+    for (let ty = cave.rect.ty; ty < cave.rect.ty + cave.rect.h; ty++)
+      for (let tx = cave.rect.tx; tx < cave.rect.tx + cave.rect.w; tx++)
+        if (!world.blocked(tx, ty) && !world.portalAt(tx, ty) && Math.hypot(tx - roomSpot.tx, ty - roomSpot.ty) < Math.hypot(caveSpot.tx - roomSpot.tx, caveSpot.ty - roomSpot.ty))
+          caveSpot = { tx, ty };
+    expect(Math.hypot(caveSpot.tx - roomSpot.tx, caveSpot.ty - roomSpot.ty)).toBeLessThan(INTEREST_RADIUS_TILES);
+    quest.progress.save(progressKey("player-in-the-cave-secret-0"), { ...caveSpot, dir: "down", look: 0 });
+    quest.progress.save(progressKey("player-in-the-room-secret-0"), { ...roomSpot, dir: "down", look: 0 });
+    const caver = join(quest.url(), "caver", world, { token: "player-in-the-cave-secret-0" });
+    const miller = join(quest.url(), "miller", world, { token: "player-in-the-room-secret-0" });
+    players.push(caver, miller);
+    await Promise.all([appeared(caver), appeared(miller)]);
+    caver.client.chat("echo!");
+    await waitFor("the caver's own line", () => eventsNamed<Chat>(caver, "chat")[0]);
+    const seen = eventsNamed(miller, "population").length;
+    await waitFor("a later population update in the room", () => eventsNamed(miller, "population").length > seen, 3000);
+    expect(eventsNamed(miller, "chat")).toEqual([]);
+  });
+
   it("limits how fast a player talks, and says so", async () => {
     const chatty = join(quest.url(), "chatty", world);
     players.push(chatty);
