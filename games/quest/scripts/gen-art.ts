@@ -1,7 +1,8 @@
 /**
  * Draws all of Quest's pixel art with code, into `assets/art/`: the tile set (every tile of
  * `src/shared/tiles.ts` at its index), the character sheet, the target marker, the chat
- * bubble, the HUD icons and a small bitmap font (PNG + BMFont XML, which Phaser reads).
+ * logo, the HUD icons and a small bitmap font (PNG + BMFont XML, which Phaser reads); chat
+ * bubbles are drawn by the client in the same ink and warm white.
  * Nothing is copied from anywhere: every pixel comes from the shapes and the palette below.
  * Seeded, so `npm run gen:art` reproduces the committed PNGs byte for byte (test/art-gen.test.ts).
  *
@@ -993,8 +994,8 @@ function drawCharacters(): Img {
 }
 
 // ---------------------------------------------------------------------------------------
-// Target marker (4 frames: corners that pulse in and out), chat bubble (9 × 9 nine-slice
-// with 4 px corners + a 7 × 5 tail), HUD icons (8 × 8 each: players, world, chat, signal).
+// Target marker (4 frames: corners that pulse in and out) and HUD icons (8 × 8 each:
+// players, world, chat, signal).
 
 export const MARKER_FRAMES = 4;
 function drawMarker(): Img {
@@ -1019,26 +1020,6 @@ function drawMarker(): Img {
     }
     img.outline(f * S, 0, S, S);
   }
-  return img;
-}
-
-export const BUBBLE_SLICE = 4;
-function drawBubble(): Img {
-  // 9 × 9 box at (0, 0); tail in the same image at (9, 0).
-  const img = new Img(16, 9);
-  const rows = [
-    "..ooooo..",
-    ".owwwwwo.",
-    "owwwwwwwo",
-    "owwwwwwwo",
-    "owwwwwwwo",
-    "owwwwwwwo",
-    "owwwwwwwo",
-    ".owwwwwo.",
-    "..ooooo..",
-  ];
-  pattern(img, 0, 0, rows, { o: C.ink, w: C.white });
-  pattern(img, 9, 0, ["owwwwwo", ".owwwo.", "..owo..", "...o..."], { o: C.ink, w: C.white });
   return img;
 }
 
@@ -1170,8 +1151,8 @@ const FONT_PER_ROW = 16;
 
 /**
  * Renders the glyphs into a sheet and BMFont XML. `outlined`: white glyphs with a 1 px ink
- * outline (names and HUD over the map); else plain white glyphs, tinted by the client
- * (text in bubbles and panels).
+ * outline (names and HUD over the map, tintable); else ink glyphs (text in the white chat
+ * bubbles: dark without a tint, which Canvas rendering cannot apply to bitmap text).
  */
 function drawFont(outlined: boolean, file: string): { png: Img; xml: string } {
   const pad = outlined ? 1 : 0;
@@ -1195,7 +1176,7 @@ function drawFont(outlined: boolean, file: string): { png: Img; xml: string } {
         if (row[i] !== "1") continue;
         left = Math.min(left, i);
         right = Math.max(right, i);
-        img.set(cx + pad + i, cy + pad + j, C.white);
+        img.set(cx + pad + i, cy + pad + j, outlined ? C.white : C.ink);
       }
     });
     if (outlined) img.outline(cx, cy, cellW, cellH);
@@ -1265,7 +1246,6 @@ export function generateArt(): Map<string, Buffer> {
   files.set("tiles.png", drawTiles().png());
   files.set("characters.png", drawCharacters().png());
   files.set("marker.png", drawMarker().png());
-  files.set("bubble.png", drawBubble().png());
   files.set("icons.png", drawIcons().png());
   files.set("logo.png", drawLogo().png());
   for (const [name, outlined] of [

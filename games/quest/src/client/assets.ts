@@ -2,7 +2,6 @@
  * Every asset the client loads, by key, and the facts about their layout that gen-art
  * decided (frame sizes, sheet rows). Vite turns each import into a hashed URL.
  */
-import bubbleUrl from "../../assets/art/bubble.png";
 import charactersUrl from "../../assets/art/characters.png";
 import fontUrl from "../../assets/art/font.png";
 import fontXmlUrl from "../../assets/art/font.xml?url";
@@ -17,7 +16,6 @@ export const ASSETS = {
   tiles: tilesUrl,
   characters: charactersUrl,
   marker: markerUrl,
-  bubble: bubbleUrl,
   icons: iconsUrl,
   font: { png: fontUrl, xml: fontXmlUrl },
   fontOutline: { png: fontOutlineUrl, xml: fontOutlineXmlUrl },
@@ -28,9 +26,8 @@ export const KEYS = {
   tiles: "tiles",
   characters: "characters",
   marker: "marker",
-  bubble: "bubble",
   icons: "icons",
-  /** Plain white glyphs, tinted: text on bubbles and panels. */
+  /** Ink glyphs: text in chat bubbles. */
   font: "font",
   /** White glyphs with a dark outline: names and HUD over the map. */
   fontOutline: "font-outline",
@@ -48,8 +45,6 @@ export const WALK_FRAMES = 4;
 export const IDLE_FRAMES = 2;
 export const CHARACTER_COLUMNS = WALK_FRAMES + IDLE_FRAMES;
 export const MARKER_FRAMES = 4;
-/** bubble.png: a 9 × 9 box with 4 px corners at (0, 0) and a 7 × 4 tail at (9, 0). */
-export const BUBBLE = { box: 9, corner: 4, tailX: 9, tailWidth: 7, tailHeight: 4 } as const;
 /** icons.png: 8 px icons in a row. */
 export const ICON_SIZE = 8;
 export const ICONS = ["players", "world", "chat", "signal"] as const;

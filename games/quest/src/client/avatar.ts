@@ -4,7 +4,7 @@
  */
 import type * as Phaser from "phaser";
 import type { Direction } from "../shared/movement.js";
-import { BUBBLE, CHARACTER_LOOKS, FONT_OUTLINE_SIZE, FONT_SIZE, KEYS } from "./assets.js";
+import { CHARACTER_LOOKS, FONT_OUTLINE_SIZE, FONT_SIZE, KEYS } from "./assets.js";
 import { animationKey } from "./boot-scene.js";
 import { DEPTH } from "./map-view.js";
 
@@ -12,35 +12,47 @@ import { DEPTH } from "./map-view.js";
 export const BUBBLE_MS = 5000;
 /** Widest bubble text in world px before it wraps (about 16 characters a line). */
 const BUBBLE_TEXT_WIDTH = 96;
-const BUBBLE_PADDING = 3;
+const BUBBLE_PADDING = 4;
 /** The sprite is drawn with its feet near the bottom of its tile. */
 const SPRITE_LIFT = 2;
 const NAME_GAP = 9;
 const INK = 0x1b1626;
 const LOCAL_NAME_TINT = 0xf6c744;
 
-export const BUBBLE_FRAMES = ["tl", "t", "tr", "l", "c", "r", "bl", "b", "br", "tail"] as const;
+/** Bubble colours: the art's warm white and its outline ink. */
+const BUBBLE_FILL = 0xfff8e7;
+const BUBBLE_TAIL = 4;
 
-/** Cuts bubble.png into its nine slices and tail (once per game). */
-export function defineBubbleFrames(textures: Phaser.Textures.TextureManager): void {
-  const texture = textures.get(KEYS.bubble);
-  if (texture.has("tl")) return;
-  const c = BUBBLE.corner;
-  const mid = BUBBLE.box - 2 * c;
-  const spans = [
-    [0, c],
-    [c, mid],
-    [c + mid, c],
-  ] as const;
-  let n = 0;
-  for (const [y, h] of spans) for (const [x, w] of spans) texture.add(BUBBLE_FRAMES[n++], 0, x, y, w, h);
-  texture.add("tail", 0, BUBBLE.tailX, 0, BUBBLE.tailWidth, BUBBLE.tailHeight);
+/**
+ * A chat bubble drawn pixel by pixel: white box with 1 px ink border and 2 px stepped
+ * corners, a tail pointing down at the speaker. Rectangles only, so Canvas and WebGL draw
+ * the same pixels.
+ */
+function drawBubble(g: Phaser.GameObjects.Graphics, w: number, h: number): void {
+  g.fillStyle(INK);
+  g.fillRect(2, 0, w - 4, h);
+  g.fillRect(1, 1, w - 2, h - 2);
+  g.fillRect(0, 2, w, h - 4);
+  g.fillStyle(BUBBLE_FILL);
+  g.fillRect(2, 1, w - 4, h - 2);
+  g.fillRect(1, 2, w - 2, h - 4);
+  const mid = Math.floor(w / 2);
+  for (let k = 0; k < BUBBLE_TAIL; k++) {
+    const half = BUBBLE_TAIL - 1 - k;
+    g.fillStyle(INK);
+    g.fillRect(mid - half - 1, h - 1 + k, 2 * half + 3, 1);
+    if (half > 0 || k === 0) {
+      g.fillStyle(BUBBLE_FILL);
+      g.fillRect(mid - half, h - 1 + k, 2 * half + 1, 1);
+    }
+  }
 }
 
 interface Bubble {
   container: Phaser.GameObjects.Container;
   text: string;
   until: number;
+  width: number;
   height: number;
 }
 
@@ -91,27 +103,13 @@ export class Avatar {
   say(text: string, now: number): void {
     this.bubble?.container.destroy();
     const scene = this.scene;
-    const body = scene.add.bitmapText(BUBBLE_PADDING, BUBBLE_PADDING, KEYS.font, text, FONT_SIZE).setMaxWidth(BUBBLE_TEXT_WIDTH).setTint(INK);
-    const w = Math.max(BUBBLE.box, Math.ceil(body.width) + 2 * BUBBLE_PADDING);
-    const h = Math.max(BUBBLE.box, Math.ceil(body.height) + 2 * BUBBLE_PADDING - 1);
-    const c = BUBBLE.corner;
-    const parts: Phaser.GameObjects.Image[] = [];
-    const slice = (frame: (typeof BUBBLE_FRAMES)[number], x: number, y: number, width: number, height: number) =>
-      parts.push(scene.add.image(x, y, KEYS.bubble, frame).setOrigin(0, 0).setDisplaySize(width, height));
-    slice("tl", 0, 0, c, c);
-    slice("t", c, 0, w - 2 * c, c);
-    slice("tr", w - c, 0, c, c);
-    slice("l", 0, c, c, h - 2 * c);
-    slice("c", c, c, w - 2 * c, h - 2 * c);
-    slice("r", w - c, c, c, h - 2 * c);
-    slice("bl", 0, h - c, c, c);
-    slice("b", c, h - c, w - 2 * c, c);
-    slice("br", w - c, h - c, c, c);
-    const tailX = Math.floor(w / 2 - BUBBLE.tailWidth / 2);
-    parts.push(scene.add.image(tailX, h - 1, KEYS.bubble, "tail").setOrigin(0, 0));
-    const container = scene.add.container(0, 0, [...parts, body]).setDepth(DEPTH.bubbles + this.y);
-    container.setSize(w, h);
-    this.bubble = { container, text, until: now + BUBBLE_MS, height: h };
+    const body = scene.add.bitmapText(BUBBLE_PADDING, BUBBLE_PADDING - 1, KEYS.font, text, FONT_SIZE).setMaxWidth(BUBBLE_TEXT_WIDTH);
+    const w = Math.ceil(body.width) + 2 * BUBBLE_PADDING;
+    const h = Math.ceil(body.height) + 2 * BUBBLE_PADDING - 2;
+    const box = scene.add.graphics();
+    drawBubble(box, w, h);
+    const container = scene.add.container(0, 0, [box, body]).setDepth(DEPTH.bubbles + this.y);
+    this.bubble = { container, text, until: now + BUBBLE_MS, width: w, height: h };
     this.placeBubble(this.bubble);
   }
 
@@ -129,8 +127,7 @@ export class Avatar {
   }
 
   private placeBubble(bubble: Bubble): void {
-    const w = bubble.container.width;
-    bubble.container.setPosition(Math.round(this.x - w / 2), Math.round(this.y - NAME_GAP - FONT_OUTLINE_SIZE - BUBBLE.tailHeight - bubble.height));
+    bubble.container.setPosition(Math.round(this.x - bubble.width / 2), Math.round(this.y - NAME_GAP - FONT_OUTLINE_SIZE - BUBBLE_TAIL - bubble.height));
   }
 
   destroy(): void {

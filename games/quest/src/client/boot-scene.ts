@@ -37,7 +37,6 @@ export class BootScene extends Phaser.Scene {
     this.load.image(KEYS.tiles, ASSETS.tiles);
     this.load.spritesheet(KEYS.characters, ASSETS.characters, { frameWidth: CHARACTER_FRAME, frameHeight: CHARACTER_FRAME });
     this.load.spritesheet(KEYS.marker, ASSETS.marker, { frameWidth: 16, frameHeight: 16 });
-    this.load.image(KEYS.bubble, ASSETS.bubble);
     this.load.spritesheet(KEYS.icons, ASSETS.icons, { frameWidth: 8, frameHeight: 8 });
     this.load.bitmapFont(KEYS.font, ASSETS.font.png, ASSETS.font.xml);
     this.load.bitmapFont(KEYS.fontOutline, ASSETS.fontOutline.png, ASSETS.fontOutline.xml);

@@ -11,7 +11,7 @@ import { findPath } from "../shared/path.js";
 import { MOVE_NONE, type QuestInput, TICK_RATE } from "../shared/schema.js";
 import { TILE_SIZE } from "../shared/tiles.js";
 import { KEYS } from "./assets.js";
-import { Avatar, defineBubbleFrames } from "./avatar.js";
+import { Avatar } from "./avatar.js";
 import { exposeDebug } from "./debug.js";
 import type { HudScene } from "./hud-scene.js";
 import { createMapLayers, DEPTH, worldZoom } from "./map-view.js";
@@ -79,7 +79,6 @@ export class GameScene extends Phaser.Scene {
 
     this.map = parseMap(this.cache.tilemap.get(KEYS.map).data);
     const { tilemap } = createMapLayers(this);
-    defineBubbleFrames(this.textures);
     this.walker = new Walker(this.map);
     this.marker = this.add.sprite(0, 0, KEYS.marker, 0).setDepth(DEPTH.marker).setVisible(false);
     this.marker.play("marker");

@@ -1,7 +1,7 @@
 /** The Tiled map as Phaser layers, the draw order of everything in the world, and the zoom rule. */
-import type * as Phaser from "phaser";
+import * as Phaser from "phaser";
 import { KEYS, TILESET_NAME } from "./assets.js";
-import { TILE_SIZE } from "../shared/tiles.js";
+import { TILE_SIZE, TILES } from "../shared/tiles.js";
 
 /** Draw order: ground and standing things, then players sorted by their feet, then crowns and roofs, then labels. */
 export const DEPTH = {
@@ -48,5 +48,36 @@ export function createMapLayers(scene: Phaser.Scene): MapLayers {
     layer.setDepth(depth);
     layers.push(layer);
   }
+  if (scene.game.renderer.type === Phaser.CANVAS) animateOnCanvas(scene, layers as Phaser.Tilemaps.TilemapLayer[]);
   return { tilemap, layers };
+}
+
+/**
+ * Phaser's WebGL tilemap plays the map's Tiled animations itself; its Canvas renderer does
+ * not. There, the animated tiles (found once) get the current frame's index whenever it changes.
+ */
+function animateOnCanvas(scene: Phaser.Scene, layers: Phaser.Tilemaps.TilemapLayer[]): void {
+  const groups: { frames: readonly number[]; frameMs: number; tiles: Phaser.Tilemaps.Tile[]; shown: number }[] = [];
+  const byGid = new Map<number, (typeof groups)[number]>();
+  TILES.forEach((info, index) => {
+    if (info.frames === undefined || info.frameMs === undefined) return;
+    const group = { frames: info.frames, frameMs: info.frameMs, tiles: [], shown: 0 };
+    groups.push(group);
+    byGid.set(index + 1, group);
+  });
+  for (const layer of layers) {
+    layer.forEachTile((tile) => {
+      byGid.get(tile.index)?.tiles.push(tile);
+    });
+  }
+  const update = (time: number) => {
+    for (const group of groups) {
+      const frame = Math.floor(time / group.frameMs) % group.frames.length;
+      if (frame === group.shown) continue;
+      group.shown = frame;
+      for (const tile of group.tiles) tile.index = group.frames[frame] + 1;
+    }
+  };
+  scene.events.on("update", update);
+  scene.events.once("shutdown", () => scene.events.off("update", update));
 }
