@@ -540,13 +540,43 @@ function paintBeach(canvas: Canvas, rng: Rng): void {
   for (const { tx: x, ty: y } of shuffledCells(BEACH, rng)) {
     if (canvas.get("ground", x, y) !== "sand" || canvas.get("ground", x, y - 1) !== "sand") continue;
     const roll = rng.next();
-    if (roll < 0.02) {
+    // Palms in groves, rocks here and there.
+    const grove = noise(x, y, 6, 50);
+    if (roll < 0.09 * grove * grove) {
       if (canvas.free({ tx: x, ty: y - 1, w: 1, h: 2 })) {
         canvas.set("objects", x, y, "palm_trunk");
         canvas.set("above", x, y - 1, "palm_crown");
       }
-    } else if (roll < 0.028) placeOne(canvas, x, y, "rock");
+    } else if (roll > 0.994) placeOne(canvas, x, y, "rock");
   }
+}
+
+/** The south fields: a fenced crop field, and a ring of standing stones where the road ends. */
+function paintFarm(canvas: Canvas): void {
+  const field: Rect = { tx: 60, ty: 105, w: 14, h: 9 };
+  forEachCell(field, (x, y) => {
+    const border = x === field.tx || y === field.ty || x === field.tx + field.w - 1 || y === field.ty + field.h - 1;
+    const gate = x === field.tx + field.w - 1 && (y === field.ty + 4 || y === field.ty + 5);
+    if (border) {
+      if (!gate) canvas.set("objects", x, y, "fence");
+    } else canvas.set("ground", x, y, (x - field.tx) % 3 === 0 ? "forest_floor" : "tall_grass");
+  });
+  canvas.reserve(field, 1);
+  drawPath(canvas, [{ tx: field.tx + field.w, ty: field.ty + 4 }, { tx: 84, ty: field.ty + 4 }], 2);
+
+  const ring = { tx: 90, ty: 121 };
+  const radius = 4;
+  forEachCell({ tx: ring.tx - radius, ty: ring.ty - radius, w: 2 * radius + 2, h: 2 * radius + 1 }, (x, y) => {
+    const d = distance({ tx: x - 0.5, ty: y }, ring);
+    if (d < radius - 0.5) canvas.set("ground", x, y, hash2(x, y, 52) < 0.5 ? "grass_flowers" : "grass_flowers_b");
+  });
+  for (let k = 0; k < 12; k++) {
+    const angle = (k / 12) * 2 * Math.PI;
+    // The top of the ring stays open where the road comes in.
+    if (Math.abs(angle - 1.5 * Math.PI) < 0.6) continue;
+    canvas.set("objects", Math.round(ring.tx + 0.5 + radius * Math.cos(angle)), Math.round(ring.ty + radius * Math.sin(angle)), "rock");
+  }
+  canvas.reserve({ tx: ring.tx - radius - 1, ty: ring.ty - radius - 1, w: 2 * radius + 4, h: 2 * radius + 3 });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -744,6 +774,7 @@ export function generateWorld(seed = MAP_SEED): TiledMap {
   paintFoothills(canvas, rng);
   paintMeadow(canvas, rng, WEST_MEADOWS, 20);
   paintMeadow(canvas, rng, VILLAGE, 30);
+  paintFarm(canvas);
   paintMeadow(canvas, rng, SOUTH_FIELDS, 40);
   paintBeach(canvas, rng);
   placed.signs.push({ at: { tx: shoreX(PIER_ROW) - 4, ty: PIER_ROW - 1 }, text: "The pier. Mind the gulls." });
