@@ -5,7 +5,8 @@
  */
 import { type ClientError, type CloseInfo, connect, type PredictConfig, type TickwireClient } from "@tickwire/client";
 import type { MoverState } from "../shared/movement.js";
-import { MAX_PLAYER_NAME, type QuestInput, input, schema } from "../shared/schema.js";
+import { input, type QuestInput, schema } from "../shared/schema.js";
+import { checkName } from "../shared/text.js";
 
 export type QuestSchema = typeof schema;
 
@@ -33,11 +34,10 @@ export function secret(): string {
   return value;
 }
 
-/** What the title screen checks before asking the server (which checks again). */
+/** What the title screen checks before asking the server: the server's own rule (it checks again). */
 export function nameProblem(name: string): string | null {
-  if (name.length === 0) return "Type a name first.";
-  if ([...name].length > MAX_PLAYER_NAME) return `Names are at most ${MAX_PLAYER_NAME} characters.`;
-  return null;
+  const check = checkName(name);
+  return check.ok ? null : check.reason;
 }
 
 export interface Matched {
