@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { generateWorld, MAP_SEED, serializeWorld, WORLD_JSON_PATH } from "../scripts/gen-map.js";
 import { MapError, parseMap, reachableFrom } from "../src/shared/map.js";
+import { findPath } from "../src/shared/path.js";
 import type { TiledTileLayer } from "../src/shared/tiled.js";
 import { TILES, tileIndex } from "../src/shared/tiles.js";
 import { asciiMap, asciiTiled } from "./shared-fixtures.js";
@@ -119,6 +120,14 @@ describe("map validation", () => {
     expect(() => parseMap(null)).toThrow(MapError);
     expect(() => parseMap({ type: "map", orientation: "isometric" })).toThrow(/orthogonal/);
     expect(() => parseMap({ ...asciiTiled(good), layers: [] })).toThrow(/missing tile layer "ground"/);
+  });
+
+  it("splits areas at portals: a door in a corridor separates its two sides, and belongs to an open side next to it", () => {
+    const map = asciiMap(["S.a.C", "#####"], { portals: { a: { tx: 3, ty: 0 } } });
+    expect(map.regionAt(0, 0)).not.toBe(map.regionAt(4, 0));
+    expect(map.regionAt(2, 0)).toBe(map.regionAt(0, 0));
+    expect(map.regionAt(0, 1)).toBe(-1);
+    expect(findPath(map, { tx: 0, ty: 0 }, { tx: 4, ty: 0 })).toBeNull();
   });
 
   it("follows portals when judging reachability: a checkpoint behind a door counts", () => {

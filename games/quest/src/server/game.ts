@@ -13,7 +13,6 @@ import type { CommandArg } from "@tickwire/engine";
 import { defineGame, type GameContext, type Player } from "@tickwire/server";
 import { type QuestMap, tileCentre } from "../shared/map.js";
 import { headingTile, type MoverState, step } from "../shared/movement.js";
-import { findPath } from "../shared/path.js";
 import { input, MOVE_NONE, type QuestInput, schema, TICK_RATE } from "../shared/schema.js";
 import { checkName, sanitizeChat } from "../shared/text.js";
 import { TILE_SIZE } from "../shared/tiles.js";
@@ -113,12 +112,19 @@ export function createQuestGame(options: QuestGameOptions) {
     nextPopulationAt = ctx.time + POPULATION_INTERVAL_MS;
   }
 
+  /**
+   * A click to walk: refused when the target cannot be reached. Reachable means in the
+   * walker's area (the map's regions), an O(1) answer: the client finds the path itself,
+   * and a flood of walk commands costs the server no searches.
+   */
   function walkCommand(ctx: QuestContext, player: QuestPlayer, args: readonly CommandArg[]): void {
     const [tx, ty] = args;
     if (args.length !== 2 || !Number.isInteger(tx) || !Number.isInteger(ty)) throw new Error("walk takes [tx, ty], two integers");
     const entity = player.entity;
     if (entity?.type !== "player") return;
-    if (findPath(map, headingTile(entity), { tx: tx as number, ty: ty as number }) === null) notice(ctx, player, "You can't get there from here.");
+    const from = headingTile(entity);
+    const target = map.regionAt(tx as number, ty as number);
+    if (target === -1 || target !== map.regionAt(from.tx, from.ty)) notice(ctx, player, "You can't get there from here.");
   }
 
   return defineGame({

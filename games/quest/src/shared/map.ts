@@ -63,8 +63,10 @@ export interface QuestMap {
   zoneAt(tx: number, ty: number): MapZone | undefined;
   portalAt(tx: number, ty: number): Portal | undefined;
   /**
-   * Which walkable area a tile belongs to (areas joined only by portals are different:
-   * the overworld, the cave, each room); -1 for blocked tiles. Chat stays inside an area.
+   * Which walkable area a tile belongs to: two tiles of one area are joined by a walk that
+   * crosses no portal (areas joined only by portals are different: the overworld, the cave,
+   * each room). A portal's own tile belongs to the area it is entered from; -1 for blocked
+   * tiles. Chat stays inside an area; a walk target outside the walker's is unreachable.
    */
   regionAt(tx: number, ty: number): number;
   /** The gid (catalogue index + 1, 0 = none) of a tile layer at a tile. */
@@ -212,7 +214,7 @@ export function parseMap(json: unknown): QuestMap {
     regionAt: (tx, ty) => (inside(tx, ty) ? regions[ty * width + tx] : -1),
     gid: (layer, tx, ty) => (inside(tx, ty) ? tileLayers[layer][ty * width + tx] : 0),
   };
-  const regions = labelRegions(width, height, blockedCells);
+  const regions = labelRegions(width, height, blockedCells, portalByCell);
 
   for (const zone of zones)
     if (!checkpoints.some((c) => map.zoneAt(c.tx, c.ty) === zone)) fail(`zone "${zone.name}" has no checkpoint`);
@@ -223,26 +225,36 @@ export function parseMap(json: unknown): QuestMap {
   return map;
 }
 
-/** Labels each walkable cell with its 4-connected area's number; blocked cells get -1. */
-function labelRegions(width: number, height: number, blockedCells: Uint8Array): Int32Array {
+/**
+ * Labels each walkable cell with its area's number (4-connected, not through portals: a
+ * portal's cell takes the area of its first open neighbour); blocked cells get -1.
+ */
+function labelRegions(width: number, height: number, blockedCells: Uint8Array, portals: ReadonlyMap<number, Portal>): Int32Array {
   const regions = new Int32Array(width * height).fill(-1);
+  const neighbours = (cell: number) => {
+    const x = cell % width;
+    return [cell - width, cell + width, x > 0 ? cell - 1 : -1, x < width - 1 ? cell + 1 : -1].filter(
+      (n) => n >= 0 && n < regions.length && !blockedCells[n],
+    );
+  };
   let next = 0;
   const stack: number[] = [];
   for (let start = 0; start < regions.length; start++) {
-    if (blockedCells[start] || regions[start] !== -1) continue;
+    if (blockedCells[start] || portals.has(start) || regions[start] !== -1) continue;
     regions[start] = next;
     stack.push(start);
     while (stack.length > 0) {
-      const cell = stack.pop()!;
-      const x = cell % width;
-      const neighbours = [x > 0 ? cell - 1 : -1, x < width - 1 ? cell + 1 : -1, cell - width, cell + width];
-      for (const n of neighbours) {
-        if (n < 0 || n >= regions.length || blockedCells[n] || regions[n] !== -1) continue;
+      for (const n of neighbours(stack.pop()!)) {
+        if (portals.has(n) || regions[n] !== -1) continue;
         regions[n] = next;
         stack.push(n);
       }
     }
     next++;
+  }
+  for (const cell of portals.keys()) {
+    const open = neighbours(cell).find((n) => !portals.has(n));
+    regions[cell] = open === undefined ? -1 : regions[open];
   }
   return regions;
 }
