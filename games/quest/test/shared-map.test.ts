@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { generateWorld, MAP_SEED, serializeWorld, WORLD_JSON_PATH } from "../scripts/gen-map.js";
 import { MapError, parseMap, reachableFrom } from "../src/shared/map.js";
@@ -36,6 +37,13 @@ describe("the generated world", () => {
     expect(tileset.tilecount).toBeGreaterThanOrEqual(TILES.length);
     const water = tileset.tiles.find((t: { id: number }) => t.id === tileIndex("water"));
     expect(water.animation.map((f: { tileid: number }) => f.tileid)).toEqual(TILES[tileIndex("water")].frames);
+  });
+
+  it("declares the tileset image at the size the art script draws it", () => {
+    const png = readFileSync(fileURLToPath(new URL("../assets/art/tiles.png", import.meta.url)));
+    const [tileset] = JSON.parse(committed).tilesets;
+    // A PNG's IHDR: width and height, big-endian, at bytes 16 and 20.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([tileset.imagewidth, tileset.imageheight]);
   });
 
   it("has village, forest, beach, cave and meadow zones, each with a checkpoint inside", () => {
