@@ -44,6 +44,7 @@ export class BootScene extends Phaser.Scene {
   }
 
   create(): void {
+    performance.mark("quest:assets-loaded");
     for (let look = 0; look < CHARACTER_LOOKS; look++) {
       CHARACTER_FACINGS.forEach((facing, f) => {
         const first = (look * CHARACTER_FACINGS.length + f) * CHARACTER_COLUMNS;

@@ -5,8 +5,8 @@
 import type { ClientError } from "@tickwire/client";
 import { createNetGraph, type NetGraph } from "@tickwire/client/netgraph";
 import * as Phaser from "phaser";
-import { parseMap, type QuestMap, type TilePoint, tileCentre, tileOf } from "../shared/map.js";
-import { createPrediction, type Direction, type MoverState, step } from "../shared/movement.js";
+import { type QuestMap, type TilePoint, tileCentre, tileOf } from "../shared/map.js";
+import { type Direction, type MoverState, step } from "../shared/movement.js";
 import { findPath } from "../shared/path.js";
 import { MOVE_NONE, type QuestInput, TICK_RATE } from "../shared/schema.js";
 import { TILE_SIZE } from "../shared/tiles.js";
@@ -15,12 +15,13 @@ import { Avatar } from "./avatar.js";
 import { exposeDebug } from "./debug.js";
 import type { HudScene } from "./hud-scene.js";
 import { createMapLayers, DEPTH, worldZoom } from "./map-view.js";
-import { connectQuest, describeError, type Matched, type QuestClient } from "./session.js";
+import { questMap } from "./quest-map.js";
+import { describeError, type QuestClient } from "./session.js";
 import { Walker, isMoveKey } from "./walker.js";
 
 export interface GameData {
-  matched: Matched;
-  name: string;
+  /** Connected by the title as soon as a world was found, so the handshake overlaps this scene's setup. */
+  client: QuestClient;
 }
 
 const TICK_MS = 1000 / TICK_RATE;
@@ -60,6 +61,7 @@ export class GameScene extends Phaser.Scene {
   private lastError: ClientError | null = null;
   private kickedBecause: string | null = null;
   private firstFrameAt = Number.NaN;
+  private firstFrameQueued = false;
   private teardown: (() => void)[] = [];
 
   constructor() {
@@ -73,11 +75,13 @@ export class GameScene extends Phaser.Scene {
     this.following = false;
     this.lastSentAt = Number.NaN;
     this.firstFrameAt = Number.NaN;
+    this.firstFrameQueued = false;
     this.lastError = null;
     this.kickedBecause = null;
     this.teardown = [];
 
-    this.map = parseMap(this.cache.tilemap.get(KEYS.map).data);
+    this.map = questMap(this);
+    this.client = data.client;
     const { tilemap } = createMapLayers(this);
     this.walker = new Walker(this.map);
     this.marker = this.add.sprite(0, 0, KEYS.marker, 0).setDepth(DEPTH.marker).setVisible(false);
@@ -93,17 +97,20 @@ export class GameScene extends Phaser.Scene {
     this.scene.launch("hud");
     this.hud = this.scene.get("hud") as HudScene;
 
-    this.client = connectQuest(data.matched, data.name, createPrediction(this.map));
     this.wireClient();
     this.wireInput();
     this.graph = createNetGraph(this.client.stats);
     this.teardown.push(exposeDebug(this.debugView()));
     this.events.once("shutdown", () => this.shutdown());
+    performance.mark("quest:game-created");
+    // Refused between the title and here: nothing will come, go back now.
+    if (this.client.state === "closed") this.backToTitle(this.lastError ? describeError(this.lastError) : "Disconnected from the server.");
   }
 
   private wireClient(): void {
     const client = this.client;
     client.on("welcome", (welcome) => {
+      performance.mark("quest:welcome");
       this.hud.setWorld(welcome.world);
       if (welcome.resumed) this.hud.toast("Reconnected", performance.now());
     });
@@ -142,10 +149,11 @@ export class GameScene extends Phaser.Scene {
     client.on("close", (info) => {
       if (info.byClient) return;
       const last = this.lastError;
-      const message = this.kickedBecause ?? (last !== null && !last.retrying ? describeError(last) : describeError(info));
-      this.scene.stop("hud");
-      this.scene.start("title", { message });
+      this.backToTitle(this.kickedBecause ?? (last !== null && !last.retrying ? describeError(last) : describeError(info)));
     });
+    // What happened before this scene listened.
+    if (client.welcome !== null) this.hud.setWorld(client.welcome.world);
+    this.hud.setReconnecting(client.state === "resuming" || client.state === "connecting");
   }
 
   private wireInput(): void {
@@ -196,6 +204,11 @@ export class GameScene extends Phaser.Scene {
       removeEventListener("blur", onBlur);
       closeChat();
     });
+  }
+
+  private backToTitle(message: string): void {
+    this.scene.stop("hud");
+    this.scene.start("title", { message });
   }
 
   /** Click or tap: plan the path at once (the first step shows this frame), tell the server the goal. */
@@ -274,7 +287,13 @@ export class GameScene extends Phaser.Scene {
       camera.startFollow(this.cameraTarget, true, CAMERA_LERP, CAMERA_LERP);
       camera.centerOn(x, y);
     } else if (cut) camera.centerOn(x, y);
-    if (Number.isNaN(this.firstFrameAt)) this.game.events.once("postrender", () => (this.firstFrameAt = performance.now()));
+    if (!this.firstFrameQueued) {
+      this.firstFrameQueued = true;
+      this.game.events.once("postrender", () => {
+        this.firstFrameAt = performance.now();
+        performance.mark("quest:first-game-frame");
+      });
+    }
   }
 
   private drawRemote(shown: Shown, x: number, y: number, dir: Direction, now: number): void {

@@ -39,6 +39,10 @@ export class HudScene extends Phaser.Scene {
   private toasts: LogLine[] = [];
   private icon!: Phaser.GameObjects.Image;
   private worldName = "";
+  private reconnecting = false;
+  private created = false;
+  /** Lines that came before the scene was created (it is launched by the game, created a step later). */
+  private pending: (() => void)[] = [];
   private here = 0;
   private total = 0;
 
@@ -49,6 +53,7 @@ export class HudScene extends Phaser.Scene {
   create(): void {
     this.log = [];
     this.toasts = [];
+    this.created = false;
     const camera = this.cameras.main;
     camera.setOrigin(0, 0);
     this.populationPanel = this.add.graphics();
@@ -61,8 +66,14 @@ export class HudScene extends Phaser.Scene {
     this.hint = this.add.bitmapText(0, 0, KEYS.fontOutline, "Click: walk  Enter: chat  F3: net graph", FONT_OUTLINE_SIZE).setOrigin(1, 1).setTint(MIST).setAlpha(0.8);
     const layout = () => this.layout();
     this.scale.on("resize", layout);
-    this.events.once("shutdown", () => this.scale.off("resize", layout));
+    this.events.once("shutdown", () => {
+      this.scale.off("resize", layout);
+      this.created = false;
+    });
+    this.created = true;
+    this.setReconnecting(this.reconnecting);
     this.layout();
+    for (const replay of this.pending.splice(0)) replay();
   }
 
   private get view(): { w: number; h: number; zoom: number } {
@@ -96,7 +107,7 @@ export class HudScene extends Phaser.Scene {
   }
 
   private renderPopulation(): void {
-    if (this.population === undefined) return;
+    if (!this.created) return;
     this.population.setText(`${this.here} here / ${this.total} online  ${this.worldName}`);
     this.icon.setPosition(MARGIN + 3, MARGIN + 3);
     this.population.setPosition(MARGIN + 3 + 11, MARGIN + 2);
@@ -107,6 +118,8 @@ export class HudScene extends Phaser.Scene {
   }
 
   setReconnecting(on: boolean): void {
+    this.reconnecting = on;
+    if (!this.created) return;
     this.banner.setVisible(on);
     this.bannerPanel.setVisible(on);
   }
@@ -120,6 +133,10 @@ export class HudScene extends Phaser.Scene {
   }
 
   chat(name: string, text: string, now: number): void {
+    if (!this.created) {
+      this.pending.push(() => this.chat(name, text, now));
+      return;
+    }
     const line = this.add.bitmapText(0, 0, KEYS.fontOutline, `${name}: ${text}`, FONT_OUTLINE_SIZE);
     line.setCharacterTint(0, name.length + 1, Phaser.TintModes.MULTIPLY, GOLD);
     this.log.push({ text: line, until: now + LOG_LINE_MS });
@@ -128,6 +145,10 @@ export class HudScene extends Phaser.Scene {
   }
 
   toast(message: string, now: number, error = false): void {
+    if (!this.created) {
+      this.pending.push(() => this.toast(message, now, error));
+      return;
+    }
     const line = this.add.bitmapText(0, 0, KEYS.fontOutline, message, FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setTint(error ? RED : GOLD);
     this.toasts.push({ text: line, until: now + TOAST_MS });
     this.layoutToasts();

@@ -6,7 +6,9 @@
 import * as Phaser from "phaser";
 import { TILE_SIZE } from "../shared/tiles.js";
 import { createMapLayers, worldZoom } from "./map-view.js";
-import { matchmake, nameProblem, rememberName, rememberedName } from "./session.js";
+import { createPrediction } from "../shared/movement.js";
+import { questMap } from "./quest-map.js";
+import { connectQuest, matchmake, nameProblem, rememberName, rememberedName } from "./session.js";
 
 /** Background drift, px per second: slow enough to read as calm. */
 const DRIFT_SPEED = 12;
@@ -29,6 +31,14 @@ export class TitleScene extends Phaser.Scene {
   }
 
   create(): void {
+    // `?name=` plays straight away (links, tests, the load-time measurement); not after a refusal.
+    const auto = this.message === "" ? new URLSearchParams(location.search).get("name") : null;
+    if (auto === null) this.showBackground();
+    this.showForm(auto);
+  }
+
+  /** The map, drifting slowly behind the form. */
+  private showBackground(): void {
     const { tilemap } = createMapLayers(this);
     const camera = this.cameras.main;
     camera.setBounds(0, 0, tilemap.widthInPixels, tilemap.heightInPixels);
@@ -45,10 +55,9 @@ export class TitleScene extends Phaser.Scene {
       y += (DRIFT_SPEED * 0.35 * delta) / 1000;
       camera.setScroll(Math.round(x), Math.round(y));
     });
-    this.showForm();
   }
 
-  private showForm(): void {
+  private showForm(auto: string | null): void {
     const form = document.querySelector<HTMLFormElement>("#title")!;
     const input = form.querySelector<HTMLInputElement>("input[name=name]")!;
     const button = form.querySelector<HTMLButtonElement>("button")!;
@@ -76,8 +85,9 @@ export class TitleScene extends Phaser.Scene {
       rememberName(name);
       matchmake().then(
         (matched) => {
+          performance.mark("quest:matched");
           form.hidden = true;
-          this.scene.start("game", { matched, name });
+          this.scene.start("game", { client: connectQuest(matched, name, createPrediction(questMap(this))) });
         },
         (error: Error) => {
           this.busy = false;
@@ -87,9 +97,7 @@ export class TitleScene extends Phaser.Scene {
         },
       );
     };
-    // `?name=` plays straight away (links, tests, the load-time measurement); not after a refusal.
-    const auto = new URLSearchParams(location.search).get("name");
-    if (auto !== null && this.message === "") {
+    if (auto !== null) {
       input.value = auto;
       form.requestSubmit();
     }
