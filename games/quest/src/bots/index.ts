@@ -1,8 +1,9 @@
 /**
  * Quest for `tickwire-bots`: the game module (`--game games/quest/src/bots/index.ts`) with
  * its input, schema, prediction and the `quest` behaviour (`--behavior quest`): walk to a
- * random reachable tile nearby as a player clicking would (a `walk` command, then one input
- * per tick along the shared A* path), pause, go on; say something now and then.
+ * reachable tile nearby as a player clicking would (a `walk` command, then one input per
+ * tick along the shared A* path), pause, go on — each walk towards a far goal, so a swarm
+ * spreads over the world as players do; say something now and then.
  *
  *   npm run bots -- --url ws://127.0.0.1:8080/ws?world=quest-1 --bots 150 \
  *     --game games/quest/src/bots/index.ts --behavior quest
@@ -28,8 +29,10 @@ const PAUSE_MIN_S = 1;
 const PAUSE_MAX_S = 4;
 /** A bot says something about this often (seconds, memoryless), as a chatty player would. */
 export const BOT_CHAT_EVERY_S = 30;
-/** Destinations tried per tick before waiting for the next tick (most random tiles are free). */
+/** Nearby destinations tried per walk (most random tiles are free); the one nearest the goal wins. */
 const TRIES_PER_TICK = 4;
+/** Random tiles tried per tick for a far goal in the bot's own area. */
+const GOAL_TRIES = 8;
 
 const LINES = [
   "hello!",
@@ -54,6 +57,8 @@ interface Plan {
   /** The bot's own idea of where it is: the prediction in full mode, its own step in light mode. */
   mover: MoverState;
   route: RouteFollower | null;
+  /** Where it is heading over many walks: players spread out over the world, not only near the spawn. */
+  goal: TilePoint | null;
   /** Ticks left standing still before choosing a new destination. */
   pause: number;
 }
@@ -70,20 +75,35 @@ export function createQuestBehavior(options: QuestBehaviorOptions) {
   function plan(bot: QuestBotView): Plan {
     let current = bot.memory.quest as Plan | undefined;
     if (!current) {
-      current = { mover: { x: tileCentre(map.spawn.tx), y: tileCentre(map.spawn.ty), dir: "down", moving: false }, route: null, pause: 0 };
+      current = { mover: { x: tileCentre(map.spawn.tx), y: tileCentre(map.spawn.ty), dir: "down", moving: false }, route: null, goal: null, pause: 0 };
       bot.memory.quest = current;
     }
     return current;
   }
 
-  function chooseRoute(from: TilePoint, rng: Rng): RouteFollower | null {
+  /** A far destination in the walker's area: somewhere else on the map to wander towards. */
+  function chooseGoal(from: TilePoint, rng: Rng): TilePoint | null {
+    const area = map.regionAt(from.tx, from.ty);
+    for (let i = 0; i < GOAL_TRIES; i++) {
+      const goal = { tx: rng.int(0, map.width - 1), ty: rng.int(0, map.height - 1) };
+      if (map.regionAt(goal.tx, goal.ty) === area && !map.portalAt(goal.tx, goal.ty)) return goal;
+    }
+    return null;
+  }
+
+  /** The next walk: of the few reachable tiles nearby it tries, the one nearest its goal. */
+  function chooseRoute(plan: Plan, from: TilePoint, rng: Rng): RouteFollower | null {
+    if (!plan.goal || Math.abs(plan.goal.tx - from.tx) + Math.abs(plan.goal.ty - from.ty) <= BOT_WALK_RANGE) plan.goal = chooseGoal(from, rng);
+    let best: { route: RouteFollower; distance: number } | null = null;
     for (let i = 0; i < TRIES_PER_TICK; i++) {
       const to = { tx: from.tx + rng.int(-BOT_WALK_RANGE, BOT_WALK_RANGE), ty: from.ty + rng.int(-BOT_WALK_RANGE, BOT_WALK_RANGE) };
       if (map.blocked(to.tx, to.ty) || map.portalAt(to.tx, to.ty)) continue;
       const path = findPath(map, from, to);
-      if (path && path.length > 0) return new RouteFollower(from, path);
+      if (!path || path.length === 0) continue;
+      const distance = plan.goal ? Math.abs(plan.goal.tx - to.tx) + Math.abs(plan.goal.ty - to.ty) : 0;
+      if (!best || distance < best.distance) best = { route: new RouteFollower(from, path), distance };
     }
-    return null;
+    return best?.route ?? null;
   }
 
   return {
@@ -109,7 +129,7 @@ export function createQuestBehavior(options: QuestBehaviorOptions) {
       } else if (state.pause > 0) state.pause--;
       else {
         const from = headingTile(state.mover);
-        state.route = chooseRoute(from, rng);
+        state.route = chooseRoute(state, from, rng);
         if (state.route) {
           const { tx, ty } = state.route.target;
           bot.client.command("walk", [tx, ty]);
