@@ -12,6 +12,8 @@ function hudZoom(width: number, height: number): number {
 }
 
 const MARGIN = 4;
+/** Height of the DOM chat input plus its bottom margin (index.html), in CSS px. */
+const CHAT_INPUT_CSS_PX = 52;
 const LOG_LINES = 6;
 /** A chat line fades from the log after this long (the log stays readable, not cluttered). */
 const LOG_LINE_MS = 30_000;
@@ -155,9 +157,9 @@ export class HudScene extends Phaser.Scene {
   }
 
   private layoutLog(): void {
-    const { h } = this.view;
-    // The chat input (DOM) sits at the very bottom; the log stacks above it.
-    const bottom = h - MARGIN - 16;
+    const { h, zoom } = this.view;
+    // The chat input (DOM, CHAT_INPUT_CSS_PX tall with its margin) sits at the very bottom; the log stacks above it.
+    const bottom = h - Math.ceil(CHAT_INPUT_CSS_PX / zoom) - MARGIN;
     let y = bottom;
     let width = 0;
     for (let i = this.log.length - 1; i >= 0; i--) {
