@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { PNG } from "pngjs";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -91,12 +92,12 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
   });
 
   /** A page in a browser context of its own (its own localStorage, so its own secret and player). */
-  async function enter(name: string): Promise<Page> {
+  async function enter(name: string, query = ""): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
-    await page.goto(`${url}?name=${name}`);
+    await page.goto(`${url}?name=${name}${query}`);
     await page.waitForFunction(() => {
       const view = (globalThis as { __quest?: QuestView }).__quest;
       return view?.state === "open" && view.localTile !== null && !Number.isNaN(view.firstFrameAt);
@@ -183,4 +184,15 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await a.screenshot({ path: join(artifacts, "browser-a-chat.png") });
     await b.screenshot({ path: join(artifacts, "browser-b-sees-alice.png") });
   }, 90_000);
+
+  it("draws the world with Phaser's Canvas renderer where WebGL is missing (?canvas forces it)", async () => {
+    const page = await enter("carol", "&canvas");
+    expect(await page.evaluate(() => __quest.renderer)).toBe("canvas");
+    const shot = PNG.sync.read(await page.screenshot({ path: join(artifacts, "browser-canvas.png") }));
+    // A real frame: the map's many colours, not a blank or single-colour canvas.
+    const colours = new Set<number>();
+    for (let i = 0; i < shot.data.length; i += 4 * 97) colours.add(shot.data.readUInt32BE(i));
+    expect(colours.size).toBeGreaterThan(40);
+    await page.context().close();
+  }, 30_000);
 });
