@@ -108,7 +108,7 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     return page;
   }
 
-  it("A clicks a tile and walks there, B sees A arrive on it; A's chat shows as a bubble over A on B's screen", async () => {
+  it("A clicks a tile and walks there, B sees A arrive on it; A's chat shows as a bubble over A on B's screen; an arrow-key tap walks whole tiles and is never drawn stepping back", async () => {
     const a = await enter("alice");
     const b = await enter("bob");
     expect(await a.evaluate(() => __quest.renderer)).toBe("webgl");
@@ -183,6 +183,45 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await a.waitForFunction((text) => __quest.bubbles.some((bubble) => bubble.text === text), line, { timeout: 5_000 });
     await a.screenshot({ path: join(artifacts, "browser-a-chat.png") });
     await b.screenshot({ path: join(artifacts, "browser-b-sees-alice.png") });
+
+    // Keys: a tap of an arrow key walks whole tiles and what A draws never steps back (no correction on release).
+    const way = await a.evaluate(() => {
+      const { tx, ty } = __quest.localTile!;
+      const ways = [
+        { key: "ArrowRight", axis: 0, sign: 1, dx: 2, dy: 0 },
+        { key: "ArrowLeft", axis: 0, sign: -1, dx: -2, dy: 0 },
+        { key: "ArrowDown", axis: 1, sign: 1, dx: 0, dy: 2 },
+        { key: "ArrowUp", axis: 1, sign: -1, dx: 0, dy: -2 },
+      ];
+      return ways.find((w) => __quest.pathLength(tx + w.dx, ty + w.dy) === 2) ?? null;
+    });
+    expect(way).not.toBeNull();
+    const { key, axis, sign } = way!;
+    await a.evaluate((along) => {
+      const trace: number[] = [];
+      (globalThis as { trace?: number[] }).trace = trace;
+      const record = () => {
+        const drawn = __quest.localDrawn!;
+        trace.push(along === 0 ? drawn.x : drawn.y);
+        if (trace.length < 600) requestAnimationFrame(record);
+      };
+      requestAnimationFrame(record);
+    }, axis);
+    const start = await a.evaluate(() => __quest.localDrawn!);
+    await a.keyboard.down(key);
+    await a.waitForFunction((s) => __quest.localDrawn!.x !== s.x || __quest.localDrawn!.y !== s.y, start, { timeout: 5_000 });
+    await a.keyboard.up(key);
+    // Stopped on a tile centre, where the server has it too (B draws it there).
+    await a.waitForFunction(() => __quest.localTile !== null && !__quest.walking, null, { timeout: 5_000 });
+    const stop = await a.evaluate(() => __quest.localTile!);
+    await b.waitForFunction(
+      ([id, x, y]) => __quest.others.some((o) => o.id === id && o.x === x * 16 + 8 && o.y === y * 16 + 8),
+      [aId, stop.tx, stop.ty] as const,
+      { timeout: 5_000 },
+    );
+    const trace = await a.evaluate(() => (globalThis as { trace?: number[] }).trace!.slice());
+    for (let i = 1; i < trace.length; i++) expect((trace[i] - trace[i - 1]) * sign).toBeGreaterThanOrEqual(0);
+    expect((trace[trace.length - 1] - trace[0]) * sign).toBeGreaterThanOrEqual(16);
   }, 90_000);
 
   it("draws the world with Phaser's Canvas renderer where WebGL is missing (?canvas forces it)", async () => {

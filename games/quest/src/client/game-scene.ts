@@ -6,15 +6,15 @@ import type { ClientError } from "@tickwire/client";
 import { createNetGraph, type NetGraph } from "@tickwire/client/netgraph";
 import * as Phaser from "phaser";
 import { type QuestMap, type TilePoint, tileCentre, tileOf } from "../shared/map.js";
-import { type Direction, type MoverState, step } from "../shared/movement.js";
+import type { Direction } from "../shared/movement.js";
 import { findPath } from "../shared/path.js";
-import { MOVE_NONE, type QuestInput, TICK_RATE } from "../shared/schema.js";
 import { TILE_SIZE } from "../shared/tiles.js";
 import { KEYS } from "./assets.js";
 import { Avatar } from "./avatar.js";
 import { exposeDebug } from "./debug.js";
 import type { HudScene } from "./hud-scene.js";
 import { createMapLayers, DEPTH, worldZoom } from "./map-view.js";
+import { LocalMotion } from "./local-motion.js";
 import { questMap } from "./quest-map.js";
 import { describeError, type QuestClient } from "./session.js";
 import { Walker, isMoveKey } from "./walker.js";
@@ -24,7 +24,6 @@ export interface GameData {
   client: QuestClient;
 }
 
-const TICK_MS = 1000 / TICK_RATE;
 /** Fraction of the way to the player the camera moves each frame: a soft follow without lag. */
 const CAMERA_LERP = 0.14;
 /** A jump longer than this between frames is a portal: the camera cuts instead of sliding. */
@@ -50,8 +49,7 @@ export class GameScene extends Phaser.Scene {
   private graph: NetGraph | null = null;
   private marker!: Phaser.GameObjects.Sprite;
   private readonly shown = new Map<number, Shown>();
-  private readonly nextInput: QuestInput = { move: MOVE_NONE };
-  private readonly drawState: MoverState = { x: 0, y: 0, dir: "down", moving: false };
+  private motion!: LocalMotion;
   private readonly cameraTarget = { x: 0, y: 0 };
   private lastSentAt = Number.NaN;
   private following = false;
@@ -84,6 +82,7 @@ export class GameScene extends Phaser.Scene {
     this.client = data.client;
     const { tilemap } = createMapLayers(this);
     this.walker = new Walker(this.map);
+    this.motion = new LocalMotion(this.map, this.walker);
     this.marker = this.add.sprite(0, 0, KEYS.marker, 0).setDepth(DEPTH.marker).setVisible(false);
     this.marker.play("marker");
 
@@ -234,7 +233,7 @@ export class GameScene extends Phaser.Scene {
     for (let i = 0; i < 5 && now >= client.nextInputTime(now); i++) {
       const predicted = client.predicted;
       if (predicted === undefined) break;
-      if (client.sendInput(this.walker.input(predicted, this.nextInput)) < 0) break;
+      if (client.sendInput(this.motion.tickInput(predicted)) < 0) break;
       this.lastSentAt = now;
     }
     client.update(now);
@@ -265,20 +264,13 @@ export class GameScene extends Phaser.Scene {
   private drawLocal(shown: Shown, render: Float64Array): void {
     const predicted = this.client.predicted;
     if (predicted === undefined) return;
-    const draw = this.drawState;
-    draw.x = predicted.x;
-    draw.y = predicted.y;
-    draw.dir = predicted.dir;
-    draw.moving = predicted.moving;
-    const elapsed = Number.isNaN(this.lastSentAt) ? 0 : Math.min(TICK_MS, performance.now() - this.lastSentAt);
-    step(draw, this.walker.input(predicted, this.nextInput), elapsed / 1000, this.map);
+    const draw = this.motion.draw(predicted, Number.isNaN(this.lastSentAt) ? 0 : performance.now() - this.lastSentAt);
     const x = draw.x + (render[0] - predicted.x);
     const y = draw.y + (render[1] - predicted.y);
-    const walking = draw.moving || predicted.moving || this.walker.walking || x !== shown.lastX || y !== shown.lastY;
     const cut = Math.abs(x - shown.lastX) + Math.abs(y - shown.lastY) > CUT_DISTANCE;
     shown.lastX = x;
     shown.lastY = y;
-    shown.avatar.place(x, y, draw.dir, walking && (draw.moving || predicted.moving));
+    shown.avatar.place(x, y, draw.dir, draw.moving || predicted.moving);
     this.cameraTarget.x = x;
     this.cameraTarget.y = y;
     const camera = this.cameras.main;
