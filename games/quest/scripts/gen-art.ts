@@ -573,15 +573,16 @@ const TILE_ART: Record<string, TileDraw> = {
     speckle(t, rng, 3, C.mist, 2);
   },
   cave_floor: (t, rng) => {
-    t.rect(0, 0, S, S, C.night);
-    speckle(t, rng, 10, C.shadow, 0);
-    speckle(t, rng, 5, C.cave, 0);
+    // Darker than the walls, so the rock reads as standing up out of it.
+    t.rect(0, 0, S, S, C.shadow);
+    speckle(t, rng, 12, C.night, 0);
+    speckle(t, rng, 4, C.ink, 0);
     for (let n = 0; n < 2; n++) {
       const x = 2 + Math.floor(rng() * 11);
       const y = 2 + Math.floor(rng() * 11);
-      t.set(x, y, C.stone);
-      t.set(x + 1, y, C.cave);
-      t.set(x, y + 1, C.shadow);
+      t.set(x, y, C.cave);
+      t.set(x + 1, y, C.night);
+      t.set(x, y + 1, C.ink);
     }
   },
   wood_floor: (t) => {
@@ -687,7 +688,7 @@ const TILE_ART: Record<string, TileDraw> = {
     t.outline(0, 0, S, S);
     t.rect(0, 14, S, 1, SHADE);
   },
-  cave_wall: (t, rng) => rockFace(t, rng, C.cave, C.stone, C.shadow),
+  cave_wall: (t, rng) => rockFace(t, rng, C.stone, C.slate, C.night),
   cliff: (t, rng) => rockFace(t, rng, C.wood, C.sandDark, C.bark),
   house_wall: (t) => drawHouseWall(t, false),
   house_window: (t) => drawHouseWall(t, true),
