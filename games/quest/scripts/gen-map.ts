@@ -11,7 +11,10 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Rng } from "@tickwire/engine";
+import type { ItemKind } from "../src/shared/items.js";
 import { type PortalKind, parseMap } from "../src/shared/map.js";
+import type { MobKind } from "../src/shared/mobs.js";
+import type { NpcKind } from "../src/shared/npcs.js";
 import {
   OBJECT_LAYERS,
   TILE_LAYERS,
@@ -147,6 +150,9 @@ interface Placed {
   portals: PortalDef[];
   spawn: Point;
   signs: { at: Point; text: string }[];
+  mobAreas: { name: string; kind: MobKind; count: number; rect: Rect }[];
+  chests: { name: string; at: Point; items: ItemKind[]; area?: string }[];
+  npcs: { name: string; kind: NpcKind; at: Point }[];
 }
 
 // The overworld's zones, a partition of rows 0..127.
@@ -752,7 +758,7 @@ function fillUnreachable(canvas: Canvas, placed: Placed): void {
 export function generateWorld(seed = MAP_SEED): TiledMap {
   const rng = new Rng(seed);
   const canvas = new Canvas(MAP_WIDTH, MAP_HEIGHT);
-  const placed: Placed = { zones: [], checkpoints: [], portals: [], spawn: SPAWN, signs: [] };
+  const placed: Placed = { zones: [], checkpoints: [], portals: [], spawn: SPAWN, signs: [], mobAreas: [], chests: [], npcs: [] };
 
   paintTerrain(canvas);
   paintRoads(canvas);
@@ -800,7 +806,123 @@ export function generateWorld(seed = MAP_SEED): TiledMap {
   placed.checkpoints.unshift(...checkpoints, { name: "Cave", at: { tx: caveInside.tx, ty: caveInside.ty + 1 } });
 
   fillUnreachable(canvas, placed);
+  populate(canvas, new Rng(seed + POPULATION_SALT), placed, caveInside);
   return toTiled(canvas, placed);
+}
+
+// ---------------------------------------------------------------------------------------
+// Who lives where: mob areas, chests and NPCs, placed on the finished terrain with their own
+// random stream, so the terrain does not change when the population does.
+
+const POPULATION_SALT = 1000;
+/** Mob areas keep this far (tiles) from checkpoints and the spawn: a player coming back to life is not set upon at once. */
+const AREA_CLEARANCE = 8;
+/** Random placements tried per mob area before giving up on it. */
+const AREA_TRIES = 200;
+
+interface AreaPlan {
+  zone: Rect;
+  kind: MobKind;
+  areas: number;
+  count: number;
+  size: number;
+  /** Item list of a chest that appears when every mob of the first such area is dead. */
+  chest?: ItemKind[];
+}
+
+const MOB_PLAN: AreaPlan[] = [
+  { zone: WEST_MEADOWS, kind: "rat", areas: 5, count: 5, size: 10 },
+  { zone: WEST_MEADOWS, kind: "snake", areas: 2, count: 4, size: 12 },
+  { zone: SOUTH_FIELDS, kind: "rat", areas: 3, count: 5, size: 10 },
+  { zone: BEACH, kind: "crab", areas: 5, count: 5, size: 10, chest: ["armor3", "weapon3", "burger"] },
+  { zone: OAKWOOD, kind: "bat", areas: 3, count: 5, size: 10 },
+  { zone: OAKWOOD, kind: "goblin", areas: 3, count: 5, size: 10, chest: ["weapon4", "armor3"] },
+  { zone: PINEWOOD, kind: "goblin", areas: 2, count: 5, size: 10 },
+  { zone: PINEWOOD, kind: "skeleton", areas: 3, count: 5, size: 10 },
+  { zone: FOOTHILLS, kind: "ogre", areas: 3, count: 3, size: 10, chest: ["armor4", "weapon5"] },
+  { zone: CAVE, kind: "spectre", areas: 3, count: 4, size: 10 },
+  { zone: CAVE, kind: "deathknight", areas: 3, count: 4, size: 10, chest: ["armor5", "weapon6"] },
+];
+
+function populate(canvas: Canvas, rng: Rng, placed: Placed, caveInside: Point): void {
+  const portalCells = new Set(placed.portals.map((p) => p.from.ty * canvas.width + p.from.tx));
+  const taken = new Set<number>();
+  const open = (x: number, y: number) => canvas.inside(x, y) && !canvas.blocked(x, y) && !portalCells.has(y * canvas.width + x) && !taken.has(y * canvas.width + x);
+  const keepOut = [placed.spawn, ...placed.checkpoints.map((c) => c.at), ...placed.portals.map((p) => p.from)];
+  const overlaps = (a: Rect, b: Rect) => a.tx < b.tx + b.w && b.tx < a.tx + a.w && a.ty < b.ty + b.h && b.ty < a.ty + a.h;
+  const openCells = (rect: Rect): Point[] => {
+    const cells: Point[] = [];
+    forEachCell(rect, (x, y) => {
+      if (open(x, y)) cells.push({ tx: x, ty: y });
+    });
+    return cells;
+  };
+  /** A free spot inside `zone` for an area of `size`, with room for twice its mobs. */
+  const findArea = (zone: Rect, size: number, count: number): Rect | null => {
+    for (let i = 0; i < AREA_TRIES; i++) {
+      const rect = { tx: rng.int(zone.tx, zone.tx + zone.w - size), ty: rng.int(zone.ty, zone.ty + zone.h - size), w: size, h: size };
+      if (placed.mobAreas.some((a) => overlaps(a.rect, rect))) continue;
+      const grown = { tx: rect.tx - AREA_CLEARANCE, ty: rect.ty - AREA_CLEARANCE, w: size + 2 * AREA_CLEARANCE, h: size + 2 * AREA_CLEARANCE };
+      if (keepOut.some((p) => overlaps(grown, { ...p, w: 1, h: 1 }))) continue;
+      if (openCells(rect).length >= 2 * count) return rect;
+    }
+    return null;
+  };
+  const areaChest = (rect: Rect, name: string, items: ItemKind[]) => {
+    const at = rng.pick(openCells(rect));
+    taken.add(at.ty * canvas.width + at.tx);
+    placed.chests.push({ name: `${name} chest`, at, items, area: name });
+  };
+
+  for (const plan of MOB_PLAN) {
+    for (let i = 0; i < plan.areas; i++) {
+      const rect = findArea(plan.zone, plan.size, plan.count);
+      if (!rect) continue;
+      const name = `${plan.kind} ${placed.mobAreas.filter((a) => a.kind === plan.kind).length + 1}`;
+      placed.mobAreas.push({ name, kind: plan.kind, count: plan.count, rect });
+      if (plan.chest && i === 0) areaChest(rect, name, plan.chest);
+    }
+  }
+  // The boss keeps the cave's far end: of the places tried, the one farthest from the way in.
+  let lair: Rect | null = null;
+  for (let i = 0; i < AREA_TRIES / 4; i++) {
+    const rect = findArea(CAVE, 8, 1);
+    if (rect && (!lair || distance(rect, caveInside) > distance(lair, caveInside))) lair = rect;
+  }
+  if (lair) {
+    placed.mobAreas.push({ name: "boss lair", kind: "boss", count: 1, rect: lair });
+    areaChest(lair, "boss lair", ["weapon7", "armor6"]);
+  }
+
+  /** The open tile nearest to `near` (ring by ring). */
+  const spotNear = (near: Point): Point => {
+    for (let r = 0; r < 20; r++)
+      for (let dy = -r; dy <= r; dy++)
+        for (let dx = -r; dx <= r; dx++) {
+          if (Math.max(Math.abs(dx), Math.abs(dy)) !== r) continue;
+          const x = near.tx + dx;
+          const y = near.ty + dy;
+          if (open(x, y) && !keepOut.some((p) => p.tx === x && p.ty === y)) {
+            taken.add(y * canvas.width + x);
+            return { tx: x, ty: y };
+          }
+        }
+    throw new Error(`no open tile near (${near.tx}, ${near.ty})`);
+  };
+  const npc = (name: string, kind: NpcKind, near: Point) => placed.npcs.push({ name, kind, at: spotNear(near) });
+  npc("Elder Maren", "elder", { tx: PLAZA.tx + 5, ty: PLAZA.ty + 4 });
+  npc("Smith Oswin", "smith", { tx: PLAZA.tx + 12, ty: PLAZA.ty + 3 });
+  npc("Innkeeper Bree", "innkeeper", { tx: PLAZA.tx + 3, ty: PLAZA.ty + 10 });
+  npc("Guard Tam", "guard", { tx: 85, ty: PLAZA.ty - 4 });
+  npc("Old Fisher", "fisher", { tx: shoreX(PIER_ROW) - 8, ty: PIER_ROW + 2 });
+  npc("Hermit", "hermit", { tx: CAVE_MOUTH.tx - 4, ty: CAVE_MOUTH.ty + 4 });
+  npc("Lost miner", "miner", { tx: caveInside.tx + 2, ty: caveInside.ty + 3 });
+
+  const chest = (name: string, items: ItemKind[], near: Point) => placed.chests.push({ name, at: spotNear(near), items });
+  chest("Plaza chest", ["flask", "burger"], { tx: PLAZA.tx + 14, ty: PLAZA.ty + 11 });
+  chest("Oakwood chest", ["weapon2", "armor2", "flask"], { tx: 31, ty: 24 });
+  chest("Pier chest", ["firepotion", "burger"], { tx: shoreX(PIER_ROW) + 10, ty: PIER_ROW });
+  chest("Miner's chest", ["weapon4", "armor4", "firepotion"], { tx: caveInside.tx + 4, ty: caveInside.ty + 3 });
 }
 
 function tileObject(id: number, name: string, type: string, rect: Rect, properties?: TiledProperty[]): TiledObject {
@@ -834,6 +956,19 @@ function toTiled(canvas: Canvas, placed: Placed): TiledMap {
     ),
     spawn: [tileObject(nextObjectId++, "spawn", "spawn", one(placed.spawn))],
     signs: placed.signs.map((s) => tileObject(nextObjectId++, "sign", "sign", one(s.at), [{ name: "text", type: "string", value: s.text }])),
+    mobs: placed.mobAreas.map((a) =>
+      tileObject(nextObjectId++, a.name, "mobarea", a.rect, [
+        { name: "kind", type: "string", value: a.kind },
+        { name: "count", type: "int", value: a.count },
+      ]),
+    ),
+    chests: placed.chests.map((c) =>
+      tileObject(nextObjectId++, c.name, "chest", one(c.at), [
+        { name: "items", type: "string", value: c.items.join(",") },
+        ...(c.area ? [{ name: "area", type: "string" as const, value: c.area }] : []),
+      ]),
+    ),
+    npcs: placed.npcs.map((n) => tileObject(nextObjectId++, n.name, "npc", one(n.at), [{ name: "kind", type: "string", value: n.kind }])),
   };
   let layerId = 1;
   const base = { x: 0, y: 0, opacity: 1, visible: true };

@@ -12,6 +12,9 @@ import {
   type TiledTileLayer,
   type TileLayerName,
 } from "./tiled.js";
+import { isItemKind, type ItemKind } from "./items.js";
+import { isMobKind, type MobKind } from "./mobs.js";
+import { isNpcKind, type NpcKind } from "./npcs.js";
 import { isKnownGid, TILE_SIZE, TILES, type Zone } from "./tiles.js";
 
 /** Largest map side in tiles (the wire schema's position range covers 512). */
@@ -48,6 +51,24 @@ export interface Sign extends TilePoint {
   text: string;
 }
 
+/** Where mobs of one kind live: they spawn on its open tiles and roam inside it. */
+export interface MobArea {
+  name: string;
+  kind: MobKind;
+  count: number;
+  rect: TileRect;
+}
+/** A chest: `area` chests appear once every mob of that mob area is dead; the others stand and refill. */
+export interface ChestSpot extends TilePoint {
+  name: string;
+  items: ItemKind[];
+  area: string | null;
+}
+export interface NpcSpot extends TilePoint {
+  name: string;
+  kind: NpcKind;
+}
+
 export interface QuestMap {
   /** Size in tiles. */
   readonly width: number;
@@ -58,6 +79,9 @@ export interface QuestMap {
   readonly checkpoints: readonly Checkpoint[];
   readonly portals: readonly Portal[];
   readonly signs: readonly Sign[];
+  readonly mobAreas: readonly MobArea[];
+  readonly chests: readonly ChestSpot[];
+  readonly npcs: readonly NpcSpot[];
   readonly spawn: TilePoint;
   /** The first zone whose rect holds the tile (zones do not overlap in the generated map). */
   zoneAt(tx: number, ty: number): MapZone | undefined;
@@ -200,6 +224,40 @@ export function parseMap(json: unknown): QuestMap {
     text: String(property(object, "text") ?? ""),
   }));
 
+  const mobAreas: MobArea[] = objectsOf("mobs", false).map((object) => {
+    const what = `mob area "${object.name}"`;
+    const kind = property(object, "kind");
+    if (!isMobKind(kind)) fail(`${what} has kind ${JSON.stringify(kind)}`);
+    const rect = rectOf(object, what);
+    const count = expectInt(property(object, "count"), `${what} count`, 1, rect.w * rect.h);
+    let open = 0;
+    for (let ty = rect.ty; ty < rect.ty + rect.h; ty++) for (let tx = rect.tx; tx < rect.tx + rect.w; tx++) if (!blocked(tx, ty) && !portalByCell.has(ty * width + tx)) open++;
+    if (open < count) fail(`${what} has ${open} open tiles for ${count} mobs`);
+    return { name: String(object.name), kind, count, rect };
+  });
+  const placedTiles = new Set<number>();
+  const entityTile = (object: TiledObject, what: string): TilePoint => {
+    const at = walkableTile(object, what);
+    const cell = at.ty * width + at.tx;
+    if (portalByCell.has(cell)) fail(`${what} is on a portal`);
+    if (placedTiles.has(cell)) fail(`${what} shares its tile with another chest or NPC`);
+    placedTiles.add(cell);
+    return at;
+  };
+  const chests: ChestSpot[] = objectsOf("chests", false).map((object) => {
+    const what = `chest "${object.name}"`;
+    const items = String(property(object, "items") ?? "").split(",").map((item) => item.trim());
+    for (const item of items) if (!isItemKind(item)) fail(`${what} holds an unknown item ${JSON.stringify(item)}`);
+    const area = property(object, "area");
+    if (area !== undefined && !mobAreas.some((a) => a.name === area)) fail(`${what} waits for an unknown mob area ${JSON.stringify(area)}`);
+    return { name: String(object.name), ...entityTile(object, what), items: items as ItemKind[], area: area === undefined ? null : String(area) };
+  });
+  const npcs: NpcSpot[] = objectsOf("npcs", false).map((object) => {
+    const kind = property(object, "kind");
+    if (!isNpcKind(kind)) fail(`NPC "${object.name}" has kind ${JSON.stringify(kind)}`);
+    return { name: String(object.name), kind, ...entityTile(object, `NPC "${object.name}"`) };
+  });
+
   const map: QuestMap = {
     width,
     height,
@@ -208,6 +266,9 @@ export function parseMap(json: unknown): QuestMap {
     checkpoints,
     portals,
     signs,
+    mobAreas,
+    chests,
+    npcs,
     spawn,
     zoneAt: (tx, ty) => zones.find(({ rect }) => tx >= rect.tx && ty >= rect.ty && tx < rect.tx + rect.w && ty < rect.ty + rect.h),
     portalAt: (tx, ty) => (inside(tx, ty) ? portalByCell.get(ty * width + tx) : undefined),

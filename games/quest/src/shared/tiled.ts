@@ -10,7 +10,7 @@ export const TILED_FORMAT_VERSION = "1.10";
 export const TILE_LAYERS = ["ground", "objects", "above"] as const;
 export type TileLayerName = (typeof TILE_LAYERS)[number];
 /** Object layers: areas and points the game reads. */
-export const OBJECT_LAYERS = ["zones", "checkpoints", "portals", "spawn", "signs"] as const;
+export const OBJECT_LAYERS = ["zones", "checkpoints", "portals", "spawn", "signs", "mobs", "chests", "npcs"] as const;
 export type ObjectLayerName = (typeof OBJECT_LAYERS)[number];
 
 /** Gids above this carry Tiled's flip/rotation flags, which Quest's map never uses. */
