@@ -50,10 +50,10 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`skipping the Quest browser test: ${CHROMIUM} is not installed`);
 
 /** Starts the real Quest server (src/server/main.ts) on a free port; resolves with its URL. */
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
+function startServer(env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "src/server/main.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", QUEST_WORLDS: "1" },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", QUEST_WORLDS: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
@@ -234,4 +234,36 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     expect(colours.size).toBeGreaterThan(40);
     await page.context().close();
   }, 30_000);
+});
+
+describe.skipIf(!haveChromium)("Quest's title after the server lets a player go", () => {
+  let server: ChildProcess;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    // Uses the client the first describe built; an idle timeout of a second.
+    ({ child: server, url } = await startServer({ QUEST_IDLE_TIMEOUT_S: "1" }));
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid !== undefined && server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  it("an idle player is sent back to the title, which says why and keeps the name", async () => {
+    const page = await browser.newPage({ viewport: { width: 960, height: 600 } });
+    await page.goto(`${url}?name=dozy`);
+    await page.waitForFunction(() => (globalThis as { __quest?: QuestView }).__quest?.state === "open", null, { timeout: 20_000 });
+    await page.waitForFunction(() => !document.querySelector<HTMLFormElement>("#title")!.hidden, null, { timeout: 10_000 });
+    const status = await page.textContent("#title .status");
+    expect(status).toMatch(/idle/i);
+    expect(await page.inputValue("#title input[name=name]")).toBe("dozy");
+    await page.screenshot({ path: join(artifacts, "browser-title-after-idle.png") });
+  }, 40_000);
 });

@@ -339,9 +339,12 @@ export class GameScene extends Phaser.Scene {
       },
       /** Other players as drawn (interpolated), with the tile they are drawn on. */
       get others() {
-        return scene.client.entities
-          .filter((e) => e.type === "player" && !e.local)
-          .map((e) => ({ id: e.id, name: String(e.values.name), x: e.render[0], y: e.render[1], ...tileOfPoint(e.render[0], e.render[1]) }));
+        const out: { id: number; name: string; x: number; y: number; tx: number; ty: number }[] = [];
+        for (const e of scene.client.entities) {
+          if (e.type !== "player" || e.local) continue;
+          out.push({ id: e.id, name: e.values.name, x: e.render[0], y: e.render[1], ...tileOfPoint(e.render[0], e.render[1]) });
+        }
+        return out;
       },
       /** Bubbles showing now: who says what. */
       get bubbles() {
