@@ -16,6 +16,7 @@ import type { HudScene } from "./hud-scene.js";
 import { createMapLayers, DEPTH, worldZoom } from "./map-view.js";
 import { LocalMotion } from "./local-motion.js";
 import { questMap } from "./quest-map.js";
+import { sounds, toggleMute, unlockAudio } from "./sound.js";
 import { describeError, type QuestClient } from "./session.js";
 import { Walker, isMoveKey } from "./walker.js";
 
@@ -130,6 +131,7 @@ export class GameScene extends Phaser.Scene {
         const text = String(data.text);
         this.chatLog.push({ from, name, text });
         this.shown.get(from)?.avatar.say(text, now);
+        sounds.chat();
         this.hud.chat(name, text, now);
       } else if (event.name === "kicked" && data) {
         // The close follows; its reason is terse, this sentence is for the player.
@@ -138,6 +140,7 @@ export class GameScene extends Phaser.Scene {
         const text = String(data.text);
         this.notices.push(text);
         this.hud.toast(text, now);
+        sounds.refused();
       }
     });
     client.on("error", (error) => {
@@ -157,6 +160,7 @@ export class GameScene extends Phaser.Scene {
 
   private wireInput(): void {
     this.input.on("pointerdown", (pointer: Phaser.Input.Pointer) => {
+      unlockAudio();
       if (pointer.button !== 0) return;
       this.walkTo({ tx: Math.floor(pointer.worldX / TILE_SIZE), ty: Math.floor(pointer.worldY / TILE_SIZE) });
     });
@@ -168,12 +172,17 @@ export class GameScene extends Phaser.Scene {
       chat.blur();
     };
     const onKeyDown = (event: KeyboardEvent) => {
+      unlockAudio();
       if (document.activeElement === chat) {
         if (event.key === "Enter") {
           const text = chat.value.trim();
           if (text.length > 0) this.client.chat(text);
           closeChat();
         } else if (event.key === "Escape") closeChat();
+        return;
+      }
+      if (event.code === "KeyM") {
+        this.hud.toast(toggleMute() ? "Sound off (M)" : "Sound on (M)", performance.now());
         return;
       }
       if (event.key === "Enter") {
@@ -217,11 +226,13 @@ export class GameScene extends Phaser.Scene {
     const path = this.walker.walkTo(predicted, target);
     if (path === null) {
       this.hud.toast("You can't get there.", performance.now(), true);
+      sounds.refused();
       return false;
     }
     if (path.length === 0) return true;
     this.client.command("walk", [target.tx, target.ty]);
     this.marker.setPosition(tileCentre(target.tx), tileCentre(target.ty)).setVisible(true);
+    sounds.target();
     return true;
   }
 

@@ -65,7 +65,7 @@ export class HudScene extends Phaser.Scene {
     this.population = this.add.bitmapText(0, 0, KEYS.fontOutline, "", FONT_OUTLINE_SIZE);
     this.bannerPanel = this.add.graphics().setVisible(false);
     this.banner = this.add.bitmapText(0, 0, KEYS.fontOutline, "Connection lost, reconnecting...", FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setTint(GOLD).setVisible(false);
-    this.hint = this.add.bitmapText(0, 0, KEYS.fontOutline, "Click: walk  Enter: chat  F3: net graph", FONT_OUTLINE_SIZE).setOrigin(1, 1).setTint(MIST).setAlpha(0.8);
+    this.hint = this.add.bitmapText(0, 0, KEYS.fontOutline, "Click: walk  Enter: chat  M: sound  F3: net graph", FONT_OUTLINE_SIZE).setOrigin(1, 1).setTint(MIST).setAlpha(0.8);
     const layout = () => this.layout();
     this.scale.on("resize", layout);
     this.events.once("shutdown", () => {
