@@ -8,6 +8,7 @@ import * as Phaser from "phaser";
 import { type QuestMap, type TilePoint, tileCentre, tileOf } from "../shared/map.js";
 import type { Direction } from "../shared/movement.js";
 import { findPath } from "../shared/path.js";
+import { MAX_CHAT_LENGTH } from "../shared/text.js";
 import { TILE_SIZE } from "../shared/tiles.js";
 import { KEYS } from "./assets.js";
 import { Avatar } from "./avatar.js";
@@ -31,8 +32,8 @@ const CAMERA_LERP = 0.14;
 const CUT_DISTANCE = 3 * TILE_SIZE;
 /** A remote player that moved within this long still walks (snapshots come every 50 ms). */
 const REMOTE_WALK_HOLD_MS = 90;
-/** Longest chat line the server keeps (it trims and cuts too). */
-export const MAX_CHAT = 60;
+/** Lines of chat and notices the debug view keeps (the HUD shows fewer). */
+const DEBUG_HISTORY = 50;
 
 interface Shown {
   avatar: Avatar;
@@ -130,6 +131,7 @@ export class GameScene extends Phaser.Scene {
         const name = String(data.name);
         const text = String(data.text);
         this.chatLog.push({ from, name, text });
+        if (this.chatLog.length > DEBUG_HISTORY) this.chatLog.shift();
         this.shown.get(from)?.avatar.say(text, now);
         sounds.chat();
         this.hud.chat(name, text, now);
@@ -139,8 +141,8 @@ export class GameScene extends Phaser.Scene {
       } else if (event.name === "notice" && data) {
         const text = String(data.text);
         this.notices.push(text);
+        if (this.notices.length > DEBUG_HISTORY) this.notices.shift();
         this.hud.toast(text, now);
-        sounds.refused();
       }
     });
     client.on("error", (error) => {
@@ -165,7 +167,7 @@ export class GameScene extends Phaser.Scene {
       this.walkTo({ tx: Math.floor(pointer.worldX / TILE_SIZE), ty: Math.floor(pointer.worldY / TILE_SIZE) });
     });
     const chat = document.querySelector<HTMLInputElement>("#chat")!;
-    chat.maxLength = MAX_CHAT;
+    chat.maxLength = MAX_CHAT_LENGTH;
     const closeChat = () => {
       chat.value = "";
       chat.hidden = true;
