@@ -1,7 +1,7 @@
 /**
  * Where a returning player's progress is kept between visits. The server saves it when the
- * player leaves and reads it when they come back; the client never sends progress, only
- * its secret (see identity.ts).
+ * player leaves (and every half minute while they play) and reads it when they come back;
+ * the client never sends progress, only its secret (see identity.ts).
  *
  * For now an in-memory store behind a small interface; the framework's `PlayerStore`
  * (LMDB by default, Redis later; loaded before onJoin, saved off the tick) replaces it.
@@ -14,6 +14,15 @@ export interface SavedProgress {
   ty: number;
   dir: Direction;
   look: number;
+  /** Part 2 (absent in older saves: a fresh player's values). 0 HP: dead, back at the checkpoint. */
+  hp?: number;
+  weapon?: number;
+  armor?: number;
+  /** Name of the last checkpoint reached. */
+  checkpoint?: string;
+  achievements?: string[];
+  /** Kills by mob kind. */
+  kills?: Record<string, number>;
 }
 
 export interface ProgressStore {
@@ -26,11 +35,10 @@ export class InMemoryProgressStore implements ProgressStore {
   private readonly saved = new Map<string, SavedProgress>();
 
   load(key: string): SavedProgress | undefined {
-    const progress = this.saved.get(key);
-    return progress && { ...progress };
+    return this.saved.has(key) ? structuredClone(this.saved.get(key)) : undefined;
   }
 
   save(key: string, progress: SavedProgress): void {
-    this.saved.set(key, { ...progress });
+    this.saved.set(key, structuredClone(progress));
   }
 }
