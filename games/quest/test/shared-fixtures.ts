@@ -10,6 +10,10 @@ import { TILE_SIZE, tileIndex } from "../src/shared/tiles.js";
 export interface AsciiOptions {
   portals?: Record<string, TilePoint>;
   zones?: { name: string; kind: string; rect: TileRect }[];
+  /** Mob areas, chests and NPCs (the `mobs`, `chests` and `npcs` object layers). */
+  mobs?: { name: string; kind: string; count: number; rect: TileRect }[];
+  chests?: { name: string; at: TilePoint; items: string[]; area?: string }[];
+  npcs?: { name: string; kind: string; at: TilePoint }[];
 }
 
 export function asciiTiled(rows: string[], options: AsciiOptions = {}): TiledMap {
@@ -69,7 +73,7 @@ export function asciiTiled(rows: string[], options: AsciiOptions = {}): TiledMap
     tileheight: TILE_SIZE,
     infinite: false,
     compressionlevel: -1,
-    nextlayerid: 9,
+    nextlayerid: 11,
     nextobjectid: 1000,
     layers: [
       layer(1, "ground", ground),
@@ -90,6 +94,27 @@ export function asciiTiled(rows: string[], options: AsciiOptions = {}): TiledMap
         }),
       ),
       group(7, "spawn", [object("spawn", "spawn", one(spawn))]),
+      group(
+        8,
+        "mobs",
+        (options.mobs ?? []).map((m) =>
+          object(m.name, "mobarea", m.rect, [
+            { name: "kind", type: "string", value: m.kind },
+            { name: "count", type: "int", value: m.count },
+          ]),
+        ),
+      ),
+      group(
+        9,
+        "chests",
+        (options.chests ?? []).map((c) =>
+          object(c.name, "chest", one(c.at), [
+            { name: "items", type: "string", value: c.items.join(",") },
+            ...(c.area ? [{ name: "area", type: "string" as const, value: c.area }] : []),
+          ]),
+        ),
+      ),
+      group(10, "npcs", (options.npcs ?? []).map((n) => object(n.name, "npc", one(n.at), [{ name: "kind", type: "string", value: n.kind }]))),
     ],
     tilesets: [
       {
