@@ -41,6 +41,8 @@ interface QuestView {
   others: { id: number; name: string; x: number; y: number; tx: number; ty: number }[];
   bubbles: { id: number; text: string }[];
   population: { world: number; total: number };
+  portals: { kind: string; from: TilePoint; to: TilePoint }[];
+  camera: { x: number; y: number };
   pathLength(tx: number, ty: number): number | null;
   tileToPage(tx: number, ty: number): { x: number; y: number };
 }
@@ -223,6 +225,70 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     for (let i = 1; i < trace.length; i++) expect((trace[i] - trace[i - 1]) * sign).toBeGreaterThanOrEqual(0);
     expect((trace[trace.length - 1] - trace[0]) * sign).toBeGreaterThanOrEqual(16);
   }, 90_000);
+
+  it("walking onto a door teleports the player inside and the camera cuts there in one frame, no slide across the map", async () => {
+    const page = await enter("dora");
+    const door = await page.evaluate(() => {
+      const { tx, ty } = __quest.localTile!;
+      const doors = __quest.portals
+        .filter((p) => p.kind === "door")
+        .map((p) => ({ ...p, length: __quest.pathLength(p.from.tx, p.from.ty) ?? Number.POSITIVE_INFINITY, far: Math.abs(p.from.tx - tx) + Math.abs(p.from.ty - ty) }));
+      doors.sort((a, b) => a.length - b.length);
+      return doors[0];
+    });
+    expect(door.length).toBeLessThan(60);
+    // Walk there a screenful at a time: click a reachable tile a few steps closer, wait, repeat.
+    for (let hop = 0; hop < 20; hop++) {
+      const near = await page.evaluate(
+        ([dx, dy]) => {
+          const here = __quest.localTile!;
+          const gx = dx - here.tx;
+          const gy = dy - here.ty;
+          if (Math.abs(gx) + Math.abs(gy) <= 5) return null;
+          const scale = 4 / Math.max(Math.abs(gx), Math.abs(gy));
+          for (let back = 0; back < 4; back++) {
+            for (const [ox, oy] of [[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1]]) {
+              const tx = Math.round(here.tx + gx * scale) - Math.sign(gx) * back + ox;
+              const ty = Math.round(here.ty + gy * scale) - Math.sign(gy) * back + oy;
+              if ((tx !== dx || ty !== dy) && __quest.pathLength(tx, ty) !== null) return { tx, ty };
+            }
+          }
+          return null;
+        },
+        [door.from.tx, door.from.ty] as const,
+      );
+      if (near === null) break;
+      const point = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [near.tx, near.ty] as const);
+      await page.mouse.click(point.x, point.y);
+      await page.waitForFunction(([x, y]) => __quest.localTile?.tx === x && __quest.localTile?.ty === y, [near.tx, near.ty] as const, { timeout: 10_000 });
+    }
+    await page.evaluate(() => {
+      const trace: { px: number; py: number; cx: number; cy: number }[] = [];
+      (globalThis as { trace?: typeof trace }).trace = trace;
+      const record = () => {
+        const drawn = __quest.localDrawn!;
+        const camera = __quest.camera;
+        trace.push({ px: drawn.x, py: drawn.y, cx: camera.x, cy: camera.y });
+        if (trace.length < 900) requestAnimationFrame(record);
+      };
+      requestAnimationFrame(record);
+    });
+    const point = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [door.from.tx, door.from.ty] as const);
+    await page.mouse.click(point.x, point.y);
+    await page.waitForFunction(([x, y]) => __quest.localTile?.tx === x && __quest.localTile?.ty === y, [door.to.tx, door.to.ty] as const, { timeout: 10_000 });
+    await page.waitForTimeout(300);
+    const trace = await page.evaluate(() => (globalThis as { trace?: { px: number; py: number; cx: number; cy: number }[] }).trace!.slice());
+    // The frame the player jumps, the camera jumps with it: it never shows the way between.
+    const jump = trace.findIndex((t, i) => i > 0 && Math.abs(t.px - trace[i - 1].px) + Math.abs(t.py - trace[i - 1].py) > 3 * 16);
+    expect(jump).toBeGreaterThan(0);
+    const at = trace[jump];
+    expect(Math.abs(at.cx - at.px) + Math.abs(at.cy - at.py)).toBeLessThan(8 * 16);
+    for (let i = jump + 1; i < trace.length; i++) {
+      expect(Math.abs(trace[i].cx - trace[i - 1].cx) + Math.abs(trace[i].cy - trace[i - 1].cy)).toBeLessThan(16);
+    }
+    await page.screenshot({ path: join(artifacts, "browser-through-door.png") });
+    await page.context().close();
+  }, 60_000);
 
   it("draws the world with Phaser's Canvas renderer where WebGL is missing (?canvas forces it)", async () => {
     const page = await enter("carol", "&canvas");
