@@ -126,7 +126,7 @@ export function createQuestGame(options: QuestGameOptions) {
   let current: QuestContext;
   const mobs = new MobSystem(map, wheel, {
     mobAttacks: (mob, target) => mobAttacks(current, mob, target),
-    mobDied: (mob, killer, at) => mobDied(current, mob, killer, at),
+    mobDied: (mob, killer, at, id) => mobDied(current, mob, killer, at, id),
     areaCleared: (area) => loot.areaCleared(current, area.spec.name),
   });
 
@@ -203,9 +203,9 @@ export function createQuestGame(options: QuestGameOptions) {
     ctx.emit(player, "died", { checkpoint: visit.checkpoint.name });
   }
 
-  function mobDied(ctx: QuestContext, mob: Mob, killer: Fighter, at: { tx: number; ty: number }): void {
+  function mobDied(ctx: QuestContext, mob: Mob, killer: Fighter, at: { tx: number; ty: number }, id: number): void {
     const kind = mob.area.spec.kind;
-    ctx.emit({ x: tileCentre(at.tx), y: tileCentre(at.ty) }, "death", { id: mob.entity?.id ?? -1 });
+    ctx.emit({ x: tileCentre(at.tx), y: tileCentre(at.ty) }, "death", { id });
     const drop = dropFor(options.drops?.[kind] ?? MOBS[kind].drops, ctx.rng.int(0, 99));
     if (drop) loot.drop(ctx, drop, at);
     const entry = visitOf.get(killer);

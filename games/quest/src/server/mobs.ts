@@ -63,8 +63,8 @@ export type MobWorld = Pick<GameContext<Quest>, "time" | "rng" | "spawn" | "desp
 export interface MobHooks {
   /** A mob's hit lands on its target: the game rolls and applies the damage. */
   mobAttacks(mob: Mob, target: Fighter): void;
-  /** A mob died; `killer` dealt the last blow. */
-  mobDied(mob: Mob, killer: Fighter, at: TilePoint): void;
+  /** A mob died (its entity, `id`, is gone); `killer` dealt the last blow. */
+  mobDied(mob: Mob, killer: Fighter, at: TilePoint, id: number): void;
   /** Every mob of an area is dead. */
   areaCleared(area: AreaState): void;
 }
@@ -169,7 +169,7 @@ export class MobSystem {
     if (entity.hp > 0) return false;
     const at = this.tileOf(mob);
     this.kill(world, mob);
-    this.hooks.mobDied(mob, attacker, at);
+    this.hooks.mobDied(mob, attacker, at, entity.id);
     if (mob.area.alive === 0) this.hooks.areaCleared(mob.area);
     return true;
   }
