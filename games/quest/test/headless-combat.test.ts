@@ -26,6 +26,8 @@ const map = asciiMap(rows, {
   npcs: [{ name: "Elder", kind: "elder", at: { tx: 9, ty: 1 } }],
 });
 
+/** A field of an entity of any type, as the client mirrors it. */
+const field = (entity: { values: object } | undefined, name: string): unknown => (entity?.values as Record<string, unknown> | undefined)?.[name];
 type Hit = { target: number; attacker: number; damage: number; hp: number };
 type Player = { x: number; y: number; hp: number; maxHp: number; weapon: number; armor: number; invincible: boolean };
 
@@ -64,7 +66,7 @@ describe("combat, loot and progression", () => {
     expect(hits.every((h) => h.attacker === myId(killer) && h.damage >= 22 && h.damage <= 49)).toBe(true);
     expect(hits.at(-1)?.hp).toBe(0);
     const drop = await waitForEntity(killer, "item", 3, 2);
-    expect(drop.values.kind).toBe("armor2");
+    expect(field(drop, "kind")).toBe("armor2");
 
     killer.move = MOVE_RIGHT;
     await waitFor("standing on the drop", () => tileOf(serverState(killer)?.x ?? 0) === 3);
@@ -107,7 +109,7 @@ describe("combat, loot and progression", () => {
       clearInterval(spam);
     }
     expect(eventsNamed<Hit>(far, "hit").filter((h) => h.target === farRat.id)).toEqual([]);
-    expect(far.client.get(farRat.id)?.values.hp).toBe(25);
+    expect(field(far.client.get(farRat.id), "hp")).toBe(25);
   });
 
   it("refuses forged gear: no command sets a weapon, armor or HP", async () => {
@@ -140,9 +142,9 @@ describe("combat, loot and progression", () => {
       [elder.id, 3, true],
     ]);
     visitor.client.command("open", [chest.id]);
-    await waitFor("the open chest", () => visitor.client.get(chest.id)?.values.open === true);
+    await waitFor("the open chest", () => field(visitor.client.get(chest.id), "open") === true);
     const potion = await waitForEntity(visitor, "item", 9, 3);
-    expect(potion.values.kind).toBe("firepotion");
+    expect(field(potion, "kind")).toBe("firepotion");
   });
 
   it("dies, and respawns at the last checkpoint reached with full HP and its gear", async () => {
