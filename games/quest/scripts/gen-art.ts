@@ -865,7 +865,10 @@ export const CHARACTER_FACINGS = ["down", "up", "right"] as const;
 export const WALK_FRAMES = 4;
 export const IDLE_FRAMES = 2;
 
+/** Hairstyles, so looks differ in shape as well as colour. */
+type Hair = "short" | "long" | "spiky" | "tail";
 interface Look {
+  style: Hair;
   hair: Rgba;
   hairShade: Rgba;
   tunic: Rgba;
@@ -874,7 +877,16 @@ interface Look {
   skin: Rgba;
   skinShade: Rgba;
 }
-const look = (hair: ColourName, hairShade: ColourName, tunic: ColourName, tunicShade: ColourName, legs: ColourName, dark = false): Look => ({
+const look = (
+  style: Hair,
+  hair: ColourName,
+  hairShade: ColourName,
+  tunic: ColourName,
+  tunicShade: ColourName,
+  legs: ColourName,
+  dark = false,
+): Look => ({
+  style,
   hair: C[hair],
   hairShade: C[hairShade],
   tunic: C[tunic],
@@ -885,14 +897,14 @@ const look = (hair: ColourName, hairShade: ColourName, tunic: ColourName, tunicS
 });
 /** Player looks (the schema's `look` field indexes this list, modulo its length). */
 export const LOOKS: readonly Look[] = [
-  look("wood", "bark", "red", "roofDark", "bark"),
-  look("gold", "orange", "blue", "waterDeep", "wood"),
-  look("shadow", "ink", "grass", "leaf", "bark"),
-  look("orange", "roofDark", "purple", "night", "shadow"),
-  look("mist", "slate", "teal", "water", "shadow"),
-  look("bark", "ink", "orange", "roof", "wood", true),
-  look("sandLight", "sandDark", "pink", "roof", "cave"),
-  look("ink", "shadow", "gold", "sandDark", "bark", true),
+  look("short", "wood", "bark", "red", "roofDark", "bark"),
+  look("long", "gold", "orange", "blue", "waterDeep", "wood"),
+  look("spiky", "shadow", "ink", "grass", "leaf", "bark"),
+  look("tail", "orange", "roofDark", "purple", "night", "shadow"),
+  look("short", "mist", "slate", "teal", "water", "shadow"),
+  look("spiky", "bark", "ink", "orange", "roof", "wood", true),
+  look("long", "sandLight", "sandDark", "pink", "roof", "cave"),
+  look("tail", "ink", "shadow", "gold", "sandDark", "bark", true),
 ];
 
 /** Draws one frame at (ox, oy). `walk` is the walk phase 0..3, or -1 when idle with `breath` 0/1. */
@@ -977,8 +989,48 @@ function drawCharacter(img: Img, ox: number, oy: number, facing: (typeof CHARACT
       f.set(5, 2 + head, C.white);
     }
   }
+  hairstyle(f, facing, head, l);
   f.outline(0, 0, 16, 16);
   img.blit(f, 0, 0, 16, 16, ox, oy);
+}
+
+/** What each hairstyle adds over the basic short cut, drawn after the body and head. */
+function hairstyle(f: Img, facing: (typeof CHARACTER_FACINGS)[number], head: number, l: Look): void {
+  const { hair, hairShade } = l;
+  if (l.style === "spiky") {
+    // Three tufts over the crown.
+    for (const x of facing === "right" ? [5, 7, 9] : [4, 7, 10]) {
+      f.set(x, head, hair);
+      f.set(x + 1, head, hairShade);
+    }
+  } else if (l.style === "long") {
+    // Hair falling to the shoulders.
+    if (facing === "down") {
+      f.rect(3, 7 + head, 1, 4, hair);
+      f.rect(12, 7 + head, 1, 4, hairShade);
+    } else if (facing === "up") {
+      f.rect(4, 9 + head, 8, 2, hair);
+      f.rect(10, 9 + head, 2, 2, hairShade);
+    } else {
+      f.rect(4, 8 + head, 3, 3, hair);
+      f.rect(4, 10 + head, 3, 1, hairShade);
+    }
+  } else if (l.style === "tail") {
+    // A ponytail tied at the back, with a band.
+    if (facing === "down") {
+      f.set(2, 4 + head, hair);
+      f.set(13, 4 + head, hairShade);
+    } else if (facing === "up") {
+      f.rect(7, 9 + head, 2, 3, hair);
+      f.set(8, 11 + head, hairShade);
+      f.rect(7, 8 + head, 2, 1, C.red);
+    } else {
+      f.rect(2, 4 + head, 2, 2, hair);
+      f.rect(1, 6 + head, 2, 3, hair);
+      f.set(1, 8 + head, hairShade);
+      f.set(3, 4 + head, C.red);
+    }
+  }
 }
 
 function drawCharacters(): Img {
