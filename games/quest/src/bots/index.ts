@@ -8,13 +8,19 @@
  *   npm run bots -- --url ws://127.0.0.1:8080/ws?world=quest-1 --bots 150 \
  *     --game games/quest/src/bots/index.ts --behavior quest
  *
- * Node only (it reads the map file). The behaviour works in light mode too: it then follows
- * its own walk with the shared step, as the server does (bots have no saved progress, so
- * they start at the spawn).
+ * The `fight` behaviour (`--behavior fight`) plays as a fighter does: it picks the nearest
+ * mob it sees, clicks it (`attack [id]`), walks to a tile next to it (not diagonal) and
+ * stands there while the server swings; when its mob dies it picks another, and when it
+ * dies itself it presses respawn after a moment. With no mob in sight it wanders as `quest`.
+ *
+ * Node only (it reads the map file). `quest` works in light mode too: it then follows its
+ * own walk with the shared step, as the server does (bots have no saved progress, so they
+ * start at the spawn); `fight` needs the entities, so in light mode it only wanders.
  */
 import type { TickwireClient } from "@tickwire/client";
-import type { Rng } from "@tickwire/engine";
-import { type QuestMap, type TilePoint, tileCentre } from "../shared/map.js";
+import type { GameEvent, Rng } from "@tickwire/engine";
+import { adjacent } from "../shared/combat.js";
+import { type QuestMap, type TilePoint, tileCentre, tileOf } from "../shared/map.js";
 import { createPrediction, headingTile, type MoverState, RouteFollower, step } from "../shared/movement.js";
 import { findPath } from "../shared/path.js";
 import { MOVE_NONE, type QuestInput } from "../shared/schema.js";
@@ -144,7 +150,136 @@ export function createQuestBehavior(options: QuestBehaviorOptions) {
   };
 }
 
+/** A fighter looks for mobs this far (tiles, each axis): about what a screen shows. */
+export const FIGHT_SEEK_TILES = 12;
+/** A dead fighter reads its death for this long (seconds) before pressing respawn. */
+const RESPAWN_AFTER_S = 2;
+
+/** What `fight` sees of its bot: the quest view plus the entities and its own id. */
+export interface FightBotView extends QuestBotView {
+  readonly playerId: number;
+  readonly client: Pick<TickwireClient, "chat" | "command" | "predicted" | "entities" | "local">;
+}
+
+interface FightPlan {
+  /** The mob it is after (entity id), or -1. */
+  target: number;
+  /** The tile next to the target it walks to, and the walk. */
+  stand: TilePoint | null;
+  route: RouteFollower | null;
+  /** Ticks dead so far. */
+  deadTicks: number;
+  /** Mobs it could not reach: not chosen again. */
+  unreachable: Set<number>;
+}
+
+export function createFightBehavior(options: QuestBehaviorOptions) {
+  const { map } = options;
+  const wander = createQuestBehavior(options);
+
+  function plan(bot: FightBotView): FightPlan {
+    let current = bot.memory.fight as FightPlan | undefined;
+    if (!current) {
+      current = { target: -1, stand: null, route: null, deadTicks: 0, unreachable: new Set() };
+      bot.memory.fight = current;
+    }
+    return current;
+  }
+
+  function field(values: object, name: string): number {
+    return (values as Record<string, number>)[name];
+  }
+
+  /** The nearest mob in sight, in its own area of the map. */
+  function chooseTarget(bot: FightBotView, state: FightPlan, from: TilePoint): number {
+    const area = map.regionAt(from.tx, from.ty);
+    let best = -1;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const entity of bot.client.entities) {
+      if (entity.type !== "mob" || state.unreachable.has(entity.id)) continue;
+      const tx = tileOf(field(entity.values, "x"));
+      const ty = tileOf(field(entity.values, "y"));
+      const distance = Math.abs(tx - from.tx) + Math.abs(ty - from.ty);
+      if (Math.max(Math.abs(tx - from.tx), Math.abs(ty - from.ty)) > FIGHT_SEEK_TILES || distance >= bestDistance) continue;
+      if (map.regionAt(tx, ty) !== area) continue;
+      best = entity.id;
+      bestDistance = distance;
+    }
+    return best;
+  }
+
+  /** A walk to the free tile next to the mob nearest to the bot, or null. */
+  function approach(from: TilePoint, mob: TilePoint): { stand: TilePoint; route: RouteFollower } | null {
+    const sides = [
+      { tx: mob.tx, ty: mob.ty + 1 },
+      { tx: mob.tx, ty: mob.ty - 1 },
+      { tx: mob.tx - 1, ty: mob.ty },
+      { tx: mob.tx + 1, ty: mob.ty },
+    ]
+      .filter((t) => !map.blocked(t.tx, t.ty) && !map.portalAt(t.tx, t.ty))
+      .sort((a, b) => Math.abs(a.tx - from.tx) + Math.abs(a.ty - from.ty) - (Math.abs(b.tx - from.tx) + Math.abs(b.ty - from.ty)));
+    for (const stand of sides) {
+      const path = findPath(map, from, stand);
+      if (path) return { stand, route: new RouteFollower(from, path) };
+    }
+    return null;
+  }
+
+  return {
+    name: "fight",
+    onSpawn(bot: FightBotView) {
+      bot.memory.fight = undefined;
+      wander.onSpawn(bot);
+    },
+    onEvent(bot: FightBotView, event: GameEvent) {
+      const state = plan(bot);
+      const data = event.data as { id?: number } | null;
+      if (event.name === "death" && data?.id === state.target) {
+        state.target = -1;
+        state.route = null;
+      }
+    },
+    input(bot: FightBotView, tick: number, rng: Rng): QuestInput {
+      const state = plan(bot);
+      const local = bot.client.local;
+      const predicted = bot.client.predicted as MoverState | undefined;
+      if (bot.light || !local || !predicted) return wander.input(bot, tick, rng);
+      if (field(local.values, "hp") === 0) {
+        state.target = -1;
+        state.route = null;
+        if (++state.deadTicks === Math.round(RESPAWN_AFTER_S * bot.tickRate)) bot.client.command("respawn");
+        return { move: MOVE_NONE };
+      }
+      state.deadTicks = 0;
+      const here = headingTile(predicted);
+      const mob = state.target === -1 ? undefined : bot.client.entities.find((e) => e.id === state.target);
+      if (!mob) {
+        state.target = chooseTarget(bot, state, here);
+        state.route = null;
+        if (state.target === -1) return wander.input(bot, tick, rng);
+        bot.client.command("attack", [state.target]);
+        return { move: MOVE_NONE };
+      }
+      const mobTile = { tx: tileOf(field(mob.values, "x")), ty: tileOf(field(mob.values, "y")) };
+      if (adjacent(here, mobTile) && !predicted.moving) return { move: MOVE_NONE }; // the server swings
+      if (!state.route || !state.stand || !adjacent(state.stand, mobTile) || state.route.arrived(predicted)) {
+        const walk = approach(here, mobTile);
+        if (!walk) {
+          state.unreachable.add(state.target);
+          state.target = -1;
+          return { move: MOVE_NONE };
+        }
+        state.stand = walk.stand;
+        state.route = walk.route;
+        bot.client.command("walk", [walk.stand.tx, walk.stand.ty]);
+      }
+      return { move: state.route.input(predicted) ?? MOVE_NONE };
+    },
+  };
+}
+
 const map = loadWorldMap();
 export const predict = createPrediction(map);
 export const quest = createQuestBehavior({ map });
-export const behaviors = { quest };
+export const fight = createFightBehavior({ map });
+export const behaviors = { quest, fight };
