@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tileCentre, tileOf } from "../src/shared/map.js";
 import { PLAYER_ATTACK_MS } from "../src/shared/items.js";
-import { MOVE_NONE, MOVE_RIGHT } from "../src/shared/schema.js";
+import { MOVE_DOWN, MOVE_NONE, MOVE_RIGHT } from "../src/shared/schema.js";
 import { progressKey } from "../src/server/identity.js";
 import type { SavedProgress } from "../src/server/progress.js";
 import { type Driven, eventsNamed, join, type QuestServer, serverState, startQuest, waitFor } from "./headless-helpers.js";
@@ -21,7 +21,7 @@ const map = asciiMap(rows, {
     { name: "west", kind: "meadow", rect: { tx: 0, ty: 0, w: 20, h: 12 } },
     { name: "east", kind: "forest", rect: { tx: 20, ty: 0, w: 20, h: 12 } },
   ],
-  mobs: [rat("killer's rat", 3, 2), rat("spammer's rat", 3, 6), rat("far rat", 16, 8), { name: "skeleton", kind: "skeleton", count: 1, rect: { tx: 32, ty: 5, w: 1, h: 1 } }],
+  mobs: [rat("killer's rat", 3, 2), rat("spammer's rat", 3, 6), rat("far rat", 16, 8), rat("snob's rat", 13, 10), { name: "skeleton", kind: "skeleton", count: 1, rect: { tx: 32, ty: 5, w: 1, h: 1 } }],
   chests: [{ name: "box", at: { tx: 9, ty: 3 }, items: ["firepotion"] }],
   npcs: [{ name: "Elder", kind: "elder", at: { tx: 9, ty: 1 } }],
 });
@@ -145,6 +145,41 @@ describe("combat, loot and progression", () => {
     await waitFor("the open chest", () => field(visitor.client.get(chest.id), "open") === true);
     const potion = await waitForEntity(visitor, "item", 9, 3);
     expect(field(potion, "kind")).toBe("firepotion");
+    // Drunk by walking onto it: full HP and invincible.
+    visitor.move = MOVE_DOWN;
+    await waitFor("standing on the potion", () => tileOf(serverState(visitor)?.y ?? 0) === 3);
+    visitor.move = MOVE_NONE;
+    await waitFor("invincible", () => me(visitor).invincible);
+    expect(eventsNamed<{ kind: string }>(visitor, "loot").map((l) => l.kind)).toEqual(["firepotion"]);
+  });
+
+  it("refuses worse gear with a notice and leaves it on the ground", async () => {
+    const snob = await playerAt("snob", "snob-secret-000000000000", { tx: 12, ty: 10, weapon: 5, armor: 3 });
+    const ratEntity = await waitForEntity(snob, "mob", 13, 10);
+    snob.client.command("attack", [ratEntity.id]);
+    const drop = await waitForEntity(snob, "item", 13, 10);
+    snob.move = MOVE_RIGHT;
+    await waitFor("standing on the drop", () => tileOf(serverState(snob)?.x ?? 0) === 13);
+    snob.move = MOVE_NONE;
+    const notice = await waitFor("the refusal", () => eventsNamed<{ text: string }>(snob, "notice").find((n) => /better/.test(n.text)));
+    expect(notice.text).toBe("You already have better armor than the leather armor.");
+    expect(me(snob).armor).toBe(3);
+    expect(snob.client.get(drop.id)).toBeDefined();
+    expect(eventsNamed(snob, "loot")).toEqual([]);
+  });
+
+  it("regenerates a 25th of its max HP (3 of 80) every 2 s", async () => {
+    const healer = await playerAt("healer", "healer-secret-0000000000", { tx: 14, ty: 3, hp: 40 });
+    const seen: number[] = [];
+    await waitFor(
+      "a regeneration",
+      () => {
+        if (seen.at(-1) !== me(healer).hp) seen.push(me(healer).hp);
+        return seen.length >= 2;
+      },
+      3000,
+    );
+    expect(seen).toEqual([40, 43]);
   });
 
   it("dies, and respawns at the last checkpoint reached with full HP and its gear", async () => {

@@ -73,6 +73,29 @@ describe("the generated world", () => {
     const caveExit = world.portals.find((p) => p.kind === "cave" && p !== caveMouth)!;
     expect(world.regionAt(caveExit.to.tx, caveExit.to.ty)).toBe(overworld);
   });
+
+  it("has mob areas in every zone but the village, the boss in the cave, chests of both sorts and NPCs, all where a player can walk", () => {
+    const overworld = world.regionAt(world.spawn.tx, world.spawn.ty);
+    const zonesWithMobs = new Set(world.mobAreas.map((a) => world.zoneAt(a.rect.tx, a.rect.ty)?.name));
+    for (const zone of ["Oakwood", "Pinewood", "Foothills", "West meadows", "South fields", "Beach", "Cave"]) expect(zonesWithMobs).toContain(zone);
+    expect(zonesWithMobs).not.toContain("Village");
+    const boss = world.mobAreas.filter((a) => a.kind === "boss");
+    expect(boss).toHaveLength(1);
+    expect(world.zoneAt(boss[0].rect.tx, boss[0].rect.ty)?.kind).toBe("cave");
+    expect(new Set(world.mobAreas.map((a) => a.kind)).size).toBeGreaterThanOrEqual(7);
+    // Mobs are kept off the spawn and checkpoints: a player coming back to life is not set upon.
+    for (const area of world.mobAreas)
+      for (const point of [world.spawn, ...world.checkpoints]) {
+        const r = area.rect;
+        expect(point.tx >= r.tx - 3 && point.tx < r.tx + r.w + 3 && point.ty >= r.ty - 3 && point.ty < r.ty + r.h + 3).toBe(false);
+      }
+    expect(world.chests.some((c) => c.area === null)).toBe(true);
+    expect(world.chests.some((c) => c.area === "boss lair")).toBe(true);
+    expect(world.npcs.length).toBeGreaterThanOrEqual(5);
+    const reached = reachableFrom(world, world.spawn);
+    for (const spot of [...world.chests, ...world.npcs]) expect(reached[spot.ty * world.width + spot.tx], `${spot.name}`).toBe(1);
+    expect(world.npcs.filter((n) => world.regionAt(n.tx, n.ty) === overworld).length).toBeGreaterThanOrEqual(5);
+  });
 });
 
 describe("map validation", () => {
@@ -122,6 +145,22 @@ describe("map validation", () => {
   it("refuses a zone of an unknown kind and a portal into rock", () => {
     expect(() => asciiMap(good, { zones: [{ name: "moon", kind: "lunar", rect: { tx: 0, ty: 0, w: 4, h: 2 } }] })).toThrow(/kind "lunar"/);
     expect(() => asciiMap(["S.aC", "...#"], { portals: { a: { tx: 3, ty: 1 } } })).toThrow(/leads to a blocked tile \(3, 1\)/);
+  });
+
+  it("refuses mob areas, chests and NPCs that cannot be played: unknown kinds and items, too few open tiles, an unknown area, a blocked or shared tile", () => {
+    const field = ["S...", "....", ".##."];
+    const area = { name: "rats", kind: "rat", count: 2, rect: { tx: 0, ty: 1, w: 2, h: 1 } };
+    expect(asciiMap(field, { mobs: [area] }).mobAreas).toEqual([{ ...area, kind: "rat" }]);
+    expect(() => asciiMap(field, { mobs: [{ ...area, kind: "dragon" }] })).toThrow(new MapError('mob area "rats" has kind "dragon"'));
+    expect(() => asciiMap(field, { mobs: [{ ...area, count: 2, rect: { tx: 1, ty: 2, w: 2, h: 1 } }] })).toThrow(new MapError('mob area "rats" has 0 open tiles for 2 mobs'));
+    const chest = { name: "box", at: { tx: 3, ty: 0 }, items: ["flask"] };
+    expect(asciiMap(field, { chests: [chest] }).chests).toEqual([{ name: "box", tx: 3, ty: 0, items: ["flask"], area: null }]);
+    expect(() => asciiMap(field, { chests: [{ ...chest, items: ["cake"] }] })).toThrow(new MapError('chest "box" holds an unknown item "cake"'));
+    expect(() => asciiMap(field, { chests: [{ ...chest, area: "bats" }] })).toThrow(new MapError('chest "box" waits for an unknown mob area "bats"'));
+    expect(() => asciiMap(field, { chests: [{ ...chest, at: { tx: 1, ty: 2 } }] })).toThrow(new MapError('chest "box" at (1, 2) is on a blocked tile'));
+    const npc = { name: "Elder", kind: "elder", at: { tx: 3, ty: 0 } };
+    expect(() => asciiMap(field, { npcs: [{ ...npc, kind: "wizard" }] })).toThrow(new MapError('NPC "Elder" has kind "wizard"'));
+    expect(() => asciiMap(field, { chests: [chest], npcs: [npc] })).toThrow(new MapError('NPC "Elder" shares its tile with another chest or NPC'));
   });
 
   it("refuses what is not a map at all", () => {

@@ -228,7 +228,7 @@ export function createQuestGame(options: QuestGameOptions) {
     const verdict = pickupVerdict(kind, entity);
     if (verdict === "refuse") {
       visit.refusedItem = item.id;
-      notice(ctx, player, `You already have a better ${info.class === "weapon" ? "weapon" : "armor"} than the ${info.name}.`);
+      notice(ctx, player, `You already have ${info.class === "weapon" ? "a better weapon" : "better armor"} than the ${info.name}.`);
       return;
     }
     loot.take(item, ctx);
