@@ -3,6 +3,9 @@
  * them from this file, so type ids and field widths agree.
  */
 import { defineInput, defineSchema, inputField, t } from "@tickwire/engine";
+import { ITEM_KINDS } from "./items.js";
+import { MOB_KINDS } from "./mobs.js";
+import { NPC_KINDS } from "./npcs.js";
 import { TILE_SIZE } from "./tiles.js";
 
 export const TICK_RATE = 20;
@@ -29,6 +32,39 @@ export const schema = defineSchema({
     name: t.string(MAX_PLAYER_NAME),
     /** Which body colours the player wears (index into the art's palettes). */
     look: t.uint(8),
+    /** 0 = dead (waiting for the `respawn` command). */
+    hp: t.uint(16),
+    maxHp: t.uint(16),
+    /** Gear ranks (items.ts): weapon 1–7, armor 1–6; others see them, so the art can show them. */
+    weapon: t.uint(8),
+    armor: t.uint(8),
+    /** A fire potion's 15 s: no damage taken. */
+    invincible: t.bool(),
+  },
+  /** A monster; its maximum HP is `MOBS[kind].hp`. */
+  mob: {
+    ...position,
+    dir: t.enum(DIRECTIONS),
+    moving: t.bool(),
+    kind: t.enum(MOB_KINDS),
+    hp: t.uint(16),
+  },
+  /** Something on the ground, picked up by walking onto its tile. */
+  item: {
+    ...position,
+    kind: t.enum(ITEM_KINDS),
+    /** Soon gone. */
+    blinking: t.bool(),
+  },
+  /** A chest: `open` ones are empty until they refill. */
+  chest: {
+    ...position,
+    open: t.bool(),
+  },
+  npc: {
+    ...position,
+    dir: t.enum(DIRECTIONS),
+    kind: t.enum(NPC_KINDS),
   },
 });
 

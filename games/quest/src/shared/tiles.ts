@@ -94,6 +94,11 @@ function buildCatalogue(): TileInfo[] {
   put(69, tile("lava_b", true));
   put(70, tile("torch", true, [70, 71], 200));
   put(71, tile("torch_b", true));
+  // Row 4 (cont.): house furniture.
+  put(72, tile("table", true));
+  put(73, tile("bed", true));
+  put(74, tile("shelf", true));
+  put(75, tile("rug"));
   return list;
 }
 

@@ -1,0 +1,199 @@
+/**
+ * The HUD, drawn over the game by its own scene (so its camera never moves or zooms with the
+ * world): population, the chat log, toasts for the server's notices, the reconnect banner
+ * and the key hints. All text is the game's bitmap font, at a whole-number zoom.
+ */
+import * as Phaser from "phaser";
+import { FONT_OUTLINE_SIZE, KEYS } from "./assets.js";
+
+/** HUD px per screen px: whole numbers only; smaller than the world's zoom so it stays modest. */
+function hudZoom(width: number, height: number): number {
+  return Math.max(1, Math.min(4, Math.floor(Math.min(width / 480, height / 270))));
+}
+
+const MARGIN = 4;
+/** Height of the DOM chat input plus its bottom margin (index.html), in CSS px. */
+const CHAT_INPUT_CSS_PX = 52;
+const LOG_LINES = 6;
+/** A chat line fades from the log after this long (the log stays readable, not cluttered). */
+const LOG_LINE_MS = 30_000;
+const TOAST_MS = 4000;
+const PANEL = 0x1b1626;
+const PANEL_ALPHA = 0.72;
+const GOLD = 0xf6c744;
+const MIST = 0xcfcadb;
+const RED = 0xec7fa8;
+
+interface LogLine {
+  text: Phaser.GameObjects.BitmapText;
+  until: number;
+}
+
+export class HudScene extends Phaser.Scene {
+  private population!: Phaser.GameObjects.BitmapText;
+  private populationPanel!: Phaser.GameObjects.Graphics;
+  private banner!: Phaser.GameObjects.BitmapText;
+  private bannerPanel!: Phaser.GameObjects.Graphics;
+  private hint!: Phaser.GameObjects.BitmapText;
+  private hintPanel!: Phaser.GameObjects.Graphics;
+  private logPanel!: Phaser.GameObjects.Graphics;
+  private log: LogLine[] = [];
+  private toasts: LogLine[] = [];
+  private icon!: Phaser.GameObjects.Image;
+  private worldName = "";
+  private reconnecting = false;
+  private created = false;
+  /** Lines that came before the scene was created (it is launched by the game, created a step later). */
+  private pending: (() => void)[] = [];
+  private here = 0;
+  private total = 0;
+
+  constructor() {
+    super("hud");
+  }
+
+  create(): void {
+    this.log = [];
+    this.toasts = [];
+    this.created = false;
+    const camera = this.cameras.main;
+    camera.setOrigin(0, 0);
+    this.populationPanel = this.add.graphics();
+    this.hintPanel = this.add.graphics();
+    this.logPanel = this.add.graphics();
+    this.icon = this.add.image(0, 0, KEYS.icons, 0).setOrigin(0, 0);
+    this.population = this.add.bitmapText(0, 0, KEYS.fontOutline, "", FONT_OUTLINE_SIZE);
+    this.bannerPanel = this.add.graphics().setVisible(false);
+    this.banner = this.add.bitmapText(0, 0, KEYS.fontOutline, "Connection lost, reconnecting...", FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setTint(GOLD).setVisible(false);
+    this.hint = this.add.bitmapText(0, 0, KEYS.fontOutline, "Click: walk  Enter: chat  M: sound  F3: net graph", FONT_OUTLINE_SIZE).setOrigin(1, 1).setTint(MIST).setAlpha(0.8);
+    const layout = () => this.layout();
+    this.scale.on("resize", layout);
+    this.events.once("shutdown", () => {
+      this.scale.off("resize", layout);
+      this.created = false;
+    });
+    this.created = true;
+    this.setReconnecting(this.reconnecting);
+    this.layout();
+    for (const replay of this.pending.splice(0)) replay();
+  }
+
+  private get view(): { w: number; h: number; zoom: number } {
+    const zoom = hudZoom(this.scale.width, this.scale.height);
+    return { w: Math.floor(this.scale.width / zoom), h: Math.floor(this.scale.height / zoom), zoom };
+  }
+
+  private layout(): void {
+    const { w, h, zoom } = this.view;
+    this.cameras.main.setZoom(zoom);
+    this.hint.setPosition(w - MARGIN - 3, h - MARGIN - 1);
+    this.hintPanel.clear();
+    this.hintPanel.fillStyle(PANEL, PANEL_ALPHA);
+    this.hintPanel.fillRect(w - MARGIN - Math.ceil(this.hint.width) - 6, h - MARGIN - 13, Math.ceil(this.hint.width) + 6, 13);
+    this.banner.setPosition(Math.round(w / 2), MARGIN + 3);
+    this.drawBannerPanel();
+    this.renderPopulation();
+    this.layoutLog();
+    this.layoutToasts();
+  }
+
+  setWorld(world: string): void {
+    this.worldName = world;
+    this.renderPopulation();
+  }
+
+  setPopulation(here: number, total: number): void {
+    this.here = here;
+    this.total = total;
+    this.renderPopulation();
+  }
+
+  private renderPopulation(): void {
+    if (!this.created) return;
+    this.population.setText(`${this.here} here / ${this.total} online  ${this.worldName}`);
+    this.icon.setPosition(MARGIN + 3, MARGIN + 3);
+    this.population.setPosition(MARGIN + 3 + 11, MARGIN + 2);
+    const g = this.populationPanel;
+    g.clear();
+    g.fillStyle(PANEL, PANEL_ALPHA);
+    g.fillRect(MARGIN, MARGIN, Math.ceil(this.population.width) + 19, 14);
+  }
+
+  setReconnecting(on: boolean): void {
+    this.reconnecting = on;
+    if (!this.created) return;
+    this.banner.setVisible(on);
+    this.bannerPanel.setVisible(on);
+  }
+
+  private drawBannerPanel(): void {
+    const g = this.bannerPanel;
+    const w = Math.ceil(this.banner.width) + 12;
+    g.clear();
+    g.fillStyle(0x8e3b32, 0.9);
+    g.fillRect(Math.round(this.view.w / 2 - w / 2), MARGIN, w, 15);
+  }
+
+  chat(name: string, text: string, now: number): void {
+    if (!this.created) {
+      this.pending.push(() => this.chat(name, text, now));
+      return;
+    }
+    const line = this.add.bitmapText(0, 0, KEYS.fontOutline, `${name}: ${text}`, FONT_OUTLINE_SIZE);
+    line.setCharacterTint(0, name.length + 1, Phaser.TintModes.MULTIPLY, GOLD);
+    this.log.push({ text: line, until: now + LOG_LINE_MS });
+    while (this.log.length > LOG_LINES) this.log.shift()!.text.destroy();
+    this.layoutLog();
+  }
+
+  toast(message: string, now: number, error = false): void {
+    if (!this.created) {
+      this.pending.push(() => this.toast(message, now, error));
+      return;
+    }
+    const line = this.add.bitmapText(0, 0, KEYS.fontOutline, message, FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setTint(error ? RED : GOLD);
+    this.toasts.push({ text: line, until: now + TOAST_MS });
+    this.layoutToasts();
+  }
+
+  private layoutLog(): void {
+    const { h, zoom } = this.view;
+    // The chat input (DOM, CHAT_INPUT_CSS_PX tall with its margin) sits at the very bottom; the log stacks above it.
+    const bottom = h - Math.ceil(CHAT_INPUT_CSS_PX / zoom) - MARGIN;
+    let y = bottom;
+    let width = 0;
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      y -= FONT_OUTLINE_SIZE + 1;
+      this.log[i].text.setPosition(MARGIN + 3, y);
+      width = Math.max(width, Math.ceil(this.log[i].text.width));
+    }
+    this.logPanel.clear();
+    if (this.log.length > 0) {
+      this.logPanel.fillStyle(PANEL, PANEL_ALPHA * 0.8);
+      this.logPanel.fillRect(MARGIN, y - 2, width + 6, bottom - y + 3);
+    }
+  }
+
+  private layoutToasts(): void {
+    const { w } = this.view;
+    let y = MARGIN + 22;
+    for (const toast of this.toasts) {
+      toast.text.setPosition(Math.round(w / 2), y);
+      y += FONT_OUTLINE_SIZE + 2;
+    }
+  }
+
+  override update(): void {
+    const now = performance.now();
+    const expire = (lines: LogLine[]) => {
+      let changed = false;
+      while (lines.length > 0 && lines[0].until <= now) {
+        lines.shift()!.text.destroy();
+        changed = true;
+      }
+      return changed;
+    };
+    if (expire(this.toasts)) this.layoutToasts();
+    if (expire(this.log)) this.layoutLog();
+  }
+}

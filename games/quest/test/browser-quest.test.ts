@@ -1,0 +1,338 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { PNG } from "pngjs";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const CHROMIUM = "/usr/bin/chromium";
+const root = fileURLToPath(new URL("..", import.meta.url));
+const artifacts = join(root, "test-results", "artifacts");
+/** Headless chromium has no GPU: SwiftShader gives Phaser a (software) WebGL. */
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+/** A click target this many tiles of path away: a real walk, short enough for a lean test. */
+const MIN_PATH = 4;
+const MAX_PATH = 9;
+
+interface TilePoint {
+  tx: number;
+  ty: number;
+}
+/** What the page exposes as `window.__quest` (src/client/game-scene.ts, debugView). */
+interface QuestView {
+  state: string;
+  playerId: number;
+  renderer: string;
+  firstFrameAt: number;
+  localTile: TilePoint | null;
+  localDrawn: { x: number; y: number } | null;
+  walking: boolean;
+  others: { id: number; name: string; x: number; y: number; tx: number; ty: number }[];
+  bubbles: { id: number; text: string }[];
+  population: { world: number; total: number };
+  portals: { kind: string; from: TilePoint; to: TilePoint }[];
+  camera: { x: number; y: number };
+  pathLength(tx: number, ty: number): number | null;
+  tileToPage(tx: number, ty: number): { x: number; y: number };
+}
+declare const __quest: QuestView;
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`skipping the Quest browser test: ${CHROMIUM} is not installed`);
+
+/** Starts the real Quest server (src/server/main.ts) on a free port; resolves with its URL. */
+function startServer(env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "src/server/main.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", QUEST_WORLDS: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /open (http:\/\/\S+\/)/.exec(output);
+      if (match) resolve({ child, url: match[1].replace("localhost", "127.0.0.1") });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`the Quest server exited (${code}):\n${output}`)));
+  });
+}
+
+describe.skipIf(!haveChromium)("Quest in headless chromium against the real server", () => {
+  let server: ChildProcess;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    // The server hosts dist/client: build it fresh so a stale build cannot pass.
+    await build({ configFile: join(root, "vite.config.ts"), logLevel: "warn" });
+    ({ child: server, url } = await startServer());
+    mkdirSync(artifacts, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid !== undefined && server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  /** A page in a browser context of its own (its own localStorage, so its own secret and player). */
+  async function enter(name: string, query = ""): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    await page.goto(`${url}?name=${name}${query}`);
+    await page.waitForFunction(() => {
+      const view = (globalThis as { __quest?: QuestView }).__quest;
+      return view?.state === "open" && view.localTile !== null && !Number.isNaN(view.firstFrameAt);
+    }, null, {
+      timeout: 20_000,
+    });
+    expect(problems).toEqual([]);
+    return page;
+  }
+
+  it("A clicks a tile and walks there, B sees A arrive on it; A's chat shows as a bubble over A on B's screen; an arrow-key tap walks whole tiles and is never drawn stepping back", async () => {
+    const a = await enter("alice");
+    const b = await enter("bob");
+    expect(await a.evaluate(() => __quest.renderer)).toBe("webgl");
+    const aId = await a.evaluate(() => __quest.playerId);
+    await b.waitForFunction((id) => __quest.others.some((o) => o.id === id && o.name === "alice"), aId, { timeout: 10_000 });
+    // Population reaches the HUD within a second or so (the server sends it every second).
+    await b.waitForFunction(() => __quest.population.world === 2, null, { timeout: 5_000 });
+
+    // A reachable tile a few steps away, on A's screen.
+    const target = await a.evaluate(
+      ([min, max]) => {
+        const from = __quest.localTile!;
+        for (const [dx, dy] of [
+          [5, 2],
+          [-5, 2],
+          [5, -2],
+          [-5, -2],
+          [4, 0],
+          [-4, 0],
+          [0, 4],
+          [0, -4],
+          [3, 3],
+          [-3, -3],
+        ]) {
+          const tile = { tx: from.tx + dx, ty: from.ty + dy };
+          const length = __quest.pathLength(tile.tx, tile.ty);
+          if (length !== null && length >= min && length <= max) return tile;
+        }
+        return null;
+      },
+      [MIN_PATH, MAX_PATH] as const,
+    );
+    expect(target).not.toBeNull();
+    const { tx, ty } = target!;
+    const before = await a.evaluate(() => __quest.localDrawn!);
+    const point = await a.evaluate(([x, y]) => __quest.tileToPage(x, y), [tx, ty] as const);
+    await a.mouse.click(point.x, point.y);
+    // Predicted: A moves within a few frames of the click, not a round trip later.
+    const moved = await a.evaluate(
+      (start) =>
+        new Promise<boolean>((resolve) => {
+          let frames = 0;
+          const check = () => {
+            const now = __quest.localDrawn!;
+            if (now.x !== start.x || now.y !== start.y) resolve(true);
+            else if (++frames > 3) resolve(false);
+            else requestAnimationFrame(check);
+          };
+          requestAnimationFrame(check);
+        }),
+      before,
+    );
+    expect(moved).toBe(true);
+    await a.screenshot({ path: join(artifacts, "browser-a-walking.png") });
+
+    await a.waitForFunction(([x, y]) => __quest.localTile?.tx === x && __quest.localTile?.ty === y && !__quest.walking, [tx, ty] as const, {
+      timeout: 10_000,
+    });
+    await b.waitForFunction(
+      ([id, x, y]) => __quest.others.some((o) => o.id === id && o.x === x * 16 + 8 && o.y === y * 16 + 8),
+      [aId, tx, ty] as const,
+      { timeout: 10_000 },
+    );
+
+    const line = "hello from alice";
+    await a.keyboard.press("Enter");
+    await a.keyboard.type(line);
+    await a.keyboard.press("Enter");
+    await b.waitForFunction(([id, text]) => __quest.bubbles.some((bubble) => bubble.id === id && bubble.text === text), [aId, line] as const, {
+      timeout: 10_000,
+    });
+    await a.waitForFunction((text) => __quest.bubbles.some((bubble) => bubble.text === text), line, { timeout: 5_000 });
+    await a.screenshot({ path: join(artifacts, "browser-a-chat.png") });
+    await b.screenshot({ path: join(artifacts, "browser-b-sees-alice.png") });
+
+    // Keys: a tap of an arrow key walks whole tiles and what A draws never steps back (no correction on release).
+    const way = await a.evaluate(() => {
+      const { tx, ty } = __quest.localTile!;
+      const ways = [
+        { key: "ArrowRight", axis: 0, sign: 1, dx: 2, dy: 0 },
+        { key: "ArrowLeft", axis: 0, sign: -1, dx: -2, dy: 0 },
+        { key: "ArrowDown", axis: 1, sign: 1, dx: 0, dy: 2 },
+        { key: "ArrowUp", axis: 1, sign: -1, dx: 0, dy: -2 },
+      ];
+      return ways.find((w) => __quest.pathLength(tx + w.dx, ty + w.dy) === 2) ?? null;
+    });
+    expect(way).not.toBeNull();
+    const { key, axis, sign } = way!;
+    await a.evaluate((along) => {
+      const trace: number[] = [];
+      (globalThis as { trace?: number[] }).trace = trace;
+      const record = () => {
+        const drawn = __quest.localDrawn!;
+        trace.push(along === 0 ? drawn.x : drawn.y);
+        if (trace.length < 600) requestAnimationFrame(record);
+      };
+      requestAnimationFrame(record);
+    }, axis);
+    const start = await a.evaluate(() => __quest.localDrawn!);
+    await a.keyboard.down(key);
+    await a.waitForFunction((s) => __quest.localDrawn!.x !== s.x || __quest.localDrawn!.y !== s.y, start, { timeout: 5_000 });
+    await a.keyboard.up(key);
+    // Stopped on a tile centre, where the server has it too (B draws it there).
+    await a.waitForFunction(() => __quest.localTile !== null && !__quest.walking, null, { timeout: 5_000 });
+    const stop = await a.evaluate(() => __quest.localTile!);
+    await b.waitForFunction(
+      ([id, x, y]) => __quest.others.some((o) => o.id === id && o.x === x * 16 + 8 && o.y === y * 16 + 8),
+      [aId, stop.tx, stop.ty] as const,
+      { timeout: 5_000 },
+    );
+    const trace = await a.evaluate(() => (globalThis as { trace?: number[] }).trace!.slice());
+    for (let i = 1; i < trace.length; i++) expect((trace[i] - trace[i - 1]) * sign).toBeGreaterThanOrEqual(0);
+    expect((trace[trace.length - 1] - trace[0]) * sign).toBeGreaterThanOrEqual(16);
+    // Software-rendered pages cost CPU while open: close them for the next tests.
+    await a.context().close();
+    await b.context().close();
+  }, 90_000);
+
+  it("walking onto a door teleports the player inside and the camera cuts there in one frame, no slide across the map", async () => {
+    const page = await enter("dora");
+    const door = await page.evaluate(() => {
+      const { tx, ty } = __quest.localTile!;
+      const doors = __quest.portals
+        .filter((p) => p.kind === "door")
+        .map((p) => ({ ...p, length: __quest.pathLength(p.from.tx, p.from.ty) ?? Number.POSITIVE_INFINITY, far: Math.abs(p.from.tx - tx) + Math.abs(p.from.ty - ty) }));
+      doors.sort((a, b) => a.length - b.length);
+      return doors[0];
+    });
+    expect(door.length).toBeLessThan(60);
+    // Walk there a screenful at a time: click a reachable tile a few steps closer, wait, repeat.
+    for (let hop = 0; hop < 20; hop++) {
+      const near = await page.evaluate(
+        ([dx, dy]) => {
+          const here = __quest.localTile!;
+          const gx = dx - here.tx;
+          const gy = dy - here.ty;
+          if (Math.abs(gx) + Math.abs(gy) <= 5) return null;
+          const scale = 4 / Math.max(Math.abs(gx), Math.abs(gy));
+          for (let back = 0; back < 4; back++) {
+            for (const [ox, oy] of [[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1]]) {
+              const tx = Math.round(here.tx + gx * scale) - Math.sign(gx) * back + ox;
+              const ty = Math.round(here.ty + gy * scale) - Math.sign(gy) * back + oy;
+              if ((tx !== dx || ty !== dy) && __quest.pathLength(tx, ty) !== null) return { tx, ty };
+            }
+          }
+          return null;
+        },
+        [door.from.tx, door.from.ty] as const,
+      );
+      if (near === null) break;
+      const point = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [near.tx, near.ty] as const);
+      await page.mouse.click(point.x, point.y);
+      await page.waitForFunction(([x, y]) => __quest.localTile?.tx === x && __quest.localTile?.ty === y, [near.tx, near.ty] as const, { timeout: 10_000 });
+    }
+    await page.evaluate(() => {
+      const trace: { px: number; py: number; cx: number; cy: number }[] = [];
+      (globalThis as { trace?: typeof trace }).trace = trace;
+      const record = () => {
+        const drawn = __quest.localDrawn!;
+        const camera = __quest.camera;
+        trace.push({ px: drawn.x, py: drawn.y, cx: camera.x, cy: camera.y });
+        if (trace.length < 900) requestAnimationFrame(record);
+      };
+      requestAnimationFrame(record);
+    });
+    const point = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [door.from.tx, door.from.ty] as const);
+    await page.mouse.click(point.x, point.y);
+    await page.waitForFunction(([x, y]) => __quest.localTile?.tx === x && __quest.localTile?.ty === y, [door.to.tx, door.to.ty] as const, { timeout: 10_000 });
+    await page.waitForTimeout(300);
+    const trace = await page.evaluate(() => (globalThis as { trace?: { px: number; py: number; cx: number; cy: number }[] }).trace!.slice());
+    // The frame the player jumps, the camera jumps with it: it never shows the way between.
+    const jump = trace.findIndex((t, i) => i > 0 && Math.abs(t.px - trace[i - 1].px) + Math.abs(t.py - trace[i - 1].py) > 3 * 16);
+    expect(jump).toBeGreaterThan(0);
+    const at = trace[jump];
+    expect(Math.abs(at.cx - at.px) + Math.abs(at.cy - at.py)).toBeLessThan(8 * 16);
+    for (let i = jump + 1; i < trace.length; i++) {
+      expect(Math.abs(trace[i].cx - trace[i - 1].cx) + Math.abs(trace[i].cy - trace[i - 1].cy)).toBeLessThan(16);
+    }
+    await page.screenshot({ path: join(artifacts, "browser-through-door.png") });
+    await page.context().close();
+  }, 60_000);
+
+  it("draws the world with Phaser's Canvas renderer where WebGL is missing (?canvas forces it)", async () => {
+    const page = await enter("carol", "&canvas");
+    expect(await page.evaluate(() => __quest.renderer)).toBe("canvas");
+    const shot = PNG.sync.read(await page.screenshot({ path: join(artifacts, "browser-canvas.png") }));
+    // A real frame: the map's many colours, not a blank or single-colour canvas.
+    const colours = new Set<number>();
+    for (let i = 0; i < shot.data.length; i += 4 * 97) colours.add(shot.data.readUInt32BE(i));
+    expect(colours.size).toBeGreaterThan(40);
+    await page.context().close();
+  }, 30_000);
+});
+
+describe.skipIf(!haveChromium)("Quest's title after the server lets a player go", () => {
+  let server: ChildProcess;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    // Uses the client the first describe built; an idle timeout of a second.
+    ({ child: server, url } = await startServer({ QUEST_IDLE_TIMEOUT_S: "1" }));
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid !== undefined && server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  it("an idle player is sent back to the title, which says why and keeps the name", async () => {
+    const page = await browser.newPage({ viewport: { width: 960, height: 600 } });
+    await page.goto(`${url}?name=dozy`);
+    await page.waitForFunction(() => (globalThis as { __quest?: QuestView }).__quest?.state === "open", null, { timeout: 20_000 });
+    await page.waitForFunction(() => !document.querySelector<HTMLFormElement>("#title")!.hidden, null, { timeout: 10_000 });
+    const status = await page.textContent("#title .status");
+    expect(status).toMatch(/idle/i);
+    expect(await page.inputValue("#title input[name=name]")).toBe("dozy");
+    await page.screenshot({ path: join(artifacts, "browser-title-after-idle.png") });
+  }, 40_000);
+});
