@@ -6,9 +6,13 @@ function listing(id: string, population: number, capacity: number, extra: Partia
 }
 
 describe("pickWorld", () => {
-  it("picks the least-full world by fill ratio", () => {
-    const picked = pickWorld([listing("a", 50, 100), listing("b", 10, 20), listing("c", 20, 100)]);
-    expect(picked?.id).toBe("c");
+  it("fills worlds in order: the first world with room, however full the others are", () => {
+    const picked = pickWorld([listing("c", 20, 100), listing("a", 100, 100), listing("b", 90, 100)]);
+    expect(picked?.id).toBe("b");
+  });
+
+  it("orders ids with their numbers as numbers (quest-2 before quest-10)", () => {
+    expect(pickWorld([listing("quest-10", 0, 10), listing("quest-2", 5, 10)])?.id).toBe("quest-2");
   });
 
   it("never picks a full world, and picks none when all are full (edge)", () => {
@@ -17,7 +21,7 @@ describe("pickWorld", () => {
     expect(pickWorld([])).toBeUndefined();
   });
 
-  it("breaks ties by the lowest id, whatever the order", () => {
+  it("picks the lowest id among worlds with room, whatever the order", () => {
     expect(pickWorld([listing("b", 1, 10), listing("a", 1, 10)])?.id).toBe("a");
   });
 });

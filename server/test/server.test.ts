@@ -322,12 +322,17 @@ describe("server: HTTP", () => {
     const ann = await TestClient.join(first.url, "ann");
     clients.push(ann as unknown as TestClient<TestSchema>);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // one registry heartbeat
+    const stillFirst = (await (await fetch(server.httpUrl("/matchmake?game=test"))).json()) as { world: string };
+    expect(stillFirst.world).toBe("a"); // worlds fill in order
+    const bob = await TestClient.join(first.url, "bob", { localAddress: "127.0.0.2" }); // one address may hold only a share of a world
+    clients.push(bob as unknown as TestClient<TestSchema>);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const second = (await (await fetch(server.httpUrl("/matchmake?game=test"))).json()) as { world: string };
     expect(second.world).toBe("b");
     expect((await fetch(server.httpUrl("/matchmake?game=other"))).status).toBe(503);
     const metrics = await (await fetch(server.httpUrl("/metrics"))).text();
     expect(metrics).toContain("tickwire_tick_duration_seconds_bucket");
-    expect(metrics).toContain('tickwire_world_population{world="a"} 1');
+    expect(metrics).toContain('tickwire_world_population{world="a"} 2');
     // Process CPU and RSS for the field benchmark.
     expect(metrics).toMatch(/^process_cpu_seconds_total \d/m);
     expect(metrics).toMatch(/^process_resident_memory_bytes \d/m);

@@ -65,17 +65,23 @@ export function assertCapacity(capacity: number): void {
   }
 }
 
-/** The least-full world that has room, by fill ratio; ties go to the lowest id. */
+/**
+ * Worlds fill in order: the first world (ids compared with their numbers as numbers, so
+ * "quest-2" comes before "quest-10") that has room. Players meet instead of spreading thin
+ * over empty worlds, and a later world opens only when the earlier ones are full.
+ */
 export function pickWorld(listings: readonly WorldListing[]): WorldListing | undefined {
   let best: WorldListing | undefined;
-  let bestFill = Number.POSITIVE_INFINITY;
   for (const listing of listings) {
     if (listing.population >= listing.capacity) continue;
-    const fill = listing.population / listing.capacity;
-    if (fill < bestFill || (fill === bestFill && best !== undefined && listing.id < best.id)) {
-      best = listing;
-      bestFill = fill;
-    }
+    if (best === undefined || compareWorldIds(listing.id, best.id) < 0) best = listing;
   }
   return best;
+}
+
+const worldIdCollator = new Intl.Collator("en", { numeric: true });
+
+/** Orders world ids with their digits compared as numbers. */
+export function compareWorldIds(a: string, b: string): number {
+  return worldIdCollator.compare(a, b);
 }
