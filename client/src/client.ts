@@ -138,6 +138,8 @@ const defaultTimers: Timers = {
 const defaultNow = (): number => performance.now();
 /** Render time off real time by more than this between two samples was re-anchored (the delay itself drifts < 1 ms a frame). */
 const RENDER_TIME_JUMP_MS = 10;
+/** The adaptive delay moves the render clock by at most this fraction of real time (its increase rate, with room). */
+const RENDER_DRIFT_FRACTION = 0.06;
 /** After silence longer than this, remote entities snap to where they are instead of sliding there. */
 const MAX_BLENDED_OUTAGE_MS = 1_500;
 const NO_ENTITIES: readonly never[] = Object.freeze([]);
@@ -433,7 +435,9 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     if (world === null) return;
     // The render clock moves with real time (give or take the delay's slow drift); a jump
     // means it was re-anchored after an outage.
-    const jumped = Math.abs(renderTime - this.lastRenderTime - (now - this.lastSampleAt)) > RENDER_TIME_JUMP_MS;
+    const elapsed = now - this.lastSampleAt;
+    // Beyond what the delay's own drift (at most 5% of the elapsed time) explains.
+    const jumped = Math.abs(renderTime - this.lastRenderTime - elapsed) > RENDER_TIME_JUMP_MS + RENDER_DRIFT_FRACTION * elapsed;
     this.lastRenderTime = renderTime;
     this.lastSampleAt = now;
     world.sample(renderTime, jumped, this.snapshotGapMs < MAX_BLENDED_OUTAGE_MS);
