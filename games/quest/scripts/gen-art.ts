@@ -1215,7 +1215,7 @@ function drawWeapons(): Img {
         const x = hx + WEAPON_MARGIN;
         const y = hy + WEAPON_MARGIN;
         if (c < windUp) placeWeapon(f, rows, facing === "right" ? x + 1 : x, y, facing === "right" ? "right" : "up");
-        else if (c === windUp) placeWeapon(f, rows, x, y - 3, "up");
+        else if (c === windUp) placeWeapon(f, rows, facing === "right" ? x - 4 : x, y - 3, "up");
         else if (facing === "down") placeWeapon(f, rows, x - 2, y, "down");
         else if (facing === "up") placeWeapon(f, rows, x + 4, y - 5, "up");
         else placeWeapon(f, rows, x + 2, y - 1, "right");
@@ -1441,23 +1441,26 @@ const MOB_DRAW: Record<MobArt, (t: Img, p: Pose) => void> = {
       t.set(14 - p.stride, MOB_FEET, C.pink);
     } else {
       const down = p.facing === "down";
-      t.ellipse(8, y - 2, 9, 8, C.stone);
-      t.ellipse(9, y - 2, 5, 4, C.slate);
-      if (down) {
-        t.ellipse(9, y + 1 + lunge, 7, 5, C.stone);
-        t.set(9, y, C.pink);
-        t.set(15, y, C.pink);
-        t.set(10, y + 2 + lunge, C.ink);
-        t.set(14, y + 2 + lunge, C.ink);
-        t.set(12, y + 4 + lunge, C.pink);
-        pattern(t, 12, y - 5, ["p", "p", "p"], { p: C.pink });
-      } else {
-        t.set(9, y - 3, C.pink);
-        t.set(15, y - 3, C.pink);
-        pattern(t, 12, y + 5, ["p", ".p"], { p: C.pink });
-      }
-      t.set(9 + p.stride, MOB_FEET, C.pink);
+      if (!down) pattern(t, 12, y + 4, ["p", "p", ".p"], { p: C.pink });
+      t.ellipse(7, y - 3, 10, 8, C.stone);
+      t.ellipse(8, y - 3, 6, 4, C.slate);
+      t.set(8 + p.stride, MOB_FEET, C.pink);
       t.set(15 - p.stride, MOB_FEET, C.pink);
+      // Round ears with pink insides, on top of the head (front) or of the back.
+      const ey = down ? y - 4 + lunge : y - 5;
+      for (const ex of [7, 14]) {
+        t.ellipse(ex, ey, 4, 4, C.stone);
+        t.set(ex + 1, ey + 1, C.pink);
+        t.set(ex + 2, ey + 1, C.pink);
+      }
+      if (down) {
+        t.ellipse(9, y - 1 + lunge, 7, 6, C.slate);
+        t.set(10, y + 1 + lunge, C.ink);
+        t.set(14, y + 1 + lunge, C.ink);
+        t.set(12, y + 3 + lunge, C.pink);
+        t.set(8, y + 3 + lunge, C.mist);
+        t.set(16, y + 3 + lunge, C.mist);
+      }
     }
   },
   crab(t, p) {

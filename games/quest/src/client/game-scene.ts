@@ -46,8 +46,8 @@ const DEBUG_HISTORY = 50;
 const DEATH_WAIT_MS = 300;
 /** A click this close (world px) to a mob's drawn feet picks it, even off its tile (it is walking between two). */
 const PICK_RADIUS = 10;
-/** Damage numbers start this high over the target's tile centre. */
-const NUMBER_LIFT = 14;
+/** Damage numbers start this high over the target's tile centre: above its head and name. */
+const NUMBER_LIFT = 20;
 
 interface Shown {
   avatar: Avatar;
