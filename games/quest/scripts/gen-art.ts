@@ -858,12 +858,17 @@ function drawTiles(): Img {
 
 // ---------------------------------------------------------------------------------------
 // Characters: 16 × 16 frames. Row = look × 3 + facing (down, up, right; left mirrors right);
-// columns = walk 0..3 then idle 0..1.
+// columns = walk 0..3, idle 0..1, then attack 0..1 (wind-up, strike leaning in).
 
 export const CHARACTER_FRAME = 16;
 export const CHARACTER_FACINGS = ["down", "up", "right"] as const;
 export const WALK_FRAMES = 4;
 export const IDLE_FRAMES = 2;
+export const ATTACK_FRAMES = 2;
+export const CHARACTER_COLUMNS = WALK_FRAMES + IDLE_FRAMES + ATTACK_FRAMES;
+type Facing = (typeof CHARACTER_FACINGS)[number];
+/** One step toward the way a character faces (the strike frame leans in by it). */
+const FACING_STEP: Record<Facing, readonly [number, number]> = { down: [0, 1], up: [0, -1], right: [1, 0] };
 
 /** Hairstyles, so looks differ in shape as well as colour. */
 type Hair = "short" | "long" | "spiky" | "tail";
@@ -907,8 +912,21 @@ export const LOOKS: readonly Look[] = [
   look("tail", "ink", "shadow", "gold", "sandDark", "bark", true),
 ];
 
-/** Draws one frame at (ox, oy). `walk` is the walk phase 0..3, or -1 when idle with `breath` 0/1. */
-function drawCharacter(img: Img, ox: number, oy: number, facing: (typeof CHARACTER_FACINGS)[number], walk: number, breath: number, l: Look): void {
+/**
+ * Draws one frame at (ox, oy). `walk` is the walk phase 0..3, or -1 when idle with `breath`
+ * 0/1; `lean` shifts the body (the strike); `extra` adds clothes or a beard before the outline.
+ */
+function drawCharacter(
+  img: Img,
+  ox: number,
+  oy: number,
+  facing: Facing,
+  walk: number,
+  breath: number,
+  l: Look,
+  lean: readonly [number, number] = [0, 0],
+  extra?: (f: Img, head: number) => void,
+): void {
   const f = new Img(16, 16);
   const bob = walk === 1 || walk === 3 ? -1 : 0;
   const head = bob + breath;
@@ -990,8 +1008,11 @@ function drawCharacter(img: Img, ox: number, oy: number, facing: (typeof CHARACT
     }
   }
   hairstyle(f, facing, head, l);
-  f.outline(0, 0, 16, 16);
-  img.blit(f, 0, 0, 16, 16, ox, oy);
+  extra?.(f, head);
+  const leaned = lean[0] === 0 && lean[1] === 0 ? f : new Img(16, 16);
+  if (leaned !== f) leaned.over(f, lean[0], lean[1]);
+  leaned.outline(0, 0, 16, 16);
+  img.blit(leaned, 0, 0, 16, 16, ox, oy);
 }
 
 /** What each hairstyle adds over the basic short cut, drawn after the body and head. */
@@ -1033,16 +1054,751 @@ function hairstyle(f: Img, facing: (typeof CHARACTER_FACINGS)[number], head: num
   }
 }
 
+/** The pose of each column of a character row: walk phase, breath, lean. */
+function columnPose(column: number, facing: Facing): { walk: number; breath: number; lean: readonly [number, number] } {
+  if (column < WALK_FRAMES) return { walk: column, breath: 0, lean: [0, 0] };
+  if (column < WALK_FRAMES + IDLE_FRAMES) return { walk: -1, breath: column - WALK_FRAMES, lean: [0, 0] };
+  const strike = column === WALK_FRAMES + IDLE_FRAMES + 1;
+  const [dx, dy] = FACING_STEP[facing];
+  return { walk: -1, breath: strike ? 0 : 1, lean: strike ? [dx, dy] : [-dx, -dy] };
+}
+
 function drawCharacters(): Img {
-  const columns = WALK_FRAMES + IDLE_FRAMES;
-  const img = new Img(columns * CHARACTER_FRAME, LOOKS.length * CHARACTER_FACINGS.length * CHARACTER_FRAME);
+  const img = new Img(CHARACTER_COLUMNS * CHARACTER_FRAME, LOOKS.length * CHARACTER_FACINGS.length * CHARACTER_FRAME);
   LOOKS.forEach((l, li) => {
     CHARACTER_FACINGS.forEach((facing, fi) => {
       const y = (li * CHARACTER_FACINGS.length + fi) * CHARACTER_FRAME;
-      for (let w = 0; w < WALK_FRAMES; w++) drawCharacter(img, w * CHARACTER_FRAME, y, facing, w, 0, l);
-      for (let b = 0; b < IDLE_FRAMES; b++) drawCharacter(img, (WALK_FRAMES + b) * CHARACTER_FRAME, y, facing, -1, b, l);
+      for (let c = 0; c < CHARACTER_COLUMNS; c++) {
+        const { walk, breath, lean } = columnPose(c, facing);
+        drawCharacter(img, c * CHARACTER_FRAME, y, facing, walk, breath, l, lean);
+      }
     });
   });
+  return img;
+}
+
+// ---------------------------------------------------------------------------------------
+// Gear worn on the character sheet's frames: armor sheets recolour the tunic and arms
+// (16 × 16, the character's own frames), weapon sheets hold the weapon in the hand (24 × 24,
+// the character frame centred, so a swing may reach past it). Same rows × columns as the
+// characters: row = tier × 3 + facing, columns = walk, idle, attack.
+
+export const WEAPON_FRAME = 24;
+const WEAPON_MARGIN = (WEAPON_FRAME - CHARACTER_FRAME) / 2;
+
+/** Armor ranks 2..6 (rank 1, the cloth tunic, is the look's own): tunic, its shade, a trim. */
+const ARMOR_COLOURS: readonly { tunic: Rgba; shade: Rgba; trim: Rgba; pattern: "plain" | "mail" | "plate" }[] = [
+  { tunic: C.woodLight, shade: C.wood, trim: C.bark, pattern: "plain" }, // leather
+  { tunic: C.slate, shade: C.stone, trim: C.mist, pattern: "mail" }, // mail
+  { tunic: C.mist, shade: C.slate, trim: C.white, pattern: "plate" }, // plate
+  { tunic: C.red, shade: C.roofDark, trim: C.gold, pattern: "plate" }, // red
+  { tunic: C.gold, shade: C.orange, trim: C.white, pattern: "plate" }, // golden
+];
+export const ARMOR_TIERS = ARMOR_COLOURS.length;
+
+/** Colours no look uses: drawn as a tunic, they mark the pixels armor covers. */
+const MARK_TUNIC: Rgba = [1, 2, 3, 255];
+const MARK_SHADE: Rgba = [4, 5, 6, 255];
+
+function drawArmor(): Img {
+  const rows = ARMOR_TIERS * CHARACTER_FACINGS.length;
+  const img = new Img(CHARACTER_COLUMNS * CHARACTER_FRAME, rows * CHARACTER_FRAME);
+  const marked: Look = { ...LOOKS[0], tunic: MARK_TUNIC, tunicShade: MARK_SHADE };
+  ARMOR_COLOURS.forEach((armor, ai) => {
+    CHARACTER_FACINGS.forEach((facing, fi) => {
+      const y0 = (ai * CHARACTER_FACINGS.length + fi) * CHARACTER_FRAME;
+      for (let c = 0; c < CHARACTER_COLUMNS; c++) {
+        const { walk, breath, lean } = columnPose(c, facing);
+        const body = new Img(CHARACTER_FRAME, CHARACTER_FRAME);
+        drawCharacter(body, 0, 0, facing, walk, breath, marked, lean);
+        let top = CHARACTER_FRAME;
+        for (let j = 0; j < CHARACTER_FRAME; j++) for (let i = 0; i < CHARACTER_FRAME; i++) if (body.same(i, j, MARK_TUNIC)) top = Math.min(top, j);
+        for (let j = 0; j < CHARACTER_FRAME; j++) {
+          for (let i = 0; i < CHARACTER_FRAME; i++) {
+            const shade = body.same(i, j, MARK_SHADE);
+            if (!shade && !body.same(i, j, MARK_TUNIC)) continue;
+            let colour = shade ? armor.shade : armor.tunic;
+            if (armor.pattern === "mail" && !shade && (i + j) % 2 === 0) colour = armor.shade;
+            if (armor.pattern === "plate" && j === top && !shade) colour = armor.trim;
+            img.set(c * CHARACTER_FRAME + i, y0 + j, colour);
+          }
+        }
+        // The belt line across the tunic takes the armor's trim.
+        for (let i = 0; i < CHARACTER_FRAME; i++) {
+          for (let j = top; j < CHARACTER_FRAME; j++) {
+            if (body.same(i, j, C.bark) && (body.same(i, j - 1, MARK_TUNIC) || body.same(i, j - 1, MARK_SHADE))) {
+              img.set(c * CHARACTER_FRAME + i, y0 + j, armor.trim);
+              break;
+            }
+          }
+        }
+      }
+    });
+  });
+  return img;
+}
+
+/**
+ * Weapons ranks 1..7 as pixel rows, tip first, the grip (where the hand holds it) at the
+ * bottom of the middle column. Colours: m mist, s slate, t stone, w white, o wood, b bark,
+ * y gold, O orange, r red, R roofDark, B blue, T teal, F foam, k ink.
+ */
+const WEAPON_ROWS: readonly (readonly string[])[] = [
+  [".m.", ".s.", ".s.", "ooo", ".b."], // sword
+  [".w.", ".m.", ".m.", ".s.", "yyy", ".b."], // steel sword
+  ["mom", "sos", "tot", ".o.", ".o.", ".b."], // battle axe
+  ["t.t", ".s.", "tst", ".o.", ".o.", ".b."], // morning star
+  [".F.", ".T.", ".B.", ".B.", "yyy", ".k."], // blue sword
+  [".y.", ".O.", ".r.", ".R.", "yyy", ".k."], // red sword
+  [".w.", ".y.", ".y.", ".O.", "RyR", ".b."], // golden sword
+];
+const WEAPON_COLOURS: Record<string, Rgba> = {
+  m: C.mist,
+  s: C.slate,
+  t: C.stone,
+  w: C.white,
+  o: C.wood,
+  b: C.bark,
+  y: C.gold,
+  O: C.orange,
+  r: C.red,
+  R: C.roofDark,
+  B: C.blue,
+  T: C.teal,
+  F: C.foam,
+  k: C.ink,
+};
+export const WEAPON_TIERS = WEAPON_ROWS.length;
+
+type Orient = "up" | "down" | "right" | "diagonal";
+/** Draws a weapon with its grip at (gx, gy), its tip pointing `orient`. */
+function placeWeapon(img: Img, rows: readonly string[], gx: number, gy: number, orient: Orient): void {
+  const n = rows.length;
+  rows.forEach((row, r) => {
+    const cc = Math.floor(row.length / 2);
+    for (let c = 0; c < row.length; c++) {
+      if (row[c] === ".") continue;
+      const along = n - 1 - r;
+      const across = c - cc;
+      const [x, y] =
+        orient === "up"
+          ? [gx + across, gy - along]
+          : orient === "down"
+            ? [gx - across, gy + along]
+            : orient === "right"
+              ? [gx + along, gy + across]
+              : [gx + along + across, gy - along + across];
+      img.set(x, y, WEAPON_COLOURS[row[c]]);
+    }
+  });
+}
+
+/** Where the hand is on a character frame (the same arithmetic as drawCharacter). */
+function handOf(facing: Facing, walk: number, lean: readonly [number, number]): [number, number] {
+  const bob = walk === 1 || walk === 3 ? -1 : 0;
+  const [lx, ly] = lean;
+  if (facing === "down") return [12 + lx, 12 + bob + (walk === 0 ? 1 : 0) + ly];
+  if (facing === "up") return [3 + lx, 12 + bob + (walk === 2 ? 1 : 0) + ly];
+  const arm = walk === 0 ? -1 : walk === 2 ? 1 : 0;
+  return [8 + arm + lx, 12 + bob + ly];
+}
+
+function drawWeapons(): Img {
+  const img = new Img(CHARACTER_COLUMNS * WEAPON_FRAME, WEAPON_TIERS * CHARACTER_FACINGS.length * WEAPON_FRAME);
+  const windUp = WALK_FRAMES + IDLE_FRAMES;
+  WEAPON_ROWS.forEach((rows, wi) => {
+    CHARACTER_FACINGS.forEach((facing, fi) => {
+      for (let c = 0; c < CHARACTER_COLUMNS; c++) {
+        const f = new Img(WEAPON_FRAME, WEAPON_FRAME);
+        const { walk, lean } = columnPose(c, facing);
+        const [hx, hy] = handOf(facing, walk, lean);
+        const x = hx + WEAPON_MARGIN;
+        const y = hy + WEAPON_MARGIN;
+        if (c < windUp) placeWeapon(f, rows, facing === "right" ? x + 1 : x, y, facing === "right" ? "right" : "up");
+        else if (c === windUp) placeWeapon(f, rows, facing === "right" ? x - 4 : x, y - 3, "up");
+        else if (facing === "down") placeWeapon(f, rows, x - 2, y, "down");
+        else if (facing === "up") placeWeapon(f, rows, x + 4, y - 5, "up");
+        else placeWeapon(f, rows, x + 2, y - 1, "right");
+        f.outline(0, 0, WEAPON_FRAME, WEAPON_FRAME);
+        img.blit(f, 0, 0, WEAPON_FRAME, WEAPON_FRAME, c * WEAPON_FRAME, (wi * CHARACTER_FACINGS.length + fi) * WEAPON_FRAME);
+      }
+    });
+  });
+  return img;
+}
+
+// ---------------------------------------------------------------------------------------
+// Items on the ground (16 × 16, in the order of ITEM_KINDS in src/shared/items.ts), then the
+// chest closed and open, then the starting sword and cloth tunic (for the HUD).
+
+export const ITEM_FRAMES = [
+  "weapon2",
+  "weapon3",
+  "weapon4",
+  "weapon5",
+  "weapon6",
+  "weapon7",
+  "armor2",
+  "armor3",
+  "armor4",
+  "armor5",
+  "armor6",
+  "flask",
+  "burger",
+  "firepotion",
+  "chest",
+  "chest-open",
+  "weapon1",
+  "armor1",
+] as const;
+
+/** The starting cloth tunic, for the HUD's armor slot (worn, it is the look's own colour). */
+const CLOTH = { tunic: C.sandLight, shade: C.sandDark, trim: C.wood, pattern: "plain" } as const;
+const ARMOR_ICON = ["aa....aa", "aAaaaaAa", ".aaaaaa.", ".aaaaas.", ".tttttt.", ".aaaaas.", ".aa..as."];
+
+function drawItem(t: Img, kind: (typeof ITEM_FRAMES)[number]): void {
+  t.ellipse(3, 12, 10, 3, SHADE);
+  const weapon = /^weapon(\d)$/.exec(kind);
+  const armor = /^armor(\d)$/.exec(kind);
+  if (weapon) placeWeapon(t, WEAPON_ROWS[Number(weapon[1]) - 1], 4, 12, "diagonal");
+  else if (armor) {
+    const a = ARMOR_COLOURS[Number(armor[1]) - 2] ?? CLOTH;
+    pattern(t, 4, 4, ARMOR_ICON, { a: a.tunic, A: a.trim, s: a.shade, t: a.trim });
+    if (a.pattern === "mail") for (let y = 5; y < 11; y++) for (let x = 5; x < 11; x++) if ((x + y) % 2 === 0 && t.same(x, y, a.tunic)) t.set(x, y, a.shade);
+  } else if (kind === "flask" || kind === "firepotion") {
+    const liquid = kind === "flask" ? C.red : C.orange;
+    const light = kind === "flask" ? C.pink : C.gold;
+    pattern(t, 5, 3, ["..cc..", "..gg..", ".gwwg.", "gwlllg", "glllLg", "gllLLg", ".gLLg."], {
+      c: C.wood,
+      g: C.mist,
+      w: C.white,
+      l: liquid,
+      L: kind === "flask" ? C.roofDark : C.red,
+    });
+    t.set(7, 7, light);
+    if (kind === "firepotion") pattern(t, 6, 0, [".o..", "oyo.", ".o.."], { o: C.orange, y: C.gold });
+  } else if (kind === "burger") {
+    pattern(t, 3, 5, ["..llllll..", ".lwlllllL.", "llllllllLL", "gggyyggggg", "bbbbbbbbbb", "RRRRRRRRRR", ".llllllLL."], {
+      l: C.woodLight,
+      L: C.wood,
+      w: C.sandLight,
+      g: C.grass,
+      y: C.gold,
+      b: C.bark,
+      R: C.roofDark,
+    });
+  } else {
+    const open = kind === "chest-open";
+    t.ellipse(1, 12, 14, 4, SHADE);
+    if (open) {
+      pattern(t, 2, 2, ["oooooooooooo", "lbblbblbblbo", "oooooooooooo"], { o: C.bark, l: C.woodLight, b: C.wood });
+      t.rect(2, 5, 12, 3, C.shadow);
+      t.set(5, 6, C.gold);
+      t.set(9, 6, C.gold);
+      t.set(10, 7, C.white);
+    } else {
+      pattern(t, 2, 4, ["..llllllllll", ".lwwllllllll", "obbbbbbbbbbo".slice(1) + "o"], { l: C.woodLight, w: C.sandLight, o: C.bark, b: C.wood });
+      t.rect(2, 5, 12, 3, C.woodLight);
+      t.rect(2, 5, 12, 1, C.sandLight);
+    }
+    t.rect(2, 8, 12, 6, C.wood);
+    t.rect(2, 8, 12, 1, C.bark);
+    t.rect(2, 12, 12, 1, C.bark);
+    t.rect(4, 8, 1, 6, C.bark);
+    t.rect(11, 8, 1, 6, C.bark);
+    if (!open) {
+      t.rect(7, 7, 2, 3, C.gold);
+      t.set(7, 9, C.ink);
+    }
+  }
+  t.outline(0, 0, S, S);
+}
+
+function drawItems(): Img {
+  const img = new Img(ITEM_FRAMES.length * S, S);
+  ITEM_FRAMES.forEach((kind, i) => {
+    const t = new Img(S, S);
+    drawItem(t, kind);
+    img.blit(t, 0, 0, S, S, i * S, 0);
+  });
+  return img;
+}
+
+// ---------------------------------------------------------------------------------------
+// Mobs: 24 × 24 frames (a big ogre or boss fills one; a rat sits small in it), feet on row
+// MOB_FEET. Row = kind × 3 + facing (down, up, right; left mirrors right), in the order of
+// MOB_KINDS (src/shared/mobs.ts); columns as the characters' (walk 4, idle 2, attack 2).
+
+export const MOB_FRAME = 24;
+export const MOB_FEET = 21;
+export const MOB_ART = ["rat", "crab", "bat", "goblin", "skeleton", "snake", "ogre", "spectre", "deathknight", "boss"] as const;
+type MobArt = (typeof MOB_ART)[number];
+
+interface Pose {
+  facing: Facing;
+  /** Walk phase 0..3, or -1 standing. */
+  walk: number;
+  breath: number;
+  /** Vertical bob of the walk. */
+  bob: number;
+  /** Which foot is forward: -1, 0, 1. */
+  stride: number;
+  attack: -1 | 0 | 1;
+}
+
+interface Biped {
+  big: boolean;
+  skin: Rgba;
+  skinShade: Rgba;
+  body: Rgba;
+  bodyShade: Rgba;
+  legs: Rgba;
+  eye: Rgba;
+  /** Horns, crown, ears, hood: drawn over the head (x0, y0, width of the head). */
+  head?: (t: Img, p: Pose, x0: number, y0: number, w: number) => void;
+  /** A weapon in the leading hand: rows as WEAPON_ROWS. */
+  weapon?: readonly string[];
+}
+
+/** A standing monster on two legs, sized small (goblin, skeleton, knight) or big (ogre, boss). */
+function drawBiped(t: Img, p: Pose, b: Biped): void {
+  const side = p.facing === "right";
+  const back = p.facing === "up";
+  const legH = b.big ? 4 : 3;
+  const bodyH = b.big ? 7 : 5;
+  const bodyW = b.big ? 14 : 8;
+  const headW = b.big ? 10 : 8;
+  const headH = b.big ? 7 : 7;
+  const cx = 12;
+  const feet = MOB_FEET;
+  const bodyTop = feet - legH - bodyH + 1 + p.bob;
+  const headTop = bodyTop - headH + (b.big ? 2 : 1) + p.breath;
+  // Legs.
+  const lx = cx - Math.floor(bodyW / 2) + 1;
+  const rx = cx + Math.floor(bodyW / 2) - 3;
+  const lw = b.big ? 3 : 2;
+  if (side) {
+    t.rect(cx - 1 - p.stride * 2, feet - legH + 1 + p.bob, lw, legH - p.bob, b.legs);
+    t.rect(cx - 1 + p.stride * 2, feet - legH + 1 + p.bob, lw, legH - p.bob, b.legs);
+  } else {
+    t.rect(lx, feet - legH + 1 + p.bob, lw, legH - p.bob - (p.stride > 0 ? 1 : 0), b.legs);
+    t.rect(rx, feet - legH + 1 + p.bob, lw, legH - p.bob - (p.stride < 0 ? 1 : 0), b.legs);
+  }
+  // Body with shade on the right and arms at the sides.
+  const bx = side ? cx - Math.floor(bodyW / 2) + 1 : cx - Math.floor(bodyW / 2);
+  const bw = side ? bodyW - 2 : bodyW;
+  t.rect(bx, bodyTop, bw, bodyH, b.body);
+  t.rect(bx + bw - (b.big ? 3 : 2), bodyTop, b.big ? 3 : 2, bodyH, b.bodyShade);
+  const armW = b.big ? 2 : 1;
+  const armH = b.big ? 6 : 4;
+  const reach = p.attack === 1 ? 2 : p.attack === 0 ? -2 : 0;
+  if (side) {
+    t.rect(cx + reach, bodyTop + 1, armW + 1, armH, b.bodyShade);
+    t.rect(cx + reach, bodyTop + 1 + armH, armW + 1, 1, b.skin);
+  } else {
+    t.rect(bx - armW, bodyTop + 1 + (p.stride < 0 ? 1 : 0), armW, armH, b.bodyShade);
+    t.rect(bx - armW, bodyTop + 1 + armH + (p.stride < 0 ? 1 : 0), armW, 1, b.skin);
+    t.rect(bx + bw, bodyTop + 1 + (p.stride > 0 ? 1 : 0) + (p.attack === 0 ? -2 : 0), armW, armH, b.bodyShade);
+    t.rect(bx + bw, bodyTop + 1 + armH + (p.stride > 0 ? 1 : 0) + (p.attack === 0 ? -2 : 0), armW, 1, b.skin);
+  }
+  // Head.
+  const hx = cx - Math.floor(headW / 2) + (side ? 1 : 0);
+  t.rect(hx + 1, headTop, headW - 2, 1, b.skin);
+  t.rect(hx, headTop + 1, headW, headH - 2, b.skin);
+  t.rect(hx + 1, headTop + headH - 1, headW - 2, 1, b.skinShade);
+  t.rect(hx + headW - 2, headTop + 1, 2, headH - 2, b.skinShade);
+  t.set(hx + 1, headTop + 1, C.white);
+  if (!back) {
+    const ey = headTop + Math.floor(headH / 2);
+    if (side) {
+      t.rect(hx + headW - 3, ey, 1, 2, b.eye);
+    } else {
+      t.rect(hx + 2, ey, 1, 2, b.eye);
+      t.rect(hx + headW - 3, ey, 1, 2, b.eye);
+    }
+  }
+  b.head?.(t, p, hx, headTop, headW);
+  if (b.weapon) {
+    const hand: [number, number] = side ? [cx + reach + 1, bodyTop + armH + 1] : [bx + bw, bodyTop + armH + 1 + (p.stride > 0 ? 1 : 0)];
+    if (p.attack === 1) placeWeapon(t, b.weapon, hand[0] + (side ? 1 : 0), hand[1] + (side ? 0 : 0), p.facing === "down" ? "down" : p.facing === "up" ? "up" : "right");
+    else placeWeapon(t, b.weapon, hand[0], hand[1] - (p.attack === 0 ? 2 : 0), "up");
+  }
+}
+
+const MOB_DRAW: Record<MobArt, (t: Img, p: Pose) => void> = {
+  rat(t, p) {
+    const y = MOB_FEET - 5 + p.bob;
+    const lunge = p.attack === 1 ? 2 : 0;
+    if (p.facing === "right") {
+      pattern(t, 2, y + 2, ["pp....", "..pp.."], { p: C.pink });
+      t.ellipse(6, y, 11, 6, C.stone);
+      t.ellipse(7, y, 7, 3, C.slate);
+      t.ellipse(13 + lunge, y - 1, 7, 5, C.stone);
+      t.set(15 + lunge, y - 2, C.pink);
+      t.set(18 + lunge, y + 1, C.ink);
+      t.set(19 + lunge, y + 2, C.pink);
+      t.set(8 + p.stride, MOB_FEET, C.pink);
+      t.set(14 - p.stride, MOB_FEET, C.pink);
+    } else {
+      const down = p.facing === "down";
+      if (!down) pattern(t, 12, y + 4, ["p", "p", ".p"], { p: C.pink });
+      t.ellipse(7, y - 3, 10, 8, C.stone);
+      t.ellipse(8, y - 3, 6, 4, C.slate);
+      t.set(8 + p.stride, MOB_FEET, C.pink);
+      t.set(15 - p.stride, MOB_FEET, C.pink);
+      // Round ears with pink insides, on top of the head (front) or of the back.
+      const ey = down ? y - 4 + lunge : y - 5;
+      for (const ex of [7, 14]) {
+        t.ellipse(ex, ey, 4, 4, C.stone);
+        t.set(ex + 1, ey + 1, C.pink);
+        t.set(ex + 2, ey + 1, C.pink);
+      }
+      if (down) {
+        t.ellipse(9, y - 1 + lunge, 7, 6, C.slate);
+        t.set(10, y + 1 + lunge, C.ink);
+        t.set(14, y + 1 + lunge, C.ink);
+        t.set(12, y + 3 + lunge, C.pink);
+        t.set(8, y + 3 + lunge, C.mist);
+        t.set(16, y + 3 + lunge, C.mist);
+      }
+    }
+  },
+  crab(t, p) {
+    const y = MOB_FEET - 7 + p.bob;
+    for (let k = 0; k < 3; k++) {
+      const lift = (k + p.walk) % 2 === 0 ? 0 : 1;
+      t.set(6 - k, y + 5 + k - lift, C.roofDark);
+      t.set(17 + k, y + 5 + k - lift, C.roofDark);
+    }
+    t.ellipse(6, y + 1, 12, 7, C.red);
+    t.ellipse(7, y + 1, 7, 3, C.orange);
+    t.rect(8, y + 6, 8, 1, C.roofDark);
+    const open = p.attack === 1 ? 1 : 0;
+    const claw = p.attack === 0 ? -2 : 0;
+    pattern(t, 1, y - 3 + claw, ["o..o", "oO.o", "ooo.", ".oo.", "..o."], { o: C.red, O: C.orange });
+    pattern(t, 19, y - 3 + claw, ["o..o", "o.Oo", ".ooo", ".oo.", ".o.."], { o: C.red, O: C.orange });
+    if (open) {
+      t.set(2, y - 3, C.red);
+      t.set(21, y - 3, C.red);
+    }
+    if (p.facing !== "up") {
+      t.rect(9, y - 1, 1, 2, C.roofDark);
+      t.rect(14, y - 1, 1, 2, C.roofDark);
+      t.set(9, y - 2, C.ink);
+      t.set(14, y - 2, C.ink);
+    }
+  },
+  bat(t, p) {
+    // Flies: the walk frames (and idle ones) beat the wings; the shadow stays on the ground.
+    const flap = p.walk >= 0 ? p.walk % 2 : p.breath;
+    const y = 9 + (flap ? 1 : 0) + (p.attack === 1 ? 3 : 0);
+    const wing = flap
+      ? ["ww.......ww", "wwww...wwww", ".wwww.wwww.", "..w.....w.."]
+      : ["...........", "w.........w", "ww.......ww", "www.....www", ".www...www.", "..w.....w.."];
+    const side = p.facing === "right";
+    pattern(t, side ? 7 : 6, y - 2, side ? wing.map((r) => r.slice(3)) : wing, { w: C.purple });
+    t.ellipse(10, y - 1, 5, 6, C.night);
+    t.set(10, y - 2, C.night);
+    t.set(14, y - 2, C.night);
+    if (p.facing === "down") {
+      t.set(11, y + 1, C.red);
+      t.set(13, y + 1, C.red);
+      t.set(12, y + 3, C.white);
+    } else if (side) t.set(13, y + 1, C.red);
+  },
+  goblin(t, p) {
+    drawBiped(t, p, {
+      big: false,
+      skin: C.grass,
+      skinShade: C.leaf,
+      body: C.wood,
+      bodyShade: C.bark,
+      legs: C.leaf,
+      eye: C.gold,
+      weapon: [".m.", ".s.", ".b."],
+      head(t, q, x0, y0, w) {
+        if (q.facing !== "right") t.set(x0 - 1, y0 + 2, C.grass);
+        t.set(x0 + w, y0 + 2, C.leaf);
+        t.set(x0 + w + 1, y0 + 1, C.leaf);
+        if (q.facing !== "right") t.set(x0 - 2, y0 + 1, C.grass);
+      },
+    });
+  },
+  skeleton(t, p) {
+    drawBiped(t, p, {
+      big: false,
+      skin: C.white,
+      skinShade: C.mist,
+      body: C.mist,
+      bodyShade: C.slate,
+      legs: C.mist,
+      eye: C.ink,
+      weapon: [".m.", ".m.", ".s.", "ooo", ".b."],
+      head(t, q, x0, y0) {
+        if (q.facing === "down") t.rect(x0 + 3, y0 + 5, 2, 1, C.ink);
+      },
+    });
+    // Ribs over the body.
+    for (let k = 0; k < 2; k++) t.rect(9, MOB_FEET - 6 + k * 2 + p.bob, 5, 1, C.stone);
+  },
+  snake(t, p) {
+    const y = MOB_FEET - 3;
+    const wave = p.walk >= 0 ? p.walk % 2 : 0;
+    const lunge = p.attack === 1 ? 2 : p.attack === 0 ? -1 : 0;
+    // A coil on the ground and a raised neck with the head.
+    t.ellipse(4, y - 2, 16, 6, C.forest);
+    t.ellipse(6, y - 2, 12, 4, C.leaf);
+    t.ellipse(8, y - 1, 8, 2, C.forest);
+    for (let k = 0; k < 6; k++) t.set(6 + k * 2 + wave, y - 2, C.lime);
+    const side = p.facing === "right";
+    const hx = side ? 13 + lunge : 10;
+    const hy = y - 11 - (p.facing === "down" ? -lunge : 0) + p.breath;
+    t.rect(side ? 12 : 11, hy + 3, 3, 8, C.leaf);
+    t.rect(side ? 12 : 11, hy + 3, 1, 8, C.lime);
+    t.ellipse(hx, hy, side ? 7 : 5, 5, C.leaf);
+    t.set(hx + 1, hy + 1, C.lime);
+    if (p.facing === "down") {
+      t.set(hx + 1, hy + 2, C.gold);
+      t.set(hx + 3, hy + 2, C.gold);
+      if (p.attack === 1) t.rect(hx + 2, hy + 5, 1, 2, C.red);
+    } else if (side) {
+      t.set(hx + 4, hy + 1, C.gold);
+      if (p.attack === 1) t.rect(hx + 7, hy + 3, 2, 1, C.red);
+    }
+  },
+  ogre(t, p) {
+    drawBiped(t, p, {
+      big: true,
+      skin: C.sandDark,
+      skinShade: C.wood,
+      body: C.leaf,
+      bodyShade: C.forest,
+      legs: C.bark,
+      eye: C.ink,
+      weapon: ["bb", "ob", "oo", ".o", ".o"],
+      head(t, q, x0, y0, w) {
+        if (q.facing === "down") {
+          t.set(x0 + 3, y0 + 5, C.white);
+          t.set(x0 + w - 4, y0 + 5, C.white);
+        }
+      },
+    });
+    // A loincloth belt.
+    t.rect(6, MOB_FEET - 5 + p.bob, 12, 1, C.bark);
+  },
+  spectre(t, p) {
+    const float = p.walk >= 0 ? p.walk % 2 : p.breath;
+    const y = 5 + float + (p.attack === 1 ? 2 : 0);
+    t.ellipse(7, y, 10, 10, C.slate);
+    t.rect(7, y + 5, 10, 8, C.slate);
+    t.rect(14, y + 2, 3, 11, C.stone);
+    t.ellipse(8, y + 1, 5, 4, C.mist);
+    // A ragged hem that ripples.
+    for (let x = 7; x < 17; x++) if ((x + float) % 3 !== 0) t.set(x, y + 13, x > 13 ? C.stone : C.slate);
+    if (p.facing !== "up") {
+      const eyes = p.facing === "right" ? [14] : [9, 13];
+      for (const x of eyes) {
+        t.rect(x, y + 4, 2, 2, C.shadow);
+        t.set(x, y + 4, C.purple);
+      }
+      t.rect(p.facing === "right" ? 14 : 10, y + 8, 3, 1, C.shadow);
+    }
+    const reach = p.attack === 1 ? 3 : p.attack === 0 ? -1 : 0;
+    t.rect(5 - (p.facing === "right" ? 0 : reach), y + 7, 2, 3, C.mist);
+    t.rect(17 + (p.facing === "right" ? reach : 0), y + 7, 2, 3, C.stone);
+  },
+  deathknight(t, p) {
+    drawBiped(t, p, {
+      big: false,
+      skin: C.cave,
+      skinShade: C.night,
+      body: C.stone,
+      bodyShade: C.night,
+      legs: C.shadow,
+      eye: C.red,
+      weapon: [".R.", ".r.", ".s.", ".s.", "kkk", ".b."],
+      head(t, q, x0, y0, w) {
+        t.rect(x0 + 1, y0 - 1, w - 2, 1, C.cave);
+        t.set(x0 + Math.floor(w / 2), y0 - 2, C.red);
+        if (q.facing === "down") t.rect(x0 + 1, y0 + 3, w - 2, 1, C.shadow);
+      },
+    });
+  },
+  boss(t, p) {
+    drawBiped(t, p, {
+      big: true,
+      skin: C.purple,
+      skinShade: C.night,
+      body: C.roofDark,
+      bodyShade: C.shadow,
+      legs: C.shadow,
+      eye: C.gold,
+      weapon: ["y.y", "yOy", ".o.", ".o.", ".o.", ".b."],
+      head(t, _q, x0, y0, w) {
+        // Horns and a crown.
+        t.rect(x0 - 1, y0 - 1, 1, 3, C.mist);
+        t.rect(x0 + w, y0 - 1, 1, 3, C.slate);
+        t.set(x0 - 1, y0 - 2, C.white);
+        t.set(x0 + w, y0 - 2, C.mist);
+        t.rect(x0 + 2, y0 - 1, w - 4, 1, C.gold);
+        for (let x = x0 + 2; x < x0 + w - 2; x += 2) t.set(x, y0 - 2, C.gold);
+      },
+    });
+    // A cape's gold trim.
+    t.rect(6, MOB_FEET - 9 + p.bob, 12, 1, C.gold);
+  },
+};
+
+function mobPose(column: number, facing: Facing): Pose {
+  const walk = column < WALK_FRAMES ? column : -1;
+  const breath = column >= WALK_FRAMES && column < WALK_FRAMES + IDLE_FRAMES ? column - WALK_FRAMES : 0;
+  const attack = column === WALK_FRAMES + IDLE_FRAMES ? 0 : column === WALK_FRAMES + IDLE_FRAMES + 1 ? 1 : -1;
+  return {
+    facing,
+    walk,
+    breath,
+    bob: walk === 1 || walk === 3 ? -1 : 0,
+    stride: walk === 0 ? 1 : walk === 2 ? -1 : 0,
+    attack,
+  };
+}
+
+function drawMobs(): Img {
+  const img = new Img(CHARACTER_COLUMNS * MOB_FRAME, MOB_ART.length * CHARACTER_FACINGS.length * MOB_FRAME);
+  MOB_ART.forEach((kind, ki) => {
+    CHARACTER_FACINGS.forEach((facing, fi) => {
+      for (let c = 0; c < CHARACTER_COLUMNS; c++) {
+        const p = mobPose(c, facing);
+        const f = new Img(MOB_FRAME, MOB_FRAME);
+        f.ellipse(5, MOB_FEET - 1, 14, 4, SHADE);
+        const body = new Img(MOB_FRAME, MOB_FRAME);
+        MOB_DRAW[kind](body, p);
+        // The strike lunges a pixel toward the target.
+        const [dx, dy] = p.attack === 1 ? FACING_STEP[facing] : [0, 0];
+        f.over(body, dx, dy);
+        f.outline(0, 0, MOB_FRAME, MOB_FRAME);
+        img.blit(f, 0, 0, MOB_FRAME, MOB_FRAME, c * MOB_FRAME, (ki * CHARACTER_FACINGS.length + fi) * MOB_FRAME);
+      }
+    });
+  });
+  return img;
+}
+
+// ---------------------------------------------------------------------------------------
+// NPCs: the characters' body with their own clothes, 16 × 16, facing down, idle 2 frames;
+// one row each in the order of NPC_KINDS (src/shared/npcs.ts).
+
+export const NPC_ART = ["elder", "smith", "innkeeper", "guard", "fisher", "hermit", "miner"] as const;
+const NPC_LOOKS: Record<(typeof NPC_ART)[number], { look: Look; extra: (f: Img, head: number) => void }> = {
+  elder: {
+    look: look("long", "mist", "slate", "purple", "night", "shadow"),
+    extra: (f, h) => {
+      f.rect(5, 7 + h, 6, 3, C.white);
+      f.rect(6, 10 + h, 4, 1, C.mist);
+      f.set(6, 6 + h, C.ink);
+      f.set(9, 6 + h, C.ink);
+    },
+  },
+  smith: {
+    look: look("short", "ink", "shadow", "red", "roofDark", "bark", true),
+    extra: (f, h) => {
+      f.rect(5, 9 + h, 6, 4, C.bark);
+      f.rect(5, 9 + h, 6, 1, C.wood);
+    },
+  },
+  innkeeper: {
+    look: look("tail", "orange", "roofDark", "teal", "water", "bark"),
+    extra: (f, h) => {
+      f.rect(5, 9 + h, 6, 4, C.white);
+      f.rect(5, 11 + h, 6, 1, C.mist);
+    },
+  },
+  guard: {
+    look: look("short", "bark", "ink", "blue", "waterDeep", "shadow"),
+    extra: (f, h) => {
+      f.rect(4, h, 8, 3, C.slate);
+      f.rect(3, 2 + h, 10, 2, C.stone);
+      f.rect(5, h, 2, 1, C.mist);
+      f.rect(7, -1 + h, 2, 1, C.red);
+    },
+  },
+  fisher: {
+    look: look("short", "wood", "bark", "teal", "water", "wood"),
+    extra: (f, h) => {
+      f.rect(2, 3 + h, 12, 1, C.gold);
+      f.rect(4, 1 + h, 8, 2, C.gold);
+      f.rect(5, 2 + h, 6, 1, C.sandDark);
+      f.rect(9, 1 + h, 3, 2, C.sandDark);
+    },
+  },
+  hermit: {
+    look: look("long", "slate", "stone", "bark", "shadow", "bark"),
+    extra: (f, h) => {
+      f.rect(5, 7 + h, 6, 4, C.mist);
+      f.rect(6, 11 + h, 4, 1, C.slate);
+      f.set(6, 6 + h, C.ink);
+      f.set(9, 6 + h, C.ink);
+    },
+  },
+  miner: {
+    look: look("short", "bark", "ink", "orange", "roof", "bark"),
+    extra: (f, h) => {
+      f.rect(4, 1 + h, 8, 3, C.gold);
+      f.rect(3, 3 + h, 10, 1, C.sandDark);
+      f.rect(7, 2 + h, 2, 1, C.white);
+    },
+  },
+};
+
+function drawNpcs(): Img {
+  const img = new Img(IDLE_FRAMES * S, NPC_ART.length * S);
+  NPC_ART.forEach((kind, i) => {
+    const { look: l, extra } = NPC_LOOKS[kind];
+    for (let b = 0; b < IDLE_FRAMES; b++) drawCharacter(img, b * S, i * S, "down", -1, b, l, [0, 0], extra);
+  });
+  return img;
+}
+
+// ---------------------------------------------------------------------------------------
+// Effects, 24 × 24: a death puff (5 frames: a burst of smoke that swells and thins), then an
+// invincibility glow (4 frames: a gold ring pulsing round the feet and shoulders).
+
+export const FX_FRAME = 24;
+export const PUFF_FRAMES = 5;
+export const GLOW_FRAMES = 4;
+
+function drawFx(): Img {
+  const img = new Img((PUFF_FRAMES + GLOW_FRAMES) * FX_FRAME, FX_FRAME);
+  const rng = createRng(ART_SEED + 101);
+  const puffs = Array.from({ length: 7 }, (_, k) => ({ angle: (k / 7) * Math.PI * 2 + rng() * 0.5, size: 3 + Math.floor(rng() * 3) }));
+  for (let f = 0; f < PUFF_FRAMES; f++) {
+    const t = new Img(FX_FRAME, FX_FRAME);
+    const spread = 1 + f * 2;
+    t.ellipse(12 - (5 - f), 12 - (5 - f), 2 * (5 - f), 2 * (5 - f), f < 2 ? C.white : C.mist);
+    for (const { angle, size } of puffs) {
+      const s = Math.max(1, size - Math.floor(f / 2));
+      const x = Math.round(12 + Math.cos(angle) * spread - s / 2);
+      const y = Math.round(12 + Math.sin(angle) * spread * 0.8 - s / 2 - f);
+      if (f === PUFF_FRAMES - 1 && (x + y) % 2 === 0) continue;
+      t.ellipse(x, y, s, s, f < 3 ? C.white : C.mist);
+      t.set(x + s - 1, y + s - 1, C.slate);
+    }
+    if (f < 4) t.outline(0, 0, FX_FRAME, FX_FRAME, f < 2 ? C.slate : C.stone);
+    img.blit(t, 0, 0, FX_FRAME, FX_FRAME, f * FX_FRAME, 0);
+  }
+  for (let f = 0; f < GLOW_FRAMES; f++) {
+    const t = new Img(FX_FRAME, FX_FRAME);
+    const grow = [0, 1, 2, 1][f];
+    t.ellipse(2 - grow, 1 - grow, 20 + 2 * grow, 22 + 2 * grow, rgba("gold", 70));
+    t.ellipse(5 - grow, 4 - grow, 14 + 2 * grow, 16 + 2 * grow, CLEAR);
+    // Sparks round the ring, turning a step each frame.
+    for (let k = 0; k < 4; k++) {
+      const a = (k / 4) * Math.PI * 2 + f * (Math.PI / 8);
+      t.set(Math.round(12 + Math.cos(a) * (9 + grow)), Math.round(12 + Math.sin(a) * (10 + grow)), C.white);
+      t.set(Math.round(12 + Math.cos(a + 0.3) * (9 + grow)), Math.round(12 + Math.sin(a + 0.3) * (10 + grow)), C.gold);
+    }
+    img.blit(t, 0, 0, FX_FRAME, FX_FRAME, (PUFF_FRAMES + f) * FX_FRAME, 0);
+  }
   return img;
 }
 
@@ -1077,7 +1833,7 @@ function drawMarker(): Img {
 }
 
 export const ICON_SIZE = 8;
-export const ICONS = ["players", "world", "chat", "signal"] as const;
+export const ICONS = ["players", "world", "chat", "signal", "heart", "sword", "shield"] as const;
 function drawIcons(): Img {
   const img = new Img(ICON_SIZE * ICONS.length, ICON_SIZE);
   const art: Record<(typeof ICONS)[number], string[]> = {
@@ -1085,8 +1841,11 @@ function drawIcons(): Img {
     world: ["..bbbb..", ".bgbbgb.", "bggbbbgb", "bgggbbbb", "bbggbggb", "bbbbbggb", ".bbbbbb.", "..bbbb.."],
     chat: [".wwwwww.", "wwwwwwww", "wwkwkwkw", "wwwwwwww", ".wwwwww.", "..ww....", ".w......", "........"],
     signal: [".......g", "......gg", ".....ggg", "....gggg", "...ggggg", "..gggggg", ".ggggggg", "gggggggg"],
+    heart: [".rr..rr.", "rwrrrrRr", "rrrrrrRr", "rrrrrRRr", ".rrrRRr.", "..rrRr..", "...rr...", "........"],
+    sword: [".......m", "......mw", ".....mw.", "....mw..", ".y.mw...", "..yy....", "..Dy....", ".D..y..."],
+    shield: [".mmmmmm.", "mwmmmmdm", "mmyyyydm", "mmmyydmm", ".mmyydm.", ".mmmmdm.", "..mmdd..", "...md..."],
   };
-  const colours = { h: C.wood, s: C.skin, t: C.red, T: C.blue, b: C.water, g: C.grass, w: C.white, k: C.ink };
+  const colours = { h: C.wood, s: C.skin, t: C.red, T: C.blue, b: C.water, g: C.grass, w: C.white, k: C.ink, r: C.red, R: C.roofDark, m: C.slate, d: C.stone, D: C.bark, y: C.gold };
   ICONS.forEach((name, i) => {
     pattern(img, i * ICON_SIZE, 0, art[name], colours);
   });
@@ -1301,6 +2060,12 @@ export function generateArt(): Map<string, Buffer> {
   files.set("marker.png", drawMarker().png());
   files.set("icons.png", drawIcons().png());
   files.set("logo.png", drawLogo().png());
+  files.set("armor.png", drawArmor().png());
+  files.set("weapons.png", drawWeapons().png());
+  files.set("items.png", drawItems().png());
+  files.set("mobs.png", drawMobs().png());
+  files.set("npcs.png", drawNpcs().png());
+  files.set("fx.png", drawFx().png());
   for (const [name, outlined] of [
     ["font", false],
     ["font-outline", true],

@@ -43,8 +43,14 @@ interface QuestView {
   population: { world: number; total: number };
   portals: { kind: string; from: TilePoint; to: TilePoint }[];
   camera: { x: number; y: number };
+  me: { hp: number; maxHp: number; weapon: number; armor: number; invincible: boolean; dead: boolean } | null;
+  mobs: { id: number; kind: string; hp: number; x: number; y: number; tx: number; ty: number }[];
+  engaged: { kind: string; id: number } | null;
+  damageNumbers: { shown: { target: number; text: string }[]; floating: number };
+  deaths: number[];
   pathLength(tx: number, ty: number): number | null;
   tileToPage(tx: number, ty: number): { x: number; y: number };
+  worldToPage(x: number, y: number): { x: number; y: number };
 }
 declare const __quest: QuestView;
 
@@ -292,6 +298,68 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await page.screenshot({ path: join(artifacts, "browser-through-door.png") });
     await page.context().close();
   }, 60_000);
+
+  /** Walks a page's player toward a tile by clicking reachable tiles a few steps closer, until `done` says stop. */
+  async function hopToward(page: Page, goal: TilePoint, done: () => Promise<boolean>, hops = 30): Promise<void> {
+    for (let hop = 0; hop < hops && !(await done()); hop++) {
+      const near = await page.evaluate(
+        ([gx, gy]) => {
+          const here = __quest.localTile!;
+          const dx = gx - here.tx;
+          const dy = gy - here.ty;
+          if (dx === 0 && dy === 0) return null;
+          const scale = Math.min(1, 5 / Math.max(Math.abs(dx), Math.abs(dy)));
+          for (let back = 0; back < 5; back++) {
+            for (const [ox, oy] of [[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1], [2, 0], [0, 2], [-2, 0], [0, -2]]) {
+              const tx = Math.round(here.tx + dx * scale) - Math.sign(dx) * back + ox;
+              const ty = Math.round(here.ty + dy * scale) - Math.sign(dy) * back + oy;
+              if ((tx !== here.tx || ty !== here.ty) && __quest.pathLength(tx, ty) !== null) return { tx, ty };
+            }
+          }
+          return null;
+        },
+        [goal.tx, goal.ty] as const,
+      );
+      if (near === null) break;
+      const point = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [near.tx, near.ty] as const);
+      await page.mouse.click(point.x, point.y);
+      await page.waitForFunction(([x, y]) => (__quest.localTile?.tx === x && __quest.localTile?.ty === y) || !__quest.walking, [near.tx, near.ty] as const, {
+        timeout: 10_000,
+      });
+      await page.waitForFunction(() => !__quest.walking && __quest.localTile !== null, null, { timeout: 10_000 });
+    }
+  }
+
+  it("a player clicks a rat, walks next to it and fights it: damage numbers float over it and it dies in a puff of smoke", async () => {
+    const page = await enter("hunter");
+    // The rats of the south fields (gen-map's areas): walk until one is on screen.
+    const ratArea = { tx: 64, ty: 108 };
+    const ratInView = () =>
+      page.evaluate(() => {
+        const here = __quest.localTile;
+        return here !== null && __quest.mobs.some((m) => m.kind === "rat" && Math.abs(m.tx - here.tx) <= 6 && Math.abs(m.ty - here.ty) <= 4);
+      });
+    await hopToward(page, ratArea, ratInView);
+    expect(await ratInView()).toBe(true);
+    const rat = await page.evaluate(() => {
+      const here = __quest.localTile!;
+      const rats = __quest.mobs.filter((m) => m.kind === "rat").sort((a, b) => Math.abs(a.tx - here.tx) + Math.abs(a.ty - here.ty) - (Math.abs(b.tx - here.tx) + Math.abs(b.ty - here.ty)));
+      return rats[0];
+    });
+    const point = await page.evaluate(([x, y]) => __quest.worldToPage(x, y), [rat.x, rat.y] as const);
+    await page.mouse.click(point.x, point.y);
+    expect(await page.evaluate(() => __quest.engaged)).toEqual({ kind: "mob", id: rat.id });
+    // Hits land on the rat (the server swings every 800 ms from the next tile): numbers float over it.
+    await page.waitForFunction((id) => __quest.damageNumbers.shown.some((n) => n.target === id) && __quest.damageNumbers.floating > 0, rat.id, { timeout: 15_000 });
+    await page.screenshot({ path: join(artifacts, "browser-fight.png") });
+    // A rat has 25 HP and a sword deals 2–9 a swing: it dies within a few seconds, and the page shows it.
+    await page.waitForFunction((id) => __quest.deaths.includes(id), rat.id, { timeout: 20_000 });
+    await page.waitForTimeout(330);
+    await page.screenshot({ path: join(artifacts, "browser-mob-dies.png") });
+    expect(await page.evaluate((id) => __quest.mobs.some((m) => m.id === id), rat.id)).toBe(false);
+    expect(await page.evaluate(() => __quest.engaged)).toBeNull();
+    await page.context().close();
+  }, 90_000);
 
   it("draws the world with Phaser's Canvas renderer where WebGL is missing (?canvas forces it)", async () => {
     const page = await enter("carol", "&canvas");

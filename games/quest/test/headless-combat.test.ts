@@ -80,6 +80,11 @@ describe("combat, loot and progression", () => {
 
     killer.stop();
     await waitFor("the save on leaving", () => quest.progress.load(progressKey("killer-secret-0000000000"))?.armor === 2);
+    expect(quest.progress.load(progressKey("killer-secret-0000000000"))).toMatchObject({
+      weapon: 5,
+      kills: { rat: 1 },
+      achievements: expect.arrayContaining(["first_blood", "first_loot", "armored"]),
+    });
     const back = join(quest.url(), "killer", map, { token: "killer-secret-0000000000" });
     players.push(back);
     await waitFor("the returning killer", () => serverState(back));

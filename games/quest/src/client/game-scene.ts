@@ -1,24 +1,32 @@
 /**
  * The game: the map, every player, the local one predicted by the client engine and drawn
- * between ticks, click-to-walk and keys, chat, the follow camera, and the HUD scene on top.
+ * between ticks, click-to-walk and keys, chat, the follow camera, and the HUD scene on top;
+ * mobs, NPCs, items and chests, and the fight: click a mob to walk next to it and attack it
+ * (the server swings on its own clock while we stand there), an NPC to talk, a chest to open.
  */
 import type { ClientError } from "@tickwire/client";
 import { createNetGraph, type NetGraph } from "@tickwire/client/netgraph";
 import * as Phaser from "phaser";
+import { adjacent } from "../shared/combat.js";
+import { ITEMS, type ItemKind } from "../shared/items.js";
 import { type QuestMap, type TilePoint, tileCentre, tileOf } from "../shared/map.js";
-import type { Direction } from "../shared/movement.js";
+import type { MobKind } from "../shared/mobs.js";
+import { type Direction, headingTile } from "../shared/movement.js";
+import type { NpcKind } from "../shared/npcs.js";
 import { findPath } from "../shared/path.js";
 import { MAX_CHAT_LENGTH } from "../shared/text.js";
 import { TILE_SIZE } from "../shared/tiles.js";
 import { KEYS } from "./assets.js";
 import { Avatar } from "./avatar.js";
 import { exposeDebug } from "./debug.js";
+import { DAMAGE_TINT, Effects } from "./effects.js";
 import type { HudScene } from "./hud-scene.js";
 import { createMapLayers, DEPTH, worldZoom } from "./map-view.js";
 import { LocalMotion } from "./local-motion.js";
 import { questMap } from "./quest-map.js";
 import { sounds, toggleMute, unlockAudio } from "./sound.js";
 import { describeError, type QuestClient } from "./session.js";
+import { ChestView, ItemView, MobView, NpcView } from "./things.js";
 import { Walker, isMoveKey } from "./walker.js";
 
 export interface GameData {
@@ -34,6 +42,12 @@ const CUT_DISTANCE = 3 * TILE_SIZE;
 const REMOTE_WALK_HOLD_MS = 90;
 /** Lines of chat and notices the debug view keeps (the HUD shows fewer). */
 const DEBUG_HISTORY = 50;
+/** A despawned mob's sprite waits this long for its death event (same message, or it walked out of view). */
+const DEATH_WAIT_MS = 300;
+/** A click this close (world px) to a mob's drawn feet picks it, even off its tile (it is walking between two). */
+const PICK_RADIUS = 10;
+/** Damage numbers start this high over the target's tile centre: above its head and name. */
+const NUMBER_LIFT = 20;
 
 interface Shown {
   avatar: Avatar;
@@ -43,6 +57,38 @@ interface Shown {
   dir: Direction;
 }
 
+interface ShownMob {
+  view: MobView;
+  lastX: number;
+  lastY: number;
+  movedAt: number;
+  dir: Direction;
+}
+
+/** What the player clicked and is walking up to: attack a mob, talk to an NPC, open a chest. */
+interface Engagement {
+  kind: "mob" | "npc" | "chest";
+  id: number;
+  /** The target's tile the current walk was planned for. */
+  plannedFor: TilePoint | null;
+  /** The mob's tile when `attack` was last sent from next to it. */
+  attackedFrom: TilePoint | null;
+}
+
+function direction(fromX: number, fromY: number, toX: number, toY: number): Direction {
+  const dx = toX - fromX;
+  const dy = toY - fromY;
+  if (Math.abs(dx) >= Math.abs(dy)) return dx < 0 ? "left" : "right";
+  return dy < 0 ? "up" : "down";
+}
+
+const NEIGHBOURS = [
+  [0, 1],
+  [1, 0],
+  [0, -1],
+  [-1, 0],
+] as const;
+
 export class GameScene extends Phaser.Scene {
   private client!: QuestClient;
   private map!: QuestMap;
@@ -51,6 +97,18 @@ export class GameScene extends Phaser.Scene {
   private graph: NetGraph | null = null;
   private marker!: Phaser.GameObjects.Sprite;
   private readonly shown = new Map<number, Shown>();
+  private readonly mobs = new Map<number, ShownMob>();
+  private readonly npcs = new Map<number, NpcView>();
+  private readonly items = new Map<number, ItemView>();
+  private readonly chests = new Map<number, ChestView>();
+  /** Despawned mobs whose death event may still come, until a time. */
+  private readonly leaving = new Map<number, { view: MobView; until: number }>();
+  private effects!: Effects;
+  private engagement: Engagement | null = null;
+  private readonly said: { id: number; line: string; index: number; last: boolean }[] = [];
+  private readonly achievements: string[] = [];
+  private readonly shownNumbers: { target: number; text: string }[] = [];
+  private dead = false;
   private motion!: LocalMotion;
   private readonly cameraTarget = { x: 0, y: 0 };
   private lastSentAt = Number.NaN;
@@ -70,6 +128,16 @@ export class GameScene extends Phaser.Scene {
 
   create(data: GameData): void {
     this.shown.clear();
+    this.mobs.clear();
+    this.npcs.clear();
+    this.items.clear();
+    this.chests.clear();
+    this.leaving.clear();
+    this.engagement = null;
+    this.said.length = 0;
+    this.achievements.length = 0;
+    this.shownNumbers.length = 0;
+    this.dead = false;
     this.chatLog.length = 0;
     this.notices.length = 0;
     this.following = false;
@@ -87,6 +155,7 @@ export class GameScene extends Phaser.Scene {
     this.motion = new LocalMotion(this.map, this.walker);
     this.marker = this.add.sprite(0, 0, KEYS.marker, 0).setDepth(DEPTH.marker).setVisible(false);
     this.marker.play("marker");
+    this.effects = new Effects(this);
 
     const camera = this.cameras.main;
     camera.setBounds(0, 0, tilemap.widthInPixels, tilemap.heightInPixels);
@@ -119,6 +188,17 @@ export class GameScene extends Phaser.Scene {
     client.on("despawn", (entity) => {
       this.shown.get(entity.id)?.avatar.destroy();
       this.shown.delete(entity.id);
+      const mob = this.mobs.get(entity.id);
+      if (mob !== undefined) {
+        this.mobs.delete(entity.id);
+        this.leaving.set(entity.id, { view: mob.view, until: performance.now() + DEATH_WAIT_MS });
+      }
+      this.npcs.get(entity.id)?.destroy();
+      this.npcs.delete(entity.id);
+      this.items.get(entity.id)?.destroy();
+      this.items.delete(entity.id);
+      this.chests.get(entity.id)?.destroy();
+      this.chests.delete(entity.id);
     });
     client.on("event", (event) => {
       const now = performance.now();
@@ -143,7 +223,7 @@ export class GameScene extends Phaser.Scene {
         this.notices.push(text);
         if (this.notices.length > DEBUG_HISTORY) this.notices.shift();
         this.hud.toast(text, now);
-      }
+      } else if (data) this.gameEvent(event.name, data, now);
     });
     client.on("error", (error) => {
       this.lastError = error;
@@ -160,10 +240,214 @@ export class GameScene extends Phaser.Scene {
     this.hud.setReconnecting(client.state === "resuming" || client.state === "connecting");
   }
 
+  /** Combat, loot, dialogue and progress events. */
+  private gameEvent(name: string, data: Record<string, unknown>, now: number): void {
+    const me = this.client.playerId;
+    if (name === "hit") {
+      const target = Number(data.target);
+      const attacker = Number(data.attacker);
+      const damage = Number(data.damage);
+      const at = this.drawnAt(target);
+      const from = this.drawnAt(attacker);
+      if (at !== null) {
+        const text = damage > 0 ? String(damage) : "miss";
+        this.effects.damage(at.x, at.y - NUMBER_LIFT, text, target === me ? DAMAGE_TINT.taken : attacker === me ? DAMAGE_TINT.dealt : DAMAGE_TINT.others);
+        this.shownNumbers.push({ target, text });
+        if (this.shownNumbers.length > DEBUG_HISTORY) this.shownNumbers.shift();
+        if (damage > 0) {
+          this.mobs.get(target)?.view.flash(now);
+          this.shown.get(target)?.avatar.flash(now);
+        }
+      }
+      if (from !== null && at !== null) {
+        const dir = direction(from.x, from.y, at.x, at.y);
+        this.mobs.get(attacker)?.view.swing(dir, now);
+        this.shown.get(attacker)?.avatar.swing(dir, now);
+      }
+      if (target === me || attacker === me) sounds.hit(target === me);
+      // Hit while standing idle: fight back, as BrowserQuest did.
+      if (target === me && this.engagement === null && !this.walker.walking && this.mobs.has(attacker)) this.engage("mob", attacker);
+    } else if (name === "death") {
+      const id = Number(data.id);
+      const mob = this.mobs.get(id);
+      const leaving = this.leaving.get(id);
+      const view = mob?.view ?? leaving?.view;
+      if (view !== undefined) {
+        this.mobs.delete(id);
+        this.leaving.delete(id);
+        this.effects.die(id, view.release(), view.x, view.y);
+        sounds.death();
+      } else {
+        const avatar = this.shown.get(id)?.avatar;
+        if (avatar !== undefined) this.effects.die(id, null, avatar.x, avatar.y);
+      }
+      if (this.engagement?.id === id) this.engagement = null;
+    } else if (name === "died") {
+      this.engagement = null;
+      sounds.death();
+    } else if (name === "say") {
+      const id = Number(data.id);
+      const line = { id, line: String(data.line), index: Number(data.index), last: data.last === true };
+      this.said.push(line);
+      if (this.said.length > DEBUG_HISTORY) this.said.shift();
+      this.npcs.get(id)?.say(line.line, now);
+      sounds.chat();
+    } else if (name === "achievement") {
+      const title = String(data.title);
+      this.achievements.push(title);
+      this.hud.achievement(title, now);
+      sounds.achievement();
+    } else if (name === "loot") {
+      this.hud.toast(String(data.text), now);
+      sounds.pickup();
+    }
+  }
+
+  /** Where a player or mob is drawn now (world px of its tile centre), or null. */
+  private drawnAt(id: number): { x: number; y: number } | null {
+    const shown = this.shown.get(id);
+    if (shown !== undefined) return { x: shown.avatar.x, y: shown.avatar.y };
+    const mob = this.mobs.get(id);
+    if (mob !== undefined) return { x: mob.view.x, y: mob.view.y };
+    return null;
+  }
+
+  /** The mob, NPC or chest drawn at a world point, if any (mobs first: they are what a click in a fight means). */
+  private pick(x: number, y: number): { kind: Engagement["kind"]; id: number } | null {
+    const tx = tileOf(x);
+    const ty = tileOf(y);
+    let best: { kind: Engagement["kind"]; id: number } | null = null;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const [id, mob] of this.mobs) {
+      const d = Math.hypot(mob.view.x - x, mob.view.y - y);
+      if ((tileOf(mob.view.x) === tx && tileOf(mob.view.y) === ty) || d < PICK_RADIUS) {
+        if (d < bestDistance) {
+          best = { kind: "mob", id };
+          bestDistance = d;
+        }
+      }
+    }
+    if (best !== null) return best;
+    for (const [id, npc] of this.npcs) if (tileOf(npc.x) === tx && tileOf(npc.y) === ty) return { kind: "npc", id };
+    for (const [id, chest] of this.chests) if (Math.abs(chest.sprite.x - tileCentre(tx)) < 1 && Math.abs(chest.sprite.y - tileCentre(ty)) < 1) return { kind: "chest", id };
+    return null;
+  }
+
+  /** Starts walking up to a mob (and attacking it), an NPC or a chest. */
+  engage(kind: Engagement["kind"], id: number): void {
+    this.engagement = { kind, id, plannedFor: null, attackedFrom: null };
+    if (kind === "mob") this.client.command("attack", [id]);
+    else if (kind === "npc" && this.npcs.has(id) && this.inReach(this.targetTile(this.engagement))) {
+      // Already close: the click moves the dialogue on.
+      this.client.command("talk", [id]);
+      this.engagement = null;
+      return;
+    }
+    this.approach();
+  }
+
+  /** The tile of what we engaged (the server's latest position), or null when it is gone. */
+  private targetTile(engagement: Engagement): TilePoint | null {
+    if (engagement.kind === "mob") {
+      const mob = this.client.get(engagement.id);
+      return mob?.type === "mob" ? { tx: tileOf(mob.values.x), ty: tileOf(mob.values.y) } : null;
+    }
+    const view = engagement.kind === "npc" ? this.npcs.get(engagement.id) : this.chests.get(engagement.id)?.sprite;
+    return view === undefined ? null : { tx: tileOf(view.x), ty: tileOf(view.y) };
+  }
+
+  /** Where the local player stands, or null while it walks between tiles. */
+  private standingTile(): TilePoint | null {
+    const p = this.client.predicted;
+    if (p === undefined || p.moving || this.walker.walking) return null;
+    return headingTile(p);
+  }
+
+  /** Close enough to act: next to a mob (not diagonal), next to an NPC, on or next to a chest. */
+  private inReach(target: TilePoint | null): boolean {
+    const here = this.standingTile();
+    if (here === null || target === null || this.engagement === null) return false;
+    if (this.engagement.kind === "chest" && here.tx === target.tx && here.ty === target.ty) return true;
+    return adjacent(here, target);
+  }
+
+  /** Walks to the nearest tile from which the engagement can act. */
+  private approach(): void {
+    const engagement = this.engagement;
+    const predicted = this.client.predicted;
+    if (engagement === null || predicted === undefined) return;
+    const target = this.targetTile(engagement);
+    if (target === null) {
+      this.engagement = null;
+      return;
+    }
+    engagement.plannedFor = target;
+    if (this.inReach(target)) return;
+    const from = headingTile(predicted);
+    const goals: TilePoint[] = NEIGHBOURS.map(([dx, dy]) => ({ tx: target.tx + dx, ty: target.ty + dy }));
+    if (engagement.kind === "chest") goals.unshift(target);
+    let best: TilePoint | null = null;
+    let bestLength = Number.POSITIVE_INFINITY;
+    for (const goal of goals) {
+      if (this.map.blocked(goal.tx, goal.ty) || this.map.portalAt(goal.tx, goal.ty)) continue;
+      if (goal.tx === from.tx && goal.ty === from.ty) {
+        best = goal;
+        break;
+      }
+      const length = findPath(this.map, from, goal)?.length ?? Number.POSITIVE_INFINITY;
+      if (length < bestLength) {
+        best = goal;
+        bestLength = length;
+      }
+    }
+    if (best === null) {
+      this.hud.toast("You can't get there.", performance.now(), true);
+      this.engagement = null;
+      return;
+    }
+    this.walkTo(best, true);
+  }
+
+  /** Each frame: follow a moving mob, act on arrival. */
+  private pursue(): void {
+    const engagement = this.engagement;
+    if (engagement === null || this.dead) return;
+    const target = this.targetTile(engagement);
+    if (target === null) {
+      this.engagement = null;
+      return;
+    }
+    if (this.inReach(target)) {
+      if (engagement.kind === "mob") {
+        // Standing next to it: the server swings on its clock. Tell it again if the mob moved (or after we walked).
+        if (engagement.attackedFrom === null || engagement.attackedFrom.tx !== target.tx || engagement.attackedFrom.ty !== target.ty) {
+          engagement.attackedFrom = target;
+          this.client.command("attack", [engagement.id]);
+        }
+        return;
+      }
+      this.client.command(engagement.kind === "npc" ? "talk" : "open", [engagement.id]);
+      this.engagement = null;
+      return;
+    }
+    const planned = engagement.plannedFor;
+    const moved = planned === null || planned.tx !== target.tx || planned.ty !== target.ty;
+    if (moved || !this.walker.walking) {
+      engagement.attackedFrom = null;
+      this.approach();
+    }
+  }
+
   private wireInput(): void {
     this.input.on("pointerdown", (pointer: Phaser.Input.Pointer) => {
       unlockAudio();
-      if (pointer.button !== 0) return;
+      if (pointer.button !== 0 || this.dead) return;
+      const picked = this.pick(pointer.worldX, pointer.worldY);
+      if (picked !== null) {
+        this.engage(picked.kind, picked.id);
+        return;
+      }
+      this.engagement = null;
       this.walkTo({ tx: Math.floor(pointer.worldX / TILE_SIZE), ty: Math.floor(pointer.worldY / TILE_SIZE) });
     });
     const chat = document.querySelector<HTMLInputElement>("#chat")!;
@@ -195,11 +479,16 @@ export class GameScene extends Phaser.Scene {
         return;
       }
       if (isMoveKey(event.code)) {
+        if (this.dead) return;
+        this.engagement = null;
         this.walker.keyDown(event.code);
         this.marker.setVisible(false);
         event.preventDefault();
       }
     };
+    const respawnButton = document.querySelector<HTMLButtonElement>("#dead button");
+    const onRespawn = () => this.respawn();
+    respawnButton?.addEventListener("click", onRespawn);
     const onKeyUp = (event: KeyboardEvent) => this.walker.keyUp(event.code);
     const onBlur = () => this.walker.releaseAll();
     addEventListener("keydown", onKeyDown);
@@ -209,6 +498,9 @@ export class GameScene extends Phaser.Scene {
       if (!chat.hidden && chat.value === "") chat.hidden = true;
     };
     this.teardown.push(() => {
+      respawnButton?.removeEventListener("click", onRespawn);
+      const panel = document.querySelector<HTMLElement>("#dead");
+      if (panel !== null) panel.hidden = true;
       removeEventListener("keydown", onKeyDown);
       removeEventListener("keyup", onKeyUp);
       removeEventListener("blur", onBlur);
@@ -222,7 +514,7 @@ export class GameScene extends Phaser.Scene {
   }
 
   /** Click or tap: plan the path at once (the first step shows this frame), tell the server the goal. */
-  walkTo(target: TilePoint): boolean {
+  walkTo(target: TilePoint, quiet = false): boolean {
     const predicted = this.client.predicted;
     if (predicted === undefined) return false;
     const path = this.walker.walkTo(predicted, target);
@@ -233,9 +525,14 @@ export class GameScene extends Phaser.Scene {
     }
     if (path.length === 0) return true;
     this.client.command("walk", [target.tx, target.ty]);
-    this.marker.setPosition(tileCentre(target.tx), tileCentre(target.ty)).setVisible(true);
-    sounds.target();
+    this.marker.setPosition(tileCentre(target.tx), tileCentre(target.ty)).setVisible(!quiet);
+    if (!quiet) sounds.target();
     return true;
+  }
+
+  /** The respawn button: back at the last checkpoint (the server decides where). */
+  respawn(): void {
+    if (this.dead) this.client.command("respawn", []);
   }
 
   override update(): void {
@@ -253,6 +550,45 @@ export class GameScene extends Phaser.Scene {
     if (!this.walker.walking) this.marker.setVisible(false);
 
     for (const entity of client.entities) {
+      if (entity.type === "mob") {
+        const values = entity.values;
+        let mob = this.mobs.get(entity.id);
+        if (mob === undefined) {
+          mob = { view: new MobView(this, values.kind as MobKind), lastX: entity.render[0], lastY: entity.render[1], movedAt: -Infinity, dir: values.dir };
+          this.mobs.set(entity.id, mob);
+        }
+        const walking = this.trackMotion(mob, entity.render[0], entity.render[1], values.dir, now);
+        mob.view.place(entity.render[0], entity.render[1], mob.dir, walking, values.hp, now);
+        continue;
+      }
+      if (entity.type === "npc") {
+        let npc = this.npcs.get(entity.id);
+        if (npc === undefined) {
+          npc = new NpcView(this, entity.values.kind as NpcKind);
+          this.npcs.set(entity.id, npc);
+        }
+        npc.place(entity.render[0], entity.render[1]);
+        npc.tick(now);
+        continue;
+      }
+      if (entity.type === "item") {
+        let item = this.items.get(entity.id);
+        if (item === undefined) {
+          item = new ItemView(this, entity.values.kind as ItemKind);
+          this.items.set(entity.id, item);
+        }
+        item.place(entity.render[0], entity.render[1], entity.values.blinking, now);
+        continue;
+      }
+      if (entity.type === "chest") {
+        let chest = this.chests.get(entity.id);
+        if (chest === undefined) {
+          chest = new ChestView(this);
+          this.chests.set(entity.id, chest);
+        }
+        chest.place(entity.render[0], entity.render[1], entity.values.open);
+        continue;
+      }
       if (entity.type !== "player") continue;
       const values = entity.values;
       let shown = this.shown.get(entity.id);
@@ -263,10 +599,48 @@ export class GameScene extends Phaser.Scene {
       }
       shown.avatar.setName(values.name);
       shown.avatar.setLook(values.look);
-      if (entity.local) this.drawLocal(shown, entity.render);
-      else this.drawRemote(shown, entity.render[0], entity.render[1], values.dir, now);
+      shown.avatar.setState(values.hp, values.maxHp, values.invincible, { weapon: values.weapon, armor: values.armor });
+      if (entity.local) {
+        this.setDead(values.hp === 0);
+        this.hud.setVitals({ hp: values.hp, maxHp: values.maxHp, weapon: values.weapon, armor: values.armor, invincible: values.invincible });
+        this.drawLocal(shown, entity.render, now);
+      } else this.drawRemote(shown, entity.render[0], entity.render[1], values.dir, now);
       shown.avatar.tick(now);
     }
+    for (const [id, gone] of this.leaving) {
+      if (now < gone.until) continue;
+      gone.view.destroy();
+      this.leaving.delete(id);
+    }
+    this.pursue();
+  }
+
+  /** The local player died or came back: stop walking, show or hide the respawn button. */
+  private setDead(dead: boolean): void {
+    if (dead === this.dead) return;
+    this.dead = dead;
+    if (dead) {
+      this.engagement = null;
+      this.walker.releaseAll();
+      const predicted = this.client.predicted;
+      if (predicted !== undefined) this.walker.walkTo(predicted, headingTile(predicted));
+      this.marker.setVisible(false);
+    }
+    const panel = document.querySelector<HTMLElement>("#dead");
+    if (panel !== null) panel.hidden = !dead;
+  }
+
+  /** Walking or standing, and which way, from how an interpolated position moves. */
+  private trackMotion(shown: { lastX: number; lastY: number; movedAt: number; dir: Direction }, x: number, y: number, dir: Direction, now: number): boolean {
+    const dx = x - shown.lastX;
+    const dy = y - shown.lastY;
+    if (dx !== 0 || dy !== 0) {
+      shown.movedAt = now;
+      shown.dir = Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? "right" : "left") : dy > 0 ? "down" : "up";
+    } else if (now - shown.movedAt > REMOTE_WALK_HOLD_MS) shown.dir = dir;
+    shown.lastX = x;
+    shown.lastY = y;
+    return now - shown.movedAt <= REMOTE_WALK_HOLD_MS;
   }
 
   /**
@@ -274,7 +648,7 @@ export class GameScene extends Phaser.Scene {
    * (with the input the next tick will send), plus the reconciler's decaying correction. So
    * it moves every frame, and a click moves it on the very frame it lands.
    */
-  private drawLocal(shown: Shown, render: Float64Array): void {
+  private drawLocal(shown: Shown, render: Float64Array, now: number): void {
     const predicted = this.client.predicted;
     if (predicted === undefined) return;
     const draw = this.motion.draw(predicted, Number.isNaN(this.lastSentAt) ? 0 : performance.now() - this.lastSentAt);
@@ -283,7 +657,7 @@ export class GameScene extends Phaser.Scene {
     const cut = Math.abs(x - shown.lastX) + Math.abs(y - shown.lastY) > CUT_DISTANCE;
     shown.lastX = x;
     shown.lastY = y;
-    shown.avatar.place(x, y, draw.dir, draw.moving || predicted.moving);
+    shown.avatar.place(x, y, draw.dir, draw.moving || predicted.moving, now);
     this.cameraTarget.x = x;
     this.cameraTarget.y = y;
     const camera = this.cameras.main;
@@ -302,15 +676,8 @@ export class GameScene extends Phaser.Scene {
   }
 
   private drawRemote(shown: Shown, x: number, y: number, dir: Direction, now: number): void {
-    const dx = x - shown.lastX;
-    const dy = y - shown.lastY;
-    if (dx !== 0 || dy !== 0) {
-      shown.movedAt = now;
-      shown.dir = Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? "right" : "left") : dy > 0 ? "down" : "up";
-    } else if (now - shown.movedAt > REMOTE_WALK_HOLD_MS) shown.dir = dir;
-    shown.lastX = x;
-    shown.lastY = y;
-    shown.avatar.place(x, y, shown.dir, now - shown.movedAt <= REMOTE_WALK_HOLD_MS);
+    const walking = this.trackMotion(shown, x, y, dir, now);
+    shown.avatar.place(x, y, shown.dir, walking, now);
   }
 
   /** Read-only state for tests and the devtools console (window.__quest). */
@@ -374,6 +741,54 @@ export class GameScene extends Phaser.Scene {
       get notices() {
         return scene.notices.slice();
       },
+      /** The local player's HP, gear and state, as the server last said. */
+      get me() {
+        const e = scene.client.get(scene.client.playerId);
+        if (e?.type !== "player") return null;
+        const v = e.values;
+        return { hp: v.hp, maxHp: v.maxHp, weapon: v.weapon, armor: v.armor, invincible: v.invincible, dead: scene.dead };
+      },
+      /** Mobs in view as drawn, with their HP and tile (from the latest snapshot). */
+      get mobs() {
+        const out: { id: number; kind: string; hp: number; x: number; y: number; tx: number; ty: number }[] = [];
+        for (const e of scene.client.entities) {
+          if (e.type !== "mob") continue;
+          out.push({ id: e.id, kind: e.values.kind, hp: e.values.hp, x: e.render[0], y: e.render[1], tx: tileOf(e.values.x), ty: tileOf(e.values.y) });
+        }
+        return out;
+      },
+      get npcs() {
+        return [...scene.npcs].map(([id, npc]) => ({ id, kind: npc.kind, ...tileOfPoint(npc.x, npc.y), saying: npc.saying }));
+      },
+      get items() {
+        const out: { id: number; kind: string; name: string; tx: number; ty: number; blinking: boolean }[] = [];
+        for (const e of scene.client.entities) {
+          if (e.type !== "item") continue;
+          out.push({ id: e.id, kind: e.values.kind, name: ITEMS[e.values.kind as ItemKind].name, tx: tileOf(e.values.x), ty: tileOf(e.values.y), blinking: e.values.blinking });
+        }
+        return out;
+      },
+      get chests() {
+        return [...scene.chests].map(([id, chest]) => ({ id, ...tileOfPoint(chest.sprite.x, chest.sprite.y) }));
+      },
+      /** What we are walking up to or fighting. */
+      get engaged() {
+        return scene.engagement === null ? null : { kind: scene.engagement.kind, id: scene.engagement.id };
+      },
+      /** Damage numbers shown so far (target, text), and how many float on screen now. */
+      get damageNumbers() {
+        return { shown: scene.shownNumbers.slice(), floating: scene.effects.numbers.size };
+      },
+      /** Ids whose death animation played. */
+      get deaths() {
+        return scene.effects.deaths.slice();
+      },
+      get said() {
+        return scene.said.slice();
+      },
+      get achievements() {
+        return scene.achievements.slice();
+      },
       /** performance.now() of the first frame drawn with the local player in the world. */
       get firstFrameAt() {
         return scene.firstFrameAt;
@@ -386,12 +801,16 @@ export class GameScene extends Phaser.Scene {
       },
       /** Where a tile's centre is on the page, in CSS px (for a test's click). */
       tileToPage(tx: number, ty: number) {
+        return this.worldToPage(tileCentre(tx), tileCentre(ty));
+      },
+      /** Where a world point is on the page, in CSS px. */
+      worldToPage(x: number, y: number) {
         const camera = scene.cameras.main;
         const canvas = scene.game.canvas.getBoundingClientRect();
         const scaleX = canvas.width / scene.scale.width;
         return {
-          x: canvas.left + (tileCentre(tx) - camera.worldView.x) * camera.zoom * scaleX,
-          y: canvas.top + (tileCentre(ty) - camera.worldView.y) * camera.zoom * scaleX,
+          x: canvas.left + (x - camera.worldView.x) * camera.zoom * scaleX,
+          y: canvas.top + (y - camera.worldView.y) * camera.zoom * scaleX,
         };
       },
       get renderer() {
@@ -408,5 +827,13 @@ export class GameScene extends Phaser.Scene {
     this.client.close();
     for (const shown of this.shown.values()) shown.avatar.destroy();
     this.shown.clear();
+    for (const mob of this.mobs.values()) mob.view.destroy();
+    for (const gone of this.leaving.values()) gone.view.destroy();
+    for (const thing of [...this.npcs.values(), ...this.items.values(), ...this.chests.values()]) thing.destroy();
+    this.mobs.clear();
+    this.leaving.clear();
+    this.npcs.clear();
+    this.items.clear();
+    this.chests.clear();
   }
 }

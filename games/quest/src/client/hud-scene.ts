@@ -4,7 +4,9 @@
  * and the key hints. All text is the game's bitmap font, at a whole-number zoom.
  */
 import * as Phaser from "phaser";
-import { FONT_OUTLINE_SIZE, KEYS } from "./assets.js";
+import { ARMOR_NAMES, ITEM_KINDS, type ItemKind, WEAPON_NAMES } from "../shared/items.js";
+import { FONT_OUTLINE_SIZE, ICONS, ITEM_FRAME_OF, KEYS } from "./assets.js";
+import { hpColour } from "./hp-bar.js";
 
 /** HUD px per screen px: whole numbers only; smaller than the world's zoom so it stays modest. */
 function hudZoom(width: number, height: number): number {
@@ -23,6 +25,21 @@ const PANEL_ALPHA = 0.72;
 const GOLD = 0xf6c744;
 const MIST = 0xcfcadb;
 const RED = 0xec7fa8;
+const INK = 0x1b1626;
+const WELL = 0x3b3050;
+/** The HUD's HP bar, in HUD px. */
+const HP_BAR_WIDTH = 64;
+const HP_BAR_HEIGHT = 7;
+const ACHIEVEMENT_MS = 5000;
+const ACHIEVEMENT_FILL = 0x8e3b32;
+
+export interface Vitals {
+  hp: number;
+  maxHp: number;
+  weapon: number;
+  armor: number;
+  invincible: boolean;
+}
 
 interface LogLine {
   text: Phaser.GameObjects.BitmapText;
@@ -47,6 +64,18 @@ export class HudScene extends Phaser.Scene {
   private pending: (() => void)[] = [];
   private here = 0;
   private total = 0;
+  private vitals: Vitals | null = null;
+  private shownVitals = "";
+  private vitalsPanel!: Phaser.GameObjects.Graphics;
+  private heart!: Phaser.GameObjects.Image;
+  private hpText!: Phaser.GameObjects.BitmapText;
+  private weaponIcon!: Phaser.GameObjects.Image;
+  private armorIcon!: Phaser.GameObjects.Image;
+  private gearText!: Phaser.GameObjects.BitmapText;
+  private achievementPanel!: Phaser.GameObjects.Graphics;
+  private achievementText!: Phaser.GameObjects.BitmapText;
+  private achievementUntil = 0;
+  private readonly achievementQueue: string[] = [];
 
   constructor() {
     super("hud");
@@ -63,9 +92,20 @@ export class HudScene extends Phaser.Scene {
     this.logPanel = this.add.graphics();
     this.icon = this.add.image(0, 0, KEYS.icons, 0).setOrigin(0, 0);
     this.population = this.add.bitmapText(0, 0, KEYS.fontOutline, "", FONT_OUTLINE_SIZE);
+    this.vitalsPanel = this.add.graphics();
+    this.heart = this.add.image(0, 0, KEYS.icons, ICONS.indexOf("heart")).setOrigin(0, 0);
+    this.hpText = this.add.bitmapText(0, 0, KEYS.fontOutline, "", FONT_OUTLINE_SIZE);
+    this.weaponIcon = this.add.image(0, 0, KEYS.items, ITEM_FRAME_OF.weapon1).setOrigin(0, 0);
+    this.armorIcon = this.add.image(0, 0, KEYS.items, ITEM_FRAME_OF.armor1).setOrigin(0, 0);
+    this.gearText = this.add.bitmapText(0, 0, KEYS.fontOutline, "", FONT_OUTLINE_SIZE).setTint(MIST);
+    this.achievementPanel = this.add.graphics().setVisible(false);
+    this.achievementText = this.add.bitmapText(0, 0, KEYS.fontOutline, "", FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setTint(GOLD).setVisible(false);
+    this.shownVitals = "";
+    this.achievementQueue.length = 0;
+    this.achievementUntil = 0;
     this.bannerPanel = this.add.graphics().setVisible(false);
     this.banner = this.add.bitmapText(0, 0, KEYS.fontOutline, "Connection lost, reconnecting...", FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setTint(GOLD).setVisible(false);
-    this.hint = this.add.bitmapText(0, 0, KEYS.fontOutline, "Click: walk  Enter: chat  M: sound  F3: net graph", FONT_OUTLINE_SIZE).setOrigin(1, 1).setTint(MIST).setAlpha(0.8);
+    this.hint = this.add.bitmapText(0, 0, KEYS.fontOutline, "Click: walk, fight, talk  Enter: chat  M: sound  F3: net graph", FONT_OUTLINE_SIZE).setOrigin(1, 1).setTint(MIST).setAlpha(0.8);
     const layout = () => this.layout();
     this.scale.on("resize", layout);
     this.events.once("shutdown", () => {
@@ -93,8 +133,80 @@ export class HudScene extends Phaser.Scene {
     this.banner.setPosition(Math.round(w / 2), MARGIN + 3);
     this.drawBannerPanel();
     this.renderPopulation();
+    this.shownVitals = "";
+    this.renderVitals();
     this.layoutLog();
     this.layoutToasts();
+  }
+
+  /** The local player's HP and gear (called every frame; redrawn when they change). */
+  setVitals(vitals: Vitals): void {
+    this.vitals = vitals;
+    this.renderVitals();
+  }
+
+  private renderVitals(): void {
+    const v = this.vitals;
+    if (!this.created || v === null) return;
+    const key = `${v.hp}/${v.maxHp}/${v.weapon}/${v.armor}/${v.invincible}`;
+    if (key === this.shownVitals) return;
+    this.shownVitals = key;
+    const top = MARGIN + 18;
+    this.heart.setPosition(MARGIN + 3, top + 4);
+    const bx = MARGIN + 14;
+    const by = top + 4;
+    const share = v.maxHp > 0 ? v.hp / v.maxHp : 0;
+    this.hpText.setText(v.invincible ? `${v.hp}/${v.maxHp} invincible` : `${v.hp}/${v.maxHp}`).setPosition(bx + HP_BAR_WIDTH + 4, by - 1);
+    this.hpText.setTint(v.invincible ? GOLD : 0xffffff);
+    const frame = (kind: string, first: number) => {
+      const index = ITEM_KINDS.indexOf(kind as ItemKind);
+      return index < 0 ? first : index;
+    };
+    this.weaponIcon.setFrame(frame(`weapon${v.weapon}`, ITEM_FRAME_OF.weapon1)).setPosition(MARGIN + 2, top + 15);
+    this.armorIcon.setFrame(frame(`armor${v.armor}`, ITEM_FRAME_OF.armor1)).setPosition(MARGIN + 18, top + 15);
+    this.gearText.setText(`${WEAPON_NAMES[v.weapon - 1] ?? "?"}, ${ARMOR_NAMES[v.armor - 1] ?? "?"}`).setPosition(MARGIN + 37, top + 20);
+    const width = Math.max(HP_BAR_WIDTH + 18 + Math.ceil(this.hpText.width) + 4, 37 + Math.ceil(this.gearText.width) + 4);
+    // The bar: ink frame, dark well, fill by share (gold while invincible).
+    const g = this.vitalsPanel;
+    g.clear();
+    g.fillStyle(PANEL, PANEL_ALPHA);
+    g.fillRect(MARGIN, top, width, 34);
+    g.fillStyle(INK);
+    g.fillRect(bx, by, HP_BAR_WIDTH, HP_BAR_HEIGHT);
+    g.fillStyle(WELL);
+    g.fillRect(bx + 1, by + 1, HP_BAR_WIDTH - 2, HP_BAR_HEIGHT - 2);
+    g.fillStyle(v.invincible ? GOLD : hpColour(share));
+    if (v.hp > 0) g.fillRect(bx + 1, by + 1, Math.max(1, Math.round((HP_BAR_WIDTH - 2) * share)), HP_BAR_HEIGHT - 2);
+  }
+
+  /** "Achievement: …" in a terracotta banner for a few seconds; several wait their turn. */
+  achievement(title: string, now: number): void {
+    if (!this.created) {
+      this.pending.push(() => this.achievement(title, now));
+      return;
+    }
+    this.achievementQueue.push(title);
+    if (now >= this.achievementUntil) this.nextAchievement(now);
+  }
+
+  private nextAchievement(now: number): void {
+    const title = this.achievementQueue.shift();
+    const showing = title !== undefined;
+    this.achievementPanel.setVisible(showing);
+    this.achievementText.setVisible(showing);
+    if (!showing) return;
+    this.achievementUntil = now + ACHIEVEMENT_MS;
+    const { w } = this.view;
+    this.achievementText.setText(`Achievement: ${title}`).setPosition(Math.round(w / 2), MARGIN + 40);
+    const tw = Math.ceil(this.achievementText.width) + 14;
+    const g = this.achievementPanel;
+    g.clear();
+    g.fillStyle(INK);
+    g.fillRect(Math.round(w / 2 - tw / 2) - 1, MARGIN + 36, tw + 2, 17);
+    g.fillStyle(ACHIEVEMENT_FILL);
+    g.fillRect(Math.round(w / 2 - tw / 2), MARGIN + 37, tw, 15);
+    g.fillStyle(GOLD);
+    g.fillRect(Math.round(w / 2 - tw / 2), MARGIN + 37, tw, 1);
   }
 
   setWorld(world: string): void {
@@ -176,7 +288,7 @@ export class HudScene extends Phaser.Scene {
 
   private layoutToasts(): void {
     const { w } = this.view;
-    let y = MARGIN + 22;
+    let y = MARGIN + 58;
     for (const toast of this.toasts) {
       toast.text.setPosition(Math.round(w / 2), y);
       y += FONT_OUTLINE_SIZE + 2;
@@ -194,6 +306,10 @@ export class HudScene extends Phaser.Scene {
       return changed;
     };
     if (expire(this.toasts)) this.layoutToasts();
+    if (this.achievementUntil > 0 && now >= this.achievementUntil) {
+      this.achievementUntil = 0;
+      this.nextAchievement(now);
+    }
     if (expire(this.log)) this.layoutLog();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Quest's few sounds, synthesized with Web Audio (no sound files): a soft tick when a walk
  * target is set, a two-note blip when someone's chat bubble appears, a low note when the
- * server says no. Browsers only allow audio after a user gesture, so the context is created
+ * server says no; in a fight a short thud for a hit (lower when it is you who is hit), a
+ * falling sweep for a death, a rising pair for a pickup and a little fanfare for an achievement. Browsers only allow audio after a user gesture, so the context is created
  * on the first click or key press. M mutes (remembered).
  */
 const MUTE_KEY = "quest.muted";
@@ -48,4 +49,22 @@ export const sounds = {
     note(990, 990, 90, "square", 60, 0.35);
   },
   refused: () => note(220, 150, 160, "triangle"),
+  hit: (taken: boolean) => {
+    note(taken ? 180 : 320, taken ? 70 : 110, 90, "square", 0, 0.5);
+    note(taken ? 900 : 1400, 400, 30, "sawtooth", 0, 0.25);
+  },
+  death: () => {
+    note(440, 60, 420, "sawtooth", 0, 0.4);
+    note(220, 40, 420, "square", 40, 0.3);
+  },
+  pickup: () => {
+    note(660, 880, 60, "triangle", 0, 0.6);
+    note(990, 1320, 90, "triangle", 60, 0.6);
+  },
+  achievement: () => {
+    note(523, 523, 110, "square", 0, 0.35);
+    note(659, 659, 110, "square", 110, 0.35);
+    note(784, 784, 110, "square", 220, 0.35);
+    note(1047, 1047, 260, "square", 330, 0.35);
+  },
 };

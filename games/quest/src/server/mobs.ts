@@ -46,6 +46,8 @@ export interface Mob {
   /** When its hate list last became empty. */
   calmSince: number;
   returning: boolean;
+  /** A chase that found no way to its target tries again at this time, not every tick. */
+  retryChaseAt: number;
 }
 
 export interface AreaState {
@@ -84,6 +86,8 @@ const ROAM_RANGE = 4;
 const ROAM_PATH_NODES = 200;
 const CHASE_PATH_NODES = 400;
 const HOME_PATH_NODES = 4000;
+/** A chaser with no way to its target (across water, say) searches again this often, not every tick. */
+const CHASE_RETRY_MS = 500;
 
 export class MobSystem {
   readonly areas: AreaState[] = [];
@@ -136,6 +140,7 @@ export class MobSystem {
           nextAttackAt: 0,
           calmSince: 0,
           returning: false,
+          retryChaseAt: 0,
         };
         area.mobs.push(mob);
         this.respawn(world, mob);
@@ -312,8 +317,10 @@ export class MobSystem {
       }
       return;
     }
+    if (now < mob.retryChaseAt) return;
     const next = this.stepToward(here, goal);
     if (next) this.walk(mob, entity, next, now);
+    else mob.retryChaseAt = now + CHASE_RETRY_MS;
   }
 
   /** The next tile towards `goal`: straight on when free (the usual case in the open), else the first tile of a short A*. */
