@@ -10,7 +10,8 @@
  * `players` players (default 150) walking about, `fighters` of them (default 50) standing
  * next to a mob and attacking it.
  */
-import { encodeClientMessage, MsgType, Rng } from "@tickwire/engine";
+import { Rng } from "@tickwire/engine";
+import { encodeClientMessage, MsgType } from "@tickwire/engine/wire";
 import { resolveLimits, ServerMetrics, type SocketLike, silentLogger, World } from "@tickwire/server";
 import { type QuestMap, tileCentre, tileOf } from "../src/shared/map.js";
 import { MOVE_DOWN, MOVE_LEFT, MOVE_NONE, MOVE_RIGHT, MOVE_UP } from "../src/shared/schema.js";
@@ -87,12 +88,12 @@ function run(map: QuestMap, playerCount: number, fighterCount: number) {
     clock: () => now,
     logger: silentLogger(),
     metrics: new ServerMetrics({ defaultMetrics: false }),
-    limits: resolveLimits({ maxConnectionsPerIp: 10_000 }),
+    limits: resolveLimits({ maxConnectionsPerIp: 10_000, maxUnjoinedPerIp: 10_000, maxWorldSharePerIp: 1 }),
   });
   const rng = new Rng(42);
   const clients = Array.from({ length: playerCount }, (_, i) => {
     const socket = new CountingSocket();
-    world.reserve();
+    world.reserve("127.0.0.1");
     const connection = world.connect(socket, { ip: "127.0.0.1", identity: undefined });
     world.receive(connection, Uint8Array.from(encodeClientMessage({ type: MsgType.Join, name: `p${i}` })).buffer, true);
     return { socket, connection, seq: 0, move: MOVE_NONE, target: -1 };

@@ -9,7 +9,6 @@ import type { QuestMap } from "../src/shared/map.js";
 import { createPrediction, type MoverState } from "../src/shared/movement.js";
 import { input, MOVE_NONE, type QuestInput, schema } from "../src/shared/schema.js";
 import { worldId } from "../src/shared/worlds.js";
-import { FillInOrderRegistry } from "../src/server/fill-in-order.js";
 import { createQuestGame, type QuestGameOptions } from "../src/server/game.js";
 import { questAuth } from "../src/server/identity.js";
 import { Lobby } from "../src/server/lobby.js";
@@ -20,7 +19,7 @@ export type QuestClient = TickwireClient<typeof schema, QuestInput, MoverState>;
 export interface QuestServer {
   server: TickwireServer;
   progress: InMemoryProgressStore;
-  /** What matchmaking sees (before the fill-in-order filter). */
+  /** What matchmaking sees. */
   listings: InMemoryRegistry;
   url(world?: string): string;
   /** `GET /matchmake?game=quest`: the world a newcomer is sent to, or null (503). */
@@ -43,9 +42,10 @@ export async function startQuest(
       game: createQuestGame({ ...options, map, lobby, progress }),
     })),
     auth: questAuth,
-    registry: new FillInOrderRegistry(listings),
-    // Matchmaking sees populations this fresh (a second in production).
-    limits: { registryHeartbeatMs: 50 },
+    registry: listings,
+    // Matchmaking sees populations this fresh (a second in production); every test player
+    // comes from 127.0.0.1, so one address may fill a world.
+    limits: { registryHeartbeatMs: 50, maxWorldSharePerIp: 1 },
     logger: silentLogger(),
     defaultMetrics: false,
   });

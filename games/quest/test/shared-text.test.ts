@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { checkName, MAX_CHAT_LENGTH, sanitizeChat } from "../src/shared/text.js";
-import { chooseWorld } from "../src/shared/worlds.js";
 
 describe("sanitizeChat", () => {
   it("trims and collapses whitespace", () => {
@@ -38,17 +37,5 @@ describe("checkName", () => {
       expect(check.ok, JSON.stringify(bad)).toBe(false);
       if (!check.ok) expect(check.reason.length).toBeGreaterThan(0);
     }
-  });
-});
-
-describe("chooseWorld", () => {
-  it("fills worlds in number order: the first with room", () => {
-    const worlds = [
-      { id: "quest-10", population: 0, capacity: 2 },
-      { id: "quest-2", population: 1, capacity: 2 },
-      { id: "quest-1", population: 2, capacity: 2 },
-    ];
-    expect(chooseWorld(worlds)).toBe("quest-2");
-    expect(chooseWorld(worlds.map((w) => ({ ...w, population: 2 })))).toBeNull();
   });
 });

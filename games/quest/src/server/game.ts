@@ -33,7 +33,7 @@ import { InMemoryProgressStore, type ProgressStore, type SavedProgress } from ".
 import { TimeWheel } from "./time-wheel.js";
 
 type Quest = typeof schema;
-type QuestPlayer = Player<Quest>;
+type QuestPlayer = Player<Quest, undefined>;
 type QuestContext = GameContext<Quest>;
 
 /** A screen is 30 tiles wide: a player sees a screen and a half around them, so arrivals are seen before they are on screen. */

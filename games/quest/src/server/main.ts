@@ -11,10 +11,9 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createServer, InMemoryRegistry } from "@tickwire/server";
+import { createServer } from "@tickwire/server";
 import { MapError } from "../shared/map.js";
 import { DEFAULT_WORLD_CAPACITY, worldId } from "../shared/worlds.js";
-import { FillInOrderRegistry } from "./fill-in-order.js";
 import { createQuestGame, DEFAULT_IDLE_TIMEOUT_MS } from "./game.js";
 import { questAuth } from "./identity.js";
 import { Lobby } from "./lobby.js";
@@ -67,7 +66,6 @@ const server = await createServer({
   host,
   worlds,
   auth: questAuth,
-  registry: new FillInOrderRegistry(new InMemoryRegistry()),
   ...(origins && origins.length > 0 ? { origins } : {}),
   ...(hasClient ? { static: { dir: clientDir } } : {}),
   ...(maxConnectionsPerIp !== undefined ? { limits: { maxConnectionsPerIp } } : {}),
