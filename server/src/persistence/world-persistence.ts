@@ -71,6 +71,8 @@ export class PlayerPersistence {
   /** Per key, the leave whose save must land (and lease go) before the player is loaded again. */
   private readonly leaving = new Map<string, Promise<void>>();
   private loadFailures = 0;
+  /** Saves written when the last load failed: one written since shows the store works again. */
+  private writtenAtLoadFailure = 0;
   private readonly loads: Counter<"outcome"> | undefined;
   private readonly leasesLost: Counter | undefined;
 
@@ -194,6 +196,7 @@ export class PlayerPersistence {
   /** What is wrong with the store, for /healthz, or undefined. */
   healthProblem(): string | undefined {
     if (this.saver.failing) return `player store: saves are failing; ${this.saver.pending} players wait for a retry`;
+    if (this.loadFailures > 0 && this.saver.counts.written > this.writtenAtLoadFailure) this.loadFailures = 0;
     if (this.loadFailures > 0) return `player store: the last ${this.loadFailures} player loads failed`;
     return undefined;
   }
@@ -231,6 +234,7 @@ export class PlayerPersistence {
     if (this.joining.get(key) === ticket) this.joining.delete(key);
     this.releaseIfUnused(key);
     this.loadFailures++;
+    this.writtenAtLoadFailure = this.saver.counts.written;
     this.countLoad("failed");
     this.logger.error({ err: error, key, failures: this.loadFailures }, "join refused: the player store is unavailable");
     return { ok: false, code: CloseCode.StoreUnavailable, reason: "saved player data unavailable; try again shortly" };
