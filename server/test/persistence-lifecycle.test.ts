@@ -2,7 +2,7 @@
  * Issue 13 point 9 and issue 15 point 4 (leases): a game with `persist` keeps its players
  * across sessions, server restarts and crashes, on a real server with real clients.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CloseCode } from "@tickwire/engine";
@@ -89,6 +89,12 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 }
 
 describe("a persisting game on LMDB", () => {
+  it("is examples/persistent.ts, quoted verbatim in the README", () => {
+    const source = readFileSync(new URL("../examples/persistent.ts", import.meta.url), "utf8");
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    expect(readme).toContain(`\`\`\`ts\n${source}\`\`\``);
+  });
+
   it("saves a player on leave and puts it back where it left on the next join", async () => {
     const server = await serve({ dataDir: tempDir() });
     const first = await joinAt(server.port);
