@@ -160,7 +160,7 @@ export class PlayerPersistence {
   /** An admitted join did not happen (the socket closed, the world filled, onJoin refused): let the lease go. */
   abandon(key: string): void {
     this.joining.delete(key);
-    this.releaseIfUnused(key);
+    void this.releaseIfUnused(key);
   }
 
   /** The player leaves: its last record is saved, then its lease released. Runs before onLeave. */
@@ -172,9 +172,9 @@ export class PlayerPersistence {
     this.hosted.delete(key);
     const record = host.recordOf(player);
     if (record !== undefined) this.saver.save(key, record);
-    const done = this.saver.settled(key).then(() => {
+    const done: Promise<void> = this.saver.settled(key).then(() => {
       if (this.leaving.get(key) === done) this.leaving.delete(key);
-      this.releaseIfUnused(key);
+      return this.releaseIfUnused(key);
     });
     this.leaving.set(key, done);
   }
@@ -232,7 +232,7 @@ export class PlayerPersistence {
 
   private loadFailed(key: string, ticket: object, error: unknown): Admission {
     if (this.joining.get(key) === ticket) this.joining.delete(key);
-    this.releaseIfUnused(key);
+    void this.releaseIfUnused(key);
     this.loadFailures++;
     this.writtenAtLoadFailure = this.saver.counts.written;
     this.countLoad("failed");
@@ -241,9 +241,9 @@ export class PlayerPersistence {
   }
 
   /** Gives the lease up unless a player of that key is here, joining, or still being saved. */
-  private releaseIfUnused(key: string): void {
+  private async releaseIfUnused(key: string): Promise<void> {
     if (this.hosted.has(key) || this.joining.has(key) || this.leaving.has(key)) return;
-    if (this.leases.held.has(key)) void this.leases.release(key);
+    if (this.leases.held.has(key)) await this.leases.release(key);
   }
 
   private countLoad(outcome: LoadOutcome): void {
