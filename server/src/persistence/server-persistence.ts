@@ -1,5 +1,6 @@
 /** How `createServer` sets up persistence: only when a game persists, on the given store or LMDB in `dataDir`. */
 import type { Registry } from "prom-client";
+import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { LmdbPlayerStore } from "./lmdb.js";
 import type { PlayerStore } from "./player-store.js";
@@ -13,6 +14,7 @@ export interface PersistenceServerOptions {
   readonly store?: PlayerStore;
   readonly dataDir?: string;
   readonly saveIntervalMs?: number;
+  readonly clock?: Clock;
 }
 
 export function createPersistence(
@@ -24,5 +26,6 @@ export function createPersistence(
   const dir = options.dataDir ?? DEFAULT_DATA_DIR;
   const store = options.store ?? new LmdbPlayerStore({ dir });
   if (options.store === undefined) logger.info({ dataDir: dir }, "players are saved in LMDB");
-  return new PlayerPersistence({ store, logger, metricsRegistry, saveIntervalMs: options.saveIntervalMs });
+  const { saveIntervalMs, clock } = options;
+  return new PlayerPersistence({ store, logger, metricsRegistry, saveIntervalMs, clock });
 }

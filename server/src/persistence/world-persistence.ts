@@ -12,10 +12,11 @@
  */
 import { CloseCode } from "@tickwire/engine";
 import { Counter, type Registry } from "prom-client";
+import { type Clock, systemClock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { newHolderId, type PlayerRecord, type PlayerStore } from "./player-store.js";
-import { PlayerSaver, type Timers } from "./saver.js";
+import { PlayerSaver, systemTimers, type Timers } from "./saver.js";
 
 /** A player's periodic save: often enough that a crash loses little, rare enough to cost nothing. */
 export const DEFAULT_SAVE_INTERVAL_MS = 30_000;
@@ -45,6 +46,8 @@ export interface PlayerPersistenceOptions {
   /** Lease TTL; default the LeaseKeeper's (10 s). */
   readonly leaseTtlMs?: number;
   readonly timers?: Timers;
+  /** Monotonic ms, for the shutdown deadline. */
+  readonly clock?: Clock;
   /** Where `tickwire_player_loads_total`, `tickwire_player_leases_lost_total` and the saver's metrics go. */
   readonly metricsRegistry?: Registry;
 }
@@ -63,6 +66,8 @@ export class PlayerPersistence {
   readonly saveIntervalMs: number;
   private readonly store: PlayerStore;
   private readonly logger: Logger;
+  private readonly timers: Timers;
+  private readonly clock: Clock;
   /** Players playing here, by store key. */
   private readonly hosted = new Map<string, Hosted>();
   private readonly keyOf = new WeakMap<object, string>();
@@ -79,6 +84,8 @@ export class PlayerPersistence {
   constructor(options: PlayerPersistenceOptions) {
     this.store = options.store;
     this.logger = options.logger.child({ component: "persistence" });
+    this.timers = options.timers ?? systemTimers;
+    this.clock = options.clock ?? systemClock;
     this.saveIntervalMs = options.saveIntervalMs ?? DEFAULT_SAVE_INTERVAL_MS;
     if (!(this.saveIntervalMs > 0)) throw new RangeError(`saveIntervalMs must be positive, got ${this.saveIntervalMs}`);
     const common = { store: this.store, holder: this.holder, logger: this.logger, timers: options.timers };
@@ -206,16 +213,26 @@ export class PlayerPersistence {
    * saves, gives the leases up and closes the store. Never rejects.
    */
   async close(timeoutMs: number): Promise<void> {
+    const deadline = this.clock() + timeoutMs;
     const flushed = await this.saver.flushAll(timeoutMs);
-    if (flushed.done) await Promise.all(this.leaving.values());
-    else this.logger.error({ unsaved: flushed.unsaved }, "shutdown: player saves not written in time");
+    if (!flushed.done) this.logger.error({ unsaved: flushed.unsaved }, "shutdown: player saves not written in time");
     this.leases.close();
-    await Promise.all([...this.leases.held].map((key) => this.leases.release(key)));
+    // Leases a hung store cannot release expire on their own: the deadline holds.
+    const released = Promise.all([...this.leaving.values(), ...[...this.leases.held].map((key) => this.leases.release(key))]);
+    await this.untilDeadline(released, deadline - this.clock());
     try {
       await this.store.close();
     } catch (error) {
       this.logger.error({ err: error }, "player store close failed");
     }
+  }
+
+  private untilDeadline(work: Promise<unknown>, ms: number): Promise<void> {
+    let timer: unknown;
+    const timeout = new Promise<void>((resolve) => {
+      timer = this.timers.setTimeout(resolve, Math.max(0, ms));
+    });
+    return Promise.race([work.then(() => undefined), timeout]).finally(() => this.timers.clearTimeout(timer));
   }
 
   /** Another process took the player: it stops playing here, unsaved. */
