@@ -12,16 +12,18 @@ import {
   InMemoryPlayerStore,
   type PlayerRecord,
   type PlayerStore,
+  RedisPlayerStore,
   silentLogger,
   type TickwireServer,
   type WriteOutcome,
 } from "@tickwire/server";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { start } from "../examples/persistent.js";
 import { schema } from "../examples/minimal.js";
 import { ChildServer } from "./helpers/child.js";
 import { TestClient } from "./helpers/client.js";
 import { metricValue } from "./helpers/metrics.js";
+import { RedisServer } from "./helpers/redis.js";
 
 type Schema = typeof schema;
 const KEY = "persistent:secret-of-ann";
@@ -247,6 +249,41 @@ describe("a slow or failing store", () => {
     store.failing = false;
     await until(async () => (await store.inner.load(KEY))?.x === reached.x, "the save to land once the store is back");
     await until(async () => (await healthz(server)).status === "ok", "/healthz to be ok again");
+  });
+});
+
+describe("two server processes on one Redis store", () => {
+  let redis: RedisServer | undefined;
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it("refuses a player on server B while A holds it, and B gets its saved state once A lets it go", async () => {
+    redis = await RedisServer.start();
+    const a = await serve({ store: new RedisPlayerStore({ redis: redis.url }) });
+    const b = await serve({ store: new RedisPlayerStore({ redis: redis.url }) });
+    const onA = await joinAt(a.port);
+    const left = await walkRight(onA.client, 4);
+    const refused = await connect(b.port);
+    refused.send({ type: MsgType.Join, name: "ann" });
+    expect((await refused.waitForClose()).code).toBe(CloseCode.PlayerHeldElsewhere);
+    await onA.client.close();
+    // A saves on the leave, then releases the lease; B may take her from then on.
+    await until(async () => (await metricValue(a, "tickwire_player_saves_total", { outcome: "written" })) >= 1, "A's save");
+    let onB: Awaited<ReturnType<typeof joinAt>> | undefined;
+    await until(async () => {
+      const attempt = await connect(b.port);
+      const welcomed = attempt.join("ann").then(
+        () => "welcome",
+        () => "no welcome",
+      );
+      const answer = await Promise.race([welcomed, attempt.closed]);
+      if (answer !== "welcome") return false;
+      await attempt.nextSnapshot(() => attempt.mirror?.has(attempt.playerId) === true);
+      onB = { client: attempt, ...position(attempt) };
+      return true;
+    }, "B to admit ann");
+    expect({ x: onB?.x, y: onB?.y }).toEqual(left);
   });
 });
 
