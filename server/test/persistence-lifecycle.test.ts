@@ -111,6 +111,22 @@ describe("a persisting game on LMDB", () => {
     expect(await metricValue(server, "tickwire_player_saves_total", { outcome: "written" })).toBeGreaterThanOrEqual(1);
   });
 
+  it("saves a player whose connection dropped once its resume grace runs out, and a kicked one", async () => {
+    const server = await serve({ dataDir: tempDir(), limits: { resumeGraceMs: 200 } });
+    const first = await joinAt(server.port);
+    const dropped = await walkRight(first.client, 3);
+    first.client.drop();
+    await until(() => server.worlds.get("main")?.sessions.size === 0, "the resume grace to run out");
+    const again = await joinAt(server.port);
+    expect({ x: again.x, y: again.y }).toEqual(dropped);
+    const kickedAt = await walkRight(again.client, 2);
+    const session = [...(server.worlds.get("main")?.sessions ?? [])][0];
+    if (session !== undefined) server.worlds.get("main")?.kick(session, "bye");
+    expect(await again.client.waitForClose()).toEqual({ code: CloseCode.Kicked, reason: "bye" });
+    const third = await joinAt(server.port);
+    expect({ x: third.x, y: third.y }).toEqual(kickedAt);
+  });
+
   it("keeps a guest (no token) unsaved", async () => {
     const server = await serve({ dataDir: tempDir() });
     const guest = await joinAt(server.port, "");
