@@ -11,6 +11,7 @@ import {
   type TypeName,
   type WireValue,
 } from "@tickwire/engine";
+import type { PlayerRecord } from "./persistence/player-store.js";
 
 /** Ticks per second when a game does not say: a snapshot every 50 ms. */
 export const DEFAULT_TICK_RATE = 20;
@@ -60,6 +61,28 @@ export interface Player<S extends Schema = Schema, D = unknown> {
 /** Who is joining, for `playerData`: the player before it has data or an entity. */
 export type JoiningPlayer = Pick<Player, "id" | "name" | "identity">;
 
+/**
+ * How a game keeps its players between sessions (DESIGN.md, Scale-out): the server loads
+ * the player's record before the join (it reaches `playerData` as `saved`), and saves what
+ * `save` returns when the player leaves, every `saveIntervalMs` while it plays, and at a
+ * graceful shutdown, all off the tick.
+ */
+export interface PersistOptions<S extends Schema = Schema, W = unknown, D = unknown> {
+  /**
+   * The player's key in the store, e.g. from `player.identity` (what the auth hook
+   * returned); undefined for a guest, who is neither loaded nor saved. Keys are namespaced
+   * by the game's `name`. One process at a time holds a key (a lease); a second join with
+   * the same key in this process replaces the first session.
+   */
+  key(player: Pick<JoiningPlayer, "name" | "identity">): string | undefined;
+  /**
+   * The record to store for the player: a plain object of msgpack-able values (no class
+   * instances, functions, NaN). Runs in the tick (or at the leave), before `onLeave`, with
+   * the player's entity still in the world; return a fresh object each time.
+   */
+  save(ctx: GameContext<S, W, D>, player: Player<S, D>): PlayerRecord;
+}
+
 /** What `state` gets: the world being created, before anything is in it. */
 export interface WorldInfo {
   readonly worldId: string;
@@ -94,8 +117,11 @@ export interface GameContext<S extends Schema = Schema, W = unknown, D = unknown
    * Throws a TypeError when `data` could not be sent (a cycle, undefined, a class instance).
    */
   emit(to: EventTarget<S>, name: string, data?: WireValue): void;
-  /** Closes the player's connection with CloseCode.Kicked; the player leaves at once. */
-  kick(player: Player<S, D>): void;
+  /**
+   * Closes the player's connection with CloseCode.Kicked and `reason` (the client shows it;
+   * cut to the close frame's 123 bytes); the player leaves at once.
+   */
+  kick(player: Player<S, D>, reason?: string): void;
 }
 
 export interface InterestOptions {
@@ -137,11 +163,21 @@ export interface GameDefinition<S extends Schema = Schema, I = unknown, W = unkn
    * definition never share it. Spawn entities in `onCreate`, which runs right after.
    */
   state?(world: WorldInfo): W;
-  /** Makes a player's `data` when it joins; a resumed player keeps its data. */
-  playerData?(ctx: GameContext<S, W>, player: JoiningPlayer): D;
+  /**
+   * Makes a player's `data` when it joins; a resumed player keeps its data. `saved` is the
+   * record `persist.save` stored last time (undefined for a new player, a guest, or a game
+   * without `persist`): it comes from storage, so check its fields before trusting them.
+   */
+  playerData?(ctx: GameContext<S, W>, player: JoiningPlayer, saved: PlayerRecord | undefined): D;
+  /** Keep players between sessions: see PersistOptions. Write it after `playerData`. */
+  readonly persist?: PersistOptions<S, W, D>;
   /** The world is created, before its first tick and first player: spawn its initial entities. */
   onCreate?(ctx: GameContext<S, W, D>): void;
-  /** A player joins; return the entity it controls (its position centres the player's view). */
+  /**
+   * A player joins; return the entity it controls (its position centres the player's view).
+   * Throw `new JoinRefused(reason)` to refuse the player instead (a bad name...): it never
+   * exists in the world and the client is told `reason`.
+   */
   onJoin(ctx: GameContext<S, W, D>, player: Player<S, D>): Entity<S>;
   /**
    * The player left (closed normally, or its resume grace ran out). Its entity is
@@ -183,5 +219,9 @@ export function defineGame<S extends Schema, I, W = undefined, D = undefined>(
     }
   }
   if (typeof definition.onJoin !== "function") throw new TypeError("a game needs an onJoin handler");
+  const persist = definition.persist;
+  if (persist !== undefined && (typeof persist.key !== "function" || typeof persist.save !== "function")) {
+    throw new TypeError("persist needs key and save functions");
+  }
   return definition;
 }

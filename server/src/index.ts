@@ -1,4 +1,5 @@
 export { type Clock, systemClock } from "./clock.js";
+export { JoinRefused } from "./close-reason.js";
 export type { ConnectionInfo } from "./connection.js";
 export {
   DEFAULT_CAPACITY,
@@ -11,6 +12,7 @@ export {
   type InterestOptions,
   type JoiningPlayer,
   type NearPoint,
+  type PersistOptions,
   type Player,
   type WorldInfo,
 } from "./game.js";
@@ -70,6 +72,8 @@ export {
   type Timers,
   type WriteOutcome,
 } from "./persistence/index.js";
+export { DEFAULT_DATA_DIR } from "./persistence/server-persistence.js";
+export { DEFAULT_SAVE_INTERVAL_MS } from "./persistence/world-persistence.js";
 export { connectRedis, REDIS_COMMAND_TIMEOUT_MS, REDIS_MAX_RECONNECT_DELAY_MS } from "./redis-client.js";
 export {
   DEFAULT_RESERVATION_TTL_MS,

@@ -35,6 +35,8 @@ import { type StaticOptions, StaticFiles } from "./http/static.js";
 import { HARD_FRAME_LIMIT_BYTES, type ServerLimits, resolveLimits } from "./limits.js";
 import { createLogger, type Logger } from "./log.js";
 import { ServerMetrics } from "./metrics.js";
+import type { PlayerStore } from "./persistence/player-store.js";
+import { createPersistence } from "./persistence/server-persistence.js";
 import { InMemoryRegistry } from "./registry/memory.js";
 import { pickWorld, type WorldRegistry } from "./registry/registry.js";
 import { World } from "./world.js";
@@ -76,6 +78,15 @@ export interface ServerOptions {
   readonly defaultMetrics?: boolean;
   /** Monotonic ms; default performance.now. */
   readonly clock?: Clock;
+  /**
+   * Where games with `persist` keep their players; default an `LmdbPlayerStore` in
+   * `dataDir`. The server closes it in `close()`. Unused when no game persists.
+   */
+  readonly store?: PlayerStore;
+  /** The default store's directory; default "./data". */
+  readonly dataDir?: string;
+  /** How often each playing player is saved; default 30 s (DEFAULT_SAVE_INTERVAL_MS). */
+  readonly saveIntervalMs?: number;
 }
 
 export interface TickwireServer {
@@ -122,9 +133,11 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
   const ipCounter = new IpCounter(limits.maxConnectionsPerIp);
   const refusalLimiter = new RefusalLimiter(limits.handshakeRefusalBurst, limits.handshakeRefusalsPerSecond);
   const worlds = new Map<string, World>();
+  // ── persistence hook: one PlayerPersistence for the worlds whose game has `persist` ──
+  const persistence = createPersistence(options, logger, metrics.registry);
   for (const config of options.worlds) {
     if (worlds.has(config.id)) throw new Error(`duplicate world id "${config.id}"`);
-    worlds.set(config.id, new World({ id: config.id, game: config.game, clock, logger, metrics, limits }));
+    worlds.set(config.id, new World({ id: config.id, game: config.game, clock, logger, metrics, limits, persistence }));
   }
   if (worlds.size === 0) throw new Error("createServer needs at least one world");
 
@@ -147,6 +160,9 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
       const problem = world.healthProblem(now);
       if (problem !== undefined) problems.push(problem);
     }
+    // ── persistence hook: a store that keeps failing ──
+    const storeProblem = persistence?.healthProblem();
+    if (storeProblem !== undefined) problems.push(storeProblem);
     const status = shuttingDown ? "shutting down" : problems.length > 0 ? "unhealthy" : "ok";
     respondJson(res, status === "ok" ? Status.ok : Status.serviceUnavailable, {
       status,
@@ -388,12 +404,15 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
       removeSignalHandlers();
       uWS.us_listen_socket_close(listenSocket);
       for (const world of worlds.values()) world.shutdown(CloseCode.GoingAway);
+      // ── persistence hook: every player left above; their saves are flushed, then the store closes ──
+      const persisted = persistence?.close(limits.shutdownTimeoutMs);
       await Promise.all([...worlds.keys()].map((id) => registry.remove(id).catch(() => undefined)));
       // uWS writes the close frames from its event loop; give it a moment, then cut what is left.
       await delay(Math.min(SHUTDOWN_FLUSH_MS, limits.shutdownTimeoutMs));
       const deadline = clock() + limits.shutdownTimeoutMs;
       while (sockets.size > 0 && clock() < deadline) await delay(SHUTDOWN_FLUSH_MS);
       for (const ws of [...sockets]) ws.close();
+      await persisted;
       logger.info("tickwire server closed");
     })();
     return closed;

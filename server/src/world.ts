@@ -44,11 +44,14 @@ import {
   type GameDefinition,
   type Player,
 } from "./game.js";
+import { fitCloseReason, JoinRefused } from "./close-reason.js";
 import { type Refusal, refusals } from "./handshake.js";
 import type { ServerLimits } from "./limits.js";
 import type { Logger } from "./log.js";
 import type { ServerMetrics } from "./metrics.js";
 import { type Outbox, OutboxStats, type SocketLike } from "./outbox.js";
+import type { PlayerRecord } from "./persistence/player-store.js";
+import type { PersistenceHost, PlayerPersistence } from "./persistence/world-persistence.js";
 import { createResumeToken, Session } from "./session.js";
 import { SnapshotPipeline } from "./snapshot-pipeline.js";
 import { wireValueProblem } from "./wire-value.js";
@@ -80,6 +83,8 @@ export interface WorldOptions<S extends Schema, I> {
   readonly logger: Logger;
   readonly metrics: ServerMetrics;
   readonly limits: ServerLimits;
+  /** Loads and saves the players of a game with `persist` (one per server). */
+  readonly persistence?: PlayerPersistence;
 }
 
 /**
@@ -96,7 +101,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
-export class World<S extends Schema = Schema, I = unknown> {
+/** A player's record loaded at Join, with its store key (persistence hook). */
+interface LoadedPlayer {
+  readonly key: string;
+  readonly record: PlayerRecord | undefined;
+}
+
+export class World<S extends Schema = Schema, I = unknown> implements PersistenceHost<Session<S, I>> {
   readonly id: string;
   readonly game: GameDefinition<S, I>;
   readonly store: EntityStore<S>;
@@ -152,6 +163,9 @@ export class World<S extends Schema = Schema, I = unknown> {
   private readonly droppedTicks;
   private readonly population;
   private readonly tickListeners: ((durationMs: number, tick: number) => void)[] = [];
+  // ── persistence hook: connections whose Join waits for the player's record ──
+  private readonly persistence: PlayerPersistence | undefined;
+  private readonly loading = new Set<Connection<S, I>>();
 
   constructor(options: WorldOptions<S, I>) {
     this.id = options.id;
@@ -161,6 +175,7 @@ export class World<S extends Schema = Schema, I = unknown> {
     this.logger = options.logger.child({ world: options.id });
     this.metrics = options.metrics;
     this.limits = options.limits;
+    this.persistence = options.game.persist === undefined ? undefined : options.persistence;
     this.tickRate = options.game.tickRate ?? DEFAULT_TICK_RATE;
     this.capacity = options.game.capacity ?? DEFAULT_CAPACITY;
     this.store = new EntityStore(options.game.schema);
@@ -324,6 +339,8 @@ export class World<S extends Schema = Schema, I = unknown> {
       this.store.commit();
       this.pipeline.afterCommit();
       this.sendSnapshots(started);
+      // ── persistence hook: this tick's share of the periodic saves (handed to the saver, written after the tick) ──
+      this.persistence?.tick(this, this.store.tick);
     } finally {
       // Whatever failed above, this tick's broadcast is over and expiry still runs.
       this.inTick = false;
@@ -512,6 +529,12 @@ export class World<S extends Schema = Schema, I = unknown> {
     }
     const result = decodeClientMessage(new Uint8Array(data), this.game.input);
     if (!result.ok) {
+      if (result.error.messageType === MsgType.Join && connection.session === undefined) {
+        // A Join the protocol refuses (a blank name): a clear close at once, not a wait for a Welcome.
+        this.metrics.invalidMessages.inc({ reason: errorLabel(result.error.code) });
+        this.closeConnection(connection, CloseCode.JoinRefused, fitCloseReason(result.error.message, closeReason(CloseCode.JoinRefused)));
+        return;
+      }
       this.refuse(connection, errorLabel(result.error.code), result.error.code, result.error.message);
       return;
     }
@@ -532,7 +555,7 @@ export class World<S extends Schema = Schema, I = unknown> {
     }
     const session = connection.session;
     if (message.type === MsgType.Join || message.type === MsgType.Resume) {
-      if (session !== undefined) {
+      if (session !== undefined || this.loading.has(connection)) {
         this.refuse(connection, "already_joined", ErrorCode.AlreadyJoined, "this connection already has a player");
       } else if (message.type === MsgType.Join) {
         this.join(connection, message.name);
@@ -576,11 +599,21 @@ export class World<S extends Schema = Schema, I = unknown> {
     if (failed) this.sendError(connection, ErrorCode.CommandFailed, `command "${name}" failed`);
   }
 
-  private join(connection: Connection<S, I>, name: string): void {
-    this.unjoined.delete(connection);
+  private join(connection: Connection<S, I>, name: string, loaded?: LoadedPlayer): void {
+    let admitted = false;
+    try {
+      admitted = this.admit(connection, name, loaded);
+    } finally {
+      // ── persistence hook: a loaded player that did not get in gives its lease back ──
+      if (loaded !== undefined && !admitted) this.persistence?.abandon(loaded.key);
+    }
+  }
+
+  /** Joins a player; true when it is in the world. With `persist`, first loads its record (async) unless `loaded`. */
+  private admit(connection: Connection<S, I>, name: string, loaded: LoadedPlayer | undefined): boolean {
     if (this.sessions.size >= this.capacity || this.closing) {
       this.closeConnection(connection, this.closing ? CloseCode.WorldClosed : CloseCode.WorldFull);
-      return;
+      return false;
     }
     const ip = connection.info.ip;
     let heldFromIp = 0;
@@ -588,8 +621,21 @@ export class World<S extends Schema = Schema, I = unknown> {
     if (heldFromIp >= this.sharePerIp) {
       // This address holds its share of the world already (its players kept for resume count).
       this.closeConnection(connection, CloseCode.WorldFull);
-      return;
+      return false;
     }
+    // ── persistence hook: load the player's record (off the tick) before it is admitted ──
+    if (loaded === undefined && this.persistence !== undefined) {
+      const key = this.persistKey(connection, name);
+      if (key === null) {
+        this.closeConnection(connection, CloseCode.InternalError);
+        return false;
+      }
+      if (key !== undefined) {
+        this.loadThenJoin(connection, name, key);
+        return false;
+      }
+    }
+    this.unjoined.delete(connection);
     const session = new Session<S, I>(
       ++lastSessionId,
       name,
@@ -602,30 +648,107 @@ export class World<S extends Schema = Schema, I = unknown> {
     session.address = ip;
     const playerData = this.game.playerData;
     if (playerData !== undefined) {
-      const failed = this.invoke("playerData", () => {
-        session.data = playerData.call(this.game, this.ctx, session);
+      const outcome = this.runJoinHandler("playerData", () => {
+        session.data = playerData.call(this.game, this.ctx, session, loaded?.record);
       });
-      if (failed) {
-        this.closeConnection(connection, CloseCode.InternalError);
-        return;
-      }
+      if (outcome !== false) return this.refuseJoin(connection, name, outcome);
     }
     let entity: EntityBase | undefined;
-    const failed = this.invoke("onJoin", () => {
+    const outcome = this.runJoinHandler("onJoin", () => {
       entity = this.game.onJoin(this.ctx, session);
       this.guardAsync("onJoin", entity);
     });
-    if (failed || entity === undefined || !entity.alive) {
-      if (!failed) this.logger.error({ name }, "onJoin must return the player's live entity");
-      this.closeConnection(connection, CloseCode.InternalError);
-      return;
+    if (outcome !== false) return this.refuseJoin(connection, name, outcome);
+    if (entity === undefined || !entity.alive) {
+      this.logger.error({ name }, "onJoin must return the player's live entity");
+      return this.refuseJoin(connection, name, true);
     }
     session.entity = entity as Session<S, I>["entity"];
     this.sessions.add(session);
     this.byToken.set(session.resumeToken, session);
     this.trackEntity(session);
+    if (loaded !== undefined) this.persistence?.joined(this, session, loaded.key);
     this.attach(connection, session, false);
     this.logger.info({ player: session.id, name, ip: connection.info.ip }, "player joined");
+    return true;
+  }
+
+  /**
+   * Runs game code at join. A `JoinRefused` is the game's answer, returned; anything else
+   * is a handler error (logged, counted): true. False when it ran.
+   */
+  private runJoinHandler(handler: string, run: () => void): JoinRefused | boolean {
+    try {
+      run();
+      return false;
+    } catch (error) {
+      if (error instanceof JoinRefused) return error;
+      this.handlerThrew(handler, error);
+      return true;
+    }
+  }
+
+  /** Closes a join the game refused (JoinRefused, with its reason) or that failed (1011). */
+  private refuseJoin(connection: Connection<S, I>, name: string, outcome: JoinRefused | true): false {
+    if (outcome === true) {
+      this.closeConnection(connection, CloseCode.InternalError);
+      return false;
+    }
+    const reason = fitCloseReason(outcome.reason, closeReason(CloseCode.JoinRefused));
+    this.logger.info({ name, ip: connection.info.ip, reason }, "join refused by the game");
+    this.closeConnection(connection, CloseCode.JoinRefused, reason);
+    return false;
+  }
+
+  // ── persistence hooks (the logic is in persistence/world-persistence.ts) ──
+
+  /** The joining player's store key; undefined for a guest, null when `persist.key` threw. */
+  private persistKey(connection: Connection<S, I>, name: string): string | undefined | null {
+    const persist = this.game.persist;
+    const persistence = this.persistence;
+    if (persist === undefined || persistence === undefined) return undefined;
+    let key: string | undefined;
+    const failed = this.invoke("persist.key", () => {
+      key = persist.key({ name, identity: connection.info.identity });
+    });
+    if (failed) return null;
+    return key === undefined ? undefined : persistence.storeKey(this.gameName, key);
+  }
+
+  /** Takes the lease and loads the record; the Join is answered when that resolves. The tick never waits. */
+  private loadThenJoin(connection: Connection<S, I>, name: string, key: string): void {
+    const persistence = this.persistence as PlayerPersistence;
+    this.loading.add(connection);
+    persistence
+      .admit(this, key)
+      .then((admission) => {
+        this.loading.delete(connection);
+        if (!admission.ok) {
+          this.closeConnection(connection, admission.code, admission.reason);
+        } else if (connection.closed) {
+          persistence.abandon(key);
+        } else {
+          this.join(connection, name, { key, record: admission.record });
+        }
+        this.flushMetrics();
+      })
+      .catch((error: unknown) => {
+        // A server bug, not the store's: the join fails alone.
+        this.loading.delete(connection);
+        this.logger.error({ err: error, key }, "join after load failed");
+        this.closeConnection(connection, CloseCode.InternalError);
+      });
+  }
+
+  /** The game's record of a player (`persist.save`), guarded like any handler; undefined when it threw. */
+  recordOf(session: Session<S, I>): PlayerRecord | undefined {
+    const persist = this.game.persist;
+    if (persist === undefined) return undefined;
+    let record: PlayerRecord | undefined;
+    this.invoke("persist.save", () => {
+      record = persist.save(this.ctx, session);
+    });
+    return record;
   }
 
   private resume(connection: Connection<S, I>, token: string): void {
@@ -727,11 +850,11 @@ export class World<S extends Schema = Schema, I = unknown> {
     this.flushMetrics();
   }
 
-  /** Closes a connection with `code` and its standard reason. */
-  closeConnection(connection: Connection<S, I>, code: CloseCode): void {
+  /** Closes a connection with `code` and its standard reason (or `reason`, at most 123 bytes). */
+  closeConnection(connection: Connection<S, I>, code: CloseCode, reason = closeReason(code)): void {
     if (connection.closed) return;
     connection.closeCode = code;
-    connection.outbox.close(code, closeReason(code));
+    connection.outbox.close(code, reason);
     // uWS reports the close synchronously; a fake socket might not.
     this.disconnected(connection, code);
   }
@@ -747,16 +870,18 @@ export class World<S extends Schema = Schema, I = unknown> {
       this.closeConnection(connection, CloseCode.Kicked);
     }
     const entity = session.entity;
+    // ── persistence hook: the player's last record is saved, then its lease released ──
+    this.persistence?.left(this, session);
     this.invoke("onLeave", () => this.game.onLeave?.(this.ctx, session));
     if (entity !== undefined && session.entity === entity && entity.alive) this.store.despawn(entity);
     this.untrackEntity(session);
     this.logger.info({ player: session.id, name: session.name }, "player left");
   }
 
-  /** Kicks a player: its connection closes with CloseCode.Kicked and it leaves now. */
-  kick(session: Session<S, I>): void {
+  /** Kicks a player: its connection closes with `code` (Kicked) and `reason`, and it leaves now. */
+  kick(session: Session<S, I>, reason?: string, code: CloseCode = CloseCode.Kicked): void {
     const connection = session.connection as Connection<S, I> | undefined;
-    if (connection !== undefined) this.closeConnection(connection, CloseCode.Kicked);
+    if (connection !== undefined) this.closeConnection(connection, code, fitCloseReason(reason, closeReason(code)));
     this.leave(session);
   }
 
@@ -945,7 +1070,7 @@ class WorldContext<S extends Schema, I> implements GameContext<S> {
     this.world.emit(to, name, data);
   }
 
-  kick(player: Player<S>): void {
-    if (player instanceof Session) this.world.kick(player as Session<S, I>);
+  kick(player: Player<S>, reason?: string): void {
+    if (player instanceof Session) this.world.kick(player as Session<S, I>, reason);
   }
 }

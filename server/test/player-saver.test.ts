@@ -102,6 +102,26 @@ describe("PlayerSaver (simulated time)", () => {
     expect(await store.load("ann")).toEqual({ x: 5 });
   });
 
+  it("settled(key) resolves once that player's latest record is written, through failures and retries", async () => {
+    let settled = false;
+    await saver.settled("ann");
+    store.failNext = 1;
+    saver.save("ann", { x: 1 });
+    void saver.settled("ann").then(() => {
+      settled = true;
+    });
+    await settle();
+    expect(saver.failing).toBe(true);
+    saver.save("ann", { x: 2 });
+    expect(settled).toBe(false);
+    timers.advance(SAVE_RETRY_FIRST_MS);
+    await settle();
+    await settle();
+    expect(settled).toBe(true);
+    expect(saver.failing).toBe(false);
+    expect(await store.load("ann")).toEqual({ x: 2 });
+  });
+
   it("keeps at most SAVE_CONCURRENCY writes in flight and writes every player", async () => {
     store.hold = true;
     const keys = Array.from({ length: 3 * SAVE_CONCURRENCY }, (_, i) => `p${i}`);

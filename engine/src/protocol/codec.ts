@@ -113,11 +113,12 @@ export function decodeClientMessage<I>(
   bytes: Uint8Array | ArrayBuffer,
   inputSchema?: InputSchema<I>,
 ): DecodeResult<ClientMessage<I | readonly number[]>> {
+  let envelope: unknown[] | undefined;
   try {
-    const envelope = unpackEnvelope(bytes, MAX_CLIENT_MESSAGE_BYTES, MAX_CLIENT_NESTING);
+    envelope = unpackEnvelope(bytes, MAX_CLIENT_MESSAGE_BYTES, MAX_CLIENT_NESTING);
     return { ok: true, value: readClientMessage(envelope, inputSchema) };
   } catch (error) {
-    return failure(error);
+    return failure(error, envelope?.[0]);
   }
 }
 

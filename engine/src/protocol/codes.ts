@@ -55,6 +55,15 @@ export enum CloseCode {
    * reconnecting: the server keeps the player for resume.
    */
   ClientReconnecting = 4013,
+  /**
+   * The Join was refused: a name the protocol does not accept, or the game refused the
+   * player (`JoinRefused` in onJoin). The close reason says why.
+   */
+  JoinRefused = 4014,
+  /** Another server process holds this player (its lease); retrying succeeds once it lets go. */
+  PlayerHeldElsewhere = 4015,
+  /** The player's saved data could not be loaded; nothing was changed, retrying may succeed. */
+  StoreUnavailable = 4016,
 }
 
 interface CloseInfo {
@@ -91,6 +100,9 @@ const CLOSE_INFO: Record<CloseCode, CloseInfo> = {
   [CloseCode.WorldFull]: { reason: "world is full", retryable: true },
   [CloseCode.JoinTimeout]: { reason: "no join or resume received in time", retryable: true },
   [CloseCode.ClientReconnecting]: { reason: "client reconnecting; player kept for resume", retryable: true },
+  [CloseCode.JoinRefused]: { reason: "join refused", retryable: false },
+  [CloseCode.PlayerHeldElsewhere]: { reason: "this player is playing on another server", retryable: true },
+  [CloseCode.StoreUnavailable]: { reason: "saved player data unavailable; try again shortly", retryable: true },
 };
 
 function closeInfo(code: number): CloseInfo | undefined {

@@ -4,6 +4,8 @@ export interface ProtocolError {
   readonly code: ErrorCode;
   /** Names the field and the limit, never echoes the offending data. */
   readonly message: string;
+  /** The message's type when its envelope was readable (e.g. a Join with a blank name). */
+  readonly messageType?: number;
 }
 
 /** What every decoder returns: bad bytes are a value, never an exception. */
@@ -35,6 +37,7 @@ function toProtocolError(error: unknown): ProtocolError {
   return { code: ErrorCode.Malformed, message: "not a valid msgpack message" };
 }
 
-export function failure(error: unknown): { readonly ok: false; readonly error: ProtocolError } {
-  return { ok: false, error: toProtocolError(error) };
+export function failure(error: unknown, messageType?: unknown): { readonly ok: false; readonly error: ProtocolError } {
+  const problem = toProtocolError(error);
+  return { ok: false, error: typeof messageType === "number" ? { ...problem, messageType } : problem };
 }

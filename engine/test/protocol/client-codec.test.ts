@@ -178,13 +178,24 @@ describe("Input validation", () => {
     expect(decode([MsgType.Input, 1, 0, 0]).ok).toBe(true);
     expect(decode([MsgType.Input, 1, 0])).toEqual({
       ok: false,
-      error: { code: ErrorCode.InvalidField, message: "input has 1 values, expected 2" },
+      error: { code: ErrorCode.InvalidField, message: "input has 1 values, expected 2", messageType: MsgType.Input },
     });
     expect(decode([MsgType.Input, 1, 0, 5])).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidField } });
   });
 
   it("refuses a nested array as an input value", () => {
     expectInvalidField([MsgType.Input, 1, [0]], "input value");
+  });
+});
+
+describe("failures name the message type", () => {
+  it("tells a refused Join from other messages, so a server can answer it with a close", () => {
+    expect(decodeClientMessage(raw([MsgType.Join, " \u200b "]))).toEqual({
+      ok: false,
+      error: { code: ErrorCode.InvalidField, message: "name must not be blank or invisible", messageType: MsgType.Join },
+    });
+    const garbage = decodeClientMessage(new Uint8Array([0xc1]));
+    expect(garbage.ok === false && garbage.error.messageType).toBeUndefined();
   });
 });
 

@@ -32,6 +32,9 @@ const RETRYABLE: Record<CloseCode, boolean> = {
   [CloseCode.WorldFull]: true,
   [CloseCode.JoinTimeout]: true,
   [CloseCode.ClientReconnecting]: true,
+  [CloseCode.JoinRefused]: false,
+  [CloseCode.PlayerHeldElsewhere]: true,
+  [CloseCode.StoreUnavailable]: true,
 };
 
 describe("close codes", () => {

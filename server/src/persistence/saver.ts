@@ -71,6 +71,8 @@ export class PlayerSaver {
   private retryDelayMs = 0;
   private failureStreak = 0;
   private idleWaiters: (() => void)[] = [];
+  /** Callers waiting for one player's saves to settle (`settled`). */
+  private readonly keyWaiters = new Map<string, (() => void)[]>();
   private pumpQueued = false;
   private readonly savesTotal: Counter<"outcome"> | undefined;
   private readonly pendingGauge: Gauge | undefined;
@@ -106,6 +108,24 @@ export class PlayerSaver {
     let count = this.inFlight.size;
     for (const key of this.queued.keys()) if (!this.inFlight.has(key)) count++;
     return count;
+  }
+
+  /** True from a failed write until a write succeeds again: the store keeps failing. */
+  get failing(): boolean {
+    return this.failureStreak > 0;
+  }
+
+  /**
+   * Resolves once the player has no save queued or in flight: its latest record is written,
+   * refused (lease lost) or dropped (invalid). While the store fails it waits for the retries.
+   */
+  settled(key: string): Promise<void> {
+    if (!this.queued.has(key) && !this.inFlight.has(key)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.keyWaiters.get(key);
+      if (waiters === undefined) this.keyWaiters.set(key, [resolve]);
+      else waiters.push(resolve);
+    });
   }
 
   /** True while the store is failing and saves wait for the next retry. */
@@ -170,6 +190,7 @@ export class PlayerSaver {
         this.inFlight.delete(key);
         if (outcome === "written") this.succeeded();
         else this.leaseLost(key);
+        this.notifySettled(key);
         this.pump();
       },
       (error: unknown) => {
@@ -180,6 +201,7 @@ export class PlayerSaver {
         } else {
           this.failed(key, record, error);
         }
+        this.notifySettled(key);
         this.pump();
       },
     );
@@ -235,6 +257,14 @@ export class PlayerSaver {
   private count(outcome: SaveOutcomeLabel): void {
     this.counts[outcome]++;
     this.savesTotal?.inc({ outcome });
+  }
+
+  private notifySettled(key: string): void {
+    if (this.queued.has(key) || this.inFlight.has(key)) return;
+    const waiters = this.keyWaiters.get(key);
+    if (waiters === undefined) return;
+    this.keyWaiters.delete(key);
+    for (const waiter of waiters) waiter();
   }
 
   private notifyIfIdle(): void {
