@@ -38,18 +38,18 @@ import { NetStats } from "./net-stats.js";
 import { LocalPrediction, type PredictConfig } from "./prediction.js";
 import type { FetchLike } from "./preflight.js";
 import type { WebSocketConstructor } from "./socket.js";
-import { type ClientEntity, ClientWorld, type EntityRecord, type InterpolationOptions } from "./world.js";
+import { type ClientEntity, ClientScene, type EntityRecord, type InterpolationOptions } from "./scene.js";
 
 /** What the client needs to know about the game: the same schema and input the server uses. */
 export interface ClientGame<S extends Schema, I, P = unknown> {
   /**
-   * Without it the client runs light: `world` stays null and snapshot bodies are not
+   * Without it the client runs light: `scene` stays null and snapshot bodies are not
    * applied (no entities), while inputs, acks and the 'snapshot' event work as usual.
    * For bot swarms that only measure.
    */
   schema?: S;
   input: InputSchema<I>;
-  /** Predict the entity this client controls (Welcome's `playerId`) with the shared step; needs `schema`. */
+  /** Predict the entity this client controls (Welcome's `entityId`) with the shared step; needs `schema`. */
   predict?: PredictConfig<P, I>;
   interpolation?: InterpolationOptions;
 }
@@ -153,7 +153,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   readonly stats = new NetStats();
   readonly clock = new ClockSync();
   /** Null without a game schema: snapshots are then only passed on as 'snapshot' events. */
-  readonly world: ClientWorld<S> | null;
+  readonly scene: ClientScene<S> | null;
   private readonly emitter: Emitter<ClientEvents<S>>;
   private readonly connection: Connection;
   private readonly now: () => number;
@@ -193,7 +193,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     this.game = options.game;
     const schema = options.game?.schema;
     if (options.game?.predict !== undefined && schema === undefined) throw new TypeError("game.predict needs game.schema");
-    this.world = schema !== undefined ? new ClientWorld(schema, options.game?.interpolation) : null;
+    this.scene = schema !== undefined ? new ClientScene(schema, options.game?.interpolation) : null;
     this.emitter = new Emitter<ClientEvents<S>>((error, event) => {
       if (event === "error") {
         // A throwing error listener must not loop back into itself: surface it outside.
@@ -248,28 +248,28 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     return this.connection.state;
   }
 
-  /** The last Welcome (playerId, world, tickRate, data); null before the first. */
+  /** The last Welcome (entityId, world, tickRate, data); null before the first. */
   get welcome(): WelcomeMessage | null {
     return this.lastWelcome;
   }
 
-  /** Id of the entity this client controls: Welcome's `playerId` unless `controlEntity` changed it; -1 before. */
-  get playerId(): number {
+  /** Id of the entity this client controls: Welcome's `entityId` unless `controlEntity` changed it; -1 before. */
+  get entityId(): number {
     return this.controlledId;
   }
 
   /** Every known entity (remote and local), in no particular order. */
   get entities(): readonly ClientEntity<S>[] {
-    return (this.world?.entities ?? NO_ENTITIES) as unknown as readonly ClientEntity<S>[];
+    return (this.scene?.entities ?? NO_ENTITIES) as unknown as readonly ClientEntity<S>[];
   }
 
   get(id: number): ClientEntity<S> | undefined {
-    return this.world?.get(id) as ClientEntity<S> | undefined;
+    return this.scene?.get(id) as ClientEntity<S> | undefined;
   }
 
   /** The entity this client controls, once the server has sent it. */
   get local(): ClientEntity<S> | undefined {
-    return this.world?.local as ClientEntity<S> | undefined;
+    return this.scene?.local as ClientEntity<S> | undefined;
   }
 
   /** The predicted state of the local entity; undefined without prediction or before its first snapshot. */
@@ -417,8 +417,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       stats.interpDelayMs = this.delay.delayMs;
       stats.interpTargetMs = this.delay.targetMs;
     }
-    if (this.world !== null && this.tickRate > 0) {
-      stats.bufferAheadMs = this.world.newestSnapshotTime - renderTime;
+    if (this.scene !== null && this.tickRate > 0) {
+      stats.bufferAheadMs = this.scene.newestSnapshotTime - renderTime;
       stats.bufferDepth = Math.max(0, (stats.bufferAheadMs * this.tickRate) / 1000);
     }
     stats.update(now);
@@ -429,15 +429,15 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
    * the local one predicted and smoothed. Allocation-free; `update()` calls it.
    */
   sample(renderTime: number, now = this.now()): void {
-    const world = this.world;
-    if (world === null) return;
+    const scene = this.scene;
+    if (scene === null) return;
     // The render clock moves with real time (give or take the delay's slow drift); a jump
     // means it was re-anchored after an outage.
     const jumped = Math.abs(renderTime - this.lastRenderTime - (now - this.lastSampleAt)) > RENDER_TIME_JUMP_MS;
     this.lastRenderTime = renderTime;
     this.lastSampleAt = now;
-    world.sample(renderTime, jumped, this.snapshotGapMs < MAX_BLENDED_OUTAGE_MS);
-    const local = world.local;
+    scene.sample(renderTime, jumped, this.snapshotGapMs < MAX_BLENDED_OUTAGE_MS);
+    const local = scene.local;
     if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.render, now);
   }
 
@@ -456,7 +456,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
    * the player as a new entity and told the client with an event.
    */
   controlEntity(id: number): void {
-    this.world?.setLocalId(id);
+    this.scene?.setLocalId(id);
     this.controlledId = id;
     this.predictionNeedsReset = true;
   }
@@ -496,7 +496,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       this.tickRate = message.tickRate;
       this.lastTick = -1;
       this.delay = new AdaptiveDelay({ snapshotIntervalMs: 1000 / message.tickRate });
-      this.world?.resetTimeline();
+      this.scene?.resetTimeline();
       const predict = this.game?.predict;
       if (predict !== undefined) this.prediction = new LocalPrediction(predict, 1 / message.tickRate);
     }
@@ -514,8 +514,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     }
     this.freeInputAt = Number.NaN;
     this.lastWelcome = message;
-    this.controlledId = message.playerId;
-    this.world?.setLocalId(message.playerId);
+    this.controlledId = message.entityId;
+    this.scene?.setLocalId(message.entityId);
     this.predictionNeedsReset = true;
     this.stats.newConnection();
     this.emitter.emit("welcome", message);
@@ -527,11 +527,11 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     this.lastSnapshotAt = now;
     this.lastTick = message.tick;
     this.inputTiming?.acked(message.tick, message.ackSeq);
-    const world = this.world;
-    if (world !== null) {
+    const scene = this.scene;
+    if (scene !== null) {
       // The server's clock runs on its tick timeline: tick N happens at N × tick length.
       const time = (message.tick * 1000) / this.tickRate;
-      const result = world.apply(message.body, message.tick, time, this.listener);
+      const result = scene.apply(message.body, message.tick, time, this.listener);
       if (!result.ok) {
         // Out of sync with the server: a resume brings a full snapshot.
         this.emitter.emit("error", { kind: "protocol", message: `snapshot not applicable: ${result.message}`, retrying: true });
@@ -551,7 +551,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   private reconcile(ackSeq: number, now: number): void {
     const prediction = this.prediction;
     if (prediction === null) return;
-    const local = this.world?.local;
+    const local = this.scene?.local;
     if (local === undefined) {
       // Not in view (or despawned): start over from its state when it is back.
       this.predictionNeedsReset = true;

@@ -16,4 +16,4 @@ export type { PredictConfig } from "./prediction.js";
 export { type FetchLike, preflightUrl } from "./preflight.js";
 export { ReliableBuffer } from "./reliable.js";
 export { type Refusal, refusalRetryable, type WebSocketConstructor, type WebSocketLike } from "./socket.js";
-export { type ClientEntity, ClientWorld, type EntityView, type InterpolationOptions } from "./world.js";
+export { type ClientEntity, ClientScene, type EntityView, type InterpolationOptions } from "./scene.js";

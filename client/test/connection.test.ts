@@ -65,16 +65,16 @@ describe("connecting", () => {
   it("starts 'connecting', sends Join with the name on open, and is 'open' after Welcome", () => {
     const { client, states } = start();
     const welcomes: number[] = [];
-    client.on("welcome", (welcome) => welcomes.push(welcome.playerId));
+    client.on("welcome", (welcome) => welcomes.push(welcome.entityId));
     expect(client.state).toBe("connecting");
     FakeSocket.last.open();
     expect(FakeSocket.last.sent).toEqual([{ type: MsgType.Join, name: "ada" }]);
     expect(client.state).toBe("connecting");
-    FakeSocket.last.welcome({ playerId: 42 });
+    FakeSocket.last.welcome({ entityId: 42 });
     expect(client.state).toBe("open");
     expect(states).toEqual(["open"]);
     expect(welcomes).toEqual([42]);
-    expect(client.playerId).toBe(42);
+    expect(client.entityId).toBe(42);
   });
 
   it("retries when the socket opens but no Welcome comes within the timeout", () => {
@@ -277,8 +277,8 @@ describe("reconnect and resume", () => {
     time.advance(time.nextDelay);
     FakeSocket.last.open();
     expect(FakeSocket.last.sent[0]).toEqual({ type: MsgType.Join, name: "ada" });
-    FakeSocket.last.welcome({ playerId: 9, resumed: false });
-    expect(client.playerId).toBe(9);
+    FakeSocket.last.welcome({ entityId: 9, resumed: false });
+    expect(client.entityId).toBe(9);
   });
 
   it("does not reconnect at all with reconnect: false", () => {
@@ -333,10 +333,10 @@ describe("reconnect and resume", () => {
     const old = FakeSocket.last;
     time.advance(4_000);
     expect(client.state).toBe("resuming");
-    old.welcome({ playerId: 77 });
+    old.welcome({ entityId: 77 });
     old.drop(CloseCode.Kicked);
     expect(client.state).toBe("resuming");
-    expect(client.playerId).toBe(1);
+    expect(client.entityId).toBe(1);
   });
 });
 
@@ -403,7 +403,7 @@ describe("inputs", () => {
   it("light mode (no schema) numbers, coalesces and counts pending inputs as full mode does", () => {
     const { client } = startOpen({ game: { input }, inputBufferedThreshold: 1_000 });
     const socket = FakeSocket.last;
-    expect(client.world).toBeNull();
+    expect(client.scene).toBeNull();
     expect([client.sendInput({ dx: 1, dy: 0 }), client.sendInput({ dx: 0, dy: 1 })]).toEqual([0, 1]);
     socket.bufferedAmount = 5_000;
     client.sendInput({ dx: -1, dy: 0 });
@@ -590,9 +590,9 @@ describe("clock sync and server messages", () => {
     client.on("welcome", () => {
       throw new Error("bad listener");
     });
-    client.on("welcome", (welcome) => seen.push(welcome.playerId));
+    client.on("welcome", (welcome) => seen.push(welcome.entityId));
     FakeSocket.last.open();
-    FakeSocket.last.welcome({ playerId: 3 });
+    FakeSocket.last.welcome({ entityId: 3 });
     expect(seen).toEqual([3]);
     expect(errors).toEqual([expect.objectContaining({ kind: "listener" })]);
     expect(client.state).toBe("open");

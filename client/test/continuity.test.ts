@@ -52,7 +52,7 @@ describe("session continuity", () => {
     proxy = await startGateProxy(server.port);
     const client = open("stay", { silenceTimeoutMs: 600 });
     await until(() => client.state === "open", "welcome");
-    const player = client.playerId;
+    const player = client.entityId;
     const welcomes: boolean[] = [];
     client.on("welcome", (welcome) => welcomes.push(welcome.resumed));
     // The downlink freezes: the client hears nothing, gives up on the socket and reconnects.
@@ -61,7 +61,7 @@ describe("session continuity", () => {
     proxy.resume();
     await until(() => welcomes.length > 0 && client.state === "open", "the reconnect", 5_000);
     expect(welcomes).toEqual([true]);
-    expect(client.playerId).toBe(player);
+    expect(client.entityId).toBe(player);
     expect(server.server.worlds.get("main")?.sessions.size).toBe(1);
 
     client.leave();
@@ -115,14 +115,14 @@ describe("session continuity", () => {
     proxy = await startGateProxy(server.port);
     const client = open("quick", { random: () => 0.99 });
     await until(() => client.state === "open", "welcome");
-    const player = client.playerId;
+    const player = client.entityId;
     proxy.cut(true);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const back = performance.now();
     proxy.restore();
     await until(() => client.state === "open", "the resume", 5_000);
     const recovery = performance.now() - back;
-    expect(client.playerId).toBe(player);
+    expect(client.entityId).toBe(player);
     expect(client.welcome?.resumed).toBe(true);
     expect(recovery).toBeLessThan(1_300);
   }, 15_000);

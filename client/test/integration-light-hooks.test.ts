@@ -79,8 +79,8 @@ describe("light mode and measurement hooks, against a real server", () => {
       lastAck = snapshot.ackSeq;
     });
     await nextEvent(light, "welcome");
-    await until(() => watcher.get(light.playerId) !== undefined, "the watcher seeing the light client's player");
-    const seen = watcher.get(light.playerId)!;
+    await until(() => watcher.get(light.entityId) !== undefined, "the watcher seeing the light client's player");
+    const seen = watcher.get(light.entityId)!;
     const startX = seen.values.x as number;
     const seqs: number[] = [];
     for (let i = 0; i < 10; i++) seqs.push(light.sendInput({ dx: 1, dy: 0 }));
@@ -89,7 +89,7 @@ describe("light mode and measurement hooks, against a real server", () => {
     await until(() => lastAck === 9, "the server acknowledging the last input");
     expect(light.pendingInputs).toBe(0);
     await until(() => (seen.values.x as number) > startX, "the watcher seeing the player move right");
-    expect(light.world).toBeNull();
+    expect(light.scene).toBeNull();
     expect(light.entities).toHaveLength(0);
     expect(light.local).toBeUndefined();
     expect(ticks.length).toBeGreaterThan(1);

@@ -81,7 +81,7 @@ describe("against a real server", () => {
     expect(spawned).toContain("player");
     expect(spawned).toContain("mover");
     const local = client.local;
-    expect(local?.id).toBe(welcome.playerId);
+    expect(local?.id).toBe(welcome.entityId);
     expect(local?.type === "player" && local.values.name).toBe("ada");
   });
 
@@ -129,8 +129,8 @@ describe("against a real server", () => {
     const move: TestInput = { dx: 0, dy: 0 };
     const a = open(server.wsUrl(), { name: "mover-a", input: () => move });
     const b = open(server.wsUrl(), { name: "watcher-b" });
-    await until(() => a.predicted !== undefined && b.get(a.playerId) !== undefined, "both clients seeing A");
-    const seenByB = b.get(a.playerId)!;
+    await until(() => a.predicted !== undefined && b.get(a.entityId) !== undefined, "both clients seeing A");
+    const seenByB = b.get(a.entityId)!;
     const startX = seenByB.render[0];
     move.dx = 1;
     await until(() => a.predicted!.x >= startX + 40, "A moving");
@@ -150,11 +150,11 @@ describe("against a real server", () => {
     cutConnection();
     const [second] = await nextEvent(client, "welcome");
     expect(second.resumed).toBe(true);
-    expect(second.playerId).toBe(first.playerId);
+    expect(second.entityId).toBe(first.entityId);
     expect(states).toEqual(["resuming", "open"]);
     expect(client.stats.reconnects).toBe(1);
     await nextEvent(client, "snapshot");
-    expect(client.local?.id).toBe(first.playerId);
+    expect(client.local?.id).toBe(first.entityId);
   });
 
   it("chat and commands sent around a dropped connection reach the server exactly once, in order", async () => {

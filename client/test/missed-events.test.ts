@@ -73,7 +73,7 @@ describe("missed events", () => {
 
     const [second] = await nextEvent(client, "welcome");
     expect(second.resumed).toBe(true);
-    expect(second.playerId).toBe(first.playerId);
+    expect(second.entityId).toBe(first.entityId);
     const overflow = disconnects.find((info) => info.code === CloseCode.EventOverflow);
     expect(overflow).toMatchObject({ willRetry: true, welcomed: false });
     expect(overflow?.reason).toMatch(/events/);

@@ -56,7 +56,7 @@ describe("remote motion under 300 ± 60 ms round-trip jitter", () => {
     let lastTickX = Number.NaN;
     let lastTick = -1;
     b.on("snapshot", (snapshot) => {
-      const seen = b.get(a.playerId);
+      const seen = b.get(a.entityId);
       if (seen === undefined || performance.now() < walkStart) return;
       const x = Number(seen.values.x);
       if (!Number.isNaN(lastTickX) && snapshot.tick === lastTick + 1) stepsPerTick.push((x - lastTickX) / (PLAYER_SPEED / TICK_RATE));
@@ -68,7 +68,7 @@ describe("remote motion under 300 ± 60 ms round-trip jitter", () => {
         () => {
           a.update();
           b.update();
-          return a.state === "open" && b.state === "open" && b.get(a.playerId) !== undefined;
+          return a.state === "open" && b.state === "open" && b.get(a.entityId) !== undefined;
         },
         "both players",
         5_000,
@@ -82,7 +82,7 @@ describe("remote motion under 300 ± 60 ms round-trip jitter", () => {
           const now = performance.now();
           a.update(now);
           b.update(now);
-          const seen = b.get(a.playerId);
+          const seen = b.get(a.entityId);
           if (seen !== undefined && now - start > SETTLE_MS) {
             const x = seen.render[0];
             if (!Number.isNaN(lastX) && now > lastAt) {

@@ -21,7 +21,7 @@ const DISTANCE = 120;
 interface PageHandle {
   client: {
     state: string;
-    playerId: number;
+    entityId: number;
     predicted?: { x: number; y: number };
     get(id: number): { render: Float64Array; values: { x: number; y: number } } | undefined;
   };
@@ -101,7 +101,7 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
           const out: number[][] = [];
           const begin = performance.now();
           const record = (now: number) => {
-            const local = dots.client.get(dots.client.playerId);
+            const local = dots.client.get(dots.client.entityId);
             if (now - begin > 300 && local !== undefined) out.push([now, local.render[0]]);
             if (now - begin < 1_300) requestAnimationFrame(record);
             else resolve(out);
@@ -127,7 +127,7 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
   it("page B sees page A's dot move the way A's arrow key moved it; the net graph draws", async () => {
     const a = await openPage("alice");
     const b = await openPage("bob");
-    const aId = await a.evaluate(() => dots.client.playerId);
+    const aId = await a.evaluate(() => dots.client.entityId);
     await b.waitForFunction((id) => dots.client.get(id) !== undefined, aId, { timeout: 5_000 });
     const start = await a.evaluate(() => ({ ...dots.client.predicted! }));
     // Move toward the far side of the world, so the wall never stops the dot early.
@@ -157,7 +157,7 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
 
     // A stops where its prediction says and the server agrees.
     await a.waitForFunction(() => {
-      const self = dots.client.get(dots.client.playerId)!;
+      const self = dots.client.get(dots.client.entityId)!;
       return dots.client.predicted!.x === self.values.x;
     }, null, { timeout: 5_000 });
     const end = await a.evaluate(() => ({ ...dots.client.predicted! }));

@@ -228,7 +228,7 @@ async function run(scenario: Scenario): Promise<Row> {
           break;
         }
       }
-      const seen = a.playerId >= 0 ? b.get(a.playerId) : undefined;
+      const seen = a.entityId >= 0 ? b.get(a.entityId) : undefined;
       const npc = b.entities.find((entity) => entity.type === "npc");
       if (elapsed > 3_000 && seen !== undefined) {
         const x = seen.render[0];

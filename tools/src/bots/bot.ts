@@ -98,8 +98,8 @@ export class Bot {
     this.view = {
       index: options.index,
       name: options.name,
-      get playerId() {
-        return bot.client.playerId;
+      get entityId() {
+        return bot.client.entityId;
       },
       get tickRate() {
         return bot.tickRate;

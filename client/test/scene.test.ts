@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { type ConnectOptions, connect, type TickwireClient } from "../src/client.js";
 import type { ClientError } from "../src/connection.js";
 import type { PredictConfig } from "../src/prediction.js";
-import type { ClientEntity } from "../src/world.js";
+import type { ClientEntity } from "../src/scene.js";
 import { FakeSocket } from "./helpers/fake-socket.js";
 import { FakeTime } from "./helpers/fake-time.js";
 
@@ -58,8 +58,8 @@ class MiniServer {
     socket.receive({ type: MsgType.Snapshot, tick, ackSeq, body: this.writer.copy(), events: [] });
   }
 
-  welcome(socket: FakeSocket, playerId: number, resumed = false): void {
-    socket.welcome({ playerId, tick: this.store.tick, serverTime: this.store.tick * TICK_MS, resumed });
+  welcome(socket: FakeSocket, entityId: number, resumed = false): void {
+    socket.welcome({ entityId, tick: this.store.tick, serverTime: this.store.tick * TICK_MS, resumed });
   }
 }
 
@@ -90,7 +90,7 @@ function start(options: Partial<ConnectOptions<Schema, Input, Pos>> = {}, predic
 
 beforeEach(() => FakeSocket.reset());
 
-describe("client world: lifecycle", () => {
+describe("client scene: lifecycle", () => {
   it("emits spawn, update (with the changed-field mask) and despawn, and keeps `entities` current", () => {
     const { client, server } = start();
     const log: string[] = [];
@@ -158,7 +158,7 @@ describe("client world: lifecycle", () => {
   });
 });
 
-describe("client world: interpolation", () => {
+describe("client scene: interpolation", () => {
   /** Runs `ticks` server ticks, moving `entity` by `dx` each, with snapshots arriving every 50 ms. */
   function run(h: Harness, entity: Entity<Schema, "dot">, ticks: number, dx: number): void {
     for (let i = 0; i < ticks; i++) {
@@ -358,7 +358,7 @@ describe("prediction and reconciliation", () => {
     h.client.controlEntity(respawned.id);
     expect(h.client.sendInput({ dx: 1, dy: 0 })).toBe(-1);
     h.server.snapshot(FakeSocket.last);
-    expect(h.client.playerId).toBe(respawned.id);
+    expect(h.client.entityId).toBe(respawned.id);
     expect(h.client.local?.id).toBe(respawned.id);
     expect(h.client.get(h.player.id)?.local).toBe(false);
     expect(h.client.predicted).toEqual({ x: 500, y: 300 });

@@ -49,8 +49,8 @@ export type ClientEntity<S extends Schema = Schema> = MirrorEntity<S> extends in
     : never
   : never;
 
-/** Listener surface the world reports lifecycle changes to. */
-export interface WorldListener {
+/** Listener surface the scene reports lifecycle changes to. */
+export interface SceneListener {
   spawn(entity: EntityRecord): void;
   update(entity: EntityRecord, mask: number): void;
   despawn(entity: EntityRecord): void;
@@ -60,7 +60,7 @@ export interface WorldListener {
 export class EntityRecord implements EntityView {
   local = false;
   status: SampleStatus = "empty";
-  /** Slot in the world's dense list. */
+  /** Slot in the scene's dense list. */
   slot = -1;
   /** Render time at which the current hold (status "clamped") began. */
   heldSince = Number.NaN;
@@ -88,11 +88,11 @@ interface TypeLayout {
 }
 
 /**
- * The client's view of the world: the authoritative mirror, and per entity an
+ * The client's scene: what it sees of the server's world (the authoritative mirror), and per entity an
  * interpolation buffer fed with every snapshot so `sample(renderTime)` can place remote
  * entities between the snapshots around the render time.
  */
-export class ClientWorld<S extends Schema = Schema> {
+export class ClientScene<S extends Schema = Schema> {
   readonly mirror: SnapshotMirror<S>;
   /** Every entity, in no particular order: iterate this each frame (no allocation). */
   readonly entities: EntityRecord[] = [];
@@ -152,7 +152,7 @@ export class ClientWorld<S extends Schema = Schema> {
    * Applies a snapshot body stamped with server time `time`. Entities enter and leave,
    * and every entity's buffer gets a sample so a stationary one does not extrapolate.
    */
-  apply(body: Uint8Array, tick: number, time: number, listener: WorldListener): ApplyResult | { ok: false; message: string } {
+  apply(body: Uint8Array, tick: number, time: number, listener: SceneListener): ApplyResult | { ok: false; message: string } {
     const result = this.mirror.apply(body, tick);
     if (!result.ok) return result;
     this.newestTime = time;
