@@ -54,38 +54,35 @@ export interface ClientGame<S extends Schema, I, P = unknown> {
   interpolation?: InterpolationOptions;
 }
 
+/** How to reach the game and play it; see the README's defaults table for `tuning`. */
 export interface ConnectOptions<S extends Schema = Schema, I = unknown, P = unknown> {
   /** Player name sent in Join. */
   name: string;
   /** Auth token, sent as the `token` query parameter of the upgrade request. */
   token?: string;
-  /** WebSocket implementation; default the global one (browsers). In Node pass `WebSocket` from `ws`. */
-  WebSocket?: WebSocketConstructor;
-  /**
-   * `fetch` for the preflight that explains a connection attempt refused before it opened
-   * (browsers hide the refusal's status and reason); default the global one, null: never ask.
-   */
-  fetch?: FetchLike | null;
+  /** What the game is: its schema, input, prediction and interpolation, shared with the server. */
   game?: ClientGame<S, I, P>;
-  /** Reconnect policy, or false to end the session on the first connection loss. */
-  reconnect?: BackoffOptions | false;
   /**
    * Input source for `update()`: called once per input tick (the server's tick rate) while
    * open; its value is predicted and sent. Without it, call `sendInput` yourself each tick.
    */
   input?: () => I;
+  /** Delays, backoff and buffers; every field has a default (`src/constants.ts`). */
+  tuning?: ClientTuning;
+  /** What the client runs on: socket class, fetch, clock, timers, randomness, frame hook. */
+  runtime?: ClientRuntime;
+}
+
+/** How the client behaves on the network. Defaults: the table in the package README. */
+export interface ClientTuning {
+  /** Reconnect policy, or false to end the session on the first connection loss. */
+  reconnect?: BackoffOptions | false;
   /**
    * "aligned" (default): each input is timed to reach the server just before the tick that
    * applies it (InputTiming). "free": one input per tick on a timer of the client's own,
    * unrelated to the server's ticks (inputs then wait half a tick on average).
    */
   inputTiming?: "aligned" | "free";
-  /** Clock in ms; default `performance.now`. */
-  now?: () => number;
-  /** Timer functions; default the global setTimeout/clearTimeout. */
-  timers?: Timers;
-  /** Uniform [0, 1) source for backoff jitter; default Math.random. */
-  random?: () => number;
   pingIntervalMs?: number;
   welcomeTimeoutMs?: number;
   silenceTimeoutMs?: number;
@@ -95,6 +92,23 @@ export interface ConnectOptions<S extends Schema = Schema, I = unknown, P = unkn
   reliableCapacity?: number;
   /** Socket bytes queued above which inputs are coalesced. */
   inputBufferedThreshold?: number;
+}
+
+/** What the client runs on: injected so that tests run on fake sockets and simulated time. */
+export interface ClientRuntime {
+  /** WebSocket implementation; default the global one (browsers). In Node pass `WebSocket` from `ws`. */
+  WebSocket?: WebSocketConstructor;
+  /**
+   * `fetch` for the preflight that explains a connection attempt refused before it opened
+   * (browsers hide the refusal's status and reason); default the global one, null: never ask.
+   */
+  fetch?: FetchLike | null;
+  /** Clock in ms; default `performance.now`. */
+  now?: () => number;
+  /** Timer functions; default the global setTimeout/clearTimeout. */
+  timers?: Timers;
+  /** Uniform [0, 1) source for backoff jitter; default Math.random. */
+  random?: () => number;
   /**
    * Called for every binary frame with its payload size: `now` is its arrival time ("in",
    * before the client handles it) or when it was handed to the socket ("out"). Frames of a
@@ -158,6 +172,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   private readonly connection: Connection;
   private readonly now: () => number;
   private readonly game: ClientGame<S, I, P> | undefined;
+  private readonly inputTimingMode: "aligned" | "free";
   private prediction: LocalPrediction<P, I> | null = null;
   private predictionNeedsReset = false;
   private delay: AdaptiveDelay | null = null;
@@ -189,7 +204,10 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     url: string | URL,
     private readonly options: ConnectOptions<S, I, P>,
   ) {
-    this.now = options.now ?? defaultNow;
+    const runtime = options.runtime ?? {};
+    const tuning = options.tuning ?? {};
+    this.now = runtime.now ?? defaultNow;
+    this.inputTimingMode = tuning.inputTiming ?? "aligned";
     this.game = options.game;
     const schema = options.game?.schema;
     if (options.game?.predict !== undefined && schema === undefined) throw new TypeError("game.predict needs game.schema");
@@ -205,26 +223,26 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       const message = `a '${String(event)}' listener threw: ${String(error)}`;
       this.emitter.emit("error", { kind: "listener", message, retrying: true, cause: error });
     });
-    const WebSocketImpl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (WebSocketImpl === undefined) throw new TypeError("no global WebSocket: pass `WebSocket` (e.g. from 'ws') in connect's options");
+    const WebSocketImpl = runtime.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (WebSocketImpl === undefined) throw new TypeError("no global WebSocket: pass `runtime.WebSocket` (e.g. from 'ws') in connect's options");
     this.connection = new Connection(
       {
         url: socketUrl(url, options.token),
         name: options.name,
         WebSocket: WebSocketImpl,
-        fetch: options.fetch === undefined ? defaultFetch() : (options.fetch ?? undefined),
-        reconnect: options.reconnect ?? {},
+        fetch: runtime.fetch === undefined ? defaultFetch() : (runtime.fetch ?? undefined),
+        reconnect: tuning.reconnect ?? {},
         now: this.now,
-        timers: options.timers ?? defaultTimers,
-        random: options.random ?? Math.random,
-        pingIntervalMs: options.pingIntervalMs ?? PING_INTERVAL_MS,
-        welcomeTimeoutMs: options.welcomeTimeoutMs ?? WELCOME_TIMEOUT_MS,
-        silenceTimeoutMs: options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS,
-        resumeWindowMs: options.resumeWindowMs ?? RESUME_WINDOW_MS,
-        reliableCapacity: options.reliableCapacity ?? RELIABLE_BUFFER_CAPACITY,
-        inputBufferedThreshold: options.inputBufferedThreshold ?? INPUT_BUFFERED_THRESHOLD,
+        timers: runtime.timers ?? defaultTimers,
+        random: runtime.random ?? Math.random,
+        pingIntervalMs: tuning.pingIntervalMs ?? PING_INTERVAL_MS,
+        welcomeTimeoutMs: tuning.welcomeTimeoutMs ?? WELCOME_TIMEOUT_MS,
+        silenceTimeoutMs: tuning.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS,
+        resumeWindowMs: tuning.resumeWindowMs ?? RESUME_WINDOW_MS,
+        reliableCapacity: tuning.reliableCapacity ?? RELIABLE_BUFFER_CAPACITY,
+        inputBufferedThreshold: tuning.inputBufferedThreshold ?? INPUT_BUFFERED_THRESHOLD,
         stats: this.stats,
-        onFrame: options.onFrame === undefined ? undefined : this.guardFrame(options.onFrame),
+        onFrame: runtime.onFrame === undefined ? undefined : this.guardFrame(runtime.onFrame),
       },
       {
         state: (state, previous) => this.emitter.emit("state", state, previous),
@@ -371,7 +389,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
 
   /** Inputs follow InputTiming: it is asked for, and clock sync has a sample to time them by. */
   private get timesInputs(): boolean {
-    return this.options.inputTiming !== "free" && this.clock.sampleCount > 0;
+    return this.inputTimingMode === "aligned" && this.clock.sampleCount > 0;
   }
 
   /** Estimated server time at which something sent now arrives: server now plus half the RTT. */
@@ -438,7 +456,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     this.lastSampleAt = now;
     scene.sample(renderTime, jumped, this.snapshotGapMs < MAX_BLENDED_OUTAGE_MS);
     const local = scene.local;
-    if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.render, now);
+    if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.drawn, now);
   }
 
   /** Sends a chat line, delivered exactly once even across reconnects. False (and an error event) if refused. */
@@ -567,7 +585,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   }
 
   /** Wraps the frame hook so a throw cannot break the socket handler it runs in. */
-  private guardFrame(onFrame: NonNullable<ConnectOptions["onFrame"]>): NonNullable<ConnectOptions["onFrame"]> {
+  private guardFrame(onFrame: NonNullable<ClientRuntime["onFrame"]>): NonNullable<ClientRuntime["onFrame"]> {
     return (direction, bytes, now) => {
       try {
         onFrame(direction, bytes, now);

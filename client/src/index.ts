@@ -1,5 +1,13 @@
 export { Backoff, type BackoffOptions } from "./backoff.js";
-export { type ClientEvents, type ClientGame, type ConnectOptions, connect, TickwireClient } from "./client.js";
+export {
+  type ClientEvents,
+  type ClientGame,
+  type ClientRuntime,
+  type ClientTuning,
+  type ConnectOptions,
+  connect,
+  TickwireClient,
+} from "./client.js";
 export * from "./constants.js";
 export type {
   ClientError,

@@ -23,7 +23,7 @@ interface PageHandle {
     state: string;
     entityId: number;
     predicted?: { x: number; y: number };
-    get(id: number): { render: Float64Array; values: { x: number; y: number } } | undefined;
+    get(id: number): { render: { x: number; y: number }; values: { x: number; y: number } } | undefined;
   };
   graph: { visible: boolean; canvas: HTMLCanvasElement };
 }
@@ -102,7 +102,7 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
           const begin = performance.now();
           const record = (now: number) => {
             const local = dots.client.get(dots.client.entityId);
-            if (now - begin > 300 && local !== undefined) out.push([now, local.render[0]]);
+            if (now - begin > 300 && local !== undefined) out.push([now, local.render.x]);
             if (now - begin < 1_300) requestAnimationFrame(record);
             else resolve(out);
           };
@@ -134,7 +134,10 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
     const direction = start.x < WORLD_WIDTH / 2 ? 1 : -1;
     const key = direction > 0 ? "ArrowRight" : "ArrowLeft";
     const target = start.x + direction * DISTANCE;
-    const startSeenByB = await b.evaluate((id) => Array.from(dots.client.get(id)!.render), aId);
+    const startSeenByB = await b.evaluate((id) => {
+      const { x, y } = dots.client.get(id)!.render;
+      return [x, y];
+    }, aId);
     expect(startSeenByB).toEqual([start.x, start.y]);
 
     // B records where it draws A's dot on every frame while A moves.
@@ -143,7 +146,7 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
       (globalThis as { trace?: number[][] }).trace = trace;
       const record = () => {
         const seen = dots.client.get(id);
-        if (seen !== undefined) trace.push([seen.render[0], seen.render[1]]);
+        if (seen !== undefined) trace.push([seen.render.x, seen.render.y]);
         requestAnimationFrame(record);
       };
       requestAnimationFrame(record);
@@ -167,7 +170,7 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
     await b.waitForFunction(
       ([id, x, y]) => {
         const seen = dots.client.get(id)?.render;
-        return seen !== undefined && seen[0] === x && seen[1] === y;
+        return seen !== undefined && seen.x === x && seen.y === y;
       },
       [aId, end.x, end.y] as const,
       { timeout: 5_000 },

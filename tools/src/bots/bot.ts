@@ -86,13 +86,15 @@ export class Bot {
     });
     this.client = connect(options.url, {
       name: options.name,
-      WebSocket: botSocketClass({ localAddress: options.localAddress, opening: (socket) => this.opening(socket) }),
       game: light ? { input: game.input } : { schema: game.schema, input: game.input, predict: game.predict },
-      now: options.now,
-      timers: options.timers,
-      inputTiming: options.inputTiming,
-      random: () => backoffRng.next(),
-      onFrame: (direction, bytes) => this.countFrame(direction, bytes),
+      runtime: {
+        WebSocket: botSocketClass({ localAddress: options.localAddress, opening: (socket) => this.opening(socket) }),
+        now: options.now,
+        timers: options.timers,
+        random: () => backoffRng.next(),
+        onFrame: (direction, bytes) => this.countFrame(direction, bytes),
+      },
+      tuning: { inputTiming: options.inputTiming },
     });
     const bot = this;
     this.view = {
