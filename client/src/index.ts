@@ -24,4 +24,12 @@ export type { PredictConfig } from "./prediction.js";
 export { type FetchLike, preflightUrl } from "./preflight.js";
 export { ReliableBuffer } from "./reliable.js";
 export { type Refusal, refusalRetryable, type WebSocketConstructor, type WebSocketLike } from "./socket.js";
-export { type ClientEntity, ClientScene, type EntityView, type InterpolationOptions } from "./scene.js";
+export {
+  type ClientEntity,
+  ClientScene,
+  type EntityView,
+  type FixedFieldName,
+  type InterpolationOptions,
+  type RenderValues,
+  type SceneListener,
+} from "./scene.js";
