@@ -12,13 +12,14 @@ const server = spawn(process.execPath, ["--watch", "--conditions=source", "--imp
   stdio: "inherit",
   env: { ...process.env, PORT: serverPort, SERVER_PORT: serverPort },
 });
+// However this process ends (Ctrl+C, SIGTERM, Vite's own exit), the game server ends with it.
+process.on("exit", () => server.kill("SIGTERM"));
 process.env.SERVER_PORT = serverPort;
 const vite = await createServer({ root, configFile: `${root}/vite.config.ts` });
 await vite.listen();
 vite.printUrls();
 
 async function stop() {
-  server.kill("SIGTERM");
   await vite.close();
   process.exit(0);
 }
