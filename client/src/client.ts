@@ -38,54 +38,51 @@ import { NetStats } from "./net-stats.js";
 import { LocalPrediction, type PredictConfig } from "./prediction.js";
 import type { FetchLike } from "./preflight.js";
 import type { WebSocketConstructor } from "./socket.js";
-import { type ClientEntity, ClientWorld, type EntityRecord, type InterpolationOptions } from "./world.js";
+import { type ClientEntity, ClientScene, type EntityRecord, type InterpolationOptions } from "./scene.js";
 
 /** What the client needs to know about the game: the same schema and input the server uses. */
 export interface ClientGame<S extends Schema, I, P = unknown> {
   /**
-   * Without it the client runs light: `world` stays null and snapshot bodies are not
+   * Without it the client runs light: `scene` stays null and snapshot bodies are not
    * applied (no entities), while inputs, acks and the 'snapshot' event work as usual.
    * For bot swarms that only measure.
    */
   schema?: S;
   input: InputSchema<I>;
-  /** Predict the entity this client controls (Welcome's `playerId`) with the shared step; needs `schema`. */
+  /** Predict the entity this client controls (Welcome's `entityId`) with the shared step; needs `schema`. */
   predict?: PredictConfig<P, I>;
   interpolation?: InterpolationOptions;
 }
 
+/** How to reach the game and play it; see the README's defaults table for `tuning`. */
 export interface ConnectOptions<S extends Schema = Schema, I = unknown, P = unknown> {
   /** Player name sent in Join. */
   name: string;
   /** Auth token, sent as the `token` query parameter of the upgrade request. */
   token?: string;
-  /** WebSocket implementation; default the global one (browsers). In Node pass `WebSocket` from `ws`. */
-  WebSocket?: WebSocketConstructor;
-  /**
-   * `fetch` for the preflight that explains a connection attempt refused before it opened
-   * (browsers hide the refusal's status and reason); default the global one, null: never ask.
-   */
-  fetch?: FetchLike | null;
+  /** What the game is: its schema, input, prediction and interpolation, shared with the server. */
   game?: ClientGame<S, I, P>;
-  /** Reconnect policy, or false to end the session on the first connection loss. */
-  reconnect?: BackoffOptions | false;
   /**
    * Input source for `update()`: called once per input tick (the server's tick rate) while
    * open; its value is predicted and sent. Without it, call `sendInput` yourself each tick.
    */
   input?: () => I;
+  /** Delays, backoff and buffers; every field has a default (`src/constants.ts`). */
+  tuning?: ClientTuning;
+  /** What the client runs on: socket class, fetch, clock, timers, randomness, frame hook. */
+  runtime?: ClientRuntime;
+}
+
+/** How the client behaves on the network. Defaults: the table in the package README. */
+export interface ClientTuning {
+  /** Reconnect policy, or false to end the session on the first connection loss. */
+  reconnect?: BackoffOptions | false;
   /**
    * "aligned" (default): each input is timed to reach the server just before the tick that
    * applies it (InputTiming). "free": one input per tick on a timer of the client's own,
    * unrelated to the server's ticks (inputs then wait half a tick on average).
    */
   inputTiming?: "aligned" | "free";
-  /** Clock in ms; default `performance.now`. */
-  now?: () => number;
-  /** Timer functions; default the global setTimeout/clearTimeout. */
-  timers?: Timers;
-  /** Uniform [0, 1) source for backoff jitter; default Math.random. */
-  random?: () => number;
   pingIntervalMs?: number;
   welcomeTimeoutMs?: number;
   silenceTimeoutMs?: number;
@@ -95,6 +92,23 @@ export interface ConnectOptions<S extends Schema = Schema, I = unknown, P = unkn
   reliableCapacity?: number;
   /** Socket bytes queued above which inputs are coalesced. */
   inputBufferedThreshold?: number;
+}
+
+/** What the client runs on: injected so that tests run on fake sockets and simulated time. */
+export interface ClientRuntime {
+  /** WebSocket implementation; default the global one (browsers). In Node pass `WebSocket` from `ws`. */
+  WebSocket?: WebSocketConstructor;
+  /**
+   * `fetch` for the preflight that explains a connection attempt refused before it opened
+   * (browsers hide the refusal's status and reason); default the global one, null: never ask.
+   */
+  fetch?: FetchLike | null;
+  /** Clock in ms; default `performance.now`. */
+  now?: () => number;
+  /** Timer functions; default the global setTimeout/clearTimeout. */
+  timers?: Timers;
+  /** Uniform [0, 1) source for backoff jitter; default Math.random. */
+  random?: () => number;
   /**
    * Called for every binary frame with its payload size: `now` is its arrival time ("in",
    * before the client handles it) or when it was handed to the socket ("out"). Frames of a
@@ -155,11 +169,12 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   readonly stats = new NetStats();
   readonly clock = new ClockSync();
   /** Null without a game schema: snapshots are then only passed on as 'snapshot' events. */
-  readonly world: ClientWorld<S> | null;
+  readonly scene: ClientScene<S> | null;
   private readonly emitter: Emitter<ClientEvents<S>>;
   private readonly connection: Connection;
   private readonly now: () => number;
   private readonly game: ClientGame<S, I, P> | undefined;
+  private readonly inputTimingMode: "aligned" | "free";
   private prediction: LocalPrediction<P, I> | null = null;
   private predictionNeedsReset = false;
   private delay: AdaptiveDelay | null = null;
@@ -191,11 +206,14 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     url: string | URL,
     private readonly options: ConnectOptions<S, I, P>,
   ) {
-    this.now = options.now ?? defaultNow;
+    const runtime = options.runtime ?? {};
+    const tuning = options.tuning ?? {};
+    this.now = runtime.now ?? defaultNow;
+    this.inputTimingMode = tuning.inputTiming ?? "aligned";
     this.game = options.game;
     const schema = options.game?.schema;
     if (options.game?.predict !== undefined && schema === undefined) throw new TypeError("game.predict needs game.schema");
-    this.world = schema !== undefined ? new ClientWorld(schema, options.game?.interpolation) : null;
+    this.scene = schema !== undefined ? new ClientScene(schema, options.game?.interpolation) : null;
     this.emitter = new Emitter<ClientEvents<S>>((error, event) => {
       if (event === "error") {
         // A throwing error listener must not loop back into itself: surface it outside.
@@ -207,26 +225,26 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       const message = `a '${String(event)}' listener threw: ${String(error)}`;
       this.emitter.emit("error", { kind: "listener", message, retrying: true, cause: error });
     });
-    const WebSocketImpl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (WebSocketImpl === undefined) throw new TypeError("no global WebSocket: pass `WebSocket` (e.g. from 'ws') in connect's options");
+    const WebSocketImpl = runtime.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (WebSocketImpl === undefined) throw new TypeError("no global WebSocket: pass `runtime.WebSocket` (e.g. from 'ws') in connect's options");
     this.connection = new Connection(
       {
         url: socketUrl(url, options.token),
         name: options.name,
         WebSocket: WebSocketImpl,
-        fetch: options.fetch === undefined ? defaultFetch() : (options.fetch ?? undefined),
-        reconnect: options.reconnect ?? {},
+        fetch: runtime.fetch === undefined ? defaultFetch() : (runtime.fetch ?? undefined),
+        reconnect: tuning.reconnect ?? {},
         now: this.now,
-        timers: options.timers ?? defaultTimers,
-        random: options.random ?? Math.random,
-        pingIntervalMs: options.pingIntervalMs ?? PING_INTERVAL_MS,
-        welcomeTimeoutMs: options.welcomeTimeoutMs ?? WELCOME_TIMEOUT_MS,
-        silenceTimeoutMs: options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS,
-        resumeWindowMs: options.resumeWindowMs ?? RESUME_WINDOW_MS,
-        reliableCapacity: options.reliableCapacity ?? RELIABLE_BUFFER_CAPACITY,
-        inputBufferedThreshold: options.inputBufferedThreshold ?? INPUT_BUFFERED_THRESHOLD,
+        timers: runtime.timers ?? defaultTimers,
+        random: runtime.random ?? Math.random,
+        pingIntervalMs: tuning.pingIntervalMs ?? PING_INTERVAL_MS,
+        welcomeTimeoutMs: tuning.welcomeTimeoutMs ?? WELCOME_TIMEOUT_MS,
+        silenceTimeoutMs: tuning.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS,
+        resumeWindowMs: tuning.resumeWindowMs ?? RESUME_WINDOW_MS,
+        reliableCapacity: tuning.reliableCapacity ?? RELIABLE_BUFFER_CAPACITY,
+        inputBufferedThreshold: tuning.inputBufferedThreshold ?? INPUT_BUFFERED_THRESHOLD,
         stats: this.stats,
-        onFrame: options.onFrame === undefined ? undefined : this.guardFrame(options.onFrame),
+        onFrame: runtime.onFrame === undefined ? undefined : this.guardFrame(runtime.onFrame),
       },
       {
         state: (state, previous) => this.emitter.emit("state", state, previous),
@@ -250,28 +268,28 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     return this.connection.state;
   }
 
-  /** The last Welcome (playerId, world, tickRate, data); null before the first. */
+  /** The last Welcome (entityId, world, tickRate, data); null before the first. */
   get welcome(): WelcomeMessage | null {
     return this.lastWelcome;
   }
 
-  /** Id of the entity this client controls: Welcome's `playerId` unless `controlEntity` changed it; -1 before. */
-  get playerId(): number {
+  /** Id of the entity this client controls: Welcome's `entityId` unless `controlEntity` changed it; -1 before. */
+  get entityId(): number {
     return this.controlledId;
   }
 
   /** Every known entity (remote and local), in no particular order. */
   get entities(): readonly ClientEntity<S>[] {
-    return (this.world?.entities ?? NO_ENTITIES) as unknown as readonly ClientEntity<S>[];
+    return (this.scene?.entities ?? NO_ENTITIES) as unknown as readonly ClientEntity<S>[];
   }
 
   get(id: number): ClientEntity<S> | undefined {
-    return this.world?.get(id) as ClientEntity<S> | undefined;
+    return this.scene?.get(id) as ClientEntity<S> | undefined;
   }
 
   /** The entity this client controls, once the server has sent it. */
   get local(): ClientEntity<S> | undefined {
-    return this.world?.local as ClientEntity<S> | undefined;
+    return this.scene?.local as ClientEntity<S> | undefined;
   }
 
   /** The predicted state of the local entity; undefined without prediction or before its first snapshot. */
@@ -373,7 +391,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
 
   /** Inputs follow InputTiming: it is asked for, and clock sync has a sample to time them by. */
   private get timesInputs(): boolean {
-    return this.options.inputTiming !== "free" && this.clock.sampleCount > 0;
+    return this.inputTimingMode === "aligned" && this.clock.sampleCount > 0;
   }
 
   /** Estimated server time at which something sent now arrives: server now plus half the RTT. */
@@ -419,8 +437,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       stats.interpDelayMs = this.delay.delayMs;
       stats.interpTargetMs = this.delay.targetMs;
     }
-    if (this.world !== null && this.tickRate > 0) {
-      stats.bufferAheadMs = this.world.newestSnapshotTime - renderTime;
+    if (this.scene !== null && this.tickRate > 0) {
+      stats.bufferAheadMs = this.scene.newestSnapshotTime - renderTime;
       stats.bufferDepth = Math.max(0, (stats.bufferAheadMs * this.tickRate) / 1000);
     }
     stats.update(now);
@@ -431,8 +449,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
    * the local one predicted and smoothed. Allocation-free; `update()` calls it.
    */
   sample(renderTime: number, now = this.now()): void {
-    const world = this.world;
-    if (world === null) return;
+    const scene = this.scene;
+    if (scene === null) return;
     // The render clock moves with real time (give or take the delay's slow drift); a jump
     // means it was re-anchored after an outage.
     const elapsed = now - this.lastSampleAt;
@@ -440,9 +458,9 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     const jumped = Math.abs(renderTime - this.lastRenderTime - elapsed) > RENDER_TIME_JUMP_MS + RENDER_DRIFT_FRACTION * elapsed;
     this.lastRenderTime = renderTime;
     this.lastSampleAt = now;
-    world.sample(renderTime, jumped, this.snapshotGapMs < MAX_BLENDED_OUTAGE_MS);
-    const local = world.local;
-    if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.render, now);
+    scene.sample(renderTime, jumped, this.snapshotGapMs < MAX_BLENDED_OUTAGE_MS);
+    const local = scene.local;
+    if (local !== undefined && this.prediction?.ready) this.prediction.draw(local.fields, local.drawn, now);
   }
 
   /** Sends a chat line, delivered exactly once even across reconnects. False (and an error event) if refused. */
@@ -460,7 +478,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
    * the player as a new entity and told the client with an event.
    */
   controlEntity(id: number): void {
-    this.world?.setLocalId(id);
+    this.scene?.setLocalId(id);
     this.controlledId = id;
     this.predictionNeedsReset = true;
   }
@@ -500,7 +518,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       this.tickRate = message.tickRate;
       this.lastTick = -1;
       this.delay = new AdaptiveDelay({ snapshotIntervalMs: 1000 / message.tickRate });
-      this.world?.resetTimeline();
+      this.scene?.resetTimeline();
       const predict = this.game?.predict;
       if (predict !== undefined) this.prediction = new LocalPrediction(predict, 1 / message.tickRate);
     }
@@ -518,8 +536,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     }
     this.freeInputAt = Number.NaN;
     this.lastWelcome = message;
-    this.controlledId = message.playerId;
-    this.world?.setLocalId(message.playerId);
+    this.controlledId = message.entityId;
+    this.scene?.setLocalId(message.entityId);
     this.predictionNeedsReset = true;
     this.stats.newConnection();
     this.emitter.emit("welcome", message);
@@ -531,11 +549,11 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     this.lastSnapshotAt = now;
     this.lastTick = message.tick;
     this.inputTiming?.acked(message.tick, message.ackSeq);
-    const world = this.world;
-    if (world !== null) {
+    const scene = this.scene;
+    if (scene !== null) {
       // The server's clock runs on its tick timeline: tick N happens at N × tick length.
       const time = (message.tick * 1000) / this.tickRate;
-      const result = world.apply(message.body, message.tick, time, this.listener);
+      const result = scene.apply(message.body, message.tick, time, this.listener);
       if (!result.ok) {
         // Out of sync with the server: a resume brings a full snapshot.
         this.emitter.emit("error", { kind: "protocol", message: `snapshot not applicable: ${result.message}`, retrying: true });
@@ -555,7 +573,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   private reconcile(ackSeq: number, now: number): void {
     const prediction = this.prediction;
     if (prediction === null) return;
-    const local = this.world?.local;
+    const local = this.scene?.local;
     if (local === undefined) {
       // Not in view (or despawned): start over from its state when it is back.
       this.predictionNeedsReset = true;
@@ -571,7 +589,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
   }
 
   /** Wraps the frame hook so a throw cannot break the socket handler it runs in. */
-  private guardFrame(onFrame: NonNullable<ConnectOptions["onFrame"]>): NonNullable<ConnectOptions["onFrame"]> {
+  private guardFrame(onFrame: NonNullable<ClientRuntime["onFrame"]>): NonNullable<ClientRuntime["onFrame"]> {
     return (direction, bytes, now) => {
       try {
         onFrame(direction, bytes, now);

@@ -1,5 +1,13 @@
 export { Backoff, type BackoffOptions } from "./backoff.js";
-export { type ClientEvents, type ClientGame, type ConnectOptions, connect, TickwireClient } from "./client.js";
+export {
+  type ClientEvents,
+  type ClientGame,
+  type ClientRuntime,
+  type ClientTuning,
+  type ConnectOptions,
+  connect,
+  TickwireClient,
+} from "./client.js";
 export * from "./constants.js";
 export type {
   ClientError,
@@ -16,4 +24,12 @@ export type { PredictConfig } from "./prediction.js";
 export { type FetchLike, preflightUrl } from "./preflight.js";
 export { ReliableBuffer } from "./reliable.js";
 export { type Refusal, refusalRetryable, type WebSocketConstructor, type WebSocketLike } from "./socket.js";
-export { type ClientEntity, ClientWorld, type EntityView, type InterpolationOptions } from "./world.js";
+export {
+  type ClientEntity,
+  ClientScene,
+  type EntityView,
+  type FixedFieldName,
+  type InterpolationOptions,
+  type RenderValues,
+  type SceneListener,
+} from "./scene.js";

@@ -22,15 +22,18 @@ function start(options: Partial<ConnectOptions<typeof schema, Input>> = {}): Har
   const time = new FakeTime();
   const client = connect<typeof schema, Input>("ws://game.test/ws?world=main", {
     name: "ada",
-    WebSocket: FakeSocket,
-    // The fake transport has no server to ask why an attempt failed.
-    fetch: null,
     game: { schema, input },
-    now: time.now,
-    timers: time,
-    random: () => 0.5,
-    reconnect: { baseMs: 100, maxMs: 1_000, maxAttempts: 4 },
     ...options,
+    runtime: {
+      WebSocket: FakeSocket,
+      // The fake transport has no server to ask why an attempt failed.
+      fetch: null,
+      now: time.now,
+      timers: time,
+      random: () => 0.5,
+      ...options.runtime,
+    },
+    tuning: { reconnect: { baseMs: 100, maxMs: 1_000, maxAttempts: 4 }, ...options.tuning },
   });
   const states: ConnectionState[] = [];
   const errors: ClientError[] = [];
@@ -65,20 +68,20 @@ describe("connecting", () => {
   it("starts 'connecting', sends Join with the name on open, and is 'open' after Welcome", () => {
     const { client, states } = start();
     const welcomes: number[] = [];
-    client.on("welcome", (welcome) => welcomes.push(welcome.playerId));
+    client.on("welcome", (welcome) => welcomes.push(welcome.entityId));
     expect(client.state).toBe("connecting");
     FakeSocket.last.open();
     expect(FakeSocket.last.sent).toEqual([{ type: MsgType.Join, name: "ada" }]);
     expect(client.state).toBe("connecting");
-    FakeSocket.last.welcome({ playerId: 42 });
+    FakeSocket.last.welcome({ entityId: 42 });
     expect(client.state).toBe("open");
     expect(states).toEqual(["open"]);
     expect(welcomes).toEqual([42]);
-    expect(client.playerId).toBe(42);
+    expect(client.entityId).toBe(42);
   });
 
   it("retries when the socket opens but no Welcome comes within the timeout", () => {
-    const { time } = start({ welcomeTimeoutMs: 2_000 });
+    const { time } = start({ tuning: { welcomeTimeoutMs: 2_000 } });
     FakeSocket.last.open();
     time.advance(1_999);
     expect(FakeSocket.instances).toHaveLength(1);
@@ -110,7 +113,7 @@ describe("connecting", () => {
 
 describe("refusals of the upgrade (HTTP status, as Node's ws reports them)", () => {
   it("401 bad token: a 'refused' error with the server's text, closed, no retry", () => {
-    const { client, time, errors, closes } = start({ WebSocket: FakeNodeSocket });
+    const { client, time, errors, closes } = start({ runtime: { WebSocket: FakeNodeSocket } });
     (FakeSocket.last as FakeNodeSocket).refuse(401, "invalid or missing token\n");
     expect(errors).toEqual([{ kind: "refused", status: 401, message: "invalid or missing token", retrying: false }]);
     expect(client.state).toBe("closed");
@@ -122,7 +125,7 @@ describe("refusals of the upgrade (HTTP status, as Node's ws reports them)", () 
   it("400 version mismatch and 404 unknown world are not retried either", () => {
     for (const status of [400, 403, 404]) {
       FakeSocket.reset();
-      const { client, errors } = start({ WebSocket: FakeNodeSocket });
+      const { client, errors } = start({ runtime: { WebSocket: FakeNodeSocket } });
       (FakeSocket.last as FakeNodeSocket).refuse(status, "no");
       expect(errors[0]).toMatchObject({ kind: "refused", status, retrying: false });
       expect(client.state).toBe("closed");
@@ -130,7 +133,7 @@ describe("refusals of the upgrade (HTTP status, as Node's ws reports them)", () 
   });
 
   it("503 world full is retried with backoff, and reported each time", () => {
-    const { client, time, errors } = start({ WebSocket: FakeNodeSocket });
+    const { client, time, errors } = start({ runtime: { WebSocket: FakeNodeSocket } });
     (FakeSocket.last as FakeNodeSocket).refuse(503, "world is full");
     expect(errors).toEqual([{ kind: "refused", status: 503, message: "world is full", retrying: true }]);
     expect(client.state).toBe("connecting");
@@ -142,7 +145,7 @@ describe("refusals of the upgrade (HTTP status, as Node's ws reports them)", () 
   });
 
   it("503 with reconnect: false ends the session", () => {
-    const { client, errors } = start({ WebSocket: FakeNodeSocket, reconnect: false });
+    const { client, errors } = start({ runtime: { WebSocket: FakeNodeSocket }, tuning: { reconnect: false } });
     (FakeSocket.last as FakeNodeSocket).refuse(503, "world is full");
     expect(errors[0].retrying).toBe(false);
     expect(client.state).toBe("closed");
@@ -180,7 +183,7 @@ describe("reconnect and resume", () => {
   });
 
   it("retries a resume at most 1 s apart for the resume window, then joins as a new player with a 'resume-failed' error", () => {
-    const { client, time, errors } = startOpen({ resumeWindowMs: 5_000, random: () => 0.99 });
+    const { client, time, errors } = startOpen({ runtime: { random: () => 0.99 }, tuning: { resumeWindowMs: 5_000 } });
     FakeSocket.last.drop(1006);
     const delays: number[] = [];
     while (client.state === "resuming") {
@@ -199,7 +202,7 @@ describe("reconnect and resume", () => {
   });
 
   it("waits uniform(0, min(cap, base·2^n)) before attempt n: 50, 100, 200, 400 ms with random 0.5", () => {
-    const { time } = start({ reconnect: { baseMs: 100, maxMs: 800, maxAttempts: 10 } });
+    const { time } = start({ tuning: { reconnect: { baseMs: 100, maxMs: 800, maxAttempts: 10 } } });
     FakeSocket.last.drop(1006);
     const delays: number[] = [];
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -277,12 +280,12 @@ describe("reconnect and resume", () => {
     time.advance(time.nextDelay);
     FakeSocket.last.open();
     expect(FakeSocket.last.sent[0]).toEqual({ type: MsgType.Join, name: "ada" });
-    FakeSocket.last.welcome({ playerId: 9, resumed: false });
-    expect(client.playerId).toBe(9);
+    FakeSocket.last.welcome({ entityId: 9, resumed: false });
+    expect(client.entityId).toBe(9);
   });
 
   it("does not reconnect at all with reconnect: false", () => {
-    const { client, time, errors } = startOpen({ reconnect: false });
+    const { client, time, errors } = startOpen({ tuning: { reconnect: false } });
     FakeSocket.last.drop(1006);
     expect(client.state).toBe("closed");
     expect(errors.at(-1)?.retrying).toBe(false);
@@ -291,7 +294,7 @@ describe("reconnect and resume", () => {
   });
 
   it("detects a silent (half-open) connection and resumes", () => {
-    const { client, time } = startOpen({ silenceTimeoutMs: 3_000, pingIntervalMs: 1_000 });
+    const { client, time } = startOpen({ tuning: { silenceTimeoutMs: 3_000, pingIntervalMs: 1_000 } });
     time.advance(2_900);
     expect(client.state).toBe("open");
     time.advance(1_200);
@@ -300,7 +303,7 @@ describe("reconnect and resume", () => {
   });
 
   it("a socket the client gives up on (silence, no Welcome) is a disconnect with code 1006 and the client's reason", () => {
-    const { client, time } = startOpen({ silenceTimeoutMs: 3_000, pingIntervalMs: 1_000, welcomeTimeoutMs: 2_000 });
+    const { client, time } = startOpen({ tuning: { silenceTimeoutMs: 3_000, pingIntervalMs: 1_000, welcomeTimeoutMs: 2_000 } });
     const disconnects: DisconnectInfo[] = [];
     client.on("disconnect", (info) => disconnects.push(info));
     time.advance(4_100);
@@ -329,14 +332,14 @@ describe("reconnect and resume", () => {
   });
 
   it("ignores events of a socket it has abandoned", () => {
-    const { client, time } = startOpen({ silenceTimeoutMs: 3_000 });
+    const { client, time } = startOpen({ tuning: { silenceTimeoutMs: 3_000 } });
     const old = FakeSocket.last;
     time.advance(4_000);
     expect(client.state).toBe("resuming");
-    old.welcome({ playerId: 77 });
+    old.welcome({ entityId: 77 });
     old.drop(CloseCode.Kicked);
     expect(client.state).toBe("resuming");
-    expect(client.playerId).toBe(1);
+    expect(client.entityId).toBe(1);
   });
 });
 
@@ -379,7 +382,7 @@ describe("inputs", () => {
   });
 
   it("are coalesced above the bufferedAmount threshold: the latest is sent when the socket drains", () => {
-    const { client } = startOpen({ inputBufferedThreshold: 1_000 });
+    const { client } = startOpen({ tuning: { inputBufferedThreshold: 1_000 } });
     const socket = FakeSocket.last;
     client.sendInput({ dx: 1, dy: 0 });
     socket.bufferedAmount = 5_000;
@@ -401,9 +404,9 @@ describe("inputs", () => {
   });
 
   it("light mode (no schema) numbers, coalesces and counts pending inputs as full mode does", () => {
-    const { client } = startOpen({ game: { input }, inputBufferedThreshold: 1_000 });
+    const { client } = startOpen({ game: { input }, tuning: { inputBufferedThreshold: 1_000 } });
     const socket = FakeSocket.last;
-    expect(client.world).toBeNull();
+    expect(client.scene).toBeNull();
     expect([client.sendInput({ dx: 1, dy: 0 }), client.sendInput({ dx: 0, dy: 1 })]).toEqual([0, 1]);
     socket.bufferedAmount = 5_000;
     client.sendInput({ dx: -1, dy: 0 });
@@ -482,7 +485,7 @@ describe("reliable messages (chat, commands)", () => {
   });
 
   it("are confirmed by the pong of a later ping and then not re-sent", () => {
-    const { client, time } = startOpen({ pingIntervalMs: 1_000 });
+    const { client, time } = startOpen({ tuning: { pingIntervalMs: 1_000 } });
     const socket = FakeSocket.last;
     client.chat("confirmed");
     time.advance(1_000);
@@ -514,7 +517,7 @@ describe("reliable messages (chat, commands)", () => {
   });
 
   it("overflowing the bounded buffer is an error event and false, never a silent drop", () => {
-    const { client, errors } = start({ reliableCapacity: 2 });
+    const { client, errors } = start({ tuning: { reliableCapacity: 2 } });
     expect(client.chat("a")).toBe(true);
     expect(client.chat("b")).toBe(true);
     expect(client.chat("c")).toBe(false);
@@ -540,7 +543,7 @@ describe("reliable messages (chat, commands)", () => {
 
 describe("clock sync and server messages", () => {
   it("pings quickly after Welcome, then at the interval; pongs feed the RTT estimate", () => {
-    const { client, time } = startOpen({ pingIntervalMs: 1_000 });
+    const { client, time } = startOpen({ tuning: { pingIntervalMs: 1_000 } });
     const socket = FakeSocket.last;
     let answered = 0;
     for (let step = 0; step < 30; step++) {
@@ -590,9 +593,9 @@ describe("clock sync and server messages", () => {
     client.on("welcome", () => {
       throw new Error("bad listener");
     });
-    client.on("welcome", (welcome) => seen.push(welcome.playerId));
+    client.on("welcome", (welcome) => seen.push(welcome.entityId));
     FakeSocket.last.open();
-    FakeSocket.last.welcome({ playerId: 3 });
+    FakeSocket.last.welcome({ entityId: 3 });
     expect(seen).toEqual([3]);
     expect(errors).toEqual([expect.objectContaining({ kind: "listener" })]);
     expect(client.state).toBe("open");

@@ -37,10 +37,13 @@ afterEach(async () => {
 function open(name: string, options: Partial<ConnectOptions<TestSchema, TestInput, Pos>> = {}): Client {
   const client = connect<TestSchema, TestInput, Pos>(`ws://127.0.0.1:${proxy.port}/ws?world=main`, {
     name,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    fetch: null,
     game: { schema, input, predict: { model, fields: ["x", "y"] } },
     ...options,
+    runtime: {
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      fetch: null,
+      ...options.runtime,
+    },
   });
   clients.push(client);
   stops.push(everyFrame(() => client.update(), 10));
@@ -50,9 +53,9 @@ function open(name: string, options: Partial<ConnectOptions<TestSchema, TestInpu
 describe("session continuity", () => {
   it("a socket the client gives up on (silence timeout) resumes the same player; only leave() ends it", async () => {
     proxy = await startGateProxy(server.port);
-    const client = open("stay", { silenceTimeoutMs: 600 });
+    const client = open("stay", { tuning: { silenceTimeoutMs: 600 } });
     await until(() => client.state === "open", "welcome");
-    const player = client.playerId;
+    const player = client.entityId;
     const welcomes: boolean[] = [];
     client.on("welcome", (welcome) => welcomes.push(welcome.resumed));
     // The downlink freezes: the client hears nothing, gives up on the socket and reconnects.
@@ -61,7 +64,7 @@ describe("session continuity", () => {
     proxy.resume();
     await until(() => welcomes.length > 0 && client.state === "open", "the reconnect", 5_000);
     expect(welcomes).toEqual([true]);
-    expect(client.playerId).toBe(player);
+    expect(client.entityId).toBe(player);
     expect(server.server.worlds.get("main")?.sessions.size).toBe(1);
 
     client.leave();
@@ -70,7 +73,7 @@ describe("session continuity", () => {
 
   it("100 chats across 10 drops with bytes in flight arrive exactly once, in order", async () => {
     proxy = await startGateProxy(server.port);
-    const client = open("chatty", { reconnect: { baseMs: 20, maxMs: 100 } });
+    const client = open("chatty", { tuning: { reconnect: { baseMs: 20, maxMs: 100 } } });
     await until(() => client.state === "open", "welcome");
     const sent: string[] = [];
     for (let drop = 0; drop < 10; drop++) {
@@ -113,16 +116,16 @@ describe("session continuity", () => {
 
   it("after a 3 s outage with refused connections, play resumes within ~1 s of the link returning", async () => {
     proxy = await startGateProxy(server.port);
-    const client = open("quick", { random: () => 0.99 });
+    const client = open("quick", { runtime: { random: () => 0.99 } });
     await until(() => client.state === "open", "welcome");
-    const player = client.playerId;
+    const player = client.entityId;
     proxy.cut(true);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const back = performance.now();
     proxy.restore();
     await until(() => client.state === "open", "the resume", 5_000);
     const recovery = performance.now() - back;
-    expect(client.playerId).toBe(player);
+    expect(client.entityId).toBe(player);
     expect(client.welcome?.resumed).toBe(true);
     expect(recovery).toBeLessThan(1_300);
   }, 15_000);

@@ -53,7 +53,7 @@ describe("input timing, against a real server (20 Hz)", () => {
   afterAll(() => server.close());
 
   it("aligned (the default): inputs arrive just before their tick, so acks come well within half a tick", async () => {
-    const client: Client = connect(server.wsUrl(), { name: "aligned", WebSocket: WebSocket as unknown as WebSocketConstructor, game: { input } });
+    const client: Client = connect(server.wsUrl(), { name: "aligned", game: { input }, runtime: { WebSocket: WebSocket as unknown as WebSocketConstructor } });
     try {
       await nextEvent(client, "welcome");
       await until(() => client.clock.sampleCount > 0, "a clock sync sample");
@@ -72,9 +72,9 @@ describe("input timing, against a real server (20 Hz)", () => {
   it("free: one input per tick on the client's own timer, whatever the server's phase", async () => {
     const client: Client = connect(server.wsUrl(), {
       name: "free",
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
       game: { input },
-      inputTiming: "free",
+      runtime: { WebSocket: WebSocket as unknown as WebSocketConstructor },
+      tuning: { inputTiming: "free" },
     });
     try {
       await nextEvent(client, "welcome");

@@ -45,9 +45,9 @@ const stops: (() => void)[] = [];
 function open(url: string, options: Partial<ConnectOptions<TestSchema, TestInput, Pos>> = {}): Client {
   const client = connect<TestSchema, TestInput, Pos>(url, {
     name: `p${clients.length}`,
-    WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
     game: { schema, input },
     ...options,
+    runtime: { WebSocket: CountingWebSocket as unknown as WebSocketConstructor, ...options.runtime },
   });
   clients.push(client);
   stops.push(everyFrame(() => client.update(), 10));
@@ -79,8 +79,8 @@ describe("light mode and measurement hooks, against a real server", () => {
       lastAck = snapshot.ackSeq;
     });
     await nextEvent(light, "welcome");
-    await until(() => watcher.get(light.playerId) !== undefined, "the watcher seeing the light client's player");
-    const seen = watcher.get(light.playerId)!;
+    await until(() => watcher.get(light.entityId) !== undefined, "the watcher seeing the light client's player");
+    const seen = watcher.get(light.entityId)!;
     const startX = seen.values.x as number;
     const seqs: number[] = [];
     for (let i = 0; i < 10; i++) seqs.push(light.sendInput({ dx: 1, dy: 0 }));
@@ -89,7 +89,7 @@ describe("light mode and measurement hooks, against a real server", () => {
     await until(() => lastAck === 9, "the server acknowledging the last input");
     expect(light.pendingInputs).toBe(0);
     await until(() => (seen.values.x as number) > startX, "the watcher seeing the player move right");
-    expect(light.world).toBeNull();
+    expect(light.scene).toBeNull();
     expect(light.entities).toHaveLength(0);
     expect(light.local).toBeUndefined();
     expect(ticks.length).toBeGreaterThan(1);
@@ -98,14 +98,14 @@ describe("light mode and measurement hooks, against a real server", () => {
 
   it("refuses prediction without a schema: nothing could be predicted from", () => {
     const predict = { model: {} as never, fields: ["x", "y"] };
-    expect(() => connect(server.wsUrl(), { name: "x", WebSocket: CountingWebSocket as never, game: { input, predict } })).toThrow(
+    expect(() => connect(server.wsUrl(), { name: "x", game: { input, predict }, runtime: { WebSocket: CountingWebSocket as never } })).toThrow(
       /predict needs game.schema/,
     );
   });
 
   it("onFrame sees every frame's payload bytes, both ways; a snapshot's `now` is its frame's arrival time", async () => {
     const frames: { direction: FrameDirection; bytes: number; now: number }[] = [];
-    const client = open(server.wsUrl(), { onFrame: (direction, bytes, now) => frames.push({ direction, bytes, now }) });
+    const client = open(server.wsUrl(), { runtime: { onFrame: (direction, bytes, now) => frames.push({ direction, bytes, now }) } });
     await nextEvent(client, "welcome");
     const [snapshot, arrivedAt] = await nextEvent(client, "snapshot");
     expect(frames.filter((f) => f.direction === "in").at(-1)?.now).toBe(arrivedAt);
@@ -122,7 +122,7 @@ describe("light mode and measurement hooks, against a real server", () => {
 
   it("a pong event carries each ping's round trip: the pong's arrival minus the ping's departure", async () => {
     const outAt: number[] = [];
-    const client = open(server.wsUrl(), { onFrame: (direction, _bytes, now) => direction === "out" && outAt.push(now) });
+    const client = open(server.wsUrl(), { runtime: { onFrame: (direction, _bytes, now) => direction === "out" && outAt.push(now) } });
     const pongs: { rtt: number; now: number }[] = [];
     client.on("pong", (rtt, now) => pongs.push({ rtt, now }));
     await until(() => pongs.length >= 4, "four pongs of the burst after Welcome");
@@ -136,7 +136,7 @@ describe("light mode and measurement hooks, against a real server", () => {
   });
 
   it("a dropped connection emits disconnect (willRetry, welcomed) before the client starts resuming", async () => {
-    const client = open(server.wsUrl(), { reconnect: { baseMs: 20, maxMs: 100 } });
+    const client = open(server.wsUrl(), { tuning: { reconnect: { baseMs: 20, maxMs: 100 } } });
     await nextEvent(client, "welcome");
     const order: string[] = [];
     let info: DisconnectInfo | undefined;
@@ -156,7 +156,7 @@ describe("light mode and measurement hooks, against a real server", () => {
 describe("disconnect events that end the session", () => {
   it("willRetry is false on the last socket when the server stays gone: the attempt limit is reached", async () => {
     const server = await startServer(createTestGame().game);
-    const client = open(server.wsUrl(), { reconnect: { baseMs: 10, maxMs: 40, maxAttempts: 2 } });
+    const client = open(server.wsUrl(), { tuning: { reconnect: { baseMs: 10, maxMs: 40, maxAttempts: 2 } } });
     const disconnects: DisconnectInfo[] = [];
     client.on("disconnect", (info) => disconnects.push(info));
     await nextEvent(client, "welcome");
@@ -174,7 +174,7 @@ describe("disconnect events that end the session", () => {
   it("an HTTP refusal reports its status, not welcomed, and no retry when retrying cannot help", async () => {
     const server = await startServer(createTestGame().game, { auth: (token) => (token === "good" ? { user: 1 } : null) });
     try {
-      const client = open(server.wsUrl(), { token: "bad", reconnect: { baseMs: 10, maxMs: 40 } });
+      const client = open(server.wsUrl(), { token: "bad", tuning: { reconnect: { baseMs: 10, maxMs: 40 } } });
       const [info] = await nextEvent(client, "disconnect");
       expect(info).toMatchObject({ status: 401, welcomed: false, willRetry: false });
       expect(info.reason).toMatch(/token/);

@@ -42,9 +42,9 @@ const stops: (() => void)[] = [];
 function open(url: string, options: Partial<ConnectOptions<TestSchema, TestInput, Pos>> = {}): Client {
   const client = connect<TestSchema, TestInput, Pos>(url, {
     name: `p${clients.length}`,
-    WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
     game: { schema, input, predict: { model, fields: ["x", "y"] } },
     ...options,
+    runtime: { WebSocket: TrackedWebSocket as unknown as WebSocketConstructor, ...options.runtime },
   });
   clients.push(client);
   // A render loop: input ticks, interpolation, stats.
@@ -81,7 +81,7 @@ describe("against a real server", () => {
     expect(spawned).toContain("player");
     expect(spawned).toContain("mover");
     const local = client.local;
-    expect(local?.id).toBe(welcome.playerId);
+    expect(local?.id).toBe(welcome.entityId);
     expect(local?.type === "player" && local.values.name).toBe("ada");
   });
 
@@ -101,7 +101,7 @@ describe("against a real server", () => {
     expect(client.predicted).toEqual({ x: local.values.x, y: local.values.y });
     expect(client.stats.corrections).toBe(0);
     // Drawn between predicted ticks, it arrives there within a tick.
-    await until(() => local.render[0] === local.values.x && local.render[1] === local.values.y, "drawn where the server has it", 1_000);
+    await until(() => local.render.x === local.values.x && local.render.y === local.values.y, "drawn where the server has it", 1_000);
   });
 
   it("interpolates a remote entity moving in a straight line: drawn x advances, never back", async () => {
@@ -112,7 +112,7 @@ describe("against a real server", () => {
     const xs: number[] = [];
     await new Promise<void>((resolve) => {
       const stop = everyFrame(() => {
-        xs.push(mover.render[0]);
+        xs.push(mover.render.x);
         if (xs.length === 60) {
           stop();
           resolve();
@@ -129,36 +129,36 @@ describe("against a real server", () => {
     const move: TestInput = { dx: 0, dy: 0 };
     const a = open(server.wsUrl(), { name: "mover-a", input: () => move });
     const b = open(server.wsUrl(), { name: "watcher-b" });
-    await until(() => a.predicted !== undefined && b.get(a.playerId) !== undefined, "both clients seeing A");
-    const seenByB = b.get(a.playerId)!;
-    const startX = seenByB.render[0];
+    await until(() => a.predicted !== undefined && b.get(a.entityId) !== undefined, "both clients seeing A");
+    const seenByB = b.get(a.entityId)!;
+    const startX = seenByB.render.x;
     move.dx = 1;
     await until(() => a.predicted!.x >= startX + 40, "A moving");
     move.dx = 0;
     const aSelf = a.local!;
     await until(() => a.predicted!.x === aSelf.values.x, "the server to catch up with A");
-    await until(() => seenByB.render[0] === a.predicted!.x, "B drawing A where A stopped");
-    expect(seenByB.render[1]).toBe(a.predicted!.y);
+    await until(() => seenByB.render.x === a.predicted!.x, "B drawing A where A stopped");
+    expect(seenByB.render.y).toBe(a.predicted!.y);
     expect(seenByB.local).toBe(false);
   });
 
   it("resumes after its TCP connection drops: same player, open again, nothing lost", async () => {
-    const client = open(server.wsUrl(), { reconnect: { baseMs: 20, maxMs: 100 } });
+    const client = open(server.wsUrl(), { tuning: { reconnect: { baseMs: 20, maxMs: 100 } } });
     const [first] = await nextEvent(client, "welcome");
     const states: string[] = [];
     client.on("state", (state) => states.push(state));
     cutConnection();
     const [second] = await nextEvent(client, "welcome");
     expect(second.resumed).toBe(true);
-    expect(second.playerId).toBe(first.playerId);
+    expect(second.entityId).toBe(first.entityId);
     expect(states).toEqual(["resuming", "open"]);
     expect(client.stats.reconnects).toBe(1);
     await nextEvent(client, "snapshot");
-    expect(client.local?.id).toBe(first.playerId);
+    expect(client.local?.id).toBe(first.entityId);
   });
 
   it("chat and commands sent around a dropped connection reach the server exactly once, in order", async () => {
-    const client = open(server.wsUrl(), { reconnect: { baseMs: 20, maxMs: 100 } });
+    const client = open(server.wsUrl(), { tuning: { reconnect: { baseMs: 20, maxMs: 100 } } });
     await nextEvent(client, "welcome");
     const before = log.chats.length;
     client.chat("one");
@@ -199,7 +199,7 @@ describe("giving up and refusals", () => {
     const test = createTestGame();
     const server = await startServer(test.game);
     const errors: ClientError[] = [];
-    const client = open(server.wsUrl(), { reconnect: { baseMs: 10, maxMs: 40, maxAttempts: 3 } });
+    const client = open(server.wsUrl(), { tuning: { reconnect: { baseMs: 10, maxMs: 40, maxAttempts: 3 } } });
     client.on("error", (error) => errors.push(error));
     await nextEvent(client, "welcome");
     const closed = nextEvent(client, "close", 10_000);
@@ -217,7 +217,7 @@ describe("giving up and refusals", () => {
     const server = await startServer(createTestGame().game, { auth: (token) => (token === "good" ? { user: 1 } : null) });
     try {
       const errors: ClientError[] = [];
-      const client = open(server.wsUrl(), { token: "bad", reconnect: { baseMs: 10, maxMs: 40 } });
+      const client = open(server.wsUrl(), { token: "bad", tuning: { reconnect: { baseMs: 10, maxMs: 40 } } });
       client.on("error", (error) => errors.push(error));
       await nextEvent(client, "close");
       expect(errors).toEqual([expect.objectContaining({ kind: "refused", status: 401, retrying: false })]);
@@ -240,7 +240,7 @@ describe("giving up and refusals", () => {
         }
       }
       const errors: ClientError[] = [];
-      const client = open(server.wsUrl(), { WebSocket: OldClientSocket as unknown as WebSocketConstructor });
+      const client = open(server.wsUrl(), { runtime: { WebSocket: OldClientSocket as unknown as WebSocketConstructor } });
       client.on("error", (error) => errors.push(error));
       await nextEvent(client, "close");
       expect(errors).toEqual([expect.objectContaining({ kind: "refused", status: 400, retrying: false })]);

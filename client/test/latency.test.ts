@@ -34,9 +34,9 @@ describe("through a 150 ms ± 30 ms RTT link", () => {
   function open(options: { input?: () => TestInput; frames?: boolean } = {}): Client {
     const client = connect<TestSchema, TestInput, Pos>(`ws://127.0.0.1:${proxy.port}/ws?world=main`, {
       name: `lag${clients.length}`,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
       game: { schema, input, predict: { model, fields: ["x", "y"] } },
       input: options.input,
+      runtime: { WebSocket: WebSocket as unknown as WebSocketConstructor },
     });
     clients.push(client);
     if (options.frames !== false) stops.push(everyFrame(() => client.update(), 10));
@@ -97,7 +97,7 @@ describe("through a 150 ms ± 30 ms RTT link", () => {
       const stop = everyFrame(() => {
         const now = performance.now();
         client.update(now);
-        samples.push({ at: now, x: mover.render[0], status: mover.status });
+        samples.push({ at: now, x: mover.render.x, status: mover.status });
         if (samples.length === 250) {
           stop();
           resolve();

@@ -54,9 +54,9 @@ describe("missed events", () => {
     const world = server.worlds.get("main")!;
     client = connect<TestSchema, TestInput, Pos>(`ws://127.0.0.1:${server.port}/ws?world=main`, {
       name: "away",
-      WebSocket: SwitchableWebSocket as unknown as WebSocketConstructor,
       game: { schema, input, predict: { model, fields: ["x", "y"] } },
-      reconnect: { baseMs: 20, maxMs: 50 },
+      runtime: { WebSocket: SwitchableWebSocket as unknown as WebSocketConstructor },
+      tuning: { reconnect: { baseMs: 20, maxMs: 50 } },
     });
     const running = client;
     stopFrames = everyFrame(() => running.update(), 10);
@@ -73,7 +73,7 @@ describe("missed events", () => {
 
     const [second] = await nextEvent(client, "welcome");
     expect(second.resumed).toBe(true);
-    expect(second.playerId).toBe(first.playerId);
+    expect(second.entityId).toBe(first.entityId);
     const overflow = disconnects.find((info) => info.code === CloseCode.EventOverflow);
     expect(overflow).toMatchObject({ willRetry: true, welcomed: false });
     expect(overflow?.reason).toMatch(/events/);

@@ -67,11 +67,10 @@ const servers: TestServer[] = [];
 function open(url: string, options: Partial<ConnectOptions<TestSchema, TestInput, Pos>> = {}): Client {
   const client = connect<TestSchema, TestInput, Pos>(url, {
     name: `p${clients.length}`,
-    WebSocket: StatusHidingWebSocket,
-    fetch: countingFetch,
     game: { schema, input },
-    reconnect: { baseMs: 10, maxMs: 40, maxAttempts: 5 },
     ...options,
+    runtime: { WebSocket: StatusHidingWebSocket, fetch: countingFetch, ...options.runtime },
+    tuning: { reconnect: { baseMs: 10, maxMs: 40, maxAttempts: 5 }, ...options.tuning },
   });
   clients.push(client);
   return client;
@@ -122,7 +121,7 @@ describe("client: refusals the WebSocket API hides", () => {
     await nextEvent(resident, "welcome");
     const errors: ClientError[] = [];
     const disconnects: DisconnectInfo[] = [];
-    const client = open(server.wsUrl(), { reconnect: { baseMs: 10, maxMs: 40, maxAttempts: 100 } });
+    const client = open(server.wsUrl(), { tuning: { reconnect: { baseMs: 10, maxMs: 40, maxAttempts: 100 } } });
     client.on("error", (error) => errors.push(error));
     client.on("disconnect", (info) => disconnects.push(info));
     await until(() => disconnects.length >= 2, "two refused attempts");
@@ -138,7 +137,7 @@ describe("client: refusals the WebSocket API hides", () => {
     const url = server.wsUrl();
     await server.close();
     const disconnects: DisconnectInfo[] = [];
-    const client = open(url, { reconnect: { baseMs: 10, maxMs: 20, maxAttempts: 2 } });
+    const client = open(url, { tuning: { reconnect: { baseMs: 10, maxMs: 20, maxAttempts: 2 } } });
     client.on("disconnect", (info) => disconnects.push(info));
     const [closed] = await nextEvent(client, "close");
     expect(closed.reason).toMatch(/gave up after 2 attempts/);

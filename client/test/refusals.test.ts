@@ -44,9 +44,9 @@ async function open(name: string): Promise<{ client: TickwireClient<typeof schem
   server ??= await startServer(game);
   const client = connect(server.wsUrl(), {
     name,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
     game: { schema, input },
-    reconnect: { baseMs: 10, maxMs: 40 },
+    tuning: { reconnect: { baseMs: 10, maxMs: 40 } },
+    runtime: { WebSocket: WebSocket as unknown as WebSocketConstructor },
   });
   clients.push(client);
   const errors: ClientError[] = [];

@@ -37,10 +37,9 @@ async function player(name: string, seed: number, walk: TestInput): Promise<Clie
   proxies.push(proxy);
   return connect<TestSchema, TestInput, Pos>(`ws://127.0.0.1:${proxy.port}/ws?world=main`, {
     name,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    fetch: null,
     game: { schema, input, predict: { model, fields: ["x", "y"] } },
     input: () => walk,
+    runtime: { WebSocket: WebSocket as unknown as WebSocketConstructor, fetch: null },
   });
 }
 
@@ -56,7 +55,7 @@ describe("remote motion under 300 ± 60 ms round-trip jitter", () => {
     let lastTickX = Number.NaN;
     let lastTick = -1;
     b.on("snapshot", (snapshot) => {
-      const seen = b.get(a.playerId);
+      const seen = b.get(a.entityId);
       if (seen === undefined || performance.now() < walkStart) return;
       const x = Number(seen.values.x);
       if (!Number.isNaN(lastTickX) && snapshot.tick === lastTick + 1) stepsPerTick.push((x - lastTickX) / (PLAYER_SPEED / TICK_RATE));
@@ -68,7 +67,7 @@ describe("remote motion under 300 ± 60 ms round-trip jitter", () => {
         () => {
           a.update();
           b.update();
-          return a.state === "open" && b.state === "open" && b.get(a.playerId) !== undefined;
+          return a.state === "open" && b.state === "open" && b.get(a.entityId) !== undefined;
         },
         "both players",
         5_000,
@@ -82,9 +81,9 @@ describe("remote motion under 300 ± 60 ms round-trip jitter", () => {
           const now = performance.now();
           a.update(now);
           b.update(now);
-          const seen = b.get(a.playerId);
+          const seen = b.get(a.entityId);
           if (seen !== undefined && now - start > SETTLE_MS) {
-            const x = seen.render[0];
+            const x = seen.render.x;
             if (!Number.isNaN(lastX) && now > lastAt) {
               speeds.push((x - lastX) / ((now - lastAt) / 1000));
               if (x < lastX) backwards++;
@@ -124,10 +123,9 @@ describe("periodic stalls (500 ms every 2.5 s)", () => {
     const walk: TestInput = { dx: 0, dy: 1 };
     const a = connect<TestSchema, TestInput, Pos>(`ws://127.0.0.1:${gate.port}/ws?world=main`, {
       name: "staller",
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
-      fetch: null,
       game: { schema, input, predict: { model, fields: ["x", "y"] } },
       input: () => walk,
+      runtime: { WebSocket: WebSocket as unknown as WebSocketConstructor, fetch: null },
     });
     const corrections: number[] = [];
     const stalls: number[] = [];
@@ -159,7 +157,7 @@ describe("periodic stalls (500 ms every 2.5 s)", () => {
           a.update(now);
           if (a.stats.corrections > lastCorrections) corrections.push(now);
           lastCorrections = a.stats.corrections;
-          const x = mover.render[0];
+          const x = mover.render.x;
           if (!Number.isNaN(lastX)) largestMoverStep = Math.max(largestMoverStep, Math.abs(x - lastX));
           lastX = x;
           if (elapsed < STALLS * PERIOD_MS) setTimeout(frame, FRAME_MS);

@@ -47,7 +47,7 @@ export interface Player<S extends Schema = Schema, D = unknown> {
   readonly identity: unknown;
   /**
    * The entity the player controls and sees the world from: onJoin's return value. Its id
-   * is Welcome's `playerId`. The game may replace it (respawn); tell the client with an event.
+   * is Welcome's `entityId`. The game may replace it (respawn); tell the client with an event.
    */
   entity: Entity<S> | undefined;
   /** False while the player is disconnected and kept for resume. */

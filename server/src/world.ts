@@ -790,7 +790,7 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
     connection.outbox.send(
       encodeServerMessage({
         type: MsgType.Welcome,
-        playerId: session.entity?.id ?? 0,
+        entityId: session.entity?.id ?? 0,
         resumeToken: session.resumeToken,
         tickRate: this.tickRate,
         tick: this.store.tick,

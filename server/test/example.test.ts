@@ -22,17 +22,17 @@ describe("examples/minimal.ts", () => {
     try {
       const ann = await TestClient.join(server.wsUrl(), "ann", { schema });
       const bob = await TestClient.join(server.wsUrl(), "bob", { schema });
-      await bob.nextSnapshot(() => bob.mirror?.has(ann.playerId) === true);
-      const start = { ...bob.mirror!.get(ann.playerId)!.values };
+      await bob.nextSnapshot(() => bob.mirror?.has(ann.entityId) === true);
+      const start = { ...bob.mirror!.get(ann.entityId)!.values };
       const predicted = new Reconciler(prediction.model, { dt: 1 / 20 });
       predicted.reset({ x: start.x as number, y: start.y as number });
       predicted.applyInput({ dx: 1, dy: 0 });
       const seq = ann.sendInput([1, 0]);
       await ann.nextSnapshot((s) => s.ackSeq === seq);
-      const moved = await bob.nextSnapshot(() => bob.mirror!.get(ann.playerId)!.values.x !== start.x);
+      const moved = await bob.nextSnapshot(() => bob.mirror!.get(ann.entityId)!.values.x !== start.x);
       expect(moved.tick).toBeGreaterThan(0);
-      expect(bob.mirror!.get(ann.playerId)!.values).toEqual({ x: Math.min(SIZE, (start.x as number) + SPEED), y: start.y });
-      expect(bob.mirror!.get(ann.playerId)!.values).toEqual(predicted.state);
+      expect(bob.mirror!.get(ann.entityId)!.values).toEqual({ x: Math.min(SIZE, (start.x as number) + SPEED), y: start.y });
+      expect(bob.mirror!.get(ann.entityId)!.values).toEqual(predicted.state);
       ann.drop();
       bob.drop();
     } finally {

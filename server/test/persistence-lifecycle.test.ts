@@ -65,12 +65,12 @@ async function connect(port: number, token?: string): Promise<TestClient<Schema>
 async function joinAt(port: number, token?: string): Promise<{ client: TestClient<Schema>; x: number; y: number }> {
   const client = await connect(port, token);
   await client.join("ann");
-  await client.nextSnapshot(() => client.mirror?.has(client.playerId) === true);
+  await client.nextSnapshot(() => client.mirror?.has(client.entityId) === true);
   return { client, ...position(client) };
 }
 
 function position(client: TestClient<Schema>): { x: number; y: number } {
-  const values = client.mirror?.get(client.playerId)?.values as { x: number; y: number };
+  const values = client.mirror?.get(client.entityId)?.values as { x: number; y: number };
   return { x: values.x, y: values.y };
 }
 
@@ -295,7 +295,7 @@ describe("two server processes on one Redis store", () => {
       );
       const answer = await Promise.race([welcomed, attempt.closed]);
       if (answer !== "welcome") return false;
-      await attempt.nextSnapshot(() => attempt.mirror?.has(attempt.playerId) === true);
+      await attempt.nextSnapshot(() => attempt.mirror?.has(attempt.entityId) === true);
       onB = { client: attempt, ...position(attempt) };
       return true;
     }, "B to admit ann");

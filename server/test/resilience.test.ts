@@ -350,7 +350,7 @@ describe("issue 10 point 7: RFC 6455 versions and invisible names", () => {
     client.send({ type: MsgType.Join, name });
     expect(await client.waitForClose(1_000)).toEqual({ code: CloseCode.JoinRefused, reason: "name must not be blank or invisible" });
     expect(mainWorld(server).sessions.size).toBe(0);
-    expect((await (await connect(server)).join("visible\u200bname")).playerId).toBeGreaterThan(0);
+    expect((await (await connect(server)).join("visible\u200bname")).entityId).toBeGreaterThan(0);
   });
 });
 

@@ -49,7 +49,7 @@ describe("server: joining and state", () => {
     expect(client.welcome).toMatchObject({ resumed: false, world: "main", tickRate: 20 });
     await client.nextSnapshot();
     expect(client.mirror?.size).toBe(1);
-    expect(valuesOf(client, client.playerId)).toEqual({ x: 100, y: 200, hp: 100 });
+    expect(valuesOf(client, client.entityId)).toEqual({ x: 100, y: 200, hp: 100 });
     expect(client.ws.protocol).toBe(SUBPROTOCOL);
   });
 
@@ -82,12 +82,12 @@ describe("server: joining and state", () => {
     const bob = await join(server, "bob@2000,2000");
     await ann.nextSnapshot();
     await ann.nextSnapshot();
-    expect(ann.mirror?.has(bob.playerId)).toBe(false);
-    bob.command("move", [bob.playerId, 150, 150]);
-    await ann.nextSnapshot(() => ann.mirror?.has(bob.playerId) === true);
-    expect(valuesOf(ann, bob.playerId)).toMatchObject({ x: 150, y: 150 });
-    bob.command("move", [bob.playerId, 3000, 3000]);
-    await ann.nextSnapshot(() => ann.mirror?.has(bob.playerId) === false);
+    expect(ann.mirror?.has(bob.entityId)).toBe(false);
+    bob.command("move", [bob.entityId, 150, 150]);
+    await ann.nextSnapshot(() => ann.mirror?.has(bob.entityId) === true);
+    expect(valuesOf(ann, bob.entityId)).toMatchObject({ x: 150, y: 150 });
+    bob.command("move", [bob.entityId, 3000, 3000]);
+    await ann.nextSnapshot(() => ann.mirror?.has(bob.entityId) === false);
     expect(ann.mirror?.size).toBe(1);
   });
 
@@ -95,14 +95,14 @@ describe("server: joining and state", () => {
     const server = await serve({ game: testGame() });
     const ann = await join(server, "ann@100,100");
     const bob = await join(server, "bob@300,300");
-    await ann.nextSnapshot(() => ann.mirror?.has(bob.playerId) === true);
+    await ann.nextSnapshot(() => ann.mirror?.has(bob.entityId) === true);
     const seq = ann.sendInput([1, 0]);
     bob.sendInput([0, 1]);
     const acked = await ann.nextSnapshot((s) => s.ackSeq === seq);
     expect(acked.ackSeq).toBe(seq);
-    await bob.nextSnapshot(() => valuesOf(bob, ann.playerId)?.x === 100 + PLAYER_SPEED);
-    await ann.nextSnapshot(() => valuesOf(ann, bob.playerId)?.y === 300 + PLAYER_SPEED);
-    expect(valuesOf(bob, bob.playerId)?.y).toBe(300 + PLAYER_SPEED);
+    await bob.nextSnapshot(() => valuesOf(bob, ann.entityId)?.x === 100 + PLAYER_SPEED);
+    await ann.nextSnapshot(() => valuesOf(ann, bob.entityId)?.y === 300 + PLAYER_SPEED);
+    expect(valuesOf(bob, bob.entityId)?.y).toBe(300 + PLAYER_SPEED);
   });
 
   it("acknowledges an input in the snapshot of the tick that applied it", async () => {
@@ -252,7 +252,7 @@ describe("server: bad input never affects another client", () => {
     const error = await offender.next((m) => m.type === MsgType.Error);
     expect(error).toMatchObject({ code: ErrorCode.InvalidField });
     await offender.nextSnapshot();
-    expect(valuesOf(offender, offender.playerId)?.x).toBe(100);
+    expect(valuesOf(offender, offender.entityId)?.x).toBe(100);
     await expectHealthyStream(bystander);
   });
 
@@ -281,7 +281,7 @@ describe("server: sessions", () => {
   it("gives a client that reconnects within the grace period its player back with a FULL snapshot", async () => {
     const server = await serve({ game: testGame() });
     const first = await join(server, "ann@100,100");
-    const { resumeToken, playerId } = first.welcome!;
+    const { resumeToken, entityId } = first.welcome!;
     first.sendInput([1, 0]);
     await first.nextSnapshot((s) => s.ackSeq === 0);
     first.drop();
@@ -289,10 +289,10 @@ describe("server: sessions", () => {
     const second = await TestClient.connect(server.wsUrl(), { schema: testSchema });
     clients.push(second);
     const welcome = await second.resume(resumeToken);
-    expect(welcome).toMatchObject({ resumed: true, playerId });
+    expect(welcome).toMatchObject({ resumed: true, entityId });
     await second.nextSnapshot();
     expect(second.lastSnapshot?.body[0]).toBe(DeltaMode.FULL);
-    expect(valuesOf(second, playerId)).toMatchObject({ x: 100 + PLAYER_SPEED, y: 100 });
+    expect(valuesOf(second, entityId)).toMatchObject({ x: 100 + PLAYER_SPEED, y: 100 });
   });
 
   it("closes a connection with a reason when its resume token is unknown", async () => {

@@ -62,11 +62,11 @@ function percentile(values: number[], p: number): number {
 }
 
 /** What `client` must hold for the dumped state: whole interest cells around its player. */
-function expectedMirror(dump: Dump, playerId: number): Map<number, Record<string, unknown>> {
+function expectedMirror(dump: Dump, entityId: number): Map<number, Record<string, unknown>> {
   const grid = new SpatialGrid({ width: WORLD_SIZE, height: WORLD_SIZE, cellSize: INTEREST.cellSize });
   const byId = new Map(dump.entities.map((e) => [e.id, e]));
   for (const entity of dump.entities) grid.insert(entity.id, entity.values.x as number, entity.values.y as number);
-  const player = byId.get(playerId)!;
+  const player = byId.get(entityId)!;
   const cells: number[] = [];
   const count = grid.cellsInRadius(player.values.x as number, player.values.y as number, INTEREST.radius, cells);
   const expected = new Map<number, Record<string, unknown>>();
@@ -125,7 +125,7 @@ describe("stalled reader", () => {
     await slow.nextSnapshot((s) => s.tick > frozen.tick + 1, 15_000);
     const dump = await server.request<Dump>("dump");
     expect(slow.mirrorErrors).toEqual([]);
-    const expected = expectedMirror(dump, slow.playerId);
+    const expected = expectedMirror(dump, slow.entityId);
     expect(expected.size).toBeGreaterThan(400);
     const actual = new Map([...slow.mirror!.values()].map((e) => [e.id, { type: e.type, ...e.values }]));
     expect(actual).toEqual(expected);

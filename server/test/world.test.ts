@@ -61,27 +61,27 @@ describe("World: joining and snapshots", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = joined(setup, "ann@100,100");
     const welcome = welcomeOf(client);
-    const entity = setup.world.store.get(welcome.playerId);
+    const entity = setup.world.store.get(welcome.entityId);
     expect(entity?.type).toBe("player");
     expect(welcome).toMatchObject({ resumed: false, world: "main", tickRate: 20, lastReliableId: 0 });
     expect(welcome.resumeToken.length).toBeGreaterThan(40);
     setup.tick();
     client.snapshots();
     expect(client.applied.at(-1)?.mode).toBe(DeltaMode.FULL);
-    expect(client.mirror.get(welcome.playerId)?.values).toMatchObject({ x: 100, y: 100, hp: 100 });
+    expect(client.mirror.get(welcome.entityId)?.values).toMatchObject({ x: 100, y: 100, hp: 100 });
   });
 
   it("sends a moving entity as a RELATIVE update of its changed fields only", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = joined(setup, "ann@100,100");
-    const { playerId } = welcomeOf(client);
+    const { entityId } = welcomeOf(client);
     setup.tick();
     client.snapshots();
     client.send({ type: MsgType.Input, seq: 0, input: [1, 0] });
     setup.tick();
     const snapshot = lastSnapshot(client);
-    expect(client.applied.at(-1)).toMatchObject({ mode: DeltaMode.RELATIVE, updated: [playerId], spawned: [] });
-    expect(valuesOf(client, playerId).x).toBe(100 + PLAYER_SPEED);
+    expect(client.applied.at(-1)).toMatchObject({ mode: DeltaMode.RELATIVE, updated: [entityId], spawned: [] });
+    expect(valuesOf(client, entityId).x).toBe(100 + PLAYER_SPEED);
     // mode, age, count, then id + mask + one x delta, then no leaves or enters.
     expect(snapshot.body.length).toBeLessThanOrEqual(3 + 5 + 2);
   });
@@ -112,7 +112,7 @@ describe("World: joining and snapshots", () => {
     });
     // 150 clients: more than two send batches, spread so their views differ.
     const clients = Array.from({ length: 150 }, (_, i) => joined(setup, `p${i}@${100 + (i % 15) * 250},${100 + Math.floor(i / 15) * 350}`));
-    const players = clients.map((client) => welcomeOf(client).playerId);
+    const players = clients.map((client) => welcomeOf(client).entityId);
     setup.tick();
     for (const [i, client] of clients.entries()) client.send({ type: MsgType.Input, seq: 1000 + i, input: [1, 0] });
     setup.tick(2);
@@ -128,12 +128,12 @@ describe("World: joining and snapshots", () => {
   it("applies inputs in the tick after they arrive, one per tick", () => {
     const setup = manualWorld<TestSchema>(testGame(), { maxInputsPerTick: 2 });
     const client = joined(setup, "ann@100,100");
-    const { playerId } = welcomeOf(client);
+    const { entityId } = welcomeOf(client);
     setup.tick();
     for (let seq = 0; seq < 3; seq++) client.send({ type: MsgType.Input, seq, input: [1, 0] });
     setup.tick();
     expect(lastSnapshot(client).ackSeq).toBe(0);
-    expect(valuesOf(client, playerId).x).toBe(100 + PLAYER_SPEED);
+    expect(valuesOf(client, entityId).x).toBe(100 + PLAYER_SPEED);
     setup.tick();
     expect(lastSnapshot(client).ackSeq).toBe(1);
   });
@@ -182,7 +182,7 @@ describe("World: interest management", () => {
   it("sends entities that enter as the viewer walks, and forgets those left behind", () => {
     const setup = manualWorld<TestSchema>(testGame({ interest: AOI }));
     const viewer = joined(setup, "ann@100,100");
-    const { playerId } = welcomeOf(viewer);
+    const { entityId } = welcomeOf(viewer);
     const ahead = spawnMob(viewer, 900, 100);
     const behind = spawnMob(viewer, 50, 100);
     setup.tick();
@@ -196,7 +196,7 @@ describe("World: interest management", () => {
       expect(seq).toBeLessThan(100);
     }
     // It enters once a cell it is in touches the circle: within radius + one cell.
-    expect(900 - Number(valuesOf(viewer, playerId).x)).toBeLessThanOrEqual(AOI.radius + AOI.cellSize);
+    expect(900 - Number(valuesOf(viewer, entityId).x)).toBeLessThanOrEqual(AOI.radius + AOI.cellSize);
     expect(viewer.mirror.has(behind)).toBe(false);
   });
 
@@ -240,7 +240,7 @@ describe("World: backpressure", () => {
   it("skips snapshots over the soft limit, keeps the baseline, and catches up with an ABSOLUTE delta", async () => {
     const setup = manualWorld<TestSchema>(testGame(), { snapshotSoftLimitBytes: 1000 });
     const slow = joined(setup, "ann@100,100");
-    const { playerId } = welcomeOf(slow);
+    const { entityId } = welcomeOf(slow);
     setup.tick();
     slow.snapshots();
     slow.socket.bufferedAmount = 5000;
@@ -254,7 +254,7 @@ describe("World: backpressure", () => {
     setup.tick();
     expect(slow.snapshots()).toHaveLength(1);
     expect(slow.applied.at(-1)?.mode).toBe(DeltaMode.ABSOLUTE);
-    expect(valuesOf(slow, playerId).x).toBe(100 + PLAYER_SPEED * 2);
+    expect(valuesOf(slow, entityId).x).toBe(100 + PLAYER_SPEED * 2);
   });
 
   it("sends a FULL snapshot to a client that lagged longer than the history ring", () => {
@@ -366,11 +366,11 @@ describe("World: sessions", () => {
     const second = new FakeClient(setup.world);
     second.send({ type: MsgType.Resume, token: welcome.resumeToken });
     const resumed = welcomeOf(second);
-    expect(resumed).toMatchObject({ resumed: true, playerId: welcome.playerId, lastReliableId: 3 });
+    expect(resumed).toMatchObject({ resumed: true, entityId: welcome.entityId, lastReliableId: 3 });
     setup.tick();
     second.snapshots();
     expect(second.applied.at(-1)?.mode).toBe(DeltaMode.FULL);
-    expect(second.mirror.get(welcome.playerId)?.values).toMatchObject({ x: 100, y: 100 });
+    expect(second.mirror.get(welcome.entityId)?.values).toMatchObject({ x: 100, y: 100 });
   });
 
   it("drops a chat re-sent after a resume (same rid) instead of processing it twice", () => {
@@ -391,13 +391,13 @@ describe("World: sessions", () => {
     const left: string[] = [];
     const setup = manualWorld<TestSchema>(testGame({ onLeave: (_ctx, p) => left.push(p.name) }), { resumeGraceMs: 1000 });
     const first = joined(setup, "ann");
-    const { resumeToken, playerId } = welcomeOf(first);
+    const { resumeToken, entityId } = welcomeOf(first);
     setup.world.disconnected(first.connection, CloseCode.Abnormal);
     setup.tick(19);
     expect(left).toEqual([]);
     setup.tick(2);
     expect(left).toEqual(["ann"]);
-    expect(setup.world.store.has(playerId)).toBe(false);
+    expect(setup.world.store.has(entityId)).toBe(false);
     const late = new FakeClient(setup.world);
     late.send({ type: MsgType.Resume, token: resumeToken });
     expect(late.socket.ended?.code).toBe(CloseCode.ResumeFailed);
@@ -419,10 +419,10 @@ describe("World: sessions", () => {
   it("lets a player leave at once when its client closes normally (1000)", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = joined(setup, "ann");
-    const { playerId } = welcomeOf(client);
+    const { entityId } = welcomeOf(client);
     setup.world.disconnected(client.connection, CloseCode.Normal);
     expect(setup.world.sessions.size).toBe(0);
-    expect(setup.world.store.has(playerId)).toBe(false);
+    expect(setup.world.store.has(entityId)).toBe(false);
   });
 
   it("closes a connection that never joins with JoinTimeout", () => {
@@ -546,12 +546,12 @@ describe("World: bad input", () => {
   it("refuses an input outside the game's input schema without applying it", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = joined(setup, "ann@100,100");
-    const { playerId } = welcomeOf(client);
+    const { entityId } = welcomeOf(client);
     client.send({ type: MsgType.Input, seq: 0, input: [5, 0] });
     expect(client.drain()[0]).toMatchObject({ type: MsgType.Error, code: ErrorCode.InvalidField });
     setup.tick();
     client.snapshots();
-    expect(valuesOf(client, playerId).x).toBe(100);
+    expect(valuesOf(client, entityId).x).toBe(100);
   });
 
   it("refuses game messages before Join and a second Join", () => {

@@ -137,7 +137,7 @@ describe("socket helpers", () => {
 });
 
 function viewFor(tickRate: number): BotView {
-  return { index: 0, name: "bot-0", playerId: 1, tickRate, light: true, client: undefined as never, memory: {} };
+  return { index: 0, name: "bot-0", entityId: 1, tickRate, light: true, client: undefined as never, memory: {} };
 }
 
 describe("behaviours", () => {

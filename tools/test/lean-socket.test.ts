@@ -577,7 +577,7 @@ async function startTickwire(options: { auth?: () => unknown } = {}): Promise<Ti
 }
 
 function refusalSeenByClient(url: string): Promise<DisconnectInfo> {
-  const client = connect(url, { name: "refused", WebSocket: LeanWebSocket, reconnect: false, fetch: null });
+  const client = connect(url, { name: "refused", runtime: { WebSocket: LeanWebSocket, fetch: null }, tuning: { reconnect: false } });
   cleanups.push(() => client.close());
   return new Promise((resolve) => client.on("disconnect", resolve));
 }
@@ -588,9 +588,8 @@ describe("a @tickwire/client on the lean socket", () => {
     const sockets: BotSocket[] = [];
     const client = connect(`ws://127.0.0.1:${server.port}/ws?world=main`, {
       name: "lean",
-      WebSocket: botSocketClass({ opening: (socket) => sockets.push(socket) }),
       game: { schema, input },
-      fetch: null,
+      runtime: { WebSocket: botSocketClass({ opening: (socket) => sockets.push(socket) }), fetch: null },
     });
     cleanups.push(() => client.close());
     const welcome = await new Promise<{ tickRate: number }>((resolve) => client.on("welcome", resolve));

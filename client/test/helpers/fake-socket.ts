@@ -82,7 +82,7 @@ export class FakeSocket implements WebSocketLike {
   welcome(overrides: Partial<WelcomeMessage> = {}): void {
     this.receive({
       type: MsgType.Welcome,
-      playerId: 1,
+      entityId: 1,
       resumeToken: "token-1",
       tickRate: 20,
       tick: 100,

@@ -71,7 +71,7 @@ export function encodeServerMessage(msg: ServerMessage): Uint8Array {
     case MsgType.Welcome: {
       const envelope: unknown[] = [
         MsgType.Welcome,
-        msg.playerId,
+        msg.entityId,
         msg.resumeToken,
         msg.tickRate,
         msg.tick,
@@ -290,7 +290,7 @@ function readWelcome(envelope: unknown[]): WelcomeMessage {
   if (tickRate <= 0 || tickRate > MAX_TICK_RATE) throw invalidField(`tickRate must be in (0, ${MAX_TICK_RATE}]`);
   const welcome: WelcomeMessage = {
     type: MsgType.Welcome,
-    playerId: integer(envelope[1], 0, MAX_UINT32, "playerId"),
+    entityId: integer(envelope[1], 0, MAX_UINT32, "entityId"),
     resumeToken: text(envelope[2], "resumeToken", 1, MAX_RESUME_TOKEN_LENGTH),
     tickRate,
     tick: integer(envelope[4], 0, MAX_UINT32, "tick"),

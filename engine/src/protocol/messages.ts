@@ -11,7 +11,7 @@
  * |  4 | Ping     | c→s | `[4, clientTime]`                                           | finite float64 ms |
  * |  5 | Chat     | c→s | `[5, rid, text]`                                            | rid 1..2^32-1; text 1..280, no control chars |
  * |  6 | Command  | c→s | `[6, rid, name, ...args]`                                   | name 1..32, no whitespace/control; ≤ 16 args of null, boolean, finite number or string ≤ 256 |
- * | 16 | Welcome  | s→c | `[16, playerId, resumeToken, tickRate, tick, serverTime, lastReliableId, resumed, world, data?]` | tickRate (0, 240]; tick, ids uint32 |
+ * | 16 | Welcome  | s→c | `[16, entityId, resumeToken, tickRate, tick, serverTime, lastReliableId, resumed, world, data?]` | tickRate (0, 240]; tick, ids uint32 |
  * | 17 | Snapshot | s→c | `[17, tick, ackSeq, <bin body>, [[name, data], ...] \| nil]` | ackSeq -1..65535; ≤ 1024 events |
  * | 18 | Pong     | s→c | `[18, clientTime, serverTime, lastReliableId]`              | finite float64 ms; rid uint32 |
  * | 19 | Events   | s→c | `[19, [[name, data], ...]]`                                 | ≤ 1024 events; name 1..64 |
@@ -100,7 +100,7 @@ export type ClientMessage<I = readonly number[]> =
 
 export interface WelcomeMessage {
   readonly type: MsgType.Welcome;
-  readonly playerId: number;
+  readonly entityId: number;
   /** Present it in Resume after a dropped connection. */
   readonly resumeToken: string;
   /** Server ticks per second. */

@@ -32,7 +32,7 @@ export const clientSamples: readonly ClientMessage[] = [
 export const serverSamples: readonly ServerMessage[] = [
   {
     type: MsgType.Welcome,
-    playerId: 42,
+    entityId: 42,
     resumeToken: "r3sume-t0ken_abc",
     tickRate: 20,
     tick: 100_000,

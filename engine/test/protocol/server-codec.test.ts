@@ -35,7 +35,7 @@ const welcome = serverSamples[0] as WelcomeMessage;
 function welcomeWith(index: number, value: unknown): unknown[] {
   const envelope: unknown[] = [
     MsgType.Welcome,
-    welcome.playerId,
+    welcome.entityId,
     welcome.resumeToken,
     welcome.tickRate,
     welcome.tick,
@@ -119,9 +119,9 @@ describe("server message envelope", () => {
 });
 
 describe("Welcome validation", () => {
-  it("refuses a playerId or tick that is not a uint32", () => {
-    expectInvalidField(welcomeWith(1, -1), "playerId");
-    expectInvalidField(welcomeWith(1, MAX_UINT32 + 1), "playerId");
+  it("refuses a entityId or tick that is not a uint32", () => {
+    expectInvalidField(welcomeWith(1, -1), "entityId");
+    expectInvalidField(welcomeWith(1, MAX_UINT32 + 1), "entityId");
     expectInvalidField(welcomeWith(4, 1.5), "tick");
   });
 

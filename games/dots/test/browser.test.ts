@@ -21,9 +21,9 @@ const DISTANCE = 120;
 interface PageHandle {
   client: {
     state: string;
-    playerId: number;
+    entityId: number;
     predicted?: { x: number; y: number };
-    get(id: number): { render: Float64Array; values: { x: number; y: number } } | undefined;
+    get(id: number): { render: { x: number; y: number }; values: { x: number; y: number } } | undefined;
   };
   graph: { visible: boolean; canvas: HTMLCanvasElement };
 }
@@ -101,8 +101,8 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
           const out: number[][] = [];
           const begin = performance.now();
           const record = (now: number) => {
-            const local = dots.client.get(dots.client.playerId);
-            if (now - begin > 300 && local !== undefined) out.push([now, local.render[0]]);
+            const local = dots.client.get(dots.client.entityId);
+            if (now - begin > 300 && local !== undefined) out.push([now, local.render.x]);
             if (now - begin < 1_300) requestAnimationFrame(record);
             else resolve(out);
           };
@@ -127,14 +127,17 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
   it("page B sees page A's dot move the way A's arrow key moved it; the net graph draws", async () => {
     const a = await openPage("alice");
     const b = await openPage("bob");
-    const aId = await a.evaluate(() => dots.client.playerId);
+    const aId = await a.evaluate(() => dots.client.entityId);
     await b.waitForFunction((id) => dots.client.get(id) !== undefined, aId, { timeout: 5_000 });
     const start = await a.evaluate(() => ({ ...dots.client.predicted! }));
     // Move toward the far side of the world, so the wall never stops the dot early.
     const direction = start.x < WORLD_WIDTH / 2 ? 1 : -1;
     const key = direction > 0 ? "ArrowRight" : "ArrowLeft";
     const target = start.x + direction * DISTANCE;
-    const startSeenByB = await b.evaluate((id) => Array.from(dots.client.get(id)!.render), aId);
+    const startSeenByB = await b.evaluate((id) => {
+      const { x, y } = dots.client.get(id)!.render;
+      return [x, y];
+    }, aId);
     expect(startSeenByB).toEqual([start.x, start.y]);
 
     // B records where it draws A's dot on every frame while A moves.
@@ -143,7 +146,7 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
       (globalThis as { trace?: number[][] }).trace = trace;
       const record = () => {
         const seen = dots.client.get(id);
-        if (seen !== undefined) trace.push([seen.render[0], seen.render[1]]);
+        if (seen !== undefined) trace.push([seen.render.x, seen.render.y]);
         requestAnimationFrame(record);
       };
       requestAnimationFrame(record);
@@ -157,7 +160,7 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
 
     // A stops where its prediction says and the server agrees.
     await a.waitForFunction(() => {
-      const self = dots.client.get(dots.client.playerId)!;
+      const self = dots.client.get(dots.client.entityId)!;
       return dots.client.predicted!.x === self.values.x;
     }, null, { timeout: 5_000 });
     const end = await a.evaluate(() => ({ ...dots.client.predicted! }));
@@ -167,7 +170,7 @@ describe.skipIf(!haveChromium)("dots in headless chromium", () => {
     await b.waitForFunction(
       ([id, x, y]) => {
         const seen = dots.client.get(id)?.render;
-        return seen !== undefined && seen[0] === x && seen[1] === y;
+        return seen !== undefined && seen.x === x && seen.y === y;
       },
       [aId, end.x, end.y] as const,
       { timeout: 5_000 },

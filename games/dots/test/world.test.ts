@@ -31,8 +31,8 @@ describe("the dots world on a real server", () => {
   function join(name: string, world = "main") {
     return connect<Dots, DotsInput, DotState>(`ws://127.0.0.1:${server.port}/ws?world=${world}`, {
       name,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
       game: { schema, input, predict: prediction },
+      runtime: { WebSocket: WebSocket as unknown as WebSocketConstructor },
     });
   }
 

@@ -114,9 +114,9 @@ export class TestClient<S extends Schema = Schema> {
     return this.closeInfo?.code;
   }
 
-  get playerId(): number {
+  get entityId(): number {
     if (this.welcome === undefined) throw new Error("not joined");
-    return this.welcome.playerId;
+    return this.welcome.entityId;
   }
 
   send(message: ClientMessage): void {

@@ -113,7 +113,7 @@ function fieldBytes(results: BenchResult[], mobs: number, players: number): void
   store.commit();
 
   const clients = sim.players.slice(0, 50).map((player) => ({
-    playerId: player.id,
+    entityId: player.id,
     view: createClientView(),
     naiveKnown: new Set<number>(),
   }));
@@ -143,7 +143,7 @@ function fieldBytes(results: BenchResult[], mobs: number, players: number): void
     const measuring = tick >= warmupTicks;
 
     for (const client of clients) {
-      const me = store.get(client.playerId)!;
+      const me = store.get(client.entityId)!;
       visible.length = grid.queryRadius(me.x, me.y, FIELD.interestRadius, visible);
       const relative = client.view.baseline === store.tick - 1;
       encodeDelta(store, client.view, visible, body.reset());

@@ -163,10 +163,9 @@ async function run(scenario: Scenario): Promise<Row> {
   const open = (name: string, move: Input): Client =>
     connect<typeof schema, Input, Pos>(url, {
       name,
-      WebSocket: WebSocket as never,
-      fetch: null,
       game: { schema, input, predict: { model, fields: ["x", "y"] } },
       input: () => move,
+      runtime: { WebSocket: WebSocket as never, fetch: null },
     });
   const a = open("a", walk);
   const b = open("b", still);
@@ -228,23 +227,23 @@ async function run(scenario: Scenario): Promise<Row> {
           break;
         }
       }
-      const seen = a.playerId >= 0 ? b.get(a.playerId) : undefined;
+      const seen = a.entityId >= 0 ? b.get(a.entityId) : undefined;
       const npc = b.entities.find((entity) => entity.type === "npc");
       if (elapsed > 3_000 && seen !== undefined) {
-        const x = seen.render[0];
+        const x = seen.render.x;
         if (!Number.isNaN(lastX) && now > lastAt) {
           row.frames++;
           const speed = (x - lastX) / ((now - lastAt) / 1000);
           if (speed > FAST * SPEED) row.fastFrames++;
           if (x < lastX - 1e-6) row.backwardsFrames++;
           if (npc !== undefined && !Number.isNaN(lastNpcX)) {
-            const npcSpeed = Math.abs(npc.render[0] - lastNpcX) / ((now - lastAt) / 1000);
+            const npcSpeed = Math.abs(npc.render.x - lastNpcX) / ((now - lastAt) / 1000);
             // Faster than 3× its speed in one frame: a visible jump.
             if (npcSpeed > 3 * NPC_SPEED && npcSpeed < WORLD) row.npcJumps++;
           }
         }
         lastX = x;
-        lastNpcX = npc?.render[0] ?? Number.NaN;
+        lastNpcX = npc?.render.x ?? Number.NaN;
         lastAt = now;
       }
       if (elapsed < scenario.runMs) setTimeout(frame, FRAME_MS);

@@ -8,8 +8,8 @@ export interface BotView {
   /** 0-based index of the bot in the whole swarm (across workers). */
   readonly index: number;
   readonly name: string;
-  /** The bot's entity id (Welcome's playerId); -1 before the first Welcome. */
-  readonly playerId: number;
+  /** The bot's entity id (Welcome's entityId); -1 before the first Welcome. */
+  readonly entityId: number;
   /** Server ticks per second (from Welcome); 0 before it. */
   readonly tickRate: number;
   /**

@@ -86,20 +86,22 @@ export class Bot {
     });
     this.client = connect(options.url, {
       name: options.name,
-      WebSocket: botSocketClass({ localAddress: options.localAddress, opening: (socket) => this.opening(socket) }),
       game: light ? { input: game.input } : { schema: game.schema, input: game.input, predict: game.predict },
-      now: options.now,
-      timers: options.timers,
-      inputTiming: options.inputTiming,
-      random: () => backoffRng.next(),
-      onFrame: (direction, bytes) => this.countFrame(direction, bytes),
+      runtime: {
+        WebSocket: botSocketClass({ localAddress: options.localAddress, opening: (socket) => this.opening(socket) }),
+        now: options.now,
+        timers: options.timers,
+        random: () => backoffRng.next(),
+        onFrame: (direction, bytes) => this.countFrame(direction, bytes),
+      },
+      tuning: { inputTiming: options.inputTiming },
     });
     const bot = this;
     this.view = {
       index: options.index,
       name: options.name,
-      get playerId() {
-        return bot.client.playerId;
+      get entityId() {
+        return bot.client.entityId;
       },
       get tickRate() {
         return bot.tickRate;

@@ -99,8 +99,8 @@ addEventListener("resize", resize);
 resize();
 
 function drawDot(entity: ClientEntity<Dots>, scale: number): void {
-  const x = entity.render[0];
-  const y = entity.render[1];
+  const x = entity.render.x;
+  const y = entity.render.y;
   const radius = (entity.type === "npc" ? DOT_RADIUS * 0.7 : DOT_RADIUS) * scale;
   context.beginPath();
   context.arc(x * scale, y * scale, radius, 0, 2 * Math.PI);

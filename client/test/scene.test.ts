@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { type ConnectOptions, connect, type TickwireClient } from "../src/client.js";
 import type { ClientError } from "../src/connection.js";
 import type { PredictConfig } from "../src/prediction.js";
-import type { ClientEntity } from "../src/world.js";
+import type { ClientEntity } from "../src/scene.js";
 import { FakeSocket } from "./helpers/fake-socket.js";
 import { FakeTime } from "./helpers/fake-time.js";
 
@@ -58,9 +58,15 @@ class MiniServer {
     socket.receive({ type: MsgType.Snapshot, tick, ackSeq, body: this.writer.copy(), events: [] });
   }
 
-  welcome(socket: FakeSocket, playerId: number, resumed = false): void {
-    socket.welcome({ playerId, tick: this.store.tick, serverTime: this.store.tick * TICK_MS, resumed });
+  welcome(socket: FakeSocket, entityId: number, resumed = false): void {
+    socket.welcome({ entityId, tick: this.store.tick, serverTime: this.store.tick * TICK_MS, resumed });
   }
+}
+
+/** The entity as a dot (every entity these tests draw is one): narrows its type, so `render.x` type-checks. */
+function asDot(entity: ClientEntity<Schema> | undefined): Extract<ClientEntity<Schema>, { type: "dot" }> {
+  if (entity?.type !== "dot") throw new Error(`expected a dot, got ${entity?.type}`);
+  return entity;
 }
 
 interface Harness {
@@ -75,12 +81,15 @@ function start(options: Partial<ConnectOptions<Schema, Input, Pos>> = {}, predic
   const server = new MiniServer();
   const client = connect<Schema, Input, Pos>("ws://game.test/ws", {
     name: "ada",
-    WebSocket: FakeSocket,
     game: { schema, input, predict },
-    now: time.now,
-    timers: time,
-    random: () => 0.5,
     ...options,
+    runtime: {
+      WebSocket: FakeSocket,
+      now: time.now,
+      timers: time,
+      random: () => 0.5,
+      ...options.runtime,
+    },
   });
   const errors: ClientError[] = [];
   client.on("error", (error) => errors.push(error));
@@ -90,7 +99,7 @@ function start(options: Partial<ConnectOptions<Schema, Input, Pos>> = {}, predic
 
 beforeEach(() => FakeSocket.reset());
 
-describe("client world: lifecycle", () => {
+describe("client scene: lifecycle", () => {
   it("emits spawn, update (with the changed-field mask) and despawn, and keeps `entities` current", () => {
     const { client, server } = start();
     const log: string[] = [];
@@ -158,7 +167,7 @@ describe("client world: lifecycle", () => {
   });
 });
 
-describe("client world: interpolation", () => {
+describe("client scene: interpolation", () => {
   /** Runs `ticks` server ticks, moving `entity` by `dx` each, with snapshots arriving every 50 ms. */
   function run(h: Harness, entity: Entity<Schema, "dot">, ticks: number, dx: number): void {
     for (let i = 0; i < ticks; i++) {
@@ -169,21 +178,24 @@ describe("client world: interpolation", () => {
     }
   }
 
-  it("a remote entity moving 1 unit per tick is drawn on the straight line between snapshots", () => {
+  it("a remote entity moving 1 unit per tick is drawn on the straight line between snapshots, read by field name", () => {
     const h = start();
     const mover = h.server.store.spawn("dot", { x: 100, y: 50 });
     h.server.welcome(FakeSocket.last, 999);
     h.server.snapshot(FakeSocket.last);
     run(h, mover, 40, 1);
-    const entity = h.client.get(mover.id)!;
+    const entity = asDot(h.client.get(mover.id));
     const renderTime = h.client.renderTime();
     h.client.sample(renderTime);
     expect(entity.status).toBe("interpolated");
     // Server time t ms ↔ tick t/50 ↔ x = 100 + (tick − first tick).
     const firstTick = 1;
-    expect(entity.render[0]).toBeCloseTo(100 + (renderTime / TICK_MS - firstTick), 9);
-    expect(entity.render[1]).toBe(50);
+    expect(entity.render.x).toBeCloseTo(100 + (renderTime / TICK_MS - firstTick), 9);
+    expect(entity.render.y).toBe(50);
     expect(entity.fields).toEqual(["x", "y"]);
+    expect(JSON.parse(JSON.stringify(entity.render))).toEqual({ x: entity.render.x, y: 50 });
+    // @ts-expect-error only interpolated fields (by default the `fixed` ones) are drawn: a name is not
+    expect(entity.render.name).toBeUndefined();
   });
 
   it("a remote entity that stops is not extrapolated past where it stopped", () => {
@@ -197,9 +209,9 @@ describe("client world: interpolation", () => {
     for (let frame = 0; frame < 30; frame++) {
       h.time.advance(16);
       h.client.update();
-      expect(h.client.get(mover.id)!.render[0]).toBeLessThanOrEqual(stoppedAt);
+      expect(asDot(h.client.get(mover.id)).render.x).toBeLessThanOrEqual(stoppedAt);
     }
-    expect(h.client.get(mover.id)!.render[0]).toBe(stoppedAt);
+    expect(asDot(h.client.get(mover.id)).render.x).toBe(stoppedAt);
   });
 
   it("a new entity is drawn at its spawn position at once, not slid in from 0", () => {
@@ -207,13 +219,13 @@ describe("client world: interpolation", () => {
     h.server.welcome(FakeSocket.last, 999);
     h.server.snapshot(FakeSocket.last);
     const spawned: number[] = [];
-    h.client.on("spawn", (e) => spawned.push(e.render[0]));
+    h.client.on("spawn", (e) => spawned.push(asDot(e).render.x));
     h.server.store.spawn("dot", { x: 500 });
     h.time.advance(TICK_MS);
     h.server.snapshot(FakeSocket.last);
     h.client.update();
     expect(spawned).toEqual([500]);
-    expect(h.client.entities[0].render[0]).toBe(500);
+    expect(asDot(h.client.entities[0]).render.x).toBe(500);
   });
 
   it("a jump beyond teleportDistance snaps instead of sliding", () => {
@@ -228,7 +240,7 @@ describe("client world: interpolation", () => {
     for (let frame = 0; frame < 60; frame++) {
       h.time.advance(5);
       h.client.update();
-      seen.add(h.client.get(mover.id)!.render[0]);
+      seen.add(asDot(h.client.get(mover.id)).render.x);
     }
     // Every drawn x is either before the jump (≤ 110) or at its end (510): nothing in between.
     for (const x of seen) expect(x <= 110 || x === 510).toBe(true);
@@ -271,7 +283,8 @@ describe("prediction and reconciliation", () => {
     // Drawn between predicted ticks: a tick after the newest input, at it.
     time.advance(TICK_MS);
     client.update();
-    expect(Array.from(client.local!.render)).toEqual([94, 12]);
+    const { render } = asDot(client.local);
+    expect([render.x, render.y]).toEqual([94, 12]);
   });
 
   it("a server running the same step confirms every prediction: zero corrections", () => {
@@ -295,7 +308,7 @@ describe("prediction and reconciliation", () => {
     for (let i = 0; i < 10; i++) h.client.sendInput({ dx: 1, dy: 0 });
     expect(h.client.predicted?.x).toBe(110);
     h.client.update();
-    const drawn = h.client.local!.render[0];
+    const drawn = asDot(h.client.local).render.x;
     // The server stops the player at x = 100.
     const ack = serve(h.player, 100);
     h.server.snapshot(FakeSocket.last, ack);
@@ -304,10 +317,10 @@ describe("prediction and reconciliation", () => {
     expect(h.client.stats.lastCorrectionSize).toBe(10);
     // Drawn where it was, then slides to the corrected position: ~5% left after decayMs.
     h.client.update();
-    expect(h.client.local!.render[0]).toBeCloseTo(drawn, 9);
+    expect(asDot(h.client.local).render.x).toBeCloseTo(drawn, 9);
     h.time.advance(100);
     h.client.update();
-    expect(h.client.local!.render[0]).toBeCloseTo(100.5, 6);
+    expect(asDot(h.client.local).render.x).toBeCloseTo(100.5, 6);
   });
 
   it("replays inputs the server has not acknowledged on top of its state", () => {
@@ -358,7 +371,7 @@ describe("prediction and reconciliation", () => {
     h.client.controlEntity(respawned.id);
     expect(h.client.sendInput({ dx: 1, dy: 0 })).toBe(-1);
     h.server.snapshot(FakeSocket.last);
-    expect(h.client.playerId).toBe(respawned.id);
+    expect(h.client.entityId).toBe(respawned.id);
     expect(h.client.local?.id).toBe(respawned.id);
     expect(h.client.get(h.player.id)?.local).toBe(false);
     expect(h.client.predicted).toEqual({ x: 500, y: 300 });

@@ -1,4 +1,4 @@
-import type { Schema } from "@tickwire/engine";
+import type { Schema, TypeName } from "@tickwire/engine";
 import {
   type ApplyResult,
   DeltaMode,
@@ -24,17 +24,26 @@ export interface InterpolationOptions {
   maxExtrapolationMs?: number;
 }
 
+/** Fields of entity type `K` interpolated by default: its `fixed` fields. */
+export type FixedFieldName<S extends Schema, K extends TypeName<S>> = {
+  [F in keyof S["definition"][K] & string]: S["definition"][K][F] extends { kind: "fixed" } ? F : never;
+}[keyof S["definition"][K] & string];
+
+/** Values to draw, by field name (`render.x`): numbers only, read-only to the game. */
+export type RenderValues<F extends string = string> = { readonly [K in F]: number };
+
 /** What the client adds to an entity of the mirror, for rendering. */
-export interface EntityView {
+export interface EntityView<F extends string = string> {
   /** True for the entity this client controls: drawn from prediction when the game predicts. */
   readonly local: boolean;
-  /** Interpolated fields of this type, in `render` order. */
+  /** Interpolated fields of this type (default: its `fixed` fields), in schema order unless overridden. */
   readonly fields: readonly string[];
   /**
-   * Values to draw, written by `sample()`: interpolated at the render time for remote
-   * entities; for the local one predicted and smoothed (when the game predicts).
+   * Where to draw it, by field name (`entity.render.x`), written by `sample()`: interpolated
+   * at the render time for remote entities; for the local one predicted and smoothed (when
+   * the game predicts). Holds the interpolated fields only.
    */
-  readonly render: Float64Array;
+  readonly render: RenderValues<F>;
   /** Where the last sample fell; "empty" for types with no interpolated field. */
   readonly status: SampleStatus;
 }
@@ -43,14 +52,45 @@ export interface EntityView {
  * An entity as the client sees it: id, type and the authoritative `values` of the latest
  * snapshot (typed per entity type: narrow on `type`), plus what to draw.
  */
-export type ClientEntity<S extends Schema = Schema> = MirrorEntity<S> extends infer M
-  ? M extends unknown
-    ? M & EntityView
-    : never
-  : never;
+export type ClientEntity<S extends Schema = Schema> = {
+  [K in TypeName<S>]: MirrorEntity<S, K> & EntityView<FixedFieldName<S, K>>;
+}[TypeName<S>];
 
-/** Listener surface the world reports lifecycle changes to. */
-export interface WorldListener {
+/** Backing store of a `render` object; a symbol so that no field name can clash with it. */
+const DRAWN = Symbol("drawn");
+
+type RenderConstructor = new (drawn: Float64Array) => RenderValues;
+
+/**
+ * A class per entity type whose getters read the drawn values by name, so that the hot
+ * path (`sample`, prediction) keeps writing one Float64Array and a frame allocates nothing.
+ */
+function renderClass(names: readonly string[]): RenderConstructor {
+  class Render {
+    readonly [DRAWN]: Float64Array;
+    constructor(drawn: Float64Array) {
+      this[DRAWN] = drawn;
+    }
+    /** For logs and devtools: the drawn values as a plain object. */
+    toJSON(): Record<string, number> {
+      const out: Record<string, number> = {};
+      for (let i = 0; i < names.length; i++) out[names[i]] = this[DRAWN][i];
+      return out;
+    }
+  }
+  names.forEach((name, index) => {
+    Object.defineProperty(Render.prototype, name, {
+      get(this: Render) {
+        return this[DRAWN][index];
+      },
+      enumerable: true,
+    });
+  });
+  return Render as unknown as RenderConstructor;
+}
+
+/** Listener surface the scene reports lifecycle changes to. */
+export interface SceneListener {
   spawn(entity: EntityRecord): void;
   update(entity: EntityRecord, mask: number): void;
   despawn(entity: EntityRecord): void;
@@ -59,8 +99,10 @@ export interface WorldListener {
 /** Mutable record behind a ClientEntity. */
 export class EntityRecord implements EntityView {
   local = false;
+  /** The drawn values by name, over `drawn`. */
+  readonly render: RenderValues;
   status: SampleStatus = "empty";
-  /** Slot in the world's dense list. */
+  /** Slot in the scene's dense list. */
   slot = -1;
   /** Render time at which the current hold (status "clamped") began. */
   heldSince = Number.NaN;
@@ -70,7 +112,9 @@ export class EntityRecord implements EntityView {
     readonly typeId: number,
     readonly values: Readonly<Record<string, number | boolean | string>>,
     readonly fields: readonly string[],
-    readonly render: Float64Array,
+    /** The values to draw, in `fields` order: what `sample()` and prediction write. */
+    readonly drawn: Float64Array,
+    Render: RenderConstructor,
     readonly buffer: InterpolationBuffer | null,
     /** Values pushed last, for teleport detection. */
     readonly lastPushed: Float64Array,
@@ -79,20 +123,23 @@ export class EntityRecord implements EntityView {
     readonly blend: Float64Array,
     /** The interpolated values of the previous sample, before the blend. */
     readonly lastSample: Float64Array,
-  ) {}
+  ) {
+    this.render = new Render(drawn);
+  }
 }
 
 interface TypeLayout {
   names: string[];
   kinds: FieldInterp[];
+  Render: RenderConstructor;
 }
 
 /**
- * The client's view of the world: the authoritative mirror, and per entity an
+ * The client's scene: what it sees of the server's world (the authoritative mirror), and per entity an
  * interpolation buffer fed with every snapshot so `sample(renderTime)` can place remote
  * entities between the snapshots around the render time.
  */
-export class ClientWorld<S extends Schema = Schema> {
+export class ClientScene<S extends Schema = Schema> {
   readonly mirror: SnapshotMirror<S>;
   /** Every entity, in no particular order: iterate this each frame (no allocation). */
   readonly entities: EntityRecord[] = [];
@@ -116,10 +163,11 @@ export class ClientWorld<S extends Schema = Schema> {
         for (const name of Object.keys(override)) {
           if (!type.fieldIndex.has(name)) throw new TypeError(`interpolation: type "${type.name}" has no field "${name}"`);
         }
-        return { names: Object.keys(override), kinds: Object.values(override) };
+        const names = Object.keys(override);
+        return { names, kinds: Object.values(override), Render: renderClass(names) };
       }
       const names = type.fields.filter((field) => field.type.kind === "fixed").map((field) => field.name);
-      return { names, kinds: names.map((): FieldInterp => "linear") };
+      return { names, kinds: names.map((): FieldInterp => "linear"), Render: renderClass(names) };
     });
     let widest = 0;
     for (const layout of this.layouts) widest = Math.max(widest, layout.names.length);
@@ -152,7 +200,7 @@ export class ClientWorld<S extends Schema = Schema> {
    * Applies a snapshot body stamped with server time `time`. Entities enter and leave,
    * and every entity's buffer gets a sample so a stationary one does not extrapolate.
    */
-  apply(body: Uint8Array, tick: number, time: number, listener: WorldListener): ApplyResult | { ok: false; message: string } {
+  apply(body: Uint8Array, tick: number, time: number, listener: SceneListener): ApplyResult | { ok: false; message: string } {
     const result = this.mirror.apply(body, tick);
     if (!result.ok) return result;
     this.newestTime = time;
@@ -204,7 +252,7 @@ export class ClientWorld<S extends Schema = Schema> {
       const record = entities[i];
       if (record.buffer === null) continue;
       const previous = record.status;
-      const render = record.render;
+      const render = record.drawn;
       const blend = record.blend;
       // Drawn position before this sample, to blend from if the hold ends now.
       const drawnBefore = this.scratch;
@@ -254,6 +302,7 @@ export class ClientWorld<S extends Schema = Schema> {
       entity.values as Record<string, number | boolean | string>,
       layout.names,
       new Float64Array(count),
+      layout.Render,
       buffer,
       new Float64Array(count),
       Uint8Array.from(layout.kinds, (kind) => (kind === "linear" ? 1 : 0)),
@@ -293,6 +342,6 @@ export class ClientWorld<S extends Schema = Schema> {
     if (!buffer.push(time, scratch, teleport)) return;
     record.lastPushed.set(scratch.subarray(0, names.length));
     // A new entity is drawn at once instead of "empty" until the next sample.
-    if (record.status === "empty") record.render.set(scratch.subarray(0, names.length));
+    if (record.status === "empty") record.drawn.set(scratch.subarray(0, names.length));
   }
 }
