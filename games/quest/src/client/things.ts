@@ -149,7 +149,8 @@ export class ItemView {
 
   place(x: number, y: number, blinking: boolean, now: number): void {
     const bob = Math.floor(now / (ITEM_BOB_MS / 2)) % 2 === 0 ? 0 : -ITEM_BOB_PX;
-    this.sprite.setPosition(x, y + bob).setDepth(DEPTH.marker);
+    // Over the ground and a chest it dropped from, under whoever stands on it.
+    this.sprite.setPosition(x, y + bob).setDepth(DEPTH.players + y - 0.5);
     this.sprite.setVisible(!blinking || Math.floor(now / BLINK_MS) % 2 === 0);
   }
 
