@@ -17,6 +17,10 @@ import { DEPTH } from "./map-view.js";
 
 /** Mob frames are 24 px with the feet on row 21: this lifts them to stand where a 16 px character stands. */
 const MOB_LIFT = 5;
+/** The HP bar sits just over the head: higher for the big ones. */
+const HP_BAR_ABOVE = 13;
+const HP_BAR_ABOVE_BIG = 19;
+const BIG_MOBS: ReadonlySet<MobKind> = new Set(["ogre", "boss"]);
 /** An item bobs this many px, once a second. */
 const ITEM_BOB_PX = 1;
 const ITEM_BOB_MS = 1000;
@@ -72,7 +76,7 @@ export class MobView {
       this.flashing = flashing;
       setFlash(this.sprite, flashing);
     }
-    this.hpBar.show(x, y - 16, hp, this.maxHp);
+    this.hpBar.show(x, y - (BIG_MOBS.has(this.kind) ? HP_BAR_ABOVE_BIG : HP_BAR_ABOVE), hp, this.maxHp);
   }
 
   /** Hands the sprite over (to the death animation); the rest goes. */
