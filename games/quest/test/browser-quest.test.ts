@@ -405,6 +405,26 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await page.context().close();
   }, 60_000);
 
+  it("a player killed by goblins sees a Respawn button; clicking it brings them back alive at full HP at a checkpoint", async () => {
+    const page = await enter("doomed");
+    // The Oakwood's goblins (gen-map's area north of the village) attack from 2 tiles.
+    const goblins = { tx: 91, ty: 38 };
+    const dead = () => page.evaluate(() => __quest.me?.dead === true);
+    await hopToward(page, goblins, dead, 40);
+    await page.waitForFunction(() => __quest.me?.dead === true, null, { timeout: 45_000 });
+    const fell = await page.evaluate(() => __quest.localDrawn!);
+    await page.waitForSelector("#dead button", { state: "visible", timeout: 5_000 });
+    expect(await page.evaluate(() => __quest.deaths.includes(__quest.playerId))).toBe(true);
+    await page.screenshot({ path: join(artifacts, "browser-dead.png") });
+    await page.click("#dead button");
+    await page.waitForFunction(() => __quest.me !== null && !__quest.me.dead && __quest.me.hp === __quest.me.maxHp, null, { timeout: 5_000 });
+    await page.waitForSelector("#dead", { state: "hidden", timeout: 5_000 });
+    const back = await page.evaluate(() => __quest.localDrawn!);
+    expect(Math.abs(back.x - fell.x) + Math.abs(back.y - fell.y)).toBeGreaterThan(16);
+    await page.screenshot({ path: join(artifacts, "browser-respawned.png") });
+    await page.context().close();
+  }, 90_000);
+
   it("draws the world with Phaser's Canvas renderer where WebGL is missing (?canvas forces it)", async () => {
     const page = await enter("carol", "&canvas");
     expect(await page.evaluate(() => __quest.renderer)).toBe("canvas");
