@@ -8,7 +8,7 @@ import { ITEM_KINDS, type ItemKind } from "../shared/items.js";
 import { MOB_KINDS, MOBS, type MobKind } from "../shared/mobs.js";
 import type { Direction } from "../shared/movement.js";
 import type { NpcKind } from "../shared/npcs.js";
-import { FONT_OUTLINE_SIZE, ITEM_FRAME_OF, KEYS } from "./assets.js";
+import { CHARACTER_COLUMNS, CHARACTER_FACINGS, FONT_OUTLINE_SIZE, ITEM_FRAME_OF, KEYS } from "./assets.js";
 import { facingOf, FLASH_MS, setFlash, SWING_MS } from "./avatar.js";
 import { mobAnimationKey, npcAnimationKey } from "./boot-scene.js";
 import { SpeechBubble } from "./bubble.js";
@@ -46,7 +46,7 @@ export class MobView {
     scene: Phaser.Scene,
     readonly kind: MobKind,
   ) {
-    this.sprite = scene.add.sprite(0, 0, KEYS.mobs, MOB_KINDS.indexOf(kind) * 24);
+    this.sprite = scene.add.sprite(0, 0, KEYS.mobs, MOB_KINDS.indexOf(kind) * CHARACTER_FACINGS.length * CHARACTER_COLUMNS);
     this.hpBar = new HpBar(scene);
     this.maxHp = MOBS[kind].hp;
   }
