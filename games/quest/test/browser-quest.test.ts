@@ -329,10 +329,8 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
       if (near === null) break;
       const point = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [near.tx, near.ty] as const);
       await page.mouse.click(point.x, point.y);
-      await page.waitForFunction(([x, y]) => (__quest.localTile?.tx === x && __quest.localTile?.ty === y) || !__quest.walking, [near.tx, near.ty] as const, {
-        timeout: 10_000,
-      });
-      await page.waitForFunction(() => !__quest.walking && __quest.localTile !== null, null, { timeout: 10_000 });
+      // Done when it stands still on a tile (or fell on the way: the dead may lie between two tiles).
+      await page.waitForFunction(() => (!__quest.walking && __quest.localTile !== null) || __quest.me?.dead === true, null, { timeout: 10_000 });
     }
   }
 
