@@ -442,6 +442,11 @@ export class GameScene extends Phaser.Scene {
   }
 
   private wireInput(): void {
+    // The cursor says what a click would do: fight a mob, talk or open.
+    this.input.on("pointermove", (pointer: Phaser.Input.Pointer) => {
+      const picked = this.dead ? null : this.pick(pointer.worldX, pointer.worldY);
+      this.game.canvas.style.cursor = picked === null ? "" : picked.kind === "mob" ? "crosshair" : "pointer";
+    });
     this.input.on("pointerdown", (pointer: Phaser.Input.Pointer) => {
       unlockAudio();
       if (pointer.button !== 0 || this.dead) return;
