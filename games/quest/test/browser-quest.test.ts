@@ -358,7 +358,7 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await page.screenshot({ path: join(artifacts, "browser-fight.png") });
     // A rat has 25 HP and a sword deals 2–9 a swing: it dies within a few seconds, and the page shows it.
     await page.waitForFunction((id) => __quest.deaths.includes(id), rat.id, { timeout: 20_000 });
-    await page.waitForTimeout(330);
+    // At once: the rat blinks out and the puff plays within the next ~0.7 s.
     await page.screenshot({ path: join(artifacts, "browser-mob-dies.png") });
     expect(await page.evaluate((id) => __quest.mobs.some((m) => m.id === id), rat.id)).toBe(false);
     expect(await page.evaluate(() => __quest.engaged)).toBeNull();

@@ -151,7 +151,7 @@ export class Avatar {
     this.glow.setVisible(this.invincible && !this.dead);
     if (this.invincible) this.glow.setPosition(sx, sy).setDepth(depth - 0.2);
     this.label.setPosition(Math.round(x), Math.round(y - NAME_GAP));
-    this.hpBar.show(x, y - NAME_GAP - FONT_OUTLINE_SIZE - 3, this.hp, this.maxHp);
+    this.hpBar.show(x, y - NAME_GAP - FONT_OUTLINE_SIZE - 5, this.hp, this.maxHp);
     this.bubble?.place(x, y - NAME_GAP - FONT_OUTLINE_SIZE);
   }
 
