@@ -1529,17 +1529,27 @@ const MOB_DRAW: Record<MobArt, (t: Img, p: Pose) => void> = {
       big: false,
       skin: C.white,
       skinShade: C.mist,
-      body: C.mist,
-      bodyShade: C.slate,
+      body: C.shadow,
+      bodyShade: C.mist,
       legs: C.mist,
       eye: C.ink,
       weapon: [".m.", ".m.", ".s.", "ooo", ".b."],
-      head(t, q, x0, y0) {
-        if (q.facing === "down") t.rect(x0 + 3, y0 + 5, 2, 1, C.ink);
+      head(t, q, x0, y0, w) {
+        if (q.facing === "up") return;
+        // Hollow eyes and a row of teeth.
+        if (q.facing === "down") {
+          t.rect(x0 + 1, y0 + 3, 2, 2, C.ink);
+          t.rect(x0 + w - 3, y0 + 3, 2, 2, C.ink);
+          for (let x = x0 + 2; x < x0 + w - 2; x++) t.set(x, y0 + 5, x % 2 === 0 ? C.ink : C.white);
+        } else {
+          t.rect(x0 + w - 3, y0 + 3, 2, 2, C.ink);
+          t.set(x0 + w - 2, y0 + 5, C.ink);
+        }
       },
     });
-    // Ribs over the body.
-    for (let k = 0; k < 2; k++) t.rect(9, MOB_FEET - 6 + k * 2 + p.bob, 5, 1, C.stone);
+    // Ribs and spine over the dark of the chest.
+    for (let k = 0; k < 2; k++) t.rect(8, MOB_FEET - 6 + k * 2 + p.bob, 8, 1, C.mist);
+    if (p.facing !== "right") t.rect(11, MOB_FEET - 7 + p.bob, 2, 5, C.slate);
   },
   snake(t, p) {
     const y = MOB_FEET - 3;

@@ -48,6 +48,10 @@ interface QuestView {
   engaged: { kind: string; id: number } | null;
   damageNumbers: { shown: { target: number; text: string }[]; floating: number };
   deaths: number[];
+  npcs: { id: number; kind: string; tx: number; ty: number; saying: string | null }[];
+  chests: { id: number; tx: number; ty: number }[];
+  said: { id: number; line: string; index: number; last: boolean }[];
+  achievements: string[];
   pathLength(tx: number, ty: number): number | null;
   tileToPage(tx: number, ty: number): { x: number; y: number };
   worldToPage(x: number, y: number): { x: number; y: number };
@@ -313,7 +317,9 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
             for (const [ox, oy] of [[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1], [2, 0], [0, 2], [-2, 0], [0, -2]]) {
               const tx = Math.round(here.tx + dx * scale) - Math.sign(dx) * back + ox;
               const ty = Math.round(here.ty + dy * scale) - Math.sign(dy) * back + oy;
-              if ((tx !== here.tx || ty !== here.ty) && __quest.pathLength(tx, ty) !== null) return { tx, ty };
+              // A click on a chest or NPC would open or talk: hop on plain ground.
+              const taken = __quest.chests.some((c) => c.tx === tx && c.ty === ty) || __quest.npcs.some((n) => n.tx === tx && n.ty === ty);
+              if ((tx !== here.tx || ty !== here.ty) && !taken && __quest.pathLength(tx, ty) !== null) return { tx, ty };
             }
           }
           return null;
@@ -323,10 +329,8 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
       if (near === null) break;
       const point = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [near.tx, near.ty] as const);
       await page.mouse.click(point.x, point.y);
-      await page.waitForFunction(([x, y]) => (__quest.localTile?.tx === x && __quest.localTile?.ty === y) || !__quest.walking, [near.tx, near.ty] as const, {
-        timeout: 10_000,
-      });
-      await page.waitForFunction(() => !__quest.walking && __quest.localTile !== null, null, { timeout: 10_000 });
+      // Done when it stands still on a tile (or fell on the way: the dead may lie between two tiles).
+      await page.waitForFunction(() => (!__quest.walking && __quest.localTile !== null) || __quest.me?.dead === true, null, { timeout: 10_000 });
     }
   }
 
@@ -354,10 +358,68 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await page.screenshot({ path: join(artifacts, "browser-fight.png") });
     // A rat has 25 HP and a sword deals 2–9 a swing: it dies within a few seconds, and the page shows it.
     await page.waitForFunction((id) => __quest.deaths.includes(id), rat.id, { timeout: 20_000 });
-    await page.waitForTimeout(330);
+    // At once: the rat blinks out and the puff plays within the next ~0.7 s.
     await page.screenshot({ path: join(artifacts, "browser-mob-dies.png") });
     expect(await page.evaluate((id) => __quest.mobs.some((m) => m.id === id), rat.id)).toBe(false);
     expect(await page.evaluate(() => __quest.engaged)).toBeNull();
+    await page.context().close();
+  }, 90_000);
+
+  it("clicking an NPC walks up to it and its lines show in a bubble over it, the next one on each click; clicking a chest walks to it and opens it", async () => {
+    const page = await enter("visitor");
+    const npc = await page.evaluate(() => {
+      const here = __quest.localTile!;
+      const near = __quest.npcs.map((n) => ({ ...n, length: __quest.pathLength(n.tx, n.ty + 1) ?? Number.POSITIVE_INFINITY }));
+      near.sort((a, b) => a.length - b.length);
+      return { ...near[0], from: here };
+    });
+    expect(npc.length).toBeLessThan(12);
+    const at = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [npc.tx, npc.ty] as const);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForFunction((id) => __quest.npcs.find((n) => n.id === id)?.saying != null, npc.id, { timeout: 10_000 });
+    const first = await page.evaluate(() => __quest.said.at(-1)!);
+    expect(first).toMatchObject({ id: npc.id, index: 0 });
+    await page.screenshot({ path: join(artifacts, "browser-npc-talk.png") });
+    // The camera followed the walk: where the NPC is on the page now.
+    const again = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [npc.tx, npc.ty] as const);
+    await page.mouse.click(again.x, again.y);
+    await page.waitForFunction((id) => __quest.said.some((s) => s.id === id && s.index === 1), npc.id, { timeout: 5_000 });
+    expect(await page.evaluate((id) => __quest.npcs.find((n) => n.id === id)!.saying, npc.id)).toBe(await page.evaluate(() => __quest.said.at(-1)!.line));
+
+    const chest = await page.evaluate(() => {
+      const near = __quest.chests.map((c) => ({ ...c, length: __quest.pathLength(c.tx, c.ty) ?? Number.POSITIVE_INFINITY }));
+      near.sort((a, b) => a.length - b.length);
+      return near[0];
+    });
+    expect(chest.length).toBeLessThan(30);
+    // Near enough to see it, then click it.
+    await hopToward(page, chest, () => page.evaluate(([x, y]) => Math.abs(__quest.localTile!.tx - x) + Math.abs(__quest.localTile!.ty - y) <= 5, [chest.tx, chest.ty] as const));
+    const chestAt = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [chest.tx, chest.ty] as const);
+    await page.mouse.click(chestAt.x, chestAt.y);
+    // Opened on arrival: its item drops on its tile, where we stand, and is taken at once.
+    await page.waitForFunction(() => __quest.achievements.includes("Treasure hunter") && __quest.achievements.includes("Finders keepers"), null, { timeout: 15_000 });
+    expect(await page.evaluate(() => __quest.localTile)).toEqual({ tx: chest.tx, ty: chest.ty });
+    await page.screenshot({ path: join(artifacts, "browser-chest.png") });
+    await page.context().close();
+  }, 60_000);
+
+  it("a player killed by goblins sees a Respawn button; clicking it brings them back alive at full HP at a checkpoint", async () => {
+    const page = await enter("doomed");
+    // The Oakwood's goblins (gen-map's area north of the village) attack from 2 tiles.
+    const goblins = { tx: 91, ty: 38 };
+    const dead = () => page.evaluate(() => __quest.me?.dead === true);
+    await hopToward(page, goblins, dead, 40);
+    await page.waitForFunction(() => __quest.me?.dead === true, null, { timeout: 45_000 });
+    const fell = await page.evaluate(() => __quest.localDrawn!);
+    await page.waitForSelector("#dead button", { state: "visible", timeout: 5_000 });
+    expect(await page.evaluate(() => __quest.deaths.includes(__quest.playerId))).toBe(true);
+    await page.screenshot({ path: join(artifacts, "browser-dead.png") });
+    await page.click("#dead button");
+    await page.waitForFunction(() => __quest.me !== null && !__quest.me.dead && __quest.me.hp === __quest.me.maxHp, null, { timeout: 5_000 });
+    await page.waitForSelector("#dead", { state: "hidden", timeout: 5_000 });
+    const back = await page.evaluate(() => __quest.localDrawn!);
+    expect(Math.abs(back.x - fell.x) + Math.abs(back.y - fell.y)).toBeGreaterThan(16);
+    await page.screenshot({ path: join(artifacts, "browser-respawned.png") });
     await page.context().close();
   }, 90_000);
 

@@ -29,12 +29,12 @@ export function facingOf(dir: Direction): Facing {
   return dir === "left" ? "right" : dir;
 }
 
-/** Sets or clears a white flash on a sprite (WebGL: a fill tint; Canvas cannot tint, so it blinks its alpha instead). */
+/** Sets or clears a white flash on a sprite (WebGL: a fill tint; Canvas cannot tint, so the sprite blinks out instead). */
 export function setFlash(sprite: Phaser.GameObjects.Sprite, on: boolean): void {
   if (sprite.scene.game.renderer.type === Phaser.WEBGL) {
     if (on) sprite.setTint(WHITE).setTintMode(Phaser.TintModes.FILL);
     else sprite.clearTint().setTintMode(Phaser.TintModes.MULTIPLY);
-  } else sprite.setAlpha(on ? 0.4 : 1);
+  } else sprite.setVisible(!on);
 }
 
 export interface Gear {
@@ -151,7 +151,7 @@ export class Avatar {
     this.glow.setVisible(this.invincible && !this.dead);
     if (this.invincible) this.glow.setPosition(sx, sy).setDepth(depth - 0.2);
     this.label.setPosition(Math.round(x), Math.round(y - NAME_GAP));
-    this.hpBar.show(x, y - NAME_GAP - FONT_OUTLINE_SIZE - 3, this.hp, this.maxHp);
+    this.hpBar.show(x, y - NAME_GAP - FONT_OUTLINE_SIZE - 5, this.hp, this.maxHp);
     this.bubble?.place(x, y - NAME_GAP - FONT_OUTLINE_SIZE);
   }
 

@@ -11,6 +11,8 @@ const NUMBER_MS = 800;
 const DYING_MS = 240;
 const DYING_BLINK_MS = 60;
 const EFFECTS_DEPTH = DEPTH.bubbles + 500_000;
+/** Deaths remembered for the debug view. */
+const DEATHS_KEPT = 50;
 
 export const DAMAGE_TINT = {
   /** Dealt by the local player. */
@@ -53,6 +55,7 @@ export class Effects {
   /** A sprite that died: it blinks white, then a puff of smoke takes its place. */
   die(id: number, sprite: Phaser.GameObjects.Sprite | null, x: number, y: number): void {
     this.deaths.push(id);
+    if (this.deaths.length > DEATHS_KEPT) this.deaths.shift();
     if (sprite !== null) {
       sprite.anims.stop();
       let on = true;

@@ -363,11 +363,14 @@ export class GameScene extends Phaser.Scene {
     return headingTile(p);
   }
 
-  /** Close enough to act: next to a mob (not diagonal), next to an NPC, on or next to a chest. */
+  /**
+   * Close enough to act: next to a mob (not diagonal) or an NPC; on a chest's tile (its item
+   * drops there, so standing on it takes it at once), or next to it if it cannot be stood on.
+   */
   private inReach(target: TilePoint | null): boolean {
     const here = this.standingTile();
     if (here === null || target === null || this.engagement === null) return false;
-    if (this.engagement.kind === "chest" && here.tx === target.tx && here.ty === target.ty) return true;
+    if (this.engagement.kind === "chest" && !this.map.blocked(target.tx, target.ty)) return here.tx === target.tx && here.ty === target.ty;
     return adjacent(here, target);
   }
 
@@ -384,8 +387,8 @@ export class GameScene extends Phaser.Scene {
     engagement.plannedFor = target;
     if (this.inReach(target)) return;
     const from = headingTile(predicted);
-    const goals: TilePoint[] = NEIGHBOURS.map(([dx, dy]) => ({ tx: target.tx + dx, ty: target.ty + dy }));
-    if (engagement.kind === "chest") goals.unshift(target);
+    const onTarget = engagement.kind === "chest" && !this.map.blocked(target.tx, target.ty);
+    const goals: TilePoint[] = onTarget ? [target] : NEIGHBOURS.map(([dx, dy]) => ({ tx: target.tx + dx, ty: target.ty + dy }));
     let best: TilePoint | null = null;
     let bestLength = Number.POSITIVE_INFINITY;
     for (const goal of goals) {
@@ -439,6 +442,11 @@ export class GameScene extends Phaser.Scene {
   }
 
   private wireInput(): void {
+    // The cursor says what a click would do: fight a mob, talk or open.
+    this.input.on("pointermove", (pointer: Phaser.Input.Pointer) => {
+      const picked = this.dead ? null : this.pick(pointer.worldX, pointer.worldY);
+      this.game.canvas.style.cursor = picked === null ? "" : picked.kind === "mob" ? "crosshair" : "pointer";
+    });
     this.input.on("pointerdown", (pointer: Phaser.Input.Pointer) => {
       unlockAudio();
       if (pointer.button !== 0 || this.dead) return;

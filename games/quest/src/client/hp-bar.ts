@@ -21,7 +21,8 @@ export class HpBar {
   private shownMax = -1;
 
   constructor(scene: Phaser.Scene) {
-    this.g = scene.add.graphics().setDepth(DEPTH.labels).setVisible(false);
+    // Over names: a neighbour's name must not hide how hurt a mob is.
+    this.g = scene.add.graphics().setDepth(DEPTH.labels + 1).setVisible(false);
   }
 
   /** Shows the bar at (x, top) while hp is below max and above 0. */

@@ -8,7 +8,7 @@ import { ITEM_KINDS, type ItemKind } from "../shared/items.js";
 import { MOB_KINDS, MOBS, type MobKind } from "../shared/mobs.js";
 import type { Direction } from "../shared/movement.js";
 import type { NpcKind } from "../shared/npcs.js";
-import { FONT_OUTLINE_SIZE, ITEM_FRAME_OF, KEYS } from "./assets.js";
+import { CHARACTER_COLUMNS, CHARACTER_FACINGS, FONT_OUTLINE_SIZE, ITEM_FRAME_OF, KEYS } from "./assets.js";
 import { facingOf, FLASH_MS, setFlash, SWING_MS } from "./avatar.js";
 import { mobAnimationKey, npcAnimationKey } from "./boot-scene.js";
 import { SpeechBubble } from "./bubble.js";
@@ -17,6 +17,10 @@ import { DEPTH } from "./map-view.js";
 
 /** Mob frames are 24 px with the feet on row 21: this lifts them to stand where a 16 px character stands. */
 const MOB_LIFT = 5;
+/** The HP bar sits just over the head: higher for the big ones. */
+const HP_BAR_ABOVE = 13;
+const HP_BAR_ABOVE_BIG = 19;
+const BIG_MOBS: ReadonlySet<MobKind> = new Set(["ogre", "boss"]);
 /** An item bobs this many px, once a second. */
 const ITEM_BOB_PX = 1;
 const ITEM_BOB_MS = 1000;
@@ -42,7 +46,7 @@ export class MobView {
     scene: Phaser.Scene,
     readonly kind: MobKind,
   ) {
-    this.sprite = scene.add.sprite(0, 0, KEYS.mobs, MOB_KINDS.indexOf(kind) * 24);
+    this.sprite = scene.add.sprite(0, 0, KEYS.mobs, MOB_KINDS.indexOf(kind) * CHARACTER_FACINGS.length * CHARACTER_COLUMNS);
     this.hpBar = new HpBar(scene);
     this.maxHp = MOBS[kind].hp;
   }
@@ -72,7 +76,7 @@ export class MobView {
       this.flashing = flashing;
       setFlash(this.sprite, flashing);
     }
-    this.hpBar.show(x, y - 16, hp, this.maxHp);
+    this.hpBar.show(x, y - (BIG_MOBS.has(this.kind) ? HP_BAR_ABOVE_BIG : HP_BAR_ABOVE), hp, this.maxHp);
   }
 
   /** Hands the sprite over (to the death animation); the rest goes. */
@@ -149,7 +153,8 @@ export class ItemView {
 
   place(x: number, y: number, blinking: boolean, now: number): void {
     const bob = Math.floor(now / (ITEM_BOB_MS / 2)) % 2 === 0 ? 0 : -ITEM_BOB_PX;
-    this.sprite.setPosition(x, y + bob).setDepth(DEPTH.marker);
+    // Over the ground and a chest it dropped from, under whoever stands on it.
+    this.sprite.setPosition(x, y + bob).setDepth(DEPTH.players + y - 0.5);
     this.sprite.setVisible(!blinking || Math.floor(now / BLINK_MS) % 2 === 0);
   }
 
