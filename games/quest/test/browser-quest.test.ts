@@ -32,7 +32,7 @@ interface TilePoint {
 /** What the page exposes as `window.__quest` (src/client/game-scene.ts, debugView). */
 interface QuestView {
   state: string;
-  playerId: number;
+  entityId: number;
   renderer: string;
   firstFrameAt: number;
   localTile: TilePoint | null;
@@ -124,7 +124,7 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     const a = await enter("alice");
     const b = await enter("bob");
     expect(await a.evaluate(() => __quest.renderer)).toBe("webgl");
-    const aId = await a.evaluate(() => __quest.playerId);
+    const aId = await a.evaluate(() => __quest.entityId);
     await b.waitForFunction((id) => __quest.others.some((o) => o.id === id && o.name === "alice"), aId, { timeout: 10_000 });
     // Population reaches the HUD within a second or so (the server sends it every second).
     await b.waitForFunction(() => __quest.population.world === 2, null, { timeout: 5_000 });
@@ -412,7 +412,7 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await page.waitForFunction(() => __quest.me?.dead === true, null, { timeout: 45_000 });
     const fell = await page.evaluate(() => __quest.localDrawn!);
     await page.waitForSelector("#dead button", { state: "visible", timeout: 5_000 });
-    expect(await page.evaluate(() => __quest.deaths.includes(__quest.playerId))).toBe(true);
+    expect(await page.evaluate(() => __quest.deaths.includes(__quest.entityId))).toBe(true);
     await page.screenshot({ path: join(artifacts, "browser-dead.png") });
     await page.click("#dead button");
     await page.waitForFunction(() => __quest.me !== null && !__quest.me.dead && __quest.me.hp === __quest.me.maxHp, null, { timeout: 5_000 });

@@ -83,7 +83,7 @@ describe("the fight bot behaviour", () => {
     const bot = join(quest.url(), "fighter", field, { manual: true, token: "fight-bot-secret-00000000" });
     await waitFor("the bot's entity", () => serverState(bot));
     const behavior = createFightBehavior({ map: field });
-    const view: FightBotView = { tickRate: TICK_RATE, light: false, client: bot.client, memory: {}, playerId: bot.client.welcome!.playerId };
+    const view: FightBotView = { tickRate: TICK_RATE, light: false, client: bot.client, memory: {}, entityId: bot.client.welcome!.entityId };
     const rng = new Rng(5);
     bot.client.on("event", (event) => behavior.onEvent(view, event));
     behavior.onSpawn(view);
@@ -94,7 +94,7 @@ describe("the fight bot behaviour", () => {
     } finally {
       clearInterval(timer);
     }
-    const myHits = eventsNamed<{ attacker: number; target: number }>(bot, "hit").filter((h) => h.attacker === view.playerId);
+    const myHits = eventsNamed<{ attacker: number; target: number }>(bot, "hit").filter((h) => h.attacker === view.entityId);
     expect(new Set(myHits.map((h) => h.target)).size).toBeGreaterThanOrEqual(2);
     // No walk refused, no "too far" (its saved progress earns it a welcome back).
     expect(eventsNamed<{ text: string }>(bot, "notice").map((n) => n.text)).toEqual(["Welcome back, fighter!"]);

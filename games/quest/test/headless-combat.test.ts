@@ -51,7 +51,7 @@ describe("combat, loot and progression", () => {
     return driven;
   }
   const me = (d: Driven) => d.client.local?.values as unknown as Player;
-  const myId = (d: Driven) => d.client.welcome?.playerId as number;
+  const myId = (d: Driven) => d.client.welcome?.entityId as number;
   const entityAt = (d: Driven, type: string, tx: number, ty: number) =>
     d.client.entities.find((e) => e.type === type && tileOf(e.values.x as number) === tx && tileOf(e.values.y as number) === ty);
   const waitForEntity = (d: Driven, type: string, tx: number, ty: number) => waitFor(`a ${type} at (${tx}, ${ty})`, () => entityAt(d, type, tx, ty));

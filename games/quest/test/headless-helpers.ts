@@ -86,8 +86,8 @@ export function join(url: string, name: string, map: QuestMap, options: { token?
   const client: QuestClient = connect(url, {
     name,
     ...(options.token ? { token: options.token } : {}),
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    reconnect: false,
+    tuning: { reconnect: false },
+    runtime: { WebSocket: WebSocket as unknown as WebSocketConstructor },
     game: { schema, input, ...(options.predict === false ? {} : { predict: createPrediction(map) }) },
     ...(options.manual ? {} : { input: () => ({ move: driven.move }) }),
   });

@@ -37,7 +37,7 @@ describe("chat", () => {
     // (Control characters are refused by the protocol itself, before the game sees them.)
     speaker.client.chat("  hello\u202e  there\u2066 ");
     const line = await waitFor("the line near by", () => eventsNamed<Chat>(near, "chat")[0]);
-    expect(line).toEqual({ from: speaker.client.welcome!.playerId, name: "speaker", text: "hello there" });
+    expect(line).toEqual({ from: speaker.client.welcome!.entityId, name: "speaker", text: "hello there" });
     expect(eventsNamed<Chat>(speaker, "chat")).toEqual([line]);
     // Events of one tick arrive together: once the far player has a population update sent
     // after the line, it would have had the line too.

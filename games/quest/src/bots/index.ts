@@ -157,7 +157,7 @@ const RESPAWN_AFTER_S = 2;
 
 /** What `fight` sees of its bot: the quest view plus the entities and its own id. */
 export interface FightBotView extends QuestBotView {
-  readonly playerId: number;
+  readonly entityId: number;
   readonly client: Pick<TickwireClient, "chat" | "command" | "predicted" | "entities" | "local">;
 }
 

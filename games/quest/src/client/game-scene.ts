@@ -242,7 +242,7 @@ export class GameScene extends Phaser.Scene {
 
   /** Combat, loot, dialogue and progress events. */
   private gameEvent(name: string, data: Record<string, unknown>, now: number): void {
-    const me = this.client.playerId;
+    const me = this.client.entityId;
     if (name === "hit") {
       const target = Number(data.target);
       const attacker = Number(data.attacker);
@@ -562,11 +562,11 @@ export class GameScene extends Phaser.Scene {
         const values = entity.values;
         let mob = this.mobs.get(entity.id);
         if (mob === undefined) {
-          mob = { view: new MobView(this, values.kind as MobKind), lastX: entity.render[0], lastY: entity.render[1], movedAt: -Infinity, dir: values.dir };
+          mob = { view: new MobView(this, values.kind as MobKind), lastX: entity.render.x, lastY: entity.render.y, movedAt: -Infinity, dir: values.dir };
           this.mobs.set(entity.id, mob);
         }
-        const walking = this.trackMotion(mob, entity.render[0], entity.render[1], values.dir, now);
-        mob.view.place(entity.render[0], entity.render[1], mob.dir, walking, values.hp, now);
+        const walking = this.trackMotion(mob, entity.render.x, entity.render.y, values.dir, now);
+        mob.view.place(entity.render.x, entity.render.y, mob.dir, walking, values.hp, now);
         continue;
       }
       if (entity.type === "npc") {
@@ -575,7 +575,7 @@ export class GameScene extends Phaser.Scene {
           npc = new NpcView(this, entity.values.kind as NpcKind);
           this.npcs.set(entity.id, npc);
         }
-        npc.place(entity.render[0], entity.render[1]);
+        npc.place(entity.render.x, entity.render.y);
         npc.tick(now);
         continue;
       }
@@ -585,7 +585,7 @@ export class GameScene extends Phaser.Scene {
           item = new ItemView(this, entity.values.kind as ItemKind);
           this.items.set(entity.id, item);
         }
-        item.place(entity.render[0], entity.render[1], entity.values.blinking, now);
+        item.place(entity.render.x, entity.render.y, entity.values.blinking, now);
         continue;
       }
       if (entity.type === "chest") {
@@ -594,7 +594,7 @@ export class GameScene extends Phaser.Scene {
           chest = new ChestView(this);
           this.chests.set(entity.id, chest);
         }
-        chest.place(entity.render[0], entity.render[1], entity.values.open);
+        chest.place(entity.render.x, entity.render.y, entity.values.open);
         continue;
       }
       if (entity.type !== "player") continue;
@@ -602,7 +602,7 @@ export class GameScene extends Phaser.Scene {
       let shown = this.shown.get(entity.id);
       if (shown === undefined) {
         const avatar = new Avatar(this, values.name, values.look, entity.local);
-        shown = { avatar, lastX: entity.render[0], lastY: entity.render[1], movedAt: -Infinity, dir: values.dir };
+        shown = { avatar, lastX: entity.render.x, lastY: entity.render.y, movedAt: -Infinity, dir: values.dir };
         this.shown.set(entity.id, shown);
       }
       shown.avatar.setName(values.name);
@@ -612,7 +612,7 @@ export class GameScene extends Phaser.Scene {
         this.setDead(values.hp === 0);
         this.hud.setVitals({ hp: values.hp, maxHp: values.maxHp, weapon: values.weapon, armor: values.armor, invincible: values.invincible });
         this.drawLocal(shown, entity.render, now);
-      } else this.drawRemote(shown, entity.render[0], entity.render[1], values.dir, now);
+      } else this.drawRemote(shown, entity.render.x, entity.render.y, values.dir, now);
       shown.avatar.tick(now);
     }
     for (const [id, gone] of this.leaving) {
@@ -656,12 +656,12 @@ export class GameScene extends Phaser.Scene {
    * (with the input the next tick will send), plus the reconciler's decaying correction. So
    * it moves every frame, and a click moves it on the very frame it lands.
    */
-  private drawLocal(shown: Shown, render: Float64Array, now: number): void {
+  private drawLocal(shown: Shown, render: { readonly x: number; readonly y: number }, now: number): void {
     const predicted = this.client.predicted;
     if (predicted === undefined) return;
     const draw = this.motion.draw(predicted, Number.isNaN(this.lastSentAt) ? 0 : performance.now() - this.lastSentAt);
-    const x = draw.x + (render[0] - predicted.x);
-    const y = draw.y + (render[1] - predicted.y);
+    const x = draw.x + (render.x - predicted.x);
+    const y = draw.y + (render.y - predicted.y);
     const cut = Math.abs(x - shown.lastX) + Math.abs(y - shown.lastY) > CUT_DISTANCE;
     shown.lastX = x;
     shown.lastY = y;
@@ -696,8 +696,8 @@ export class GameScene extends Phaser.Scene {
       get state() {
         return scene.client.state;
       },
-      get playerId() {
-        return scene.client.playerId;
+      get entityId() {
+        return scene.client.entityId;
       },
       get world() {
         return scene.client.welcome?.world ?? null;
@@ -722,7 +722,7 @@ export class GameScene extends Phaser.Scene {
       },
       /** Where the local player is drawn this frame (world px). */
       get localDrawn() {
-        const shown = scene.shown.get(scene.client.playerId);
+        const shown = scene.shown.get(scene.client.entityId);
         return shown === undefined ? null : { x: shown.lastX, y: shown.lastY };
       },
       /** Other players as drawn (interpolated), with the tile they are drawn on. */
@@ -730,7 +730,7 @@ export class GameScene extends Phaser.Scene {
         const out: { id: number; name: string; x: number; y: number; tx: number; ty: number }[] = [];
         for (const e of scene.client.entities) {
           if (e.type !== "player" || e.local) continue;
-          out.push({ id: e.id, name: e.values.name, x: e.render[0], y: e.render[1], ...tileOfPoint(e.render[0], e.render[1]) });
+          out.push({ id: e.id, name: e.values.name, x: e.render.x, y: e.render.y, ...tileOfPoint(e.render.x, e.render.y) });
         }
         return out;
       },
@@ -751,7 +751,7 @@ export class GameScene extends Phaser.Scene {
       },
       /** The local player's HP, gear and state, as the server last said. */
       get me() {
-        const e = scene.client.get(scene.client.playerId);
+        const e = scene.client.get(scene.client.entityId);
         if (e?.type !== "player") return null;
         const v = e.values;
         return { hp: v.hp, maxHp: v.maxHp, weapon: v.weapon, armor: v.armor, invincible: v.invincible, dead: scene.dead };
@@ -761,7 +761,7 @@ export class GameScene extends Phaser.Scene {
         const out: { id: number; kind: string; hp: number; x: number; y: number; tx: number; ty: number }[] = [];
         for (const e of scene.client.entities) {
           if (e.type !== "mob") continue;
-          out.push({ id: e.id, kind: e.values.kind, hp: e.values.hp, x: e.render[0], y: e.render[1], tx: tileOf(e.values.x), ty: tileOf(e.values.y) });
+          out.push({ id: e.id, kind: e.values.kind, hp: e.values.hp, x: e.render.x, y: e.render.y, tx: tileOf(e.values.x), ty: tileOf(e.values.y) });
         }
         return out;
       },
