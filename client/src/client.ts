@@ -297,6 +297,15 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     return this.prediction?.ready ? this.prediction.state : undefined;
   }
 
+  /**
+   * The visual offset still hiding the last corrections of a predicted field (0 without
+   * prediction); it decays to 0. A game that draws the local entity from `predicted` its own
+   * way (say, stepping a grid walk between ticks) adds it so corrections stay smooth.
+   */
+  correctionOf(field: keyof P & string): number {
+    return this.prediction?.correctionOf(field) ?? 0;
+  }
+
   /** Chat and command messages not yet known to be delivered. */
   get pendingReliable(): number {
     return this.connection.reliablePending;

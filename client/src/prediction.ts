@@ -110,6 +110,15 @@ export class LocalPrediction<P, I> {
     return error;
   }
 
+  /**
+   * The visual offset still hiding the last corrections of `field` (0 for a field that is
+   * not predicted); it decays to 0. For a game that draws the predicted state its own way.
+   */
+  correctionOf(field: string): number {
+    const index = this.config.fields.indexOf(field);
+    return index < 0 ? 0 : this.smoother.offset[index];
+  }
+
   /** Advances the visual correction's decay. */
   update(dtMs: number): void {
     this.smoother.update(dtMs);

@@ -45,4 +45,19 @@ describe("LocalPrediction drawing", () => {
     prediction.draw(["x", "y"], out, TICK_MS + 20);
     expect(out[0]).toBeCloseTo(drawn, 9);
   });
+
+  it("correctionOf tells a game that draws the predicted state itself the offset still hiding a correction", () => {
+    const prediction = new LocalPrediction({ model, fields: ["x", "y"] }, 1 / TICK_RATE);
+    prediction.reset({ x: 100, y: 100 });
+    const seq = prediction.applyInput(RIGHT, 0);
+    expect(prediction.correctionOf("x")).toBe(0);
+    const predictedX = prediction.state.x;
+    // The server says the input moved the player 2.5 units less: drawn = new state + offset = old state.
+    prediction.reconcile({ x: predictedX - 2.5, y: 100 }, seq);
+    expect(prediction.state.x + prediction.correctionOf("x")).toBeCloseTo(predictedX, 9);
+    expect(prediction.correctionOf("y")).toBe(0);
+    expect(prediction.correctionOf("hp")).toBe(0);
+    prediction.update(10_000);
+    expect(Math.abs(prediction.correctionOf("x"))).toBeLessThan(0.01);
+  });
 });

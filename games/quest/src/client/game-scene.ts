@@ -611,7 +611,7 @@ export class GameScene extends Phaser.Scene {
       if (entity.local) {
         this.setDead(values.hp === 0);
         this.hud.setVitals({ hp: values.hp, maxHp: values.maxHp, weapon: values.weapon, armor: values.armor, invincible: values.invincible });
-        this.drawLocal(shown, entity.render, now);
+        this.drawLocal(shown, now);
       } else this.drawRemote(shown, entity.render.x, entity.render.y, values.dir, now);
       shown.avatar.tick(now);
     }
@@ -656,12 +656,12 @@ export class GameScene extends Phaser.Scene {
    * (with the input the next tick will send), plus the reconciler's decaying correction. So
    * it moves every frame, and a click moves it on the very frame it lands.
    */
-  private drawLocal(shown: Shown, render: { readonly x: number; readonly y: number }, now: number): void {
+  private drawLocal(shown: Shown, now: number): void {
     const predicted = this.client.predicted;
     if (predicted === undefined) return;
     const draw = this.motion.draw(predicted, Number.isNaN(this.lastSentAt) ? 0 : performance.now() - this.lastSentAt);
-    const x = draw.x + (render.x - predicted.x);
-    const y = draw.y + (render.y - predicted.y);
+    const x = draw.x + this.client.correctionOf("x");
+    const y = draw.y + this.client.correctionOf("y");
     const cut = Math.abs(x - shown.lastX) + Math.abs(y - shown.lastY) > CUT_DISTANCE;
     shown.lastX = x;
     shown.lastY = y;
