@@ -20,8 +20,8 @@ import { progress } from "./harness.js";
 import { PIPELINE_CLIENTS, runPipeline } from "./pipeline.js";
 import { QUEST_RUNS, type QuestRunName, runQuest } from "./quest.js";
 
-/** The quick set: two sizes per variant and a short window, so the whole run stays under 2 minutes. */
-const QUICK = { clients: [50, 500], windowSec: 5, warmupSec: 2, pipelineClients: [1000], pipelineTicks: 100, questPageRuns: 1 } as const;
+/** The quick set: two sizes per variant, Quest's walk run and one page load, short windows, so the whole run stays under 2 minutes. */
+const QUICK = { clients: [50, 500], windowSec: 5, warmupSec: 2, pipelineClients: [1000], pipelineTicks: 100, questRuns: ["walk"], questPageRuns: 1 } as const;
 const SUITES = ["engine", "pipeline", "field", "quest"] as const;
 
 function numbers(flag: string, text: string): number[] {
@@ -94,7 +94,7 @@ if (values.only === undefined || values.only === "field") {
 }
 if (values.only === undefined || values.only === "quest") {
   await runQuest({
-    runs: values.runs !== undefined ? questRuns(values.runs) : undefined,
+    runs: values.runs !== undefined ? questRuns(values.runs) : values.quick ? QUICK.questRuns : undefined,
     windowSec,
     warmupSec,
     pageRuns: values.quick ? QUICK.questPageRuns : undefined,
