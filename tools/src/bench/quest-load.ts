@@ -12,6 +12,7 @@ import { threadRuntime } from "../bots/group.js";
 import { createHistogram, decodeHistogram, type Histogram, histogramBuckets, toMicros } from "../bots/histogram.js";
 import type { GroupSample } from "../bots/metrics.js";
 import { startInlineGroup } from "../bots/workers.js";
+import { progress } from "./harness.js";
 import { withHitProbe } from "./quest-hits.js";
 import type { LatencyFigures, QuestLoadArgs, QuestLoadMessage } from "./quest-ipc.js";
 
@@ -78,7 +79,7 @@ const connectDeadline = performance.now() + args.connectTimeoutSec * 1000;
 for (;;) {
   await sleep(SAMPLE_MS);
   const samples = await sampleAll();
-  process.stderr.write(`[bench] quest ${args.behavior}: ${connected(samples)}/${total} bots connected\n`);
+  progress(`quest: ${connected(samples)}/${total} bots connected (${args.behavior})`);
   if (connected(samples) >= total || performance.now() > connectDeadline) break;
 }
 const warmupEnd = performance.now() + args.warmupSec * 1000;

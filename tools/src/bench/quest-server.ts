@@ -32,7 +32,9 @@ Object.assign(process.env, {
   // Info logs a line per join: hundreds of bots would fill the bench's output.
   LOG_LEVEL: "warn",
 });
-if (args.mobsPerWorld !== null) process.env.QUEST_MOBS_PER_WORLD = String(args.mobsPerWorld);
+// The map's own mobs unless asked: not whatever the shell running the bench had set.
+if (args.mobsPerWorld === null) delete process.env.QUEST_MOBS_PER_WORLD;
+else process.env.QUEST_MOBS_PER_WORLD = String(args.mobsPerWorld);
 const { server } = (await import(pathToFileURL(join(QUEST_DIR, "src", "server", "main.ts")).href)) as { server: QuestServer };
 
 const meters = new Map<string, WindowMeter>();
