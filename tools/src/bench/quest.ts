@@ -314,6 +314,8 @@ export async function runQuest(options: QuestOptions = {}): Promise<QuestOutcome
   const saturatedRuns = runs.filter((run) => run.load.cpuPct >= LOAD_SATURATED_PCT);
   if (saturatedRuns.length > 0) console.log(`bots saturated their core (≥ ${LOAD_SATURATED_PCT}%) in: ${saturatedRuns.map((run) => run.run).join(", ")}`);
   if (!pinned) console.log("server and bots were not pinned to separate cores");
+  const hitless = runs.filter((run) => run.load.hit?.count === 0);
+  if (hitless.length > 0) console.log(`no attack→hit measured in: ${hitless.map((run) => run.run).join(", ")} (its hit_p50_ms, hit_p99_ms are 0)`);
   const busyRuns = runs.filter((run) => run.otherCpuPct >= BUSY_MACHINE_PCT);
   if (busyRuns.length > 0) console.log(`other processes used ≥ ${BUSY_MACHINE_PCT}% of a core during: ${busyRuns.map((run) => run.run).join(", ")} (numbers disturbed)`);
   console.log(`written to ${jsonPath} and ${htmlPath}`);
