@@ -1,6 +1,6 @@
 /**
  * What mobs cost a Quest world's tick: the real world (`World` from @tickwire/server, the
- * real game, the real map with its mob areas scaled up to about 1,000 mobs) run by hand on a
+ * real game, the real map with its mob areas scaled up to 1,000 mobs) run by hand on a
  * fake clock, with in-process sockets that only count bytes. Each scenario runs a warm-up,
  * then times `runTick` (inputs, game step, commit, snapshots for every client).
  *
@@ -16,7 +16,7 @@ import { resolveLimits, ServerMetrics, type SocketLike, silentLogger, World } fr
 import { type QuestMap, tileCentre, tileOf } from "../src/shared/map.js";
 import { MOVE_DOWN, MOVE_LEFT, MOVE_NONE, MOVE_RIGHT, MOVE_UP } from "../src/shared/schema.js";
 import { createQuestGame } from "../src/server/game.js";
-import { loadWorldMap } from "../src/server/world-map.js";
+import { loadWorldMap, withMobCount } from "../src/server/world-map.js";
 
 const TARGET_MOBS = 1000;
 const WARMUP_TICKS = 200;
@@ -27,27 +27,6 @@ const OVERWORLD_ROWS = 128;
 const players = Number(process.argv[2] ?? 150);
 const fighters = Math.min(players, Number(process.argv[3] ?? 50));
 const base = loadWorldMap();
-
-/** The real map with each area holding `factor` times its mobs (at most one a free tile). */
-function withMobs(factor: number): QuestMap {
-  const mobAreas = base.mobAreas.map((area) => {
-    let open = 0;
-    for (let ty = area.rect.ty; ty < area.rect.ty + area.rect.h; ty++)
-      for (let tx = area.rect.tx; tx < area.rect.tx + area.rect.w; tx++) if (!base.blocked(tx, ty)) open++;
-    return { ...area, count: Math.min(open, Math.round(area.count * factor)) };
-  });
-  return { ...base, mobAreas: factor === 0 ? [] : mobAreas };
-}
-
-function scaledTo(target: number): QuestMap {
-  let factor = target / base.mobAreas.reduce((sum, a) => sum + a.count, 0);
-  for (let i = 0; i < 20; i++) {
-    const total = withMobs(factor).mobAreas.reduce((sum, a) => sum + a.count, 0);
-    if (total >= target) break;
-    factor *= 1.05;
-  }
-  return withMobs(factor);
-}
 
 class CountingSocket implements SocketLike {
   bytes = 0;
@@ -168,7 +147,7 @@ function run(map: QuestMap, playerCount: number, fighterCount: number) {
 }
 
 const rows = [];
-for (const map of [withMobs(0), scaledTo(TARGET_MOBS)])
+for (const map of [withMobCount(base, 0), withMobCount(base, TARGET_MOBS)])
   for (const [p, f] of [
     [0, 0],
     [players, fighters],

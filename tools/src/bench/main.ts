@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: the engine micro-benchmarks, the snapshot pipeline in process, then the
- * field scenario.
- *   --quick                  reduced pipeline and field sets (under 2 minutes in all)
- *   --only engine|pipeline|field   one suite
+ * `npm run bench`: the engine micro-benchmarks, the snapshot pipeline in process, the
+ * field scenario, then the Quest sample game under its bots (quest.ts).
+ *   --quick                  reduced pipeline, field and quest sets (under 2 minutes in all)
+ *   --only engine|pipeline|field|quest   one suite
  *   --clients 50,200,...     field (and pipeline) client counts     --variants all,aoi
- *   --window S  --warmup S   field measuring window and warm-up
+ *   --window S  --warmup S   field and quest measuring window and warm-up
+ *   --runs walk,fight        quest runs (default both)
  *   --profile DIR            V8 CPU profiles of each field run (server and load), into DIR
  *   --no-floor               skip the floor (a bare uWS server sending alone, floor.ts) measured
  *                            after the field runs at C ≥ 1000, or at the largest C of a smaller run
@@ -17,10 +18,11 @@ import type { FieldVariant } from "./field-game.js";
 import { FIELD_CLIENTS, FIELD_VARIANTS, runField } from "./field.js";
 import { progress } from "./harness.js";
 import { PIPELINE_CLIENTS, runPipeline } from "./pipeline.js";
+import { QUEST_RUNS, type QuestRunName, runQuest } from "./quest.js";
 
-/** The quick set: two sizes per variant and a short window, so the whole run stays under 2 minutes. */
-const QUICK = { clients: [50, 500], windowSec: 5, warmupSec: 2, pipelineClients: [1000], pipelineTicks: 100 } as const;
-const SUITES = ["engine", "pipeline", "field"] as const;
+/** The quick set: two sizes per variant, Quest's walk run and one page load, short windows, so the whole run stays under 2 minutes. */
+const QUICK = { clients: [50, 500], windowSec: 5, warmupSec: 2, pipelineClients: [1000], pipelineTicks: 100, questRuns: ["walk"], questPageRuns: 1 } as const;
+const SUITES = ["engine", "pipeline", "field", "quest"] as const;
 
 function numbers(flag: string, text: string): number[] {
   const values = text.split(",").map((part) => Number(part.trim()));
@@ -31,6 +33,12 @@ function numbers(flag: string, text: string): number[] {
 function inputTiming(text: string | undefined): "aligned" | "free" | undefined {
   if (text !== undefined && text !== "aligned" && text !== "free") throw new Error(`--input-timing takes aligned, free: ${text}`);
   return text;
+}
+
+function questRuns(text: string): QuestRunName[] {
+  const names = text.split(",").map((part) => part.trim());
+  for (const name of names) if (!QUEST_RUNS.includes(name as QuestRunName)) throw new Error(`--runs takes ${QUEST_RUNS.join(", ")}: ${text}`);
+  return names as QuestRunName[];
 }
 
 function variants(text: string): FieldVariant[] {
@@ -50,6 +58,7 @@ const { values } = parseArgs({
     profile: { type: "string" },
     "input-timing": { type: "string" },
     "no-floor": { type: "boolean", default: false },
+    runs: { type: "string" },
   },
 });
 if (values.only !== undefined && !(SUITES as readonly string[]).includes(values.only)) {
@@ -57,6 +66,8 @@ if (values.only !== undefined && !(SUITES as readonly string[]).includes(values.
 }
 const clients = values.clients !== undefined ? numbers("clients", values.clients) : undefined;
 const chosenVariants = values.variants !== undefined ? variants(values.variants) : undefined;
+const windowSec = values.window !== undefined ? numbers("window", values.window)[0] : values.quick ? QUICK.windowSec : undefined;
+const warmupSec = values.warmup !== undefined ? Number(values.warmup) : values.quick ? QUICK.warmupSec : undefined;
 
 if (values.only === undefined || values.only === "engine") {
   progress("engine micro-benchmarks");
@@ -74,10 +85,18 @@ if (values.only === undefined || values.only === "field") {
   await runField({
     clients: clients ?? (values.quick ? QUICK.clients : FIELD_CLIENTS),
     variants: chosenVariants ?? FIELD_VARIANTS,
-    windowSec: values.window !== undefined ? numbers("window", values.window)[0] : values.quick ? QUICK.windowSec : undefined,
-    warmupSec: values.warmup !== undefined ? Number(values.warmup) : values.quick ? QUICK.warmupSec : undefined,
+    windowSec,
+    warmupSec,
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
     floor: !values["no-floor"],
     inputTiming: inputTiming(values["input-timing"]),
+  });
+}
+if (values.only === undefined || values.only === "quest") {
+  await runQuest({
+    runs: values.runs !== undefined ? questRuns(values.runs) : values.quick ? QUICK.questRuns : undefined,
+    windowSec,
+    warmupSec,
+    pageRuns: values.quick ? QUICK.questPageRuns : undefined,
   });
 }

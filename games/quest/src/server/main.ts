@@ -7,7 +7,8 @@
  * QUEST_WORLDS (4), QUEST_CAPACITY (200), QUEST_IDLE_TIMEOUT_S (900),
  * QUEST_ORIGINS (comma-separated allowed page origins; default any),
  * QUEST_MAX_CONNECTIONS_PER_IP (the server's default; raise it for bot swarms on loopback),
- * QUEST_MAP (another map file, for tests and map makers).
+ * QUEST_MAP (another map file, for tests and map makers),
+ * QUEST_MOBS_PER_WORLD (the map's own, 162; more spreads over its mob areas: benchmarks).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -18,7 +19,7 @@ import { createQuestGame, DEFAULT_IDLE_TIMEOUT_MS } from "./game.js";
 import { questAuth } from "./identity.js";
 import { Lobby } from "./lobby.js";
 import { InMemoryProgressStore } from "./progress.js";
-import { loadWorldMap, WORLD_MAP_PATH } from "./world-map.js";
+import { loadWorldMap, WORLD_MAP_PATH, withMobCount } from "./world-map.js";
 
 const DEFAULT_PORT = 8080;
 /** BrowserQuest ran 5 worlds a process; 4 leaves a core's headroom at 200 players each. */
@@ -39,6 +40,8 @@ const mapPath = process.env.QUEST_MAP || WORLD_MAP_PATH;
 let map: ReturnType<typeof loadWorldMap>;
 try {
   map = loadWorldMap(mapPath);
+  const mobs = process.env.QUEST_MOBS_PER_WORLD;
+  if (mobs) map = withMobCount(map, Number(mobs));
 } catch (error) {
   if (!(error instanceof MapError || error instanceof SyntaxError)) throw error;
   console.error(`refusing to start: the map ${mapPath} is invalid: ${error.message}`);
@@ -61,7 +64,8 @@ const host = process.env.HOST ?? "127.0.0.1";
 const origins = process.env.QUEST_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean);
 const maxConnectionsPerIp = process.env.QUEST_MAX_CONNECTIONS_PER_IP ? envNumber("QUEST_MAX_CONNECTIONS_PER_IP", 0) : undefined;
 
-const server = await createServer({
+/** Exported for the benchmark (tools/src/bench/quest-server.ts), which imports this file to time each world's ticks. */
+export const server = await createServer({
   port: envNumber("PORT", DEFAULT_PORT),
   host,
   worlds,

@@ -1,0 +1,72 @@
+/**
+ * Child-process entry of the Quest benchmark: the Quest server exactly as `npm start` runs it
+ * (its `main.ts`: its map, worlds, mobs, limits and static client), configured through its
+ * environment, plus what the field server measures: every world's tick durations, and the
+ * process's CPU and RSS, for the window the parent opens.
+ * Argument: QuestServerArgs as JSON. Talks to the parent over IPC (quest-ipc.ts).
+ */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { WindowMeter } from "./harness.js";
+import type { QuestServerArgs, QuestServerReply, QuestServerRequest } from "./quest-ipc.js";
+import { QUEST_DIR } from "./quest-paths.js";
+
+/** The part of main.ts's exported server this child uses. */
+interface QuestServer {
+  port: number;
+  worlds: Map<string, { onTick(listener: (durationMs: number) => void): () => void }>;
+  close(): Promise<void>;
+}
+
+const args = JSON.parse(process.argv[2] ?? "{}") as QuestServerArgs;
+const send = (message: QuestServerReply): void => {
+  process.send?.(message);
+};
+// The parent going away must not leave a server running.
+process.on("disconnect", () => process.exit(0));
+
+Object.assign(process.env, {
+  PORT: "0",
+  HOST: "127.0.0.1",
+  QUEST_WORLDS: String(args.worlds),
+  // Info logs a line per join: hundreds of bots would fill the bench's output.
+  LOG_LEVEL: "warn",
+});
+// The map's own mobs unless asked: not whatever the shell running the bench had set.
+if (args.mobsPerWorld === null) delete process.env.QUEST_MOBS_PER_WORLD;
+else process.env.QUEST_MOBS_PER_WORLD = String(args.mobsPerWorld);
+const { server } = (await import(pathToFileURL(join(QUEST_DIR, "src", "server", "main.ts")).href)) as { server: QuestServer };
+
+const meters = new Map<string, WindowMeter>();
+for (const [id, world] of server.worlds) {
+  const meter = new WindowMeter();
+  meters.set(id, meter);
+  world.onTick((durationMs) => meter.record(durationMs));
+}
+
+process.on("message", (message: QuestServerRequest) => {
+  switch (message.type) {
+    case "reset":
+      for (const meter of meters.values()) meter.reset();
+      return;
+    case "report": {
+      const worlds = [...meters].map(([world, meter]) => ({ world, figures: meter.figures() }));
+      // Every meter measures the same process CPU and RSS over the same window.
+      const [first] = worlds;
+      send({
+        type: "report",
+        report: {
+          cpuPct: first.figures.cpuPct,
+          rssMb: first.figures.rssMb,
+          worlds: worlds.map(({ world, figures }) => ({ world, ticks: figures.count, p50Ms: figures.p50Ms, p99Ms: figures.p99Ms, maxMs: figures.maxMs })),
+        },
+      });
+      return;
+    }
+    case "stop":
+      server.close().finally(() => process.exit(0));
+      return;
+  }
+});
+
+send({ type: "ready", port: server.port, worlds: [...server.worlds.keys()] });
