@@ -22,7 +22,7 @@ function setup() {
       return true;
     },
   };
-  const bot = { index: 0, name: "bot0", playerId: ME, tickRate: 20, light: false, client, memory: {} } as unknown as BotView;
+  const bot = { index: 0, name: "bot0", entityId: ME, tickRate: 20, light: false, client, memory: {} } as unknown as BotView;
   const fight: Behavior = {
     name: "fight",
     input(view) {

@@ -86,7 +86,7 @@ export function withHitProbe(inner: Behavior, options: HitProbeOptions): Behavio
       if (event.name !== "hit") return;
       const probe = probeOf(bot);
       const hit = event.data as { target?: number; attacker?: number } | null;
-      if (probe.done || hit?.target !== probe.target || hit.attacker !== bot.playerId) return;
+      if (probe.done || hit?.target !== probe.target || hit.attacker !== bot.entityId) return;
       if (probe.sentAt !== null) options.record(options.now() - probe.sentAt);
       probe.sentAt = null;
       probe.done = true;
