@@ -58,13 +58,15 @@ export async function startQuest(
   const lobby = new Lobby();
   const store = new InMemoryPlayerStore();
   const { worlds, saveIntervalMs, ...gameOptions } = options;
+  // One definition for every world: each world's state is its own (ctx.state).
+  const game = createQuestGame({ ...gameOptions, map, lobby });
   const listings = new InMemoryRegistry();
   const server = await createServer({
     host: "127.0.0.1",
     port: 0,
     worlds: Array.from({ length: worlds ?? 1 }, (_, i) => ({
       id: worldId(i),
-      game: createQuestGame({ ...gameOptions, map, lobby }),
+      game,
     })),
     auth: questAuth,
     store,

@@ -1,12 +1,13 @@
 /**
- * Quest's world on the server: one `createQuestGame()` per world instance. Players walk the
- * shared map with the shared step (so the client's prediction is the server's rule), chat
- * with those near them, see how many play, and come back where they left: progress goes
- * through the framework's `persist` (loaded before the join, saved off the tick), keyed on
- * the hash of the browser's secret (identity.ts); guests are not saved.
+ * Quest's world on the server. Players walk the shared map with the shared step (so the
+ * client's prediction is the server's rule), chat with those near them, see how many play,
+ * and come back where they left: progress goes through the framework's `persist` (loaded
+ * before the join, saved off the tick), keyed on the hash of the browser's secret
+ * (identity.ts); guests are not saved.
  *
- * A world's own state (mobs, loot, NPCs, timers) is `ctx.state` (`QuestWorld`), a player's
- * is `player.data` (`Visit`); `createQuestGame(options)` only holds the options.
+ * `createQuestGame(options)` only holds the options: a world's own state (mobs, loot, NPCs,
+ * timers) is `ctx.state` (`QuestWorld`), a player's is `player.data` (`Visit`), so one
+ * definition can serve many worlds (main.ts makes one per world for their own seeds).
  *
  * Events sent to clients:
  * - `chat` `{ from: entityId, name, text }`: a line said near you (and to the speaker);
