@@ -2,9 +2,10 @@
  * The record Quest keeps for a returning player in the framework's `PlayerStore` (through
  * `persist` in game.ts): written by the server when the player leaves, every save interval
  * and at shutdown, read back before they join again. The client never sends any of it.
- * What comes back from storage is checked field by field here (a record from an older
- * version, or a damaged one, yields a fresh player's values for what does not fit); the
- * game then checks it against the map and the rules (a tile still walkable, a known rank).
+ * What comes back from storage is checked field by field here (a field from an older
+ * version, or a damaged one, is left out and the player gets a new player's value for it;
+ * a record without a tile is no progress at all); the game then checks it against the map
+ * and the rules (a tile still walkable, a known rank).
  */
 import type { PlayerRecord } from "@tickwire/server";
 import { ACHIEVEMENTS } from "../shared/achievements.js";
