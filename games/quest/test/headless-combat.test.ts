@@ -193,6 +193,11 @@ describe("combat, loot and progression", () => {
     victim.move = MOVE_RIGHT;
     const died = await waitFor("died", () => eventsNamed<{ checkpoint: string }>(victim, "died")[0], 8000);
     victim.move = MOVE_NONE;
+    // Inputs sent before the stop (walking right) may still wait in the server's queue: let them
+    // be applied (ignored, the victim is dead) before respawning, or one would walk it off the checkpoint.
+    const inFlight = victim.client.pendingInputs;
+    const seen = victim.snapshots;
+    await waitFor("the inputs sent before the stop to be applied", () => victim.snapshots >= seen + inFlight + 2);
     expect(died.checkpoint).toBe("cp1"); // the east's checkpoint, reached on the way
     expect(me(victim).hp).toBe(0);
     const deathAt = { x: me(victim).x, y: me(victim).y };
