@@ -4,7 +4,6 @@ import { createFightBehavior, createQuestBehavior, type FightBotView, type Quest
 import { tileOf } from "../src/shared/map.js";
 import type { MoverState } from "../src/shared/movement.js";
 import { TICK_RATE } from "../src/shared/schema.js";
-import { progressKey } from "../src/server/identity.js";
 import { loadWorldMap } from "../src/server/world-map.js";
 import { type Driven, eventsNamed, join, type QuestServer, serverState, startQuest, waitFor } from "./headless-helpers.js";
 import { asciiMap } from "./shared-fixtures.js";
@@ -79,7 +78,7 @@ describe("the fight bot behaviour", () => {
   afterAll(() => quest.close());
 
   it("clicks the nearest mob, walks next to it, lets the server swing until it dies, then takes on the next", async () => {
-    quest.progress.save(progressKey("fight-bot-secret-00000000"), { tx: 2, ty: 2, dir: "down", look: 0, weapon: 5 });
+    await quest.seed("fight-bot-secret-00000000", { tx: 2, ty: 2, dir: "down", look: 0, weapon: 5 });
     const bot = join(quest.url(), "fighter", field, { manual: true, token: "fight-bot-secret-00000000" });
     await waitFor("the bot's entity", () => serverState(bot));
     const behavior = createFightBehavior({ map: field });

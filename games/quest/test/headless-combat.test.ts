@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tileCentre, tileOf } from "../src/shared/map.js";
 import { PLAYER_ATTACK_MS } from "../src/shared/items.js";
 import { MOVE_DOWN, MOVE_NONE, MOVE_RIGHT } from "../src/shared/schema.js";
-import { progressKey } from "../src/server/identity.js";
 import type { SavedProgress } from "../src/server/progress.js";
-import { type Driven, eventsNamed, join, type QuestServer, serverState, startQuest, waitFor } from "./headless-helpers.js";
+import { type Driven, eventsNamed, join, type QuestServer, savedProgress, serverState, startQuest, waitFor, waitForAsync } from "./headless-helpers.js";
 import { asciiMap } from "./shared-fixtures.js";
 
 const WIDTH = 40;
@@ -44,7 +43,7 @@ describe("combat, loot and progression", () => {
   });
 
   async function playerAt(name: string, token: string, saved: Omit<SavedProgress, "dir" | "look">): Promise<Driven> {
-    quest.progress.save(progressKey(token), { dir: "down", look: 0, ...saved });
+    await quest.seed(token, { dir: "down", look: 0, ...saved });
     const driven = join(quest.url(), name, map, { token });
     players.push(driven);
     await waitFor(`${name} to appear`, () => serverState(driven));
@@ -79,8 +78,9 @@ describe("combat, loot and progression", () => {
     expect(earned).toEqual(expect.arrayContaining(["first_blood", "first_loot", "armored"]));
 
     killer.stop();
-    await waitFor("the save on leaving", () => quest.progress.load(progressKey("killer-secret-0000000000"))?.armor === 2);
-    expect(quest.progress.load(progressKey("killer-secret-0000000000"))).toMatchObject({
+    const saved = () => savedProgress(quest.store, "killer-secret-0000000000");
+    await waitForAsync("the save on leaving", async () => (await saved())?.armor === 2);
+    expect(await saved()).toMatchObject({
       weapon: 5,
       kills: { rat: 1 },
       achievements: expect.arrayContaining(["first_blood", "first_loot", "armored"]),
@@ -193,6 +193,11 @@ describe("combat, loot and progression", () => {
     victim.move = MOVE_RIGHT;
     const died = await waitFor("died", () => eventsNamed<{ checkpoint: string }>(victim, "died")[0], 8000);
     victim.move = MOVE_NONE;
+    // Inputs sent before the stop (walking right) may still wait in the server's queue: let them
+    // be applied (ignored, the victim is dead) before respawning, or one would walk it off the checkpoint.
+    const inFlight = victim.client.pendingInputs;
+    const seen = victim.snapshots;
+    await waitFor("the inputs sent before the stop to be applied", () => victim.snapshots >= seen + inFlight + 2);
     expect(died.checkpoint).toBe("cp1"); // the east's checkpoint, reached on the way
     expect(me(victim).hp).toBe(0);
     const deathAt = { x: me(victim).x, y: me(victim).y };

@@ -2,23 +2,47 @@
  * Real Quest servers on 127.0.0.1 and real `@tickwire/client` sessions against them, for the
  * headless tests: join, drive inputs at the tick rate, wait for events with a timeout.
  */
-import { connect, type TickwireClient, type WebSocketConstructor } from "@tickwire/client";
-import { createServer, InMemoryRegistry, silentLogger, type TickwireServer } from "@tickwire/server";
+import { connect, type DisconnectInfo, type TickwireClient, type WebSocketConstructor } from "@tickwire/client";
+import { createServer, InMemoryPlayerStore, InMemoryRegistry, type PlayerRecord, silentLogger, type TickwireServer } from "@tickwire/server";
 import { WebSocket } from "ws";
 import type { QuestMap } from "../src/shared/map.js";
 import { createPrediction, type MoverState } from "../src/shared/movement.js";
 import { input, MOVE_NONE, type QuestInput, schema } from "../src/shared/schema.js";
 import { worldId } from "../src/shared/worlds.js";
 import { createQuestGame, type QuestGameOptions } from "../src/server/game.js";
-import { questAuth } from "../src/server/identity.js";
+import { progressKey, questAuth } from "../src/server/identity.js";
 import { Lobby } from "../src/server/lobby.js";
-import { InMemoryProgressStore } from "../src/server/progress.js";
+import { progressRecord, type SavedProgress } from "../src/server/progress.js";
 
 export type QuestClient = TickwireClient<typeof schema, QuestInput, MoverState>;
 
+/** A test's own holder of leases: it writes a record while no server holds the player. */
+const TEST_HOLDER = "quest-test";
+const TEST_LEASE_MS = 1000;
+
+/** Where the framework keeps the progress of the player whose browser secret is `token` (`<game name>:<key>`). */
+export function storeKey(token: string): string {
+  return `quest:${progressKey(token)}`;
+}
+
+/** Stores progress for `token`'s player, as if saved last session (the player must not be playing). */
+export async function seedProgress(store: InMemoryPlayerStore, token: string, progress: SavedProgress): Promise<void> {
+  const key = storeKey(token);
+  if (!(await store.acquire(key, TEST_HOLDER, TEST_LEASE_MS))) throw new Error(`${key} is held by a server`);
+  await store.save(key, TEST_HOLDER, progressRecord(progress));
+  await store.release(key, TEST_HOLDER);
+}
+
+export function savedProgress(store: InMemoryPlayerStore, token: string): Promise<PlayerRecord | undefined> {
+  return store.load(storeKey(token));
+}
+
 export interface QuestServer {
   server: TickwireServer;
-  progress: InMemoryProgressStore;
+  /** Where the worlds keep their players (the framework's in-memory store). */
+  store: InMemoryPlayerStore;
+  /** Stores progress for `token`'s player, as if saved last session. */
+  seed(token: string, progress: SavedProgress): Promise<void>;
   /** What matchmaking sees. */
   listings: InMemoryRegistry;
   url(world?: string): string;
@@ -29,19 +53,24 @@ export interface QuestServer {
 
 export async function startQuest(
   map: QuestMap,
-  options: { worlds?: number } & Omit<QuestGameOptions, "map" | "lobby" | "progress"> = {},
+  options: { worlds?: number; saveIntervalMs?: number } & Omit<QuestGameOptions, "map" | "lobby"> = {},
 ): Promise<QuestServer> {
   const lobby = new Lobby();
-  const progress = new InMemoryProgressStore();
+  const store = new InMemoryPlayerStore();
+  const { worlds, saveIntervalMs, ...gameOptions } = options;
+  // One definition for every world: each world's state is its own (ctx.state).
+  const game = createQuestGame({ ...gameOptions, map, lobby });
   const listings = new InMemoryRegistry();
   const server = await createServer({
     host: "127.0.0.1",
     port: 0,
-    worlds: Array.from({ length: options.worlds ?? 1 }, (_, i) => ({
+    worlds: Array.from({ length: worlds ?? 1 }, (_, i) => ({
       id: worldId(i),
-      game: createQuestGame({ ...options, map, lobby, progress }),
+      game,
     })),
     auth: questAuth,
+    store,
+    ...(saveIntervalMs !== undefined ? { saveIntervalMs } : {}),
     registry: listings,
     // Matchmaking sees populations this fresh (a second in production); every test player
     // comes from 127.0.0.1, so one address may fill a world.
@@ -51,7 +80,8 @@ export async function startQuest(
   });
   return {
     server,
-    progress,
+    store,
+    seed: (token, progress) => seedProgress(store, token, progress),
     listings,
     url: (world = worldId(0)) => `ws://127.0.0.1:${server.port}/ws?world=${world}`,
     matchmake: async () => {
@@ -72,6 +102,8 @@ export interface Driven {
   /** The server's position of the player at each snapshot's tick. */
   track: { tick: number; x: number; y: number }[];
   errors: { kind: string; message: string }[];
+  /** Each socket's end, with the server's close code and reason (what the game shows on a refusal or kick). */
+  disconnects: DisconnectInfo[];
   /** How the session ended, once it has. */
   closed: { code: number; reason: string } | null;
   stop(): void;
@@ -82,7 +114,7 @@ export interface Driven {
  * `predict: false`: no prediction (a client that sends what it likes).
  */
 export function join(url: string, name: string, map: QuestMap, options: { token?: string; predict?: boolean; manual?: boolean } = {}): Driven {
-  const driven: Driven = { client: undefined as unknown as QuestClient, move: MOVE_NONE, events: [], snapshots: 0, track: [], errors: [], closed: null, stop: () => {} };
+  const driven: Driven = { client: undefined as unknown as QuestClient, move: MOVE_NONE, events: [], snapshots: 0, track: [], errors: [], disconnects: [], closed: null, stop: () => {} };
   const client: QuestClient = connect(url, {
     name,
     ...(options.token ? { token: options.token } : {}),
@@ -93,6 +125,7 @@ export function join(url: string, name: string, map: QuestMap, options: { token?
   });
   client.on("event", (event) => driven.events.push(event));
   client.on("error", (error) => driven.errors.push({ kind: error.kind, message: error.message }));
+  client.on("disconnect", (info) => driven.disconnects.push(info));
   client.on("close", ({ code, reason }) => {
     driven.closed = { code, reason };
   });

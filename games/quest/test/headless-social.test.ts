@@ -1,8 +1,7 @@
 import { CloseCode } from "@tickwire/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tileCentre } from "../src/shared/map.js";
-import { CHAT_BURST, INTEREST_RADIUS_TILES } from "../src/server/game.js";
-import { progressKey } from "../src/server/identity.js";
+import { CHAT_BURST, IDLE_KICK_REASON, INTEREST_RADIUS_TILES } from "../src/server/game.js";
 import { loadWorldMap } from "../src/server/world-map.js";
 import { type Driven, eventsNamed, join, type QuestServer, serverState, startQuest, waitFor, waitForAsync } from "./headless-helpers.js";
 import { asciiMap } from "./shared-fixtures.js";
@@ -26,7 +25,7 @@ describe("chat", () => {
   it("reaches the players near the speaker, sanitized, and not those far away", async () => {
     const beach = world.checkpoints.find((c) => world.zoneAt(c.tx, c.ty)?.kind === "beach")!;
     expect(Math.abs(beach.tx - world.spawn.tx)).toBeGreaterThan(INTEREST_RADIUS_TILES);
-    quest.progress.save(progressKey("far-away-player-secret-000"), { tx: beach.tx, ty: beach.ty, dir: "down", look: 0 });
+    await quest.seed("far-away-player-secret-000", { tx: beach.tx, ty: beach.ty, dir: "down", look: 0 });
     const speaker = join(quest.url(), "speaker", world);
     const near = join(quest.url(), "near", world);
     const far = join(quest.url(), "far", world, { token: "far-away-player-secret-000" });
@@ -57,8 +56,8 @@ describe("chat", () => {
         if (!world.blocked(tx, ty) && !world.portalAt(tx, ty) && Math.hypot(tx - roomSpot.tx, ty - roomSpot.ty) < Math.hypot(caveSpot.tx - roomSpot.tx, caveSpot.ty - roomSpot.ty))
           caveSpot = { tx, ty };
     expect(Math.hypot(caveSpot.tx - roomSpot.tx, caveSpot.ty - roomSpot.ty)).toBeLessThan(INTEREST_RADIUS_TILES);
-    quest.progress.save(progressKey("player-in-the-cave-secret-0"), { ...caveSpot, dir: "down", look: 0 });
-    quest.progress.save(progressKey("player-in-the-room-secret-0"), { ...roomSpot, dir: "down", look: 0 });
+    await quest.seed("player-in-the-cave-secret-0", { ...caveSpot, dir: "down", look: 0 });
+    await quest.seed("player-in-the-room-secret-0", { ...roomSpot, dir: "down", look: 0 });
     const caver = join(quest.url(), "caver", world, { token: "player-in-the-cave-secret-0" });
     const miller = join(quest.url(), "miller", world, { token: "player-in-the-room-secret-0" });
     players.push(caver, miller);
@@ -145,28 +144,28 @@ describe("dismissals", () => {
   });
   afterAll(() => quest.close());
 
-  it("disconnects an idle player with a message (timeout configurable down to a fraction of a second)", async () => {
+  it("kicks an idle player with the reason in the close (timeout configurable down to a fraction of a second)", async () => {
     const idle = join(quest.url(), "sleepy", small);
     await waitFor("the close", () => idle.closed, 3000);
-    expect(eventsNamed<{ text: string }>(idle, "kicked")).toEqual([{ text: "You were idle for too long and have been disconnected." }]);
-    expect(idle.closed!.code).toBe(CloseCode.Kicked);
+    expect(idle.disconnects).toEqual([{ code: CloseCode.Kicked, reason: IDLE_KICK_REASON, willRetry: false, welcomed: true, status: 0 }]);
+    expect(idle.closed).toEqual({ code: CloseCode.Kicked, reason: IDLE_KICK_REASON });
     idle.stop();
   });
 
-  it("refuses names that are too long or hold invisible characters, saying why (blank ones the protocol refuses)", async () => {
+  it("refuses names that are too long or hold invisible characters before they exist in the world, saying why (blank ones the protocol refuses)", async () => {
+    const world = quest.server.worlds.get("quest-1")!;
     for (const [name, why] of [
-      ["x".repeat(16), /at most 15 characters/],
-      ["evil\u202ename", /visible characters/],
+      ["x".repeat(16), "Names are at most 15 characters."],
+      ["evil\u202ename", "Names may only hold visible characters."],
+      ["   ", "name must not be blank or invisible"],
     ] as const) {
       const player = join(quest.url(), name, small);
-      await waitFor("the close", () => player.closed);
-      expect(eventsNamed<{ text: string }>(player, "kicked")[0].text).toMatch(why);
-      expect(player.closed!.code).toBe(CloseCode.Kicked);
+      await waitFor("the refusal", () => player.closed);
+      expect(player.disconnects).toEqual([{ code: CloseCode.JoinRefused, reason: why, willRetry: false, welcomed: false, status: 0 }]);
+      expect(player.client.welcome).toBeNull();
+      expect(player.snapshots).toBe(0);
+      expect(world.sessions.size).toBe(0);
       player.stop();
     }
-    const blank = join(quest.url(), "   ", small);
-    await waitFor("the error", () => blank.errors[0]);
-    expect(blank.errors[0]).toEqual({ kind: "server", message: "name must not be blank or invisible" });
-    blank.stop();
   });
 });

@@ -1,23 +1,32 @@
 /**
- * Quest's world on the server: one `createQuestGame()` per world instance. Players walk the
- * shared map with the shared step (so the client's prediction is the server's rule), chat
- * with those near them, see how many play, and come back where they left.
+ * Quest's world on the server. Players walk the shared map with the shared step (so the
+ * client's prediction is the server's rule), chat with those near them, see how many play,
+ * and come back where they left: progress goes through the framework's `persist` (loaded
+ * before the join, saved off the tick), keyed on the hash of the browser's secret
+ * (identity.ts); guests are not saved.
+ *
+ * `createQuestGame(options)` only holds the options: a world's own state (mobs, loot, NPCs,
+ * timers) is `ctx.state` (`QuestWorld`), a player's is `player.data` (`Visit`), so one
+ * definition can serve many worlds (main.ts makes one per world for their own seeds).
  *
  * Events sent to clients:
  * - `chat` `{ from: entityId, name, text }`: a line said near you (and to the speaker);
  * - `notice` `{ text }`: something for this player only (chat too fast, unreachable target, welcome back);
  * - `population` `{ world, total }`: players in this world and in all of this process's worlds, every second;
- * - `kicked` `{ text }`: why the server is about to close this connection (bad name, idle);
  * - `hit` `{ target, attacker, damage, hp }`, `death` `{ id }`, `died` `{ checkpoint }`,
  *   `loot` `{ kind, name, text }`, `say` `{ id, line, index, last }`, `achievement` `{ id, title }`:
  *   combat, loot, NPCs and progression (see the README's protocol tables).
+ *
+ * Refusals ride in close reasons, which the client gets in its `disconnect` event: a bad
+ * name is refused at the join (`JoinRefused`, 4014: the player never exists in the world),
+ * an idle player is kicked (`Kicked`, 4003) with `IDLE_KICK_REASON`.
  */
 import type { CommandArg } from "@tickwire/engine";
-import { defineGame, type GameContext, type Player } from "@tickwire/server";
-import { ACHIEVEMENTS, AREA_ACHIEVEMENTS, type AchievementId, achievementTitle, KILL_ACHIEVEMENTS } from "../shared/achievements.js";
+import { defineGame, type GameContext, JoinRefused, type Player } from "@tickwire/server";
+import { AREA_ACHIEVEMENTS, type AchievementId, achievementTitle, KILL_ACHIEVEMENTS } from "../shared/achievements.js";
 import { adjacent, maxHpFor, REGEN_INTERVAL_MS, regenAmount, rollDamage } from "../shared/combat.js";
 import { ITEMS, type ItemKind, MAX_ARMOR, MAX_WEAPON, PLAYER_ATTACK_MS, pickupVerdict, STARTING_ARMOR, STARTING_WEAPON } from "../shared/items.js";
-import { type Checkpoint, type MapZone, type QuestMap, tileCentre, tileOf } from "../shared/map.js";
+import { type Checkpoint, type MapZone, type QuestMap, type TilePoint, tileCentre, tileOf } from "../shared/map.js";
 import { type DropTable, dropFor, MOBS, type MobKind } from "../shared/mobs.js";
 import { NPC_LINES, type NpcKind } from "../shared/npcs.js";
 import { headingTile, type MoverState, step } from "../shared/movement.js";
@@ -29,12 +38,12 @@ import type { QuestIdentity } from "./identity.js";
 import { Lobby } from "./lobby.js";
 import { Loot } from "./loot.js";
 import { type Fighter, type Mob, MobSystem, type PlayerEntity } from "./mobs.js";
-import { InMemoryProgressStore, type ProgressStore, type SavedProgress } from "./progress.js";
+import { progressRecord, readProgress, type SavedProgress } from "./progress.js";
 import { TimeWheel } from "./time-wheel.js";
 
 type Quest = typeof schema;
-type QuestPlayer = Player<Quest, undefined>;
-type QuestContext = GameContext<Quest>;
+type QuestPlayer = Player<Quest, Visit>;
+type QuestContext = GameContext<Quest, QuestWorld, Visit>;
 
 /** A screen is 30 tiles wide: a player sees a screen and a half around them, so arrivals are seen before they are on screen. */
 export const INTEREST_RADIUS_TILES = 30;
@@ -45,16 +54,14 @@ export const CHAT_BURST = 4;
 export const CHAT_REFILL_MS = 2000;
 /** The HUD's counts are at most this old. */
 export const POPULATION_INTERVAL_MS = 1000;
-/** A kicked player's close waits this many ticks so the `kicked` event reaches it first. */
-const KICK_DELAY_TICKS = 2;
+/** The close reason of an idle player's kick: the client shows it. */
+export const IDLE_KICK_REASON = "You were idle for too long and have been disconnected.";
 /** The character art has this many looks; new players get one at random. */
 export const LOOK_COUNT = 8;
 /** A player talks to an NPC, or opens a chest, from this close (tiles, each axis): next to it, or one tile off while still walking up. */
 export const REACH_TILES = 2;
 /** A player may pick a mob to attack this far away (tiles): one it can see. */
 const ATTACK_PICK_TILES = INTEREST_RADIUS_TILES;
-/** Progress is saved this often while playing (and on leaving): a crash loses at most this much. */
-export const SAVE_INTERVAL_MS = 30_000;
 /** "Close call": winning a fight with less than this share of the maximum HP. */
 const CLOSE_CALL_SHARE = 0.1;
 
@@ -64,8 +71,6 @@ export interface QuestGameOptions {
   capacity?: number;
   /** Idle players (no move, chat or walk) are disconnected after this; default 15 min. */
   idleTimeoutMs?: number;
-  /** Saved progress of returning players, shared by the worlds of a process. */
-  progress?: ProgressStore;
   /** Populations of all of this process's worlds. */
   lobby?: Lobby;
   seed?: number;
@@ -73,16 +78,36 @@ export interface QuestGameOptions {
   drops?: Partial<Record<MobKind, DropTable>>;
 }
 
-/** The server's own record of a player. */
-interface Visit {
-  /** Progress key (hash of the player's secret); null: not saved. */
-  key: string | null;
+/** One world's own game state (`ctx.state`). */
+export interface QuestWorld {
+  readonly wheel: TimeWheel;
+  readonly mobs: MobSystem;
+  readonly loot: Loot;
+  /** NPC kinds by entity id. */
+  readonly npcs: Map<number, NpcKind>;
+  /** The players as the mobs see them, and whose each one is. */
+  readonly fighters: Set<Fighter>;
+  readonly playerOf: Map<Fighter, QuestPlayer>;
+  /** Scratch state for the shared step: no allocation per input. */
+  readonly mover: MoverState;
+  nextPopulationAt: number;
+  /** The world's context, set in onCreate and each step: the mob system's hooks act on the world through it. */
+  current: QuestContext | undefined;
+}
+
+/** The server's own record of a player (`player.data`), made at join from its saved progress. */
+export interface Visit {
+  /** The name as checked (trimmed). */
+  readonly name: string;
+  /** What was saved last session, checked field by field; undefined: a new player or a guest. */
+  readonly saved: SavedProgress | undefined;
+  /** Where the player appears. */
+  readonly start: TilePoint;
   lastActive: number;
   chatAllowance: number;
   chatCheckedAt: number;
-  /** Tick at which to close the connection, after a `kicked` event. */
-  kickAt: number | null;
-  fighter: Fighter;
+  /** The player as the mobs see it; set when its entity is spawned. */
+  fighter: Fighter | null;
   /** The mob this player attacks (entity id): the server swings at it whenever the player stands next to it. */
   target: number | null;
   nextSwingAt: number;
@@ -104,54 +129,83 @@ interface Visit {
 export function createQuestGame(options: QuestGameOptions) {
   const { map } = options;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  const progress = options.progress ?? new InMemoryProgressStore();
   const lobby = options.lobby ?? new Lobby();
-  const visits = new Map<QuestPlayer, Visit>();
-  const mover: MoverState = { x: 0, y: 0, dir: "down", moving: false };
   const interestRadius = INTEREST_RADIUS_TILES * TILE_SIZE;
-  let nextPopulationAt = 0;
-  let nextSaveAt = SAVE_INTERVAL_MS;
-  const wheel = new TimeWheel(1000 / TICK_RATE);
-  const fighters = new Set<Fighter>();
-  const visitOf = new Map<Fighter, { player: QuestPlayer; visit: Visit }>();
-  const npcs = new Map<number, NpcKind>();
   const checkpointOfZone = new Map<MapZone, Checkpoint>();
   for (const checkpoint of map.checkpoints) {
     const zone = map.zoneAt(checkpoint.tx, checkpoint.ty);
     if (zone && !checkpointOfZone.has(zone)) checkpointOfZone.set(zone, checkpoint);
   }
   const firstCheckpoint = checkpointOfZone.get(map.zoneAt(map.spawn.tx, map.spawn.ty) as MapZone) ?? map.checkpoints[0];
-  const loot = new Loot(map, wheel);
-  // Set on each tick/handler before the systems run: they act on the world through it.
-  let current: QuestContext;
-  const mobs = new MobSystem(map, wheel, {
-    mobAttacks: (mob, target) => mobAttacks(current, mob, target),
-    mobDied: (mob, killer, at, id) => mobDied(current, mob, killer, at, id),
-    areaCleared: (area) => loot.areaCleared(current, area.spec.name),
-  });
+
+  /** A world's state, empty of entities: onCreate spawns them. */
+  function createWorld(): QuestWorld {
+    const wheel = new TimeWheel(1000 / TICK_RATE);
+    const loot = new Loot(map, wheel);
+    const world: QuestWorld = {
+      wheel,
+      loot,
+      mobs: new MobSystem(map, wheel, {
+        mobAttacks: (mob, target) => mobAttacks(world.current as QuestContext, mob, target),
+        mobDied: (mob, killer, at, id) => mobDied(world.current as QuestContext, mob, killer, at, id),
+        areaCleared: (area) => loot.areaCleared(world.current as QuestContext, area.spec.name),
+      }),
+      npcs: new Map(),
+      fighters: new Set(),
+      playerOf: new Map(),
+      mover: { x: 0, y: 0, dir: "down", moving: false },
+      nextPopulationAt: 0,
+      current: undefined,
+    };
+    return world;
+  }
 
   function notice(ctx: QuestContext, player: QuestPlayer, text: string): void {
     ctx.emit(player, "notice", { text });
   }
 
-  /** Tells the player why, then closes its connection a couple of ticks later. */
-  function dismiss(ctx: QuestContext, player: QuestPlayer, visit: Visit, text: string): void {
-    if (visit.kickAt !== null) return;
-    ctx.emit(player, "kicked", { text });
-    visit.kickAt = ctx.tick + KICK_DELAY_TICKS;
-  }
-
   /** Where a returning player stood, if that tile is still a place to stand on. */
-  function startTile(saved: { tx: number; ty: number } | undefined) {
-    if (saved && !map.blocked(saved.tx, saved.ty) && !map.portalAt(saved.tx, saved.ty)) return saved;
+  function startTile(saved: { tx: number; ty: number } | undefined): TilePoint {
+    if (saved && !map.blocked(saved.tx, saved.ty) && !map.portalAt(saved.tx, saved.ty)) return { tx: saved.tx, ty: saved.ty };
     return map.spawn;
   }
 
-  function save(player: QuestPlayer, visit: Visit): void {
+  /** A new player's record, or a returning one's from its checked progress. Refuses a bad name before the player exists. */
+  function newVisit(now: number, rawName: string, saved: SavedProgress | undefined): Visit {
+    const name = checkName(rawName);
+    if (!name.ok) throw new JoinRefused(name.reason);
+    const checkpoint = map.checkpoints.find((c) => c.name === saved?.checkpoint) ?? firstCheckpoint;
+    // Left dead: back at the checkpoint, alive.
+    const start = saved?.hp === 0 ? { tx: checkpoint.tx, ty: checkpoint.ty } : startTile(saved);
+    return {
+      name: name.name,
+      saved,
+      start,
+      lastActive: now,
+      chatAllowance: CHAT_BURST,
+      chatCheckedAt: now,
+      fighter: null,
+      target: null,
+      nextSwingAt: 0,
+      nextRegenAt: now + REGEN_INTERVAL_MS,
+      invincibleUntil: 0,
+      checkpoint,
+      cell: -1,
+      zone: map.zoneAt(start.tx, start.ty),
+      achievements: new Set(saved?.achievements),
+      kills: { ...saved?.kills },
+      talk: new Map(),
+      refusedItem: null,
+    };
+  }
+
+  /** What is kept of a player between sessions: all of it decided by the server. */
+  function progressOf(player: QuestPlayer): SavedProgress {
     const entity = player.entity;
-    if (visit.key === null || entity?.type !== "player" || !entity.alive) return;
+    if (entity?.type !== "player") throw new Error(`player ${player.id} has no entity to save`);
+    const visit = player.data;
     const { tx, ty } = headingTile(entity);
-    progress.save(visit.key, {
+    return {
       tx,
       ty,
       dir: entity.dir,
@@ -162,7 +216,7 @@ export function createQuestGame(options: QuestGameOptions) {
       checkpoint: visit.checkpoint.name,
       achievements: [...visit.achievements],
       kills: { ...visit.kills },
-    });
+    };
   }
 
   /** A saved rank, if it is one (the store is ours, but a save from an older version may lack it). */
@@ -186,19 +240,21 @@ export function createQuestGame(options: QuestGameOptions) {
 
   function mobAttacks(ctx: QuestContext, mob: Mob, target: Fighter): void {
     const player = target.entity;
-    const entry = visitOf.get(target);
-    if (!entry || !mob.entity || player.hp === 0) return;
+    const owner = ctx.state.playerOf.get(target);
+    if (!owner || !mob.entity || player.hp === 0) return;
     const damage = player.invincible ? 0 : rollDamage(mob.info.weapon, player.armor, ctx.rng);
     player.hp = Math.max(0, player.hp - damage);
     hit(ctx, player, player.id, mob.entity.id, damage, player.hp);
-    if (player.hp === 0) die(ctx, entry.player, entry.visit, player);
+    if (player.hp === 0) die(ctx, owner, target);
   }
 
-  function die(ctx: QuestContext, player: QuestPlayer, visit: Visit, entity: PlayerEntity): void {
+  function die(ctx: QuestContext, player: QuestPlayer, fighter: Fighter): void {
+    const { entity } = fighter;
+    const visit = player.data;
     entity.moving = false;
     entity.invincible = false;
     visit.target = null;
-    mobs.forget(ctx, visit.fighter);
+    ctx.state.mobs.forget(ctx, fighter);
     ctx.emit({ x: entity.x, y: entity.y }, "death", { id: entity.id });
     ctx.emit(player, "died", { checkpoint: visit.checkpoint.name });
   }
@@ -207,10 +263,10 @@ export function createQuestGame(options: QuestGameOptions) {
     const kind = mob.area.spec.kind;
     ctx.emit({ x: tileCentre(at.tx), y: tileCentre(at.ty) }, "death", { id });
     const drop = dropFor(options.drops?.[kind] ?? MOBS[kind].drops, ctx.rng.int(0, 99));
-    if (drop) loot.drop(ctx, drop, at);
-    const entry = visitOf.get(killer);
-    if (!entry) return;
-    const { player, visit } = entry;
+    if (drop) ctx.state.loot.drop(ctx, drop, at);
+    const player = ctx.state.playerOf.get(killer);
+    if (!player) return;
+    const visit = player.data;
     visit.kills[kind] = (visit.kills[kind] ?? 0) + 1;
     const total = Object.values(visit.kills).reduce((sum, n) => sum + n, 0);
     for (const { kills, id, kind: only } of KILL_ACHIEVEMENTS) if ((only ? visit.kills[only] : total) >= kills) earn(ctx, player, visit, id);
@@ -221,6 +277,7 @@ export function createQuestGame(options: QuestGameOptions) {
 
   /** The player stands on an item: equip it if better, drink it, or say why not (once). */
   function pickUp(ctx: QuestContext, player: QuestPlayer, visit: Visit, entity: PlayerEntity, tx: number, ty: number): void {
+    const { loot } = ctx.state;
     const item = loot.itemAt(tx, ty);
     if (!item || visit.refusedItem === item.id) return;
     const kind = item.kind as ItemKind;
@@ -265,8 +322,10 @@ export function createQuestGame(options: QuestGameOptions) {
   }
 
   /** The player's swing, on the server's clock: only from a tile next to the mob, at most every PLAYER_ATTACK_MS. */
-  function swing(ctx: QuestContext, visit: Visit, entity: PlayerEntity): void {
+  function swing(ctx: QuestContext, visit: Visit, fighter: Fighter): void {
     if (visit.target === null || ctx.time < visit.nextSwingAt) return;
+    const { mobs } = ctx.state;
+    const { entity } = fighter;
     const mob = mobs.mob(visit.target);
     if (!mob?.entity) {
       visit.target = null;
@@ -278,12 +337,14 @@ export function createQuestGame(options: QuestGameOptions) {
     const damage = rollDamage(entity.weapon, mob.info.armor, ctx.rng);
     const hpAfter = Math.max(0, target.hp - damage);
     hit(ctx, target, target.id, entity.id, damage, hpAfter);
-    if (mobs.damage(ctx, mob, visit.fighter, damage)) visit.target = null;
+    if (mobs.damage(ctx, mob, fighter, damage)) visit.target = null;
   }
 
-  function playerTick(ctx: QuestContext, player: QuestPlayer, visit: Visit): void {
-    const entity = player.entity;
-    if (entity?.type !== "player" || entity.hp === 0) return;
+  function playerTick(ctx: QuestContext, player: QuestPlayer): void {
+    const visit = player.data;
+    const fighter = visit.fighter;
+    if (fighter === null || fighter.entity.hp === 0) return;
+    const { entity } = fighter;
     if (entity.invincible && ctx.time >= visit.invincibleUntil) entity.invincible = false;
     if (ctx.time >= visit.nextRegenAt) {
       visit.nextRegenAt = ctx.time + REGEN_INTERVAL_MS;
@@ -297,7 +358,7 @@ export function createQuestGame(options: QuestGameOptions) {
       entered(ctx, player, visit, tx, ty);
     }
     pickUp(ctx, player, visit, entity, tx, ty);
-    swing(ctx, visit, entity);
+    swing(ctx, visit, fighter);
   }
 
   function oneInt(name: string, args: readonly CommandArg[]): number {
@@ -315,6 +376,7 @@ export function createQuestGame(options: QuestGameOptions) {
   function attackCommand(ctx: QuestContext, player: QuestPlayer, visit: Visit, args: readonly CommandArg[]): void {
     const id = oneInt("attack", args);
     const entity = player.entity;
+    const { mobs } = ctx.state;
     const mob = mobs.mob(id);
     // A mob that died a moment ago is no error: the click raced its death.
     if (entity?.type !== "player" || entity.hp === 0 || !mob?.entity) return;
@@ -328,7 +390,7 @@ export function createQuestGame(options: QuestGameOptions) {
 
   function talkCommand(ctx: QuestContext, player: QuestPlayer, visit: Visit, args: readonly CommandArg[]): void {
     const id = oneInt("talk", args);
-    const kind = npcs.get(id);
+    const kind = ctx.state.npcs.get(id);
     const npc = kind === undefined ? undefined : ctx.store.get(id);
     const entity = player.entity;
     if (!kind || npc?.type !== "npc" || entity?.type !== "player") throw new Error(`no NPC ${id}`);
@@ -346,6 +408,7 @@ export function createQuestGame(options: QuestGameOptions) {
 
   function openCommand(ctx: QuestContext, player: QuestPlayer, visit: Visit, args: readonly CommandArg[]): void {
     const id = oneInt("open", args);
+    const { loot } = ctx.state;
     const chest = loot.chest(id);
     const entity = player.entity;
     if (!chest?.entity || entity?.type !== "player" || entity.hp === 0) return;
@@ -385,7 +448,7 @@ export function createQuestGame(options: QuestGameOptions) {
   function sendPopulation(ctx: QuestContext): void {
     lobby.set(ctx.worldId, ctx.players.size);
     ctx.emit("all", "population", { world: ctx.players.size, total: lobby.total() });
-    nextPopulationAt = ctx.time + POPULATION_INTERVAL_MS;
+    ctx.state.nextPopulationAt = ctx.time + POPULATION_INTERVAL_MS;
   }
 
   /**
@@ -413,91 +476,71 @@ export function createQuestGame(options: QuestGameOptions) {
     interest: { radius: interestRadius },
     seed: options.seed ?? 1,
 
+    state: createWorld,
+
+    playerData: (ctx, player, saved) => newVisit(ctx.time, player.name, readProgress(saved)),
+
+    persist: {
+      // The hash of the browser's secret (identity.ts); no secret: a guest, never saved.
+      key: (player) => (player.identity as QuestIdentity | undefined)?.key ?? undefined,
+      save: (_ctx, player) => progressRecord(progressOf(player)),
+    },
+
     onCreate(ctx) {
-      current = ctx;
-      mobs.populate(ctx);
-      loot.placeChests(ctx);
+      const world = ctx.state;
+      world.current = ctx;
+      world.mobs.populate(ctx);
+      world.loot.placeChests(ctx);
       for (const npc of map.npcs) {
         const entity = ctx.spawn("npc", { x: tileCentre(npc.tx), y: tileCentre(npc.ty), dir: "down", kind: npc.kind });
-        npcs.set(entity.id, npc.kind);
+        world.npcs.set(entity.id, npc.kind);
       }
     },
 
     onJoin(ctx, player) {
-      const identity = player.identity as QuestIdentity | undefined;
-      const key = identity?.key ?? null;
-      const saved: SavedProgress | undefined = key === null ? undefined : progress.load(key);
-      const checkpoint = map.checkpoints.find((c) => c.name === saved?.checkpoint) ?? firstCheckpoint;
-      // Left dead: back at the checkpoint, alive.
-      const dead = saved?.hp === 0;
-      const start = dead ? checkpoint : startTile(saved);
-      const name = checkName(player.name);
-      const weapon = rank(saved?.weapon, STARTING_WEAPON, MAX_WEAPON);
+      const visit = player.data;
+      const { saved, start } = visit;
       const armor = rank(saved?.armor, STARTING_ARMOR, MAX_ARMOR);
       const maxHp = maxHpFor(armor);
       const savedHp = saved?.hp;
+      const look = saved?.look;
       const entity = ctx.spawn("player", {
         x: tileCentre(start.tx),
         y: tileCentre(start.ty),
         dir: saved?.dir ?? "down",
         moving: false,
-        name: name.ok ? name.name : "",
-        look: saved?.look ?? ctx.rng.int(0, LOOK_COUNT - 1),
-        hp: savedHp !== undefined && Number.isInteger(savedHp) && savedHp > 0 ? Math.min(savedHp, maxHp) : maxHp,
+        name: visit.name,
+        look: look !== undefined && look < LOOK_COUNT ? look : ctx.rng.int(0, LOOK_COUNT - 1),
+        hp: savedHp !== undefined && savedHp > 0 ? Math.min(savedHp, maxHp) : maxHp,
         maxHp,
-        weapon,
+        weapon: rank(saved?.weapon, STARTING_WEAPON, MAX_WEAPON),
         armor,
         invincible: false,
       });
-      const achievements = new Set((saved?.achievements ?? []).filter((id) => ACHIEVEMENTS.some((a) => a.id === id)));
-      const visit: Visit = {
-        key,
-        lastActive: ctx.time,
-        chatAllowance: CHAT_BURST,
-        chatCheckedAt: ctx.time,
-        kickAt: null,
-        fighter: { entity, haters: new Set() },
-        target: null,
-        nextSwingAt: 0,
-        nextRegenAt: ctx.time + REGEN_INTERVAL_MS,
-        invincibleUntil: 0,
-        checkpoint,
-        cell: -1,
-        zone: map.zoneAt(start.tx, start.ty),
-        achievements,
-        kills: { ...saved?.kills },
-        talk: new Map(),
-        refusedItem: null,
-      };
-      visits.set(player, visit);
-      fighters.add(visit.fighter);
-      visitOf.set(visit.fighter, { player, visit });
-      // The join protocol has no refusal of its own: tell the player, then close.
-      if (!name.ok) dismiss(ctx, player, visit, name.reason);
-      else if (saved) notice(ctx, player, `Welcome back, ${name.name}!`);
-      nextPopulationAt = ctx.time;
+      visit.fighter = { entity, haters: new Set() };
+      ctx.state.fighters.add(visit.fighter);
+      ctx.state.playerOf.set(visit.fighter, player);
+      if (saved) notice(ctx, player, `Welcome back, ${visit.name}!`);
+      ctx.state.nextPopulationAt = ctx.time;
       return entity;
     },
 
     onLeave(ctx, player) {
-      current = ctx;
-      const visit = visits.get(player);
-      if (visit && visit.kickAt === null) save(player, visit);
-      if (visit) {
-        mobs.forget(ctx, visit.fighter);
-        fighters.delete(visit.fighter);
-        visitOf.delete(visit.fighter);
+      const { fighter } = player.data;
+      if (fighter) {
+        ctx.state.mobs.forget(ctx, fighter);
+        ctx.state.fighters.delete(fighter);
+        ctx.state.playerOf.delete(fighter);
       }
-      visits.delete(player);
-      nextPopulationAt = ctx.time;
+      ctx.state.nextPopulationAt = ctx.time;
     },
 
     onInput(ctx, player, { move }: QuestInput) {
       const entity = player.entity;
-      const visit = visits.get(player);
       // The dead stay where they fell until they respawn.
-      if (entity?.type !== "player" || !visit || visit.kickAt !== null || entity.hp === 0) return;
-      if (move !== MOVE_NONE) visit.lastActive = ctx.time;
+      if (entity?.type !== "player" || entity.hp === 0) return;
+      if (move !== MOVE_NONE) player.data.lastActive = ctx.time;
+      const { mover } = ctx.state;
       mover.x = entity.x;
       mover.y = entity.y;
       mover.dir = entity.dir;
@@ -510,10 +553,8 @@ export function createQuestGame(options: QuestGameOptions) {
     },
 
     onCommand(ctx, player, name, args) {
-      const visit = visits.get(player);
-      if (!visit || visit.kickAt !== null) return;
+      const visit = player.data;
       visit.lastActive = ctx.time;
-      current = ctx;
       // Nothing here sets gear, HP or progress: those change only by the server's rules.
       if (name === "walk") walkCommand(ctx, player, args);
       else if (name === "attack") attackCommand(ctx, player, visit, args);
@@ -524,9 +565,9 @@ export function createQuestGame(options: QuestGameOptions) {
     },
 
     onChat(ctx, player, raw) {
-      const visit = visits.get(player);
+      const visit = player.data;
       const speaker = player.entity;
-      if (!visit || visit.kickAt !== null || speaker?.type !== "player") return;
+      if (speaker?.type !== "player") return;
       const text = sanitizeChat(raw);
       if (text === "") return;
       visit.lastActive = ctx.time;
@@ -547,23 +588,18 @@ export function createQuestGame(options: QuestGameOptions) {
     },
 
     step(ctx) {
-      current = ctx;
-      wheel.run(ctx.time);
-      mobs.update(ctx, fighters);
-      for (const [player, visit] of visits) if (visit.kickAt === null) playerTick(ctx, player, visit);
-      if (ctx.time >= nextSaveAt) {
-        nextSaveAt = ctx.time + SAVE_INTERVAL_MS;
-        for (const [player, visit] of visits) if (visit.kickAt === null) save(player, visit);
+      const world = ctx.state;
+      world.current = ctx;
+      world.wheel.run(ctx.time);
+      world.mobs.update(ctx, world.fighters);
+      let idle: QuestPlayer[] | undefined;
+      for (const player of ctx.players) {
+        playerTick(ctx, player);
+        if (ctx.time - player.data.lastActive >= idleTimeoutMs) (idle ??= []).push(player);
       }
-      for (const [player, visit] of visits) {
-        if (visit.kickAt !== null) {
-          if (ctx.tick >= visit.kickAt) ctx.kick(player);
-        } else if (ctx.time - visit.lastActive >= idleTimeoutMs) {
-          save(player, visit);
-          dismiss(ctx, player, visit, "You were idle for too long and have been disconnected.");
-        }
-      }
-      if (ctx.time >= nextPopulationAt) sendPopulation(ctx);
+      // Kicked after the loop: a kick makes the player leave at once.
+      if (idle) for (const player of idle) ctx.kick(player, IDLE_KICK_REASON);
+      if (ctx.time >= world.nextPopulationAt) sendPopulation(ctx);
     },
 
     welcomeData(ctx) {

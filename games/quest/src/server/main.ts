@@ -7,23 +7,28 @@
  * QUEST_WORLDS (4), QUEST_CAPACITY (200), QUEST_IDLE_TIMEOUT_S (900),
  * QUEST_ORIGINS (comma-separated allowed page origins; default any),
  * QUEST_MAX_CONNECTIONS_PER_IP (the server's default; raise it for bot swarms on loopback),
- * QUEST_MAP (another map file, for tests and map makers),
+ * QUEST_MAP (another map file, for tests and map makers), QUEST_DATA_DIR (./data),
+ * QUEST_SAVE_INTERVAL_S (30; fractions for tests),
  * QUEST_MOBS_PER_WORLD (the map's own, 162; more spreads over its mob areas: benchmarks).
+ *
+ * Flags: --data-dir <dir>: where players' progress is kept (LMDB; wins over QUEST_DATA_DIR).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createServer } from "@tickwire/server";
+import { parseArgs } from "node:util";
+import { createServer, DEFAULT_SAVE_INTERVAL_MS } from "@tickwire/server";
 import { MapError } from "../shared/map.js";
 import { DEFAULT_WORLD_CAPACITY, worldId } from "../shared/worlds.js";
 import { createQuestGame, DEFAULT_IDLE_TIMEOUT_MS } from "./game.js";
 import { questAuth } from "./identity.js";
 import { Lobby } from "./lobby.js";
-import { InMemoryProgressStore } from "./progress.js";
 import { loadWorldMap, WORLD_MAP_PATH, withMobCount } from "./world-map.js";
 
 const DEFAULT_PORT = 8080;
 /** BrowserQuest ran 5 worlds a process; 4 leaves a core's headroom at 200 players each. */
 const DEFAULT_WORLDS = 4;
+/** Relative to the working directory, like the framework's default; git-ignored. */
+const DEFAULT_DATA_DIR = "./data";
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -34,6 +39,20 @@ function envNumber(name: string, fallback: number): number {
     process.exit(1);
   }
   return value;
+}
+
+let dataDir: string;
+try {
+  const { values } = parseArgs({ options: { "data-dir": { type: "string" } } });
+  dataDir = values["data-dir"] || process.env.QUEST_DATA_DIR || DEFAULT_DATA_DIR;
+} catch (error) {
+  console.error(`${(error as Error).message}\nusage: main.js [--data-dir <dir>]`);
+  process.exit(1);
+}
+const saveIntervalMs = envNumber("QUEST_SAVE_INTERVAL_S", DEFAULT_SAVE_INTERVAL_MS / 1000) * 1000;
+if (saveIntervalMs <= 0) {
+  console.error("QUEST_SAVE_INTERVAL_S must be above 0");
+  process.exit(1);
 }
 
 const mapPath = process.env.QUEST_MAP || WORLD_MAP_PATH;
@@ -53,12 +72,11 @@ const hasClient = existsSync(clientDir);
 if (!hasClient) console.warn(`no built client in ${clientDir} (run \`npm run build -w @tickwire/quest\`): serving the game server only`);
 
 const lobby = new Lobby();
-const progress = new InMemoryProgressStore();
 const capacity = envNumber("QUEST_CAPACITY", DEFAULT_WORLD_CAPACITY);
 const idleTimeoutMs = envNumber("QUEST_IDLE_TIMEOUT_S", DEFAULT_IDLE_TIMEOUT_MS / 1000) * 1000;
 const worlds = Array.from({ length: envNumber("QUEST_WORLDS", DEFAULT_WORLDS) }, (_, i) => ({
   id: worldId(i),
-  game: createQuestGame({ map, capacity, idleTimeoutMs, progress, lobby, seed: i + 1 }),
+  game: createQuestGame({ map, capacity, idleTimeoutMs, lobby, seed: i + 1 }),
 }));
 const host = process.env.HOST ?? "127.0.0.1";
 const origins = process.env.QUEST_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean);
@@ -70,6 +88,8 @@ export const server = await createServer({
   host,
   worlds,
   auth: questAuth,
+  dataDir,
+  saveIntervalMs,
   ...(origins && origins.length > 0 ? { origins } : {}),
   ...(hasClient ? { static: { dir: clientDir } } : {}),
   ...(maxConnectionsPerIp !== undefined ? { limits: { maxConnectionsPerIp } } : {}),
@@ -77,4 +97,4 @@ export const server = await createServer({
 });
 
 const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
-console.log(`Quest is running: open http://${shownHost}:${server.port}/ (${worlds.length} worlds of ${capacity}; Ctrl+C to stop)`);
+console.log(`Quest is running: open http://${shownHost}:${server.port}/ (${worlds.length} worlds of ${capacity}, players kept in ${dataDir}; Ctrl+C to stop)`);
