@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -61,11 +62,15 @@ declare const __quest: QuestView;
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`skipping the Quest browser test: ${CHROMIUM} is not installed`);
 
+/** Players the test servers keep, in a directory of this run's own. */
+const dataDir = mkdtempSync(join(tmpdir(), "quest-browser-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
 /** Starts the real Quest server (src/server/main.ts) on a free port; resolves with its URL. */
 function startServer(env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "src/server/main.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", QUEST_WORLDS: "1", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", QUEST_WORLDS: "1", QUEST_DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {

@@ -117,7 +117,6 @@ export class GameScene extends Phaser.Scene {
   private readonly chatLog: { from: number; name: string; text: string }[] = [];
   private readonly notices: string[] = [];
   private lastError: ClientError | null = null;
-  private kickedBecause: string | null = null;
   private firstFrameAt = Number.NaN;
   private firstFrameQueued = false;
   private teardown: (() => void)[] = [];
@@ -145,7 +144,6 @@ export class GameScene extends Phaser.Scene {
     this.firstFrameAt = Number.NaN;
     this.firstFrameQueued = false;
     this.lastError = null;
-    this.kickedBecause = null;
     this.teardown = [];
 
     this.map = questMap(this);
@@ -215,9 +213,6 @@ export class GameScene extends Phaser.Scene {
         this.shown.get(from)?.avatar.say(text, now);
         sounds.chat();
         this.hud.chat(name, text, now);
-      } else if (event.name === "kicked" && data) {
-        // The close follows; its reason is terse, this sentence is for the player.
-        this.kickedBecause = String(data.text);
       } else if (event.name === "notice" && data) {
         const text = String(data.text);
         this.notices.push(text);
@@ -233,7 +228,7 @@ export class GameScene extends Phaser.Scene {
     client.on("close", (info) => {
       if (info.byClient) return;
       const last = this.lastError;
-      this.backToTitle(this.kickedBecause ?? (last !== null && !last.retrying ? describeError(last) : describeError(info)));
+      this.backToTitle(last !== null && !last.retrying ? describeError(last) : describeError(info));
     });
     // What happened before this scene listened.
     if (client.welcome !== null) this.hud.setWorld(client.welcome.world);

@@ -4,6 +4,7 @@
  * and turning the server's refusals into sentences for the title screen.
  */
 import { type ClientError, type CloseInfo, connect, type PredictConfig, type TickwireClient } from "@tickwire/client";
+import { CloseCode } from "@tickwire/engine";
 import type { MoverState } from "../shared/movement.js";
 import { input, type QuestInput, schema } from "../shared/schema.js";
 import { checkName } from "../shared/text.js";
@@ -65,11 +66,12 @@ export async function matchmake(fetchImpl: typeof fetch = fetch): Promise<Matche
 /** A refusal or close, as a sentence for the player. */
 export function describeError(error: ClientError | CloseInfo): string {
   const reason = "reason" in error && error.reason ? error.reason : "message" in error ? error.message : "";
-  const lower = reason.toLowerCase();
-  if (lower.includes("full")) return "This world is full. Try again in a minute.";
-  if (lower.includes("idle")) return "You were idle for too long and left the world.";
-  if (lower.includes("kick")) return `You were removed from the world${reason ? ` (${reason})` : ""}.`;
-  if (lower.includes("name")) return `That name cannot be used: ${reason}`;
+  // A ClientError's code is a close code only for kind "closed" (an ErrorCode otherwise).
+  const closeCode = "kind" in error ? (error.kind === "closed" ? error.code : undefined) : error.code;
+  // The server writes kick and join-refusal reasons for the player: show them as they are.
+  if (closeCode === CloseCode.Kicked) return reason || "You were removed from the world.";
+  if (closeCode === CloseCode.JoinRefused) return `That name cannot be used: ${reason}`;
+  if (reason.toLowerCase().includes("full")) return "This world is full. Try again in a minute.";
   return reason ? `Disconnected: ${reason}` : "Disconnected from the server.";
 }
 
