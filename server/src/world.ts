@@ -50,7 +50,7 @@ import type { Logger } from "./log.js";
 import type { ServerMetrics } from "./metrics.js";
 import { type Outbox, OutboxStats, type SocketLike } from "./outbox.js";
 import { createResumeToken, Session } from "./session.js";
-import { SnapshotPipeline } from "./snapshot-pipeline.js";
+import { SnapshotPipeline } from "./snapshot/pipeline.js";
 import { wireValueProblem } from "./wire-value.js";
 
 /** Seed of `ctx.rng` when the game gives none. */
@@ -598,6 +598,7 @@ export class World<S extends Schema = Schema, I = unknown> {
       this.limits.inputQueueLength,
       this.limits.maxInputsPerTick,
       this.limits.inputBacklogTicks,
+      this.pipeline.createViewer(),
     );
     session.address = ip;
     const playerData = this.game.playerData;
@@ -655,7 +656,7 @@ export class World<S extends Schema = Schema, I = unknown> {
       session.disconnectedAt = -1;
     }
     session.address = connection.info.ip;
-    session.resetView();
+    session.viewer.reset();
     this.attach(connection, session, true);
     this.logger.info({ player: session.id, name: session.name, ip: connection.info.ip }, "player resumed");
   }
