@@ -1,8 +1,6 @@
-import type { Schema } from "@tickwire/engine";
 import type { ServerLimits } from "./limits.js";
 import { Outbox, type OutboxStats, type SocketLike } from "./outbox.js";
 import { TokenBucket } from "./rate-limit.js";
-import type { Session } from "./session.js";
 
 /** What the handshake learned about a connection before it existed. */
 export interface ConnectionInfo {
@@ -15,10 +13,13 @@ export interface ConnectionInfo {
 /** Nothing chose a close code: the client closed or the connection dropped. */
 export const NO_CLOSE_CODE = -1;
 
-/** One WebSocket connection: its outbox, its limits, and the session once it joined. */
-export class Connection<S extends Schema = Schema, I = unknown> {
+/**
+ * One WebSocket connection: its outbox, its limits, and the session once it joined.
+ * Generic over the session so that neither file imports the other.
+ */
+export class Connection<P = unknown> {
   readonly outbox: Outbox;
-  session: Session<S, I> | undefined;
+  session: P | undefined;
   /** The code the server closed with; NO_CLOSE_CODE when the other side or the network did. */
   closeCode = NO_CLOSE_CODE;
   /** The rate limit is dropping this connection's messages (one Error per run of drops). */

@@ -22,7 +22,8 @@ export { ServerMetrics } from "./metrics.js";
 export type { SocketLike } from "./outbox.js";
 export { DEFAULT_LISTING_TTL_MS, InMemoryRegistry, pickWorld, type WorldListing, type WorldRegistry } from "./registry/index.js";
 export { type AnyGame, createServer, type ServerOptions, type TickwireServer, type WorldConfig } from "./server.js";
-export { closeLabel, World, type WorldOptions } from "./world.js";
+export { closeLabel } from "./counters.js";
+export { World, type WorldOptions } from "./world.js";
 export {
   BUS_MESSAGE_TYPES,
   type BusHandler,

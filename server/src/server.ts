@@ -7,7 +7,6 @@ import { CloseCode } from "@tickwire/engine";
 import { SUBPROTOCOL } from "@tickwire/engine/wire";
 import uWS from "uWebSockets.js";
 import { type Clock, systemClock } from "./clock.js";
-import type { Connection } from "./connection.js";
 import type { GameDefinition } from "./game.js";
 import {
   type AdmissionGate,
@@ -37,7 +36,7 @@ import { createLogger, type Logger } from "./log.js";
 import { ServerMetrics } from "./metrics.js";
 import { InMemoryRegistry } from "./registry/memory.js";
 import { pickWorld, type WorldRegistry } from "./registry/registry.js";
-import { World } from "./world.js";
+import { World, type WorldConnection } from "./world.js";
 
 export interface WorldConfig {
   /** Used in `/ws?world=<id>` and by matchmaking. */
@@ -100,7 +99,7 @@ interface SocketData {
   readonly ticket: object;
   readonly ip: string;
   readonly identity: unknown;
-  connection: Connection | undefined;
+  connection: WorldConnection | undefined;
 }
 
 /** After closing every socket, the time uWS gets to write their close frames before close() resolves. */

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Entity, GameEvent, Schema } from "@tickwire/engine";
 import { NO_INPUT_ACK, seqNewer } from "@tickwire/engine/wire";
+import type { Connection } from "./connection.js";
 import type { Player } from "./game.js";
 import { Viewer } from "./snapshot/viewer.js";
 
@@ -31,7 +32,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   /** The game's `playerData`, set by the world at join; undefined when the game has none. */
   data: unknown;
   /** The connection currently attached; undefined while disconnected. */
-  connection: unknown;
+  connection: Connection<Session<S, I>> | undefined;
   /** Clock ms of the disconnect, or -1 while connected. */
   disconnectedAt = -1;
   /** Remote address of its current (or last) connection: an address holds at most its share of a world. */

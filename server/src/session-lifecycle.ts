@@ -1,0 +1,373 @@
+/**
+ * A world's session lifecycle: connections from open to close, and players from join to
+ * leave — admission (slots, per-address shares, sockets not joined yet), join, resume
+ * (within the grace period, replacing a previous connection), disconnect, leave, kick,
+ * and expiry (join timeouts, resume grace).
+ */
+import {
+  CloseCode,
+  closeReason,
+  type EntityBase,
+  type EntityStore,
+  retryable,
+  type Schema,
+  type WireValue,
+} from "@tickwire/engine";
+import { encodeServerMessage, MsgType } from "@tickwire/engine/wire";
+import type { Clock } from "./clock.js";
+import { Connection, type ConnectionInfo, NO_CLOSE_CODE } from "./connection.js";
+import { closeLabel, type WorldCounters } from "./counters.js";
+import type { EventRouter } from "./event-routing.js";
+import type { GameContext, GameDefinition } from "./game.js";
+import type { HandlerGuard } from "./handler-guard.js";
+import { type Refusal, refusals } from "./handshake.js";
+import type { ServerLimits } from "./limits.js";
+import type { Logger } from "./log.js";
+import type { SocketLike } from "./outbox.js";
+import { createResumeToken, Session } from "./session.js";
+import type { SnapshotPipeline } from "./snapshot/pipeline.js";
+import { wireValueProblem } from "./wire-value.js";
+
+let lastSessionId = 0;
+
+/** What a Welcome tells of the world besides the player. */
+export interface WelcomeWorld {
+  readonly id: string;
+  readonly tickRate: number;
+  serverTime(): number;
+}
+
+export interface SessionLifecycleOptions<S extends Schema, I> {
+  /** The world's players, connected or kept for resume: this lifecycle adds and removes them. */
+  readonly sessions: Set<Session<S, I>>;
+  readonly events: EventRouter<S, I>;
+  readonly world: WelcomeWorld;
+  readonly game: GameDefinition<S, I>;
+  readonly ctx: GameContext<S>;
+  readonly store: EntityStore<S>;
+  readonly pipeline: SnapshotPipeline<S>;
+  readonly capacity: number;
+  readonly guard: HandlerGuard;
+  readonly counters: WorldCounters;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly limits: ServerLimits;
+}
+
+export class SessionLifecycle<S extends Schema, I> {
+  /** Players, connected or kept for resume. */
+  readonly sessions: Set<Session<S, I>>;
+  readonly connections = new Set<Connection<Session<S, I>>>();
+  /** Set once the world shuts down: nothing is admitted and every leaving player leaves for good. */
+  closing = false;
+  private readonly byToken = new Map<string, Session<S, I>>();
+  /**
+   * Upgrades in progress (their ticket) and connections that have not joined yet, with their
+   * address. They hold no player slot (that is taken at Join) but are bounded per address.
+   */
+  private readonly unjoined = new Map<object, string>();
+  /** Players whose connection is gone, kept for resume: a set, so the count cannot drift. */
+  private readonly awaitingResume = new Set<Session<S, I>>();
+  private readonly events: EventRouter<S, I>;
+  private readonly world: WelcomeWorld;
+  private readonly game: GameDefinition<S, I>;
+  private readonly ctx: GameContext<S>;
+  private readonly store: EntityStore<S>;
+  private readonly pipeline: SnapshotPipeline<S>;
+  private readonly capacity: number;
+  private readonly guard: HandlerGuard;
+  private readonly counters: WorldCounters;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly limits: ServerLimits;
+
+  constructor(options: SessionLifecycleOptions<S, I>) {
+    this.sessions = options.sessions;
+    this.events = options.events;
+    this.world = options.world;
+    this.game = options.game;
+    this.ctx = options.ctx;
+    this.store = options.store;
+    this.pipeline = options.pipeline;
+    this.capacity = options.capacity;
+    this.guard = options.guard;
+    this.counters = options.counters;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.limits = options.limits;
+  }
+
+  // ── admission (called by the handshake before a socket exists) ──
+
+  get unjoinedCount(): number {
+    return this.unjoined.size;
+  }
+
+  /**
+   * Why a new connection cannot be admitted now, or undefined. A full world still admits
+   * connections while a player is kept for resume: that connection may be the one coming
+   * back (a Join on it is refused with WorldFull).
+   */
+  admissionRefusal(): string | undefined {
+    if (this.closing) return "world closed";
+    if (this.sessions.size >= this.capacity && this.awaitingResume.size === 0) return "world full";
+    return undefined;
+  }
+
+  /**
+   * Why a connection from `ip` cannot be admitted now: too many sockets not joined yet, in
+   * the world or from that address, or the address already holds its share of the world.
+   * Its players kept for resume do not count here, so they can come back.
+   */
+  addressRefusal(ip: string): Refusal | undefined {
+    if (this.unjoined.size >= this.limits.maxUnjoined) return refusals.unavailable("world busy");
+    let unjoinedFromIp = 0;
+    for (const address of this.unjoined.values()) if (address === ip) unjoinedFromIp++;
+    if (unjoinedFromIp >= this.limits.maxUnjoinedPerIp) return refusals.tooManyFromIp();
+    let connectedFromIp = 0;
+    for (const session of this.sessions) if (session.connected && session.address === ip) connectedFromIp++;
+    if (unjoinedFromIp + connectedFromIp >= this.sharePerIp) return refusals.addressShare();
+    return undefined;
+  }
+
+  /** Players (and unjoined sockets) one address may hold: its fraction of capacity, at least one. */
+  get sharePerIp(): number {
+    return Math.max(1, Math.floor(this.capacity * this.limits.maxWorldSharePerIp));
+  }
+
+  /** Counts an upgrade in progress from `ip`; hand the ticket to `connect`, or `release` it if the upgrade fails. */
+  reserve(ip: string): object {
+    const ticket = {};
+    this.unjoined.set(ticket, ip);
+    return ticket;
+  }
+
+  release(ticket: object): void {
+    this.unjoined.delete(ticket);
+  }
+
+  // ── connections ──
+
+  /** A socket opened after a successful handshake; it takes over the upgrade's `ticket`. */
+  connect(socket: SocketLike, info: ConnectionInfo, ticket?: object): Connection<Session<S, I>> {
+    const connection = new Connection<Session<S, I>>(socket, info, this.limits, this.counters.stats, this.clock());
+    if (ticket !== undefined) this.unjoined.delete(ticket);
+    this.unjoined.set(connection, info.ip);
+    this.connections.add(connection);
+    this.counters.metrics.connections.inc();
+    this.counters.metrics.connectionsOpened.inc();
+    this.logger.info({ ip: info.ip }, "connection open");
+    // An upgrade whose auth hook resolved after shutdown began.
+    if (this.closing) this.closeConnection(connection, CloseCode.GoingAway);
+    return connection;
+  }
+
+  /** Closes a connection with `code` and its standard reason. */
+  closeConnection(connection: Connection<Session<S, I>>, code: CloseCode): void {
+    if (connection.closed) return;
+    connection.closeCode = code;
+    connection.outbox.close(code, closeReason(code));
+    // uWS reports the close synchronously; a fake socket might not.
+    this.disconnected(connection, code);
+  }
+
+  /** The socket closed, whoever closed it. uWS calls this synchronously from ws.end(). */
+  disconnected(connection: Connection<Session<S, I>>, code: number): void {
+    connection.outbox.closed = true;
+    if (!this.connections.delete(connection)) return;
+    this.unjoined.delete(connection);
+    const metrics = this.counters.metrics;
+    metrics.connections.dec();
+    const byServer = connection.closeCode !== NO_CLOSE_CODE;
+    const effectiveCode = byServer ? connection.closeCode : code;
+    metrics.clientsClosed.inc({ reason: closeLabel(effectiveCode) });
+    const session = connection.session;
+    const durationMs = Math.round(this.clock() - connection.openedAt);
+    this.logger.info(
+      { ip: connection.info.ip, player: session?.id, code: effectiveCode, reason: closeReason(effectiveCode), byServer, durationMs },
+      "connection closed",
+    );
+    if (session === undefined || session.connection !== connection) return;
+    session.connection = undefined;
+    session.clearInputs();
+    const goodbye = !byServer && code === CloseCode.Normal;
+    if (goodbye || (byServer && !retryable(effectiveCode)) || this.closing) {
+      this.leave(session);
+      return;
+    }
+    session.disconnectedAt = this.clock();
+    this.awaitingResume.add(session);
+  }
+
+  // ── players ──
+
+  join(connection: Connection<Session<S, I>>, name: string): void {
+    this.unjoined.delete(connection);
+    if (this.sessions.size >= this.capacity || this.closing) {
+      this.closeConnection(connection, this.closing ? CloseCode.WorldClosed : CloseCode.WorldFull);
+      return;
+    }
+    const ip = connection.info.ip;
+    let heldFromIp = 0;
+    for (const session of this.sessions) if (session.address === ip) heldFromIp++;
+    if (heldFromIp >= this.sharePerIp) {
+      // This address holds its share of the world already (its players kept for resume count).
+      this.closeConnection(connection, CloseCode.WorldFull);
+      return;
+    }
+    const session = new Session<S, I>(
+      ++lastSessionId,
+      name,
+      connection.info.identity,
+      createResumeToken(),
+      this.limits.inputQueueLength,
+      this.limits.maxInputsPerTick,
+      this.limits.inputBacklogTicks,
+      this.pipeline.createViewer(),
+    );
+    session.address = ip;
+    const playerData = this.game.playerData;
+    if (playerData !== undefined) {
+      const failed = this.guard.invoke("playerData", () => {
+        session.data = playerData.call(this.game, this.ctx, session);
+      });
+      if (failed) {
+        this.closeConnection(connection, CloseCode.InternalError);
+        return;
+      }
+    }
+    let entity: EntityBase | undefined;
+    const failed = this.guard.invoke("onJoin", () => {
+      entity = this.game.onJoin(this.ctx, session);
+      this.guard.guardAsync("onJoin", entity);
+    });
+    if (failed || entity === undefined || !entity.alive) {
+      if (!failed) this.logger.error({ name }, "onJoin must return the player's live entity");
+      this.closeConnection(connection, CloseCode.InternalError);
+      return;
+    }
+    session.entity = entity as Session<S, I>["entity"];
+    this.sessions.add(session);
+    this.byToken.set(session.resumeToken, session);
+    this.events.trackEntity(session);
+    this.attach(connection, session, false);
+    this.logger.info({ player: session.id, name, ip: connection.info.ip }, "player joined");
+  }
+
+  resume(connection: Connection<Session<S, I>>, token: string): void {
+    this.unjoined.delete(connection);
+    const session = this.byToken.get(token);
+    if (session === undefined) {
+      this.closeConnection(connection, CloseCode.ResumeFailed);
+      return;
+    }
+    if (session.eventsLost > 0) {
+      // Its event queue overflowed while it was away: it learns so as a connected player
+      // would, from an EventOverflow close; the player is kept and its next resume succeeds.
+      this.logger.warn({ player: session.id, eventsLost: session.eventsLost }, "resume refused once: events were lost while away");
+      session.eventsLost = 0;
+      session.disconnectedAt = this.clock();
+      this.closeConnection(connection, CloseCode.EventOverflow);
+      return;
+    }
+    const previous = session.connection;
+    if (previous !== undefined) {
+      // Detach first, so the old socket's close does not start a grace period.
+      session.connection = undefined;
+      previous.session = undefined;
+      this.closeConnection(previous, CloseCode.SessionReplaced);
+    } else {
+      this.awaitingResume.delete(session);
+      session.disconnectedAt = -1;
+    }
+    session.address = connection.info.ip;
+    session.viewer.reset();
+    this.attach(connection, session, true);
+    this.logger.info({ player: session.id, name: session.name, ip: connection.info.ip }, "player resumed");
+  }
+
+  private attach(connection: Connection<Session<S, I>>, session: Session<S, I>, resumed: boolean): void {
+    connection.session = session;
+    session.connection = connection;
+    const data = this.game.welcomeData === undefined ? undefined : this.welcomeData(session);
+    connection.outbox.send(
+      encodeServerMessage({
+        type: MsgType.Welcome,
+        playerId: session.entity?.id ?? 0,
+        resumeToken: session.resumeToken,
+        tickRate: this.world.tickRate,
+        tick: this.store.tick,
+        serverTime: this.world.serverTime(),
+        lastReliableId: session.lastReliableId,
+        resumed,
+        world: this.world.id,
+        ...(data === undefined ? {} : { data }),
+      }),
+    );
+  }
+
+  private welcomeData(session: Session<S, I>): WireValue | undefined {
+    let data: WireValue | undefined;
+    this.guard.invoke("welcomeData", () => {
+      const value = this.game.welcomeData?.(this.ctx, session);
+      this.guard.guardAsync("welcomeData", value);
+      const problem = value === undefined ? undefined : wireValueProblem(value);
+      if (problem !== undefined) throw new TypeError(`welcomeData ${problem}`);
+      data = value;
+    });
+    return data;
+  }
+
+  leave(session: Session<S, I>): void {
+    if (!this.sessions.delete(session)) return;
+    this.byToken.delete(session.resumeToken);
+    this.awaitingResume.delete(session);
+    const connection = session.connection;
+    if (connection !== undefined) {
+      session.connection = undefined;
+      connection.session = undefined;
+      this.closeConnection(connection, CloseCode.Kicked);
+    }
+    const entity = session.entity;
+    this.guard.invoke("onLeave", () => this.game.onLeave?.(this.ctx, session));
+    if (entity !== undefined && session.entity === entity && entity.alive) this.store.despawn(entity);
+    this.events.untrackEntity(session);
+    this.logger.info({ player: session.id, name: session.name }, "player left");
+  }
+
+  /** Kicks a player: its connection closes with CloseCode.Kicked and it leaves now. */
+  kick(session: Session<S, I>): void {
+    const connection = session.connection;
+    if (connection !== undefined) this.closeConnection(connection, CloseCode.Kicked);
+    this.leave(session);
+  }
+
+  /** Join timeouts and resume grace. */
+  expire(now: number): void {
+    for (const connection of this.connections) {
+      if (connection.session === undefined && now - connection.openedAt >= this.limits.joinTimeoutMs) {
+        this.closeConnection(connection, CloseCode.JoinTimeout);
+      }
+    }
+    for (const session of this.awaitingResume) {
+      if (now - session.disconnectedAt >= this.limits.resumeGraceMs) {
+        this.logger.info({ player: session.id, name: session.name }, "resume grace expired");
+        this.leave(session);
+      }
+    }
+  }
+
+  /** Flushes pending events, closes every client with `code`, and lets players leave. */
+  shutdown(code: CloseCode): void {
+    this.closing = true;
+    for (const connection of [...this.connections]) {
+      const session = connection.session;
+      if (session !== undefined && session.events.length > 0) {
+        connection.outbox.send(encodeServerMessage({ type: MsgType.Events, events: session.events }));
+        session.events.length = 0;
+      }
+      this.closeConnection(connection, code);
+    }
+    for (const session of [...this.sessions]) this.leave(session);
+  }
+}
