@@ -5,7 +5,7 @@
  */
 import { CloseCode, type GameEvent, MAX_EVENT_NAME_LENGTH, type Schema, type WireValue } from "@tickwire/engine";
 import { encodeEvents } from "@tickwire/engine/wire";
-import type { Connection } from "./connection.js";
+import type { Peer } from "./peer.js";
 import type { WorldCounters } from "./counters.js";
 import type { EventTarget } from "./game.js";
 import type { ServerLimits } from "./limits.js";
@@ -28,8 +28,8 @@ export class EventRouter<S extends Schema, I> {
     private readonly limits: ServerLimits,
     private readonly counters: WorldCounters,
     private readonly logger: Logger,
-    /** Closes a connection whose queue overflowed. */
-    private readonly close: (connection: Connection<Session<S, I>>, code: CloseCode) => void,
+    /** Closes a peer whose queue overflowed. */
+    private readonly close: (peer: Peer<Session<S, I>>, code: CloseCode) => void,
   ) {}
 
   emit(to: EventTarget<S>, name: string, data: WireValue = null): void {
@@ -65,9 +65,9 @@ export class EventRouter<S extends Schema, I> {
     if (session.events.length <= this.limits.maxPendingEvents) return;
     // Never a silent drop: the client learns from an EventOverflow close, now or when it resumes.
     const lost = this.discardEvents(session);
-    const connection = session.connection;
-    if (connection !== undefined) {
-      this.close(connection, CloseCode.EventOverflow);
+    const peer = session.peer;
+    if (peer !== undefined) {
+      this.close(peer, CloseCode.EventOverflow);
     } else {
       session.eventsLost += lost;
       this.logger.warn({ player: session.id }, "event queue overflowed while disconnected; its resume will be told");

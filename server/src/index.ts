@@ -1,5 +1,5 @@
 export { type Clock, systemClock } from "./clock.js";
-export type { ConnectionInfo } from "./connection.js";
+export type { PeerInfo } from "./peer.js";
 export {
   DEFAULT_CAPACITY,
   DEFAULT_CELL_SIZE_PER_RADIUS,

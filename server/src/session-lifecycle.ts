@@ -1,7 +1,7 @@
 /**
  * A world's session lifecycle: connections from open to close, and players from join to
  * leave — admission (slots, per-address shares, sockets not joined yet), join, resume
- * (within the grace period, replacing a previous connection), disconnect, leave, kick,
+ * (within the grace period, replacing a previous peer), disconnect, leave, kick,
  * and expiry (join timeouts, resume grace).
  */
 import {
@@ -15,7 +15,7 @@ import {
 } from "@tickwire/engine";
 import { encodeServerMessage, MsgType } from "@tickwire/engine/wire";
 import type { Clock } from "./clock.js";
-import { Connection, type ConnectionInfo, NO_CLOSE_CODE } from "./connection.js";
+import { Peer, type PeerInfo, NO_CLOSE_CODE } from "./peer.js";
 import { closeLabel, type WorldCounters } from "./counters.js";
 import type { EventRouter } from "./event-routing.js";
 import type { GameContext, GameDefinition } from "./game.js";
@@ -57,7 +57,7 @@ export interface SessionLifecycleOptions<S extends Schema, I> {
 export class SessionLifecycle<S extends Schema, I> {
   /** Players, connected or kept for resume. */
   readonly sessions: Set<Session<S, I>>;
-  readonly connections = new Set<Connection<Session<S, I>>>();
+  readonly peers = new Set<Peer<Session<S, I>>>();
   /** Set once the world shuts down: nothing is admitted and every leaving player leaves for good. */
   closing = false;
   private readonly byToken = new Map<string, Session<S, I>>();
@@ -66,7 +66,7 @@ export class SessionLifecycle<S extends Schema, I> {
    * address. They hold no player slot (that is taken at Join) but are bounded per address.
    */
   private readonly unjoined = new Map<object, string>();
-  /** Players whose connection is gone, kept for resume: a set, so the count cannot drift. */
+  /** Players whose peer is gone, kept for resume: a set, so the count cannot drift. */
   private readonly awaitingResume = new Set<Session<S, I>>();
   private readonly events: EventRouter<S, I>;
   private readonly world: WelcomeWorld;
@@ -104,8 +104,8 @@ export class SessionLifecycle<S extends Schema, I> {
   }
 
   /**
-   * Why a new connection cannot be admitted now, or undefined. A full world still admits
-   * connections while a player is kept for resume: that connection may be the one coming
+   * Why a new peer cannot be admitted now, or undefined. A full world still admits
+   * connections while a player is kept for resume: that peer may be the one coming
    * back (a Join on it is refused with WorldFull).
    */
   admissionRefusal(): string | undefined {
@@ -115,7 +115,7 @@ export class SessionLifecycle<S extends Schema, I> {
   }
 
   /**
-   * Why a connection from `ip` cannot be admitted now: too many sockets not joined yet, in
+   * Why a peer from `ip` cannot be admitted now: too many sockets not joined yet, in
    * the world or from that address, or the address already holds its share of the world.
    * Its players kept for resume do not count here, so they can come back.
    */
@@ -149,46 +149,46 @@ export class SessionLifecycle<S extends Schema, I> {
   // ── connections ──
 
   /** A socket opened after a successful handshake; it takes over the upgrade's `ticket`. */
-  connect(socket: SocketLike, info: ConnectionInfo, ticket?: object): Connection<Session<S, I>> {
-    const connection = new Connection<Session<S, I>>(socket, info, this.limits, this.counters.stats, this.clock());
+  connect(socket: SocketLike, info: PeerInfo, ticket?: object): Peer<Session<S, I>> {
+    const peer = new Peer<Session<S, I>>(socket, info, this.limits, this.counters.stats, this.clock());
     if (ticket !== undefined) this.unjoined.delete(ticket);
-    this.unjoined.set(connection, info.ip);
-    this.connections.add(connection);
+    this.unjoined.set(peer, info.ip);
+    this.peers.add(peer);
     this.counters.metrics.connections.inc();
     this.counters.metrics.connectionsOpened.inc();
     this.logger.info({ ip: info.ip }, "connection open");
     // An upgrade whose auth hook resolved after shutdown began.
-    if (this.closing) this.closeConnection(connection, CloseCode.GoingAway);
-    return connection;
+    if (this.closing) this.closePeer(peer, CloseCode.GoingAway);
+    return peer;
   }
 
-  /** Closes a connection with `code` and its standard reason. */
-  closeConnection(connection: Connection<Session<S, I>>, code: CloseCode): void {
-    if (connection.closed) return;
-    connection.closeCode = code;
-    connection.outbox.close(code, closeReason(code));
+  /** Closes a peer with `code` and its standard reason. */
+  closePeer(peer: Peer<Session<S, I>>, code: CloseCode): void {
+    if (peer.closed) return;
+    peer.closeCode = code;
+    peer.outbox.close(code, closeReason(code));
     // uWS reports the close synchronously; a fake socket might not.
-    this.disconnected(connection, code);
+    this.disconnected(peer, code);
   }
 
   /** The socket closed, whoever closed it. uWS calls this synchronously from ws.end(). */
-  disconnected(connection: Connection<Session<S, I>>, code: number): void {
-    connection.outbox.closed = true;
-    if (!this.connections.delete(connection)) return;
-    this.unjoined.delete(connection);
+  disconnected(peer: Peer<Session<S, I>>, code: number): void {
+    peer.outbox.closed = true;
+    if (!this.peers.delete(peer)) return;
+    this.unjoined.delete(peer);
     const metrics = this.counters.metrics;
     metrics.connections.dec();
-    const byServer = connection.closeCode !== NO_CLOSE_CODE;
-    const effectiveCode = byServer ? connection.closeCode : code;
+    const byServer = peer.closeCode !== NO_CLOSE_CODE;
+    const effectiveCode = byServer ? peer.closeCode : code;
     metrics.clientsClosed.inc({ reason: closeLabel(effectiveCode) });
-    const session = connection.session;
-    const durationMs = Math.round(this.clock() - connection.openedAt);
+    const session = peer.session;
+    const durationMs = Math.round(this.clock() - peer.openedAt);
     this.logger.info(
-      { ip: connection.info.ip, player: session?.id, code: effectiveCode, reason: closeReason(effectiveCode), byServer, durationMs },
+      { ip: peer.info.ip, player: session?.id, code: effectiveCode, reason: closeReason(effectiveCode), byServer, durationMs },
       "connection closed",
     );
-    if (session === undefined || session.connection !== connection) return;
-    session.connection = undefined;
+    if (session === undefined || session.peer !== peer) return;
+    session.peer = undefined;
     session.clearInputs();
     const goodbye = !byServer && code === CloseCode.Normal;
     if (goodbye || (byServer && !retryable(effectiveCode)) || this.closing) {
@@ -201,24 +201,24 @@ export class SessionLifecycle<S extends Schema, I> {
 
   // ── players ──
 
-  join(connection: Connection<Session<S, I>>, name: string): void {
-    this.unjoined.delete(connection);
+  join(peer: Peer<Session<S, I>>, name: string): void {
+    this.unjoined.delete(peer);
     if (this.sessions.size >= this.capacity || this.closing) {
-      this.closeConnection(connection, this.closing ? CloseCode.WorldClosed : CloseCode.WorldFull);
+      this.closePeer(peer, this.closing ? CloseCode.WorldClosed : CloseCode.WorldFull);
       return;
     }
-    const ip = connection.info.ip;
+    const ip = peer.info.ip;
     let heldFromIp = 0;
     for (const session of this.sessions) if (session.address === ip) heldFromIp++;
     if (heldFromIp >= this.sharePerIp) {
       // This address holds its share of the world already (its players kept for resume count).
-      this.closeConnection(connection, CloseCode.WorldFull);
+      this.closePeer(peer, CloseCode.WorldFull);
       return;
     }
     const session = new Session<S, I>(
       ++lastSessionId,
       name,
-      connection.info.identity,
+      peer.info.identity,
       createResumeToken(),
       this.limits.inputQueueLength,
       this.limits.maxInputsPerTick,
@@ -232,7 +232,7 @@ export class SessionLifecycle<S extends Schema, I> {
         session.data = playerData.call(this.game, this.ctx, session);
       });
       if (failed) {
-        this.closeConnection(connection, CloseCode.InternalError);
+        this.closePeer(peer, CloseCode.InternalError);
         return;
       }
     }
@@ -243,22 +243,22 @@ export class SessionLifecycle<S extends Schema, I> {
     });
     if (failed || entity === undefined || !entity.alive) {
       if (!failed) this.logger.error({ name }, "onJoin must return the player's live entity");
-      this.closeConnection(connection, CloseCode.InternalError);
+      this.closePeer(peer, CloseCode.InternalError);
       return;
     }
     session.entity = entity as Session<S, I>["entity"];
     this.sessions.add(session);
     this.byToken.set(session.resumeToken, session);
     this.events.trackEntity(session);
-    this.attach(connection, session, false);
-    this.logger.info({ player: session.id, name, ip: connection.info.ip }, "player joined");
+    this.attach(peer, session, false);
+    this.logger.info({ player: session.id, name, ip: peer.info.ip }, "player joined");
   }
 
-  resume(connection: Connection<Session<S, I>>, token: string): void {
-    this.unjoined.delete(connection);
+  resume(peer: Peer<Session<S, I>>, token: string): void {
+    this.unjoined.delete(peer);
     const session = this.byToken.get(token);
     if (session === undefined) {
-      this.closeConnection(connection, CloseCode.ResumeFailed);
+      this.closePeer(peer, CloseCode.ResumeFailed);
       return;
     }
     if (session.eventsLost > 0) {
@@ -267,30 +267,30 @@ export class SessionLifecycle<S extends Schema, I> {
       this.logger.warn({ player: session.id, eventsLost: session.eventsLost }, "resume refused once: events were lost while away");
       session.eventsLost = 0;
       session.disconnectedAt = this.clock();
-      this.closeConnection(connection, CloseCode.EventOverflow);
+      this.closePeer(peer, CloseCode.EventOverflow);
       return;
     }
-    const previous = session.connection;
+    const previous = session.peer;
     if (previous !== undefined) {
       // Detach first, so the old socket's close does not start a grace period.
-      session.connection = undefined;
+      session.peer = undefined;
       previous.session = undefined;
-      this.closeConnection(previous, CloseCode.SessionReplaced);
+      this.closePeer(previous, CloseCode.SessionReplaced);
     } else {
       this.awaitingResume.delete(session);
       session.disconnectedAt = -1;
     }
-    session.address = connection.info.ip;
+    session.address = peer.info.ip;
     session.viewer.reset();
-    this.attach(connection, session, true);
-    this.logger.info({ player: session.id, name: session.name, ip: connection.info.ip }, "player resumed");
+    this.attach(peer, session, true);
+    this.logger.info({ player: session.id, name: session.name, ip: peer.info.ip }, "player resumed");
   }
 
-  private attach(connection: Connection<Session<S, I>>, session: Session<S, I>, resumed: boolean): void {
-    connection.session = session;
-    session.connection = connection;
+  private attach(peer: Peer<Session<S, I>>, session: Session<S, I>, resumed: boolean): void {
+    peer.session = session;
+    session.peer = peer;
     const data = this.game.welcomeData === undefined ? undefined : this.welcomeData(session);
-    connection.outbox.send(
+    peer.outbox.send(
       encodeServerMessage({
         type: MsgType.Welcome,
         playerId: session.entity?.id ?? 0,
@@ -322,11 +322,11 @@ export class SessionLifecycle<S extends Schema, I> {
     if (!this.sessions.delete(session)) return;
     this.byToken.delete(session.resumeToken);
     this.awaitingResume.delete(session);
-    const connection = session.connection;
-    if (connection !== undefined) {
-      session.connection = undefined;
-      connection.session = undefined;
-      this.closeConnection(connection, CloseCode.Kicked);
+    const peer = session.peer;
+    if (peer !== undefined) {
+      session.peer = undefined;
+      peer.session = undefined;
+      this.closePeer(peer, CloseCode.Kicked);
     }
     const entity = session.entity;
     this.guard.invoke("onLeave", () => this.game.onLeave?.(this.ctx, session));
@@ -335,18 +335,18 @@ export class SessionLifecycle<S extends Schema, I> {
     this.logger.info({ player: session.id, name: session.name }, "player left");
   }
 
-  /** Kicks a player: its connection closes with CloseCode.Kicked and it leaves now. */
+  /** Kicks a player: its peer closes with CloseCode.Kicked and it leaves now. */
   kick(session: Session<S, I>): void {
-    const connection = session.connection;
-    if (connection !== undefined) this.closeConnection(connection, CloseCode.Kicked);
+    const peer = session.peer;
+    if (peer !== undefined) this.closePeer(peer, CloseCode.Kicked);
     this.leave(session);
   }
 
   /** Join timeouts and resume grace. */
   expire(now: number): void {
-    for (const connection of this.connections) {
-      if (connection.session === undefined && now - connection.openedAt >= this.limits.joinTimeoutMs) {
-        this.closeConnection(connection, CloseCode.JoinTimeout);
+    for (const peer of this.peers) {
+      if (peer.session === undefined && now - peer.openedAt >= this.limits.joinTimeoutMs) {
+        this.closePeer(peer, CloseCode.JoinTimeout);
       }
     }
     for (const session of this.awaitingResume) {
@@ -360,13 +360,13 @@ export class SessionLifecycle<S extends Schema, I> {
   /** Flushes pending events, closes every client with `code`, and lets players leave. */
   shutdown(code: CloseCode): void {
     this.closing = true;
-    for (const connection of [...this.connections]) {
-      const session = connection.session;
+    for (const peer of [...this.peers]) {
+      const session = peer.session;
       if (session !== undefined && session.events.length > 0) {
-        connection.outbox.send(encodeServerMessage({ type: MsgType.Events, events: session.events }));
+        peer.outbox.send(encodeServerMessage({ type: MsgType.Events, events: session.events }));
         session.events.length = 0;
       }
-      this.closeConnection(connection, code);
+      this.closePeer(peer, code);
     }
     for (const session of [...this.sessions]) this.leave(session);
   }

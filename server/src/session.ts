@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Entity, GameEvent, Schema } from "@tickwire/engine";
 import { NO_INPUT_ACK, seqNewer } from "@tickwire/engine/wire";
-import type { Connection } from "./connection.js";
+import type { Peer } from "./peer.js";
 import type { Player } from "./game.js";
 import { Viewer } from "./snapshot/viewer.js";
 
@@ -25,17 +25,17 @@ export type InputRefusal = "stale" | "queue_full";
 /**
  * A player's server-side state: identity, the bounded input queue, reliable-message
  * dedup, pending events, and its `Viewer` (what its client holds). It outlives a
- * connection: a reconnect within the grace period resumes it.
+ * peer: a reconnect within the grace period resumes it.
  */
 export class Session<S extends Schema = Schema, I = unknown> implements Player<S> {
   entity: Entity<S> | undefined;
   /** The game's `playerData`, set by the world at join; undefined when the game has none. */
   data: unknown;
-  /** The connection currently attached; undefined while disconnected. */
-  connection: Connection<Session<S, I>> | undefined;
+  /** The peer currently attached; undefined while disconnected. */
+  peer: Peer<Session<S, I>> | undefined;
   /** Clock ms of the disconnect, or -1 while connected. */
   disconnectedAt = -1;
-  /** Remote address of its current (or last) connection: an address holds at most its share of a world. */
+  /** Remote address of its current (or last) peer: an address holds at most its share of a world. */
   address = "";
   /** Events discarded while it was away (its queue overflowed); its resume is told with EventOverflow. */
   eventsLost = 0;
@@ -83,7 +83,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   }
 
   get connected(): boolean {
-    return this.connection !== undefined;
+    return this.peer !== undefined;
   }
 
   /**

@@ -27,7 +27,7 @@ import {
 } from "@tickwire/engine";
 import { ByteWriter, FixedStep } from "@tickwire/engine/wire";
 import type { Clock } from "./clock.js";
-import type { Connection, ConnectionInfo } from "./connection.js";
+import type { Peer, PeerInfo } from "./peer.js";
 import { WorldCounters } from "./counters.js";
 import { EventRouter } from "./event-routing.js";
 import {
@@ -71,8 +71,8 @@ const SEND_BATCH = 64;
 /** How long /healthz reports a join refused as full below capacity: several probes see it. */
 const FULL_REFUSAL_REPORT_MS = 10_000;
 
-/** A connection of this world's players. */
-export type WorldConnection<S extends Schema = Schema, I = unknown> = Connection<Session<S, I>>;
+/** A peer of this world's players. */
+export type WorldPeer<S extends Schema = Schema, I = unknown> = Peer<Session<S, I>>;
 
 export class World<S extends Schema = Schema, I = unknown> {
   readonly id: string;
@@ -122,7 +122,7 @@ export class World<S extends Schema = Schema, I = unknown> {
     this.tickRate = options.game.tickRate ?? DEFAULT_TICK_RATE;
     this.capacity = options.game.capacity ?? DEFAULT_CAPACITY;
     this.store = new EntityStore(options.game.schema);
-    this.pipeline = new SnapshotPipeline(this.store, options.game.interest ?? "all", options.game.world);
+    this.pipeline = new SnapshotPipeline(this.store, options.game.interest ?? "all", options.game.bounds);
     this.fixedStep = new FixedStep({ tickRate: this.tickRate, startTime: this.clock() });
     this.counters = new WorldCounters(this.metrics, this.id);
     this.guard = new HandlerGuard(this.id, this.metrics, this.logger);
@@ -130,8 +130,8 @@ export class World<S extends Schema = Schema, I = unknown> {
     // A throw here fails the world's creation: handlers must never see a world without its state.
     const state = options.game.state?.({ worldId: this.id, tickRate: this.tickRate, seed });
     this.ctx = new WorldContext(this, new Rng(seed), state);
-    this.events = new EventRouter(this.sessions, this.pipeline, this.limits, this.counters, this.logger, (connection, code) =>
-      this.lifecycle.closeConnection(connection, code),
+    this.events = new EventRouter(this.sessions, this.pipeline, this.limits, this.counters, this.logger, (peer, code) =>
+      this.lifecycle.closePeer(peer, code),
     );
     this.lifecycle = new SessionLifecycle({
       sessions: this.sessions,
@@ -236,34 +236,34 @@ export class World<S extends Schema = Schema, I = unknown> {
   // ── connections (called by the transport) ──
 
   /** A socket opened after a successful handshake; it takes over the upgrade's `ticket`. */
-  connect(socket: SocketLike, info: ConnectionInfo, ticket?: object): WorldConnection<S, I> {
+  connect(socket: SocketLike, info: PeerInfo, ticket?: object): WorldPeer<S, I> {
     return this.lifecycle.connect(socket, info, ticket);
   }
 
   /** One WebSocket message. `data` is only valid during this call (uWS neuters it after). */
-  receive(connection: WorldConnection<S, I>, data: ArrayBuffer, isBinary: boolean): void {
-    this.inbox.receive(connection, data, isBinary);
+  receive(peer: WorldPeer<S, I>, data: ArrayBuffer, isBinary: boolean): void {
+    this.inbox.receive(peer, data, isBinary);
   }
 
   /** The socket closed, whoever closed it. uWS calls this synchronously from ws.end(). */
-  disconnected(connection: WorldConnection<S, I>, code: number): void {
-    this.lifecycle.disconnected(connection, code);
+  disconnected(peer: WorldPeer<S, I>, code: number): void {
+    this.lifecycle.disconnected(peer, code);
   }
 
   /** uWS drained the socket's buffer: a client that skipped snapshots catches up now. */
-  drained(connection: WorldConnection<S, I>): void {
-    const session = connection.session;
-    if (session === undefined || !connection.outbox.canCatchUp()) return;
-    this.sendSnapshot(session, connection);
+  drained(peer: WorldPeer<S, I>): void {
+    const session = peer.session;
+    if (session === undefined || !peer.outbox.canCatchUp()) return;
+    this.sendSnapshot(session, peer);
     this.flushMetrics();
   }
 
-  /** Closes a connection with `code` and its standard reason. */
-  closeConnection(connection: WorldConnection<S, I>, code: CloseCode): void {
-    this.lifecycle.closeConnection(connection, code);
+  /** Closes a peer with `code` and its standard reason. */
+  closePeer(peer: WorldPeer<S, I>, code: CloseCode): void {
+    this.lifecycle.closePeer(peer, code);
   }
 
-  /** Kicks a player: its connection closes with CloseCode.Kicked and it leaves now. */
+  /** Kicks a player: its peer closes with CloseCode.Kicked and it leaves now. */
   kick(session: Session<S, I>): void {
     this.lifecycle.kick(session);
   }
@@ -312,7 +312,7 @@ export class World<S extends Schema = Schema, I = unknown> {
     try {
       let backlogDrops = 0;
       for (const session of this.sessions) {
-        if (session.connected) backlogDrops += session.drainInputs(this.applyInput);
+        if (session.connected) backlogDrops += session.drainInputs(this.runOnInput);
       }
       if (backlogDrops > 0) this.metrics.inputDrops.inc({ reason: "backlog" }, backlogDrops);
       if (this.game.step !== undefined) guard.invoke("step", () => this.game.step?.(this.ctx, 1 / this.tickRate));
@@ -336,7 +336,7 @@ export class World<S extends Schema = Schema, I = unknown> {
   }
 
   /** onInput without a closure per input: this runs for every input of every player. */
-  private readonly applyInput = (session: Session<S, I>, input: I): void => {
+  private readonly runOnInput = (session: Session<S, I>, input: I): void => {
     const onInput = this.game.onInput;
     if (onInput === undefined) return;
     try {
@@ -352,9 +352,9 @@ export class World<S extends Schema = Schema, I = unknown> {
     let count = 0;
     for (const session of this.sessions) {
       this.events.trackEntity(session);
-      const connection = session.connection;
-      if (connection === undefined) continue;
-      const decision = connection.outbox.decide(tick, now);
+      const peer = session.peer;
+      if (peer === undefined) continue;
+      const decision = peer.outbox.decide(tick, now);
       if (decision === "send") {
         const start = batch.length;
         try {
@@ -362,27 +362,27 @@ export class World<S extends Schema = Schema, I = unknown> {
         } catch (error) {
           // One client's snapshot or events failed to encode: it alone is closed (kept for resume).
           batch.length = start;
-          this.sendFailed(session, connection, error);
+          this.sendFailed(session, peer, error);
           continue;
         }
-        this.batchOutboxes[count] = connection.outbox;
+        this.batchOutboxes[count] = peer.outbox;
         this.batchEnds[count] = batch.length;
         if (++count === SEND_BATCH) {
           this.sendBatch(count, tick);
           count = 0;
         }
       } else if (decision === "stalled") {
-        this.lifecycle.closeConnection(connection, CloseCode.StalledReader);
+        this.lifecycle.closePeer(peer, CloseCode.StalledReader);
       }
     }
     this.sendBatch(count, tick);
   }
 
-  private sendFailed(session: Session<S, I>, connection: WorldConnection<S, I>, error: unknown): void {
+  private sendFailed(session: Session<S, I>, peer: WorldPeer<S, I>, error: unknown): void {
     this.metrics.sendFailures.inc();
     this.events.discardEvents(session);
     this.logger.error({ err: error, player: session.id }, "snapshot encoding failed; client closed");
-    this.lifecycle.closeConnection(connection, CloseCode.InternalError);
+    this.lifecycle.closePeer(peer, CloseCode.InternalError);
   }
 
   /** Sends the batch's `count` snapshots and empties it. */
@@ -397,15 +397,15 @@ export class World<S extends Schema = Schema, I = unknown> {
     batch.reset();
   }
 
-  private sendSnapshot(session: Session<S, I>, connection: WorldConnection<S, I>): void {
+  private sendSnapshot(session: Session<S, I>, peer: WorldPeer<S, I>): void {
     try {
       const events = this.events.takeEvents(session);
       this.pipeline.writeSnapshot(session, events, this.message.reset());
     } catch (error) {
-      this.sendFailed(session, connection, error);
+      this.sendFailed(session, peer, error);
       return;
     }
-    connection.outbox.sendSnapshotCorked(this.message.view(), this.store.tick);
+    peer.outbox.sendSnapshotCorked(this.message.view(), this.store.tick);
   }
 
   private flushMetrics(): void {

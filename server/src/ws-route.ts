@@ -21,7 +21,7 @@ import {
 import { deferResponse, type Header, respondJson, respondText, Status } from "./http/respond.js";
 import { HARD_FRAME_LIMIT_BYTES } from "./limits.js";
 import type { ServerContext } from "./server-context.js";
-import type { World, WorldConnection } from "./world.js";
+import type { World, WorldPeer } from "./world.js";
 
 /** What each uWS socket carries from its upgrade to its close. */
 export interface SocketData {
@@ -30,11 +30,11 @@ export interface SocketData {
   readonly ticket: object;
   readonly ip: string;
   readonly identity: unknown;
-  connection: WorldConnection | undefined;
+  peer: WorldPeer | undefined;
 }
 
 const textDecoder = new TextDecoder();
-/** The reason uWS gives when it drops a connection for a frame over maxPayloadLength. */
+/** The reason uWS gives when it drops a peer for a frame over maxPayloadLength. */
 const UWS_TOO_BIG_REASON = "Received too big message";
 
 /** What the admission checks and the auth hook read of an upgrade or a preflight. */
@@ -147,7 +147,7 @@ export function addWebSocketRoute(app: uWS.TemplatedApp, server: ServerContext, 
       };
       admit(server, res, handshake, hold, (decision) => {
         if (!decision.ok) return refuse(decision.refusal);
-        const data: SocketData = { world: decision.world, ticket, ip: handshake.ip, identity: decision.identity, connection: undefined };
+        const data: SocketData = { world: decision.world, ticket, ip: handshake.ip, identity: decision.identity, peer: undefined };
         res.cork(() => res.upgrade(data, key, SUBPROTOCOL, extensions, context));
       });
     },
@@ -155,17 +155,17 @@ export function addWebSocketRoute(app: uWS.TemplatedApp, server: ServerContext, 
     open: (ws) => {
       sockets.add(ws);
       const data = ws.getUserData();
-      data.connection = data.world.connect(ws, { ip: data.ip, identity: data.identity }, data.ticket);
+      data.peer = data.world.connect(ws, { ip: data.ip, identity: data.identity }, data.ticket);
     },
 
     message: (ws, message, isBinary) => {
-      const { world, connection } = ws.getUserData();
-      if (connection !== undefined) world.receive(connection, message, isBinary);
+      const { world, peer } = ws.getUserData();
+      if (peer !== undefined) world.receive(peer, message, isBinary);
     },
 
     drain: (ws) => {
-      const { world, connection } = ws.getUserData();
-      if (connection !== undefined) world.drained(connection);
+      const { world, peer } = ws.getUserData();
+      if (peer !== undefined) world.drained(peer);
     },
 
     close: (ws, code, message) => {
@@ -174,7 +174,7 @@ export function addWebSocketRoute(app: uWS.TemplatedApp, server: ServerContext, 
       ipCounter.release(data.ip);
       // uWS cuts frames over its ceiling with a bare 1006; count them as what they are.
       const tooBig = code === CloseCode.Abnormal && textDecoder.decode(message) === UWS_TOO_BIG_REASON;
-      if (data.connection !== undefined) data.world.disconnected(data.connection, tooBig ? CloseCode.MessageTooBig : code);
+      if (data.peer !== undefined) data.world.disconnected(data.peer, tooBig ? CloseCode.MessageTooBig : code);
     },
   });
 

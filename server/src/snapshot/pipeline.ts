@@ -59,7 +59,7 @@ export class SnapshotPipeline<S extends Schema> {
   constructor(
     private readonly store: EntityStore<S>,
     interest: InterestOptions | "all",
-    world: { readonly width: number; readonly height: number },
+    bounds: { readonly width: number; readonly height: number },
   ) {
     this.positionMask = positionMasks(store.schema);
     this.arena = new ChangeArena(store);
@@ -68,7 +68,7 @@ export class SnapshotPipeline<S extends Schema> {
     } else {
       this.radius = interest.radius;
       const cellSize = interest.cellSize ?? interest.radius * DEFAULT_CELL_SIZE_PER_RADIUS;
-      this.membership = new GridMembership(store, this.positionMask, world, cellSize);
+      this.membership = new GridMembership(store, this.positionMask, bounds, cellSize);
     }
     this.spanCapacity = 2 + 2 * (this.membership?.grid.rows ?? 0);
   }
