@@ -24,8 +24,8 @@ export type InputRefusal = "stale" | "queue_full";
 
 /**
  * A player's server-side state: identity, the bounded input queue, reliable-message
- * dedup, pending events, and its `Viewer` (what its client holds). It outlives a
- * peer: a reconnect within the grace period resumes it.
+ * dedup, pending events, and its `Viewer` (what its client holds). It outlives its
+ * connection (its `Peer`): a reconnect within the grace period resumes it.
  */
 export class Session<S extends Schema = Schema, I = unknown> implements Player<S> {
   entity: Entity<S> | undefined;
