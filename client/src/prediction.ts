@@ -85,7 +85,7 @@ export class LocalPrediction<P, I> {
     const state = this.reconciler.state as Record<string, number>;
     for (let i = 0; i < fields.length; i++) this.previous[i] = state[fields[i]];
     this.appliedAt = dueAt;
-    return this.reconciler.applyInput(input);
+    return this.reconciler.predict(input);
   }
 
   /**

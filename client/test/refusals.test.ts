@@ -20,7 +20,7 @@ const LONG_REASON = "ä".repeat(100);
 const game = defineGame({
   schema,
   input,
-  world: { width: WORLD_SIZE, height: WORLD_SIZE },
+  bounds: { width: WORLD_SIZE, height: WORLD_SIZE },
   onJoin: (ctx, player) => {
     if (player.name.startsWith("admin")) throw new JoinRefused(`the name "${player.name}" is reserved`);
     return ctx.spawn("player", { x: 100, y: 100, name: player.name });

@@ -23,7 +23,7 @@ export const prediction = definePrediction({ schema, entity: "dot", fields: ["x"
 export const game = defineGame({
   schema,
   input,
-  world: { width: SIZE, height: SIZE },
+  bounds: { width: SIZE, height: SIZE },
   // Each world's own state; handlers read it as ctx.state.
   state: () => ({ moves: 0 }),
   // Each player's own data, kept while it resumes.

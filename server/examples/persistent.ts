@@ -8,7 +8,7 @@ export const game = defineGame({
   name: "persistent",
   schema,
   input,
-  world: { width: SIZE, height: SIZE },
+  bounds: { width: SIZE, height: SIZE },
   // `saved` is what persist.save returned last session (undefined for a new player or a guest).
   playerData: (_ctx, _player, saved) => ({
     x: typeof saved?.x === "number" ? saved.x : SIZE / 2,

@@ -150,7 +150,7 @@ export interface GameDefinition<S extends Schema = Schema, I = unknown, W = unkn
   /** Players per world (connected or kept for resume). Default 100. */
   readonly capacity?: number;
   /** Bounds of the interest grid. Entities are placed by their `x` and `y` fields. */
-  readonly world: { readonly width: number; readonly height: number };
+  readonly bounds: { readonly width: number; readonly height: number };
   /**
    * What each client is sent: the entities near its player, or "all" (default). Entity
    * types without `x`/`y` fields are sent to everyone either way.
@@ -205,9 +205,9 @@ export function defineGame<S extends Schema, I, W = undefined, D = undefined>(
   }
   const capacity = definition.capacity ?? DEFAULT_CAPACITY;
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
-  const { width, height } = definition.world;
+  const { width, height } = definition.bounds;
   if (!(width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height))) {
-    throw new RangeError(`world size must be positive, got ${width} × ${height}`);
+    throw new RangeError(`bounds must be positive, got ${width} × ${height}`);
   }
   const interest = definition.interest ?? "all";
   if (interest !== "all") {

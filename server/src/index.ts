@@ -1,6 +1,6 @@
 export { type Clock, systemClock } from "./clock.js";
 export { JoinRefused } from "./close-reason.js";
-export type { ConnectionInfo } from "./connection.js";
+export type { PeerInfo } from "./peer.js";
 export {
   DEFAULT_CAPACITY,
   DEFAULT_CELL_SIZE_PER_RADIUS,
@@ -24,7 +24,8 @@ export { ServerMetrics } from "./metrics.js";
 export type { SocketLike } from "./outbox.js";
 export { DEFAULT_LISTING_TTL_MS, InMemoryRegistry, pickWorld, type WorldListing, type WorldRegistry } from "./registry/index.js";
 export { type AnyGame, createServer, type ServerOptions, type TickwireServer, type WorldConfig } from "./server.js";
-export { closeLabel, World, type WorldOptions } from "./world.js";
+export { closeLabel } from "./counters.js";
+export { World, type WorldOptions } from "./world.js";
 export {
   BUS_MESSAGE_TYPES,
   type BusHandler,

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Entity, GameEvent, Schema } from "@tickwire/engine";
-import { type ClientView, createClientView, NO_INPUT_ACK, seqNewer } from "@tickwire/engine/wire";
+import { NO_INPUT_ACK, seqNewer } from "@tickwire/engine/wire";
+import type { Peer } from "./peer.js";
 import type { Player } from "./game.js";
+import { Viewer } from "./snapshot/viewer.js";
 
 /** 256 bits from the OS CSPRNG: a resume token is a bearer credential for the player. */
 const RESUME_TOKEN_BYTES = 32;
@@ -22,37 +24,24 @@ export type InputRefusal = "stale" | "queue_full";
 
 /**
  * A player's server-side state: identity, the bounded input queue, reliable-message
- * dedup, pending events, and what its client holds (view + interest cells). It outlives a
- * connection: a reconnect within the grace period resumes it.
+ * dedup, pending events, and its `Viewer` (what its client holds). It outlives its
+ * connection (its `Peer`): a reconnect within the grace period resumes it.
  */
 export class Session<S extends Schema = Schema, I = unknown> implements Player<S> {
   entity: Entity<S> | undefined;
   /** The game's `playerData`, set by the world at join; undefined when the game has none. */
   data: unknown;
-  /** The connection currently attached; undefined while disconnected. */
-  connection: unknown;
+  /** The peer currently attached; undefined while disconnected. */
+  peer: Peer<Session<S, I>> | undefined;
   /** Clock ms of the disconnect, or -1 while connected. */
   disconnectedAt = -1;
-  /** Remote address of its current (or last) connection: an address holds at most its share of a world. */
+  /** Remote address of its current (or last) peer: an address holds at most its share of a world. */
   address = "";
   /** Events discarded while it was away (its queue overflowed); its resume is told with EventOverflow. */
   eventsLost = 0;
   lastProcessedSeq = NO_INPUT_ACK;
   /** Highest chat/command rid processed, in sequence: duplicates and ids after a gap are dropped. */
   lastReliableId = 0;
-  /** What the client holds; reset (baseline -1) on resume so it gets a full snapshot. */
-  view: ClientView = createClientView();
-  /**
-   * Interest cells the client was last sent, one column span per row:
-   * `[firstRow, rowCount, firstCol, lastCol, ...]` (SpatialGrid.rowSpansInRadius). A
-   * keep-up snapshot sends the updates of these cells. The pipeline sizes it to its grid.
-   */
-  viewSpans: Int32Array = new Int32Array(2);
-  /** The cells of `viewSpans` wholly inside its circle: everything in them is held. */
-  innerSpans: Int32Array = new Int32Array(2);
-  /** Where the view is centred: the entity's last committed position. */
-  viewX = 0;
-  viewY = 0;
   /** Entity id under which the world indexes this session for events near a point; -1 for none. */
   trackedEntityId = -1;
   readonly events: GameEvent[] = [];
@@ -86,13 +75,15 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     inputQueueLength: number,
     private readonly maxInputsPerTick: number,
     private readonly backlogTicks: number,
+    /** What its client holds and sees, owned by the world's snapshot pipeline (a default one outside a world). */
+    readonly viewer: Viewer = new Viewer(0, Number.POSITIVE_INFINITY),
   ) {
     this.inputSeqs = new Int32Array(inputQueueLength);
     this.inputs = new Array<I | undefined>(inputQueueLength);
   }
 
   get connected(): boolean {
-    return this.connection !== undefined;
+    return this.peer !== undefined;
   }
 
   /**
@@ -186,13 +177,6 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     this.backlogStreak = 0;
     this.catchUp = 0;
     this.missedTicks = 0;
-  }
-
-  /** Resets what the client holds, so its next snapshot is FULL. */
-  resetView(): void {
-    this.view = createClientView();
-    this.viewSpans[1] = 0;
-    this.innerSpans[1] = 0;
   }
 
   /**

@@ -1,7 +1,14 @@
 /**
- * One world: its entity store, its tick loop, its players and their connections. It
- * knows nothing about uWS: the server feeds it sockets (anything `SocketLike`) and their
- * messages, so tests can drive a world with fake sockets and a fake clock.
+ * One world: its entity store and its tick loop, composed of the parts a reader can follow
+ * one by one. It knows nothing about uWS: the server feeds it sockets (anything
+ * `SocketLike`) and their messages, so tests can drive a world with fake sockets and a
+ * fake clock.
+ *
+ * - `inbox.ts`: a client's message, from arrival to effect (validation, inputs, chat, commands);
+ * - `session-lifecycle.ts`: admission, join, resume, disconnect, leave, expiry;
+ * - `event-routing.ts`: where `ctx.emit` goes and each player's pending events;
+ * - `snapshot/`: every client's snapshot after a tick;
+ * - `counters.ts`, `handler-guard.ts`: what is counted, and game code that cannot stop a tick.
  *
  * Per tick (DESIGN.md, Data flow): queued inputs (at most the banked credit per player, in
  * seq order) → `step` → `store.commit()` → interest grid → every due client's snapshot,
@@ -9,33 +16,20 @@
  */
 import {
   CloseCode,
-  closeReason,
-  type CommandArg,
-  EntityStore,
   type Entity,
   type EntityBase,
-  ErrorCode,
-  type GameEvent,
-  MAX_EVENT_NAME_LENGTH,
-  retryable,
+  EntityStore,
   Rng,
   type Schema,
   type SpawnInit,
   type TypeName,
   type WireValue,
 } from "@tickwire/engine";
-import {
-  ByteWriter,
-  type ClientMessage,
-  encodeEvents,
-  encodeServerMessage,
-  FixedStep,
-  MAX_CLIENT_MESSAGE_BYTES,
-  MsgType,
-  decodeClientMessage,
-} from "@tickwire/engine/wire";
+import { ByteWriter, FixedStep } from "@tickwire/engine/wire";
 import type { Clock } from "./clock.js";
-import { Connection, type ConnectionInfo, NO_CLOSE_CODE } from "./connection.js";
+import type { Peer, PeerInfo } from "./peer.js";
+import { WorldCounters } from "./counters.js";
+import { EventRouter } from "./event-routing.js";
 import {
   DEFAULT_CAPACITY,
   DEFAULT_TICK_RATE,
@@ -44,37 +38,21 @@ import {
   type GameDefinition,
   type Player,
 } from "./game.js";
-import { fitCloseReason, JoinRefused } from "./close-reason.js";
-import { type Refusal, refusals } from "./handshake.js";
+import { HandlerGuard } from "./handler-guard.js";
+import type { Refusal } from "./handshake.js";
+import { Inbox } from "./inbox.js";
 import type { ServerLimits } from "./limits.js";
 import type { Logger } from "./log.js";
 import type { ServerMetrics } from "./metrics.js";
-import { type Outbox, OutboxStats, type SocketLike } from "./outbox.js";
+import type { Outbox, SocketLike } from "./outbox.js";
 import type { PlayerRecord } from "./persistence/player-store.js";
 import type { PersistenceHost, PlayerPersistence } from "./persistence/world-persistence.js";
-import { createResumeToken, Session } from "./session.js";
-import { SnapshotPipeline } from "./snapshot-pipeline.js";
-import { wireValueProblem } from "./wire-value.js";
+import { Session } from "./session.js";
+import { SessionLifecycle } from "./session-lifecycle.js";
+import { SnapshotPipeline } from "./snapshot/pipeline.js";
 
 /** Seed of `ctx.rng` when the game gives none. */
 const DEFAULT_SEED = 1;
-
-let lastSessionId = 0;
-
-/** A metrics label for a close code: `stalled_reader`, or `code_1234` for codes we do not name. */
-export function closeLabel(code: number): string {
-  const name = (CloseCode as unknown as Record<number, string | undefined>)[code];
-  return name === undefined ? `code_${code}` : snakeCase(name);
-}
-
-/** A metrics label for a protocol error code: `invalid_field`. */
-function errorLabel(code: ErrorCode): string {
-  return snakeCase(ErrorCode[code] ?? "unknown");
-}
-
-function snakeCase(name: string): string {
-  return name.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
-}
 
 export interface WorldOptions<S extends Schema, I> {
   readonly id: string;
@@ -97,15 +75,8 @@ const SEND_BATCH = 64;
 /** How long /healthz reports a join refused as full below capacity: several probes see it. */
 const FULL_REFUSAL_REPORT_MS = 10_000;
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
-
-/** A player's record loaded at Join, with its store key (persistence hook). */
-interface LoadedPlayer {
-  readonly key: string;
-  readonly record: PlayerRecord | undefined;
-}
+/** A peer of this world's players. */
+export type WorldPeer<S extends Schema = Schema, I = unknown> = Peer<Session<S, I>>;
 
 export class World<S extends Schema = Schema, I = unknown> implements PersistenceHost<Session<S, I>> {
   readonly id: string;
@@ -116,56 +87,35 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
   readonly gameName: string;
   /** Players, connected or kept for resume. */
   readonly sessions = new Set<Session<S, I>>();
-  private readonly byToken = new Map<string, Session<S, I>>();
-  private readonly connections = new Set<Connection<S, I>>();
-  /** Player sessions by their entity's id, for events sent near a point. */
-  private sessionByEntity: (Session<S, I> | undefined)[] = [];
   private readonly pipeline: SnapshotPipeline<S>;
+  private readonly lifecycle: SessionLifecycle<S, I>;
+  private readonly inbox: Inbox<S, I>;
+  private readonly events: EventRouter<S, I>;
+  private readonly counters: WorldCounters;
+  private readonly guard: HandlerGuard;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly metrics: ServerMetrics;
   private readonly limits: ServerLimits;
-  private readonly stats = new OutboxStats();
   private readonly ctx: WorldContext<S, I>;
   private readonly fixedStep: FixedStep;
   private timer: NodeJS.Timeout | undefined;
-  private closing = false;
-  /**
-   * Upgrades in progress (their ticket) and connections that have not joined yet, with their
-   * address. They hold no player slot (that is taken at Join) but are bounded per address.
-   */
-  private readonly unjoined = new Map<object, string>();
-  /** Players whose connection is gone, kept for resume: a set, so the count cannot drift. */
-  private readonly awaitingResume = new Set<Session<S, I>>();
   /** Health (issue 10): when the last tick completed, since when every tick had a handler fail. */
   private lastTickCompletedAt: number;
   private failingSince: number | undefined;
-  private failingHandler = "";
-  private inTick = false;
-  private tickHandlerFailures = 0;
   private fullRefusal: { at: number; population: number } | undefined;
-  /** Events for everyone emitted since the last snapshots, and their shared encoding. */
-  private readonly broadcast: GameEvent[] = [];
-  private broadcastEncoded: Uint8Array | null = null;
   private readonly message = new ByteWriter(16 * 1024);
   /** Built snapshots waiting to be sent, written back to back: each one's end and outbox. */
   private readonly batch = new ByteWriter(64 * 1024);
   private readonly batchEnds = new Int32Array(SEND_BATCH);
   private readonly batchOutboxes: (Outbox | undefined)[] = [];
-  private readonly nearIds: number[] = [];
-  private messagesIn = 0;
-  private bytesIn = 0;
-  private rateLimited = 0;
-  private eventsSent = 0;
   private lastDroppedTicks = 0;
   private readonly tickDuration;
   private readonly tickOverruns;
   private readonly droppedTicks;
-  private readonly population;
   private readonly tickListeners: ((durationMs: number, tick: number) => void)[] = [];
-  // ── persistence hook: connections whose Join waits for the player's record ──
+  // ── persistence hook: saves players of a game with `persist` (loads and leaves: session-lifecycle.ts) ──
   private readonly persistence: PlayerPersistence | undefined;
-  private readonly loading = new Set<Connection<S, I>>();
 
   constructor(options: WorldOptions<S, I>) {
     this.id = options.id;
@@ -179,19 +129,40 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
     this.tickRate = options.game.tickRate ?? DEFAULT_TICK_RATE;
     this.capacity = options.game.capacity ?? DEFAULT_CAPACITY;
     this.store = new EntityStore(options.game.schema);
-    this.pipeline = new SnapshotPipeline(this.store, options.game.interest ?? "all", options.game.world);
+    this.pipeline = new SnapshotPipeline(this.store, options.game.interest ?? "all", options.game.bounds);
     this.fixedStep = new FixedStep({ tickRate: this.tickRate, startTime: this.clock() });
+    this.counters = new WorldCounters(this.metrics, this.id);
+    this.guard = new HandlerGuard(this.id, this.metrics, this.logger);
     const seed = options.game.seed ?? DEFAULT_SEED;
     // A throw here fails the world's creation: handlers must never see a world without its state.
     const state = options.game.state?.({ worldId: this.id, tickRate: this.tickRate, seed });
     this.ctx = new WorldContext(this, new Rng(seed), state);
+    this.events = new EventRouter(this.sessions, this.pipeline, this.limits, this.counters, this.logger, (peer, code) =>
+      this.lifecycle.closePeer(peer, code),
+    );
+    this.lifecycle = new SessionLifecycle({
+      sessions: this.sessions,
+      events: this.events,
+      world: this,
+      game: this.game,
+      ctx: this.ctx,
+      store: this.store,
+      pipeline: this.pipeline,
+      capacity: this.capacity,
+      guard: this.guard,
+      counters: this.counters,
+      clock: this.clock,
+      logger: this.logger,
+      limits: this.limits,
+      persistence: this.persistence,
+    });
+    this.inbox = new Inbox(this.game, this.ctx, this.lifecycle, this.guard, this.counters, this.clock, (now) => this.serverTime(now));
     this.tickDuration = this.metrics.tickDuration.labels({ world: this.id });
     this.tickOverruns = this.metrics.tickOverruns.labels({ world: this.id });
     this.droppedTicks = this.metrics.droppedTicks.labels({ world: this.id });
-    this.population = this.metrics.population.labels({ world: this.id });
     this.lastTickCompletedAt = this.clock();
     // Its spawns are committed with the first tick.
-    if (this.game.onCreate !== undefined) this.invoke("onCreate", () => this.game.onCreate?.(this.ctx));
+    if (this.game.onCreate !== undefined) this.guard.invoke("onCreate", () => this.game.onCreate?.(this.ctx));
   }
 
   /**
@@ -215,7 +186,7 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
     return now - this.fixedStep.tickToTime(0);
   }
 
-  // ── admission (called by the handshake before a socket exists) ──
+  // ── admission (called by the handshake before a socket exists; see session-lifecycle.ts) ──
 
   /** Player slots free: capacity minus the players held, connected or kept for resume. */
   get openSlots(): number {
@@ -224,50 +195,27 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
 
   /** Upgrades in progress and connections that have not sent Join or Resume yet. */
   get unjoinedCount(): number {
-    return this.unjoined.size;
+    return this.lifecycle.unjoinedCount;
   }
 
-  /**
-   * Why a new connection cannot be admitted now, or undefined. A full world still admits
-   * connections while a player is kept for resume: that connection may be the one coming
-   * back (a Join on it is refused with WorldFull).
-   */
   admissionRefusal(): string | undefined {
-    if (this.closing) return "world closed";
-    if (this.sessions.size >= this.capacity && this.awaitingResume.size === 0) return "world full";
-    return undefined;
+    return this.lifecycle.admissionRefusal();
   }
 
-  /**
-   * Why a connection from `ip` cannot be admitted now: too many sockets not joined yet, in
-   * the world or from that address, or the address already holds its share of the world.
-   * Its players kept for resume do not count here, so they can come back.
-   */
   addressRefusal(ip: string): Refusal | undefined {
-    if (this.unjoined.size >= this.limits.maxUnjoined) return refusals.unavailable("world busy");
-    let unjoinedFromIp = 0;
-    for (const address of this.unjoined.values()) if (address === ip) unjoinedFromIp++;
-    if (unjoinedFromIp >= this.limits.maxUnjoinedPerIp) return refusals.tooManyFromIp();
-    let connectedFromIp = 0;
-    for (const session of this.sessions) if (session.connected && session.address === ip) connectedFromIp++;
-    if (unjoinedFromIp + connectedFromIp >= this.sharePerIp) return refusals.addressShare();
-    return undefined;
+    return this.lifecycle.addressRefusal(ip);
   }
 
-  /** Players (and unjoined sockets) one address may hold: its fraction of capacity, at least one. */
   get sharePerIp(): number {
-    return Math.max(1, Math.floor(this.capacity * this.limits.maxWorldSharePerIp));
+    return this.lifecycle.sharePerIp;
   }
 
-  /** Counts an upgrade in progress from `ip`; hand the ticket to `connect`, or `release` it if the upgrade fails. */
   reserve(ip: string): object {
-    const ticket = {};
-    this.unjoined.set(ticket, ip);
-    return ticket;
+    return this.lifecycle.reserve(ip);
   }
 
   release(ticket: object): void {
-    this.unjoined.delete(ticket);
+    this.lifecycle.release(ticket);
   }
 
   /** The server refused a join as full; recorded for /healthz when the world was not. */
@@ -278,13 +226,13 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
 
   /** What is wrong with this world, for /healthz, or undefined when it is healthy. */
   healthProblem(now = this.clock()): string | undefined {
-    if (this.closing) return undefined;
+    if (this.lifecycle.closing) return undefined;
     const limit = this.limits.unhealthyAfterMs;
     const sinceTick = now - this.lastTickCompletedAt;
     if (sinceTick >= limit) return `world ${this.id}: no tick completed for ${Math.round(sinceTick)} ms`;
     if (this.failingSince !== undefined && now - this.failingSince >= limit) {
       const ms = Math.round(now - this.failingSince);
-      return `world ${this.id}: the ${this.failingHandler} handler has failed on every tick for ${ms} ms`;
+      return `world ${this.id}: the ${this.guard.failingHandler} handler has failed on every tick for ${ms} ms`;
     }
     const refusal = this.fullRefusal;
     if (refusal !== undefined && now - refusal.at < FULL_REFUSAL_REPORT_MS) {
@@ -293,10 +241,60 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
     return undefined;
   }
 
+  // ── connections (called by the transport) ──
+
+  /** A socket opened after a successful handshake; it takes over the upgrade's `ticket`. */
+  connect(socket: SocketLike, info: PeerInfo, ticket?: object): WorldPeer<S, I> {
+    return this.lifecycle.connect(socket, info, ticket);
+  }
+
+  /** One WebSocket message. `data` is only valid during this call (uWS neuters it after). */
+  receive(peer: WorldPeer<S, I>, data: ArrayBuffer, isBinary: boolean): void {
+    this.inbox.receive(peer, data, isBinary);
+  }
+
+  /** The socket closed, whoever closed it. uWS calls this synchronously from ws.end(). */
+  disconnected(peer: WorldPeer<S, I>, code: number): void {
+    this.lifecycle.disconnected(peer, code);
+  }
+
+  /** uWS drained the socket's buffer: a client that skipped snapshots catches up now. */
+  drained(peer: WorldPeer<S, I>): void {
+    const session = peer.session;
+    if (session === undefined || !peer.outbox.canCatchUp()) return;
+    this.sendSnapshot(session, peer);
+    this.flushMetrics();
+  }
+
+  /** Closes a peer with `code` and its standard reason (or `reason`, at most 123 bytes). */
+  closePeer(peer: WorldPeer<S, I>, code: CloseCode, reason?: string): void {
+    this.lifecycle.closePeer(peer, code, reason);
+  }
+
+  /** Kicks a player: its peer closes with `code` (Kicked) and `reason`, and it leaves now. */
+  kick(session: Session<S, I>, reason?: string, code: CloseCode = CloseCode.Kicked): void {
+    this.lifecycle.kick(session, reason, code);
+  }
+
+  /** The game's record of a player (`persist.save`), guarded like any handler; undefined when it threw. */
+  recordOf(session: Session<S, I>): PlayerRecord | undefined {
+    const persist = this.game.persist;
+    if (persist === undefined) return undefined;
+    let record: PlayerRecord | undefined;
+    this.guard.invoke("persist.save", () => {
+      record = persist.save(this.ctx, session);
+    });
+    return record;
+  }
+
+  emit(to: EventTarget<S>, name: string, data: WireValue = null): void {
+    this.events.emit(to, name, data);
+  }
+
   // ── tick loop ──
 
   start(): void {
-    if (this.timer !== undefined || this.closing) return;
+    if (this.timer !== undefined || this.lifecycle.closing) return;
     this.lastTickCompletedAt = this.clock();
     this.schedule();
   }
@@ -308,34 +306,35 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
 
   private readonly onTimer = (): void => {
     this.timer = undefined;
-    if (this.closing) return;
+    if (this.lifecycle.closing) return;
     const due = this.fixedStep.advance(this.clock());
     try {
       for (let i = 0; i < due; i++) this.runTick();
     } catch (error) {
       // Game code is already guarded; this is a server bug. Keep the world (and process) alive.
-      this.handlerThrew("tick", error);
+      this.guard.threw("tick", error);
     }
     const dropped = this.fixedStep.droppedTicks;
     if (dropped !== this.lastDroppedTicks) {
       this.droppedTicks.inc(dropped - this.lastDroppedTicks);
       this.lastDroppedTicks = dropped;
     }
-    if (!this.closing) this.schedule();
+    if (!this.lifecycle.closing) this.schedule();
   };
 
   /** Runs one tick now. The timer calls it; tests may call it directly instead of start(). */
   runTick(): void {
     const started = this.clock();
-    this.inTick = true;
-    this.tickHandlerFailures = 0;
+    const guard = this.guard;
+    guard.inTick = true;
+    guard.tickFailures = 0;
     try {
       let backlogDrops = 0;
       for (const session of this.sessions) {
-        if (session.connected) backlogDrops += session.drainInputs(this.applyInput);
+        if (session.connected) backlogDrops += session.drainInputs(this.runOnInput);
       }
       if (backlogDrops > 0) this.metrics.inputDrops.inc({ reason: "backlog" }, backlogDrops);
-      if (this.game.step !== undefined) this.invoke("step", () => this.game.step?.(this.ctx, 1 / this.tickRate));
+      if (this.game.step !== undefined) guard.invoke("step", () => this.game.step?.(this.ctx, 1 / this.tickRate));
       this.store.commit();
       this.pipeline.afterCommit();
       this.sendSnapshots(started);
@@ -343,13 +342,12 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
       this.persistence?.tick(this, this.store.tick);
     } finally {
       // Whatever failed above, this tick's broadcast is over and expiry still runs.
-      this.inTick = false;
-      this.broadcast.length = 0;
-      this.broadcastEncoded = null;
-      this.expire(started);
+      guard.inTick = false;
+      this.events.endTick();
+      this.lifecycle.expire(started);
       this.flushMetrics();
     }
-    if (this.tickHandlerFailures === 0) this.failingSince = undefined;
+    if (guard.tickFailures === 0) this.failingSince = undefined;
     else this.failingSince ??= started;
     const durationMs = this.clock() - started;
     this.lastTickCompletedAt = this.clock();
@@ -358,43 +356,54 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
     for (const listener of this.tickListeners) listener(durationMs, this.store.tick);
   }
 
+  /** onInput without a closure per input: this runs for every input of every player. */
+  private readonly runOnInput = (session: Session<S, I>, input: I): void => {
+    const onInput = this.game.onInput;
+    if (onInput === undefined) return;
+    try {
+      this.guard.guardAsync("onInput", onInput.call(this.game, this.ctx, session, input));
+    } catch (error) {
+      this.guard.threw("onInput", error);
+    }
+  };
+
   private sendSnapshots(now: number): void {
     const tick = this.store.tick;
     const batch = this.batch;
     let count = 0;
     for (const session of this.sessions) {
-      this.trackEntity(session);
-      const connection = session.connection as Connection<S, I> | undefined;
-      if (connection === undefined) continue;
-      const decision = connection.outbox.decide(tick, now);
+      this.events.trackEntity(session);
+      const peer = session.peer;
+      if (peer === undefined) continue;
+      const decision = peer.outbox.decide(tick, now);
       if (decision === "send") {
         const start = batch.length;
         try {
-          this.pipeline.writeSnapshot(session, this.takeEvents(session), batch);
+          this.pipeline.writeSnapshot(session, this.events.takeEvents(session), batch);
         } catch (error) {
           // One client's snapshot or events failed to encode: it alone is closed (kept for resume).
           batch.length = start;
-          this.sendFailed(session, connection, error);
+          this.sendFailed(session, peer, error);
           continue;
         }
-        this.batchOutboxes[count] = connection.outbox;
+        this.batchOutboxes[count] = peer.outbox;
         this.batchEnds[count] = batch.length;
         if (++count === SEND_BATCH) {
           this.sendBatch(count, tick);
           count = 0;
         }
       } else if (decision === "stalled") {
-        this.closeConnection(connection, CloseCode.StalledReader);
+        this.lifecycle.closePeer(peer, CloseCode.StalledReader);
       }
     }
     this.sendBatch(count, tick);
   }
 
-  private sendFailed(session: Session<S, I>, connection: Connection<S, I>, error: unknown): void {
+  private sendFailed(session: Session<S, I>, peer: WorldPeer<S, I>, error: unknown): void {
     this.metrics.sendFailures.inc();
-    this.discardEvents(session);
+    this.events.discardEvents(session);
     this.logger.error({ err: error, player: session.id }, "snapshot encoding failed; client closed");
-    this.closeConnection(connection, CloseCode.InternalError);
+    this.lifecycle.closePeer(peer, CloseCode.InternalError);
   }
 
   /** Sends the batch's `count` snapshots and empties it. */
@@ -409,620 +418,30 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
     batch.reset();
   }
 
-  private sendSnapshot(session: Session<S, I>, connection: Connection<S, I>): void {
+  private sendSnapshot(session: Session<S, I>, peer: WorldPeer<S, I>): void {
     try {
-      const events = this.takeEvents(session);
+      const events = this.events.takeEvents(session);
       this.pipeline.writeSnapshot(session, events, this.message.reset());
     } catch (error) {
-      this.sendFailed(session, connection, error);
+      this.sendFailed(session, peer, error);
       return;
     }
-    connection.outbox.sendSnapshotCorked(this.message.view(), this.store.tick);
-  }
-
-  /** The session's pending events, encoded (shared when they are exactly this tick's broadcast). */
-  private takeEvents(session: Session<S, I>): Uint8Array | null {
-    const events = session.events;
-    if (events.length === 0) return null;
-    let encoded: Uint8Array;
-    const onlyBroadcast =
-      !session.hasPersonalEvents && events.length === this.broadcast.length && events[0] === this.broadcast[0];
-    if (onlyBroadcast) {
-      this.broadcastEncoded ??= encodeEvents(this.broadcast);
-      encoded = this.broadcastEncoded;
-    } else {
-      encoded = encodeEvents(events);
-    }
-    this.eventsSent += events.length;
-    events.length = 0;
-    session.hasPersonalEvents = false;
-    return encoded;
-  }
-
-  /** Join timeouts and resume grace. */
-  private expire(now: number): void {
-    for (const connection of this.connections) {
-      if (connection.session === undefined && now - connection.openedAt >= this.limits.joinTimeoutMs) {
-        this.closeConnection(connection, CloseCode.JoinTimeout);
-      }
-    }
-    for (const session of this.awaitingResume) {
-      if (now - session.disconnectedAt >= this.limits.resumeGraceMs) {
-        this.logger.info({ player: session.id, name: session.name }, "resume grace expired");
-        this.leave(session);
-      }
-    }
+    peer.outbox.sendSnapshotCorked(this.message.view(), this.store.tick);
   }
 
   private flushMetrics(): void {
-    const { metrics, stats } = this;
-    if (stats.messages > 0) {
-      metrics.messagesOut.inc(stats.messages);
-      metrics.bytesOut.inc(stats.bytes);
-    }
-    if (stats.snapshots > 0) {
-      metrics.snapshotsSent.inc(stats.snapshots);
-      metrics.snapshotBytes.inc(stats.snapshotBytes);
-    }
-    if (stats.skipped > 0) metrics.snapshotsSkipped.inc(stats.skipped);
-    if (stats.rateDrops > 0) metrics.snapshotRateDrops.inc(stats.rateDrops);
-    if (stats.sendDrops > 0) metrics.sendDrops.inc(stats.sendDrops);
-    stats.reset();
-    if (this.messagesIn > 0) {
-      metrics.messagesIn.inc(this.messagesIn);
-      metrics.bytesIn.inc(this.bytesIn);
-      this.messagesIn = 0;
-      this.bytesIn = 0;
-    }
-    if (this.rateLimited > 0) {
-      metrics.rateLimited.inc(this.rateLimited);
-      this.rateLimited = 0;
-    }
-    if (this.eventsSent > 0) {
-      metrics.eventsSent.inc(this.eventsSent);
-      this.eventsSent = 0;
-    }
-    this.population.set(this.sessions.size);
-  }
-
-  // ── connections (called by the transport) ──
-
-  /** A socket opened after a successful handshake; it takes over the upgrade's `ticket`. */
-  connect(socket: SocketLike, info: ConnectionInfo, ticket?: object): Connection<S, I> {
-    const connection = new Connection<S, I>(socket, info, this.limits, this.stats, this.clock());
-    if (ticket !== undefined) this.unjoined.delete(ticket);
-    this.unjoined.set(connection, info.ip);
-    this.connections.add(connection);
-    this.metrics.connections.inc();
-    this.metrics.connectionsOpened.inc();
-    this.logger.info({ ip: info.ip }, "connection open");
-    // An upgrade whose auth hook resolved after shutdown began.
-    if (this.closing) this.closeConnection(connection, CloseCode.GoingAway);
-    return connection;
-  }
-
-  /** One WebSocket message. `data` is only valid during this call (uWS neuters it after). */
-  receive(connection: Connection<S, I>, data: ArrayBuffer, isBinary: boolean): void {
-    if (connection.closed) return;
-    const now = this.clock();
-    this.messagesIn++;
-    this.bytesIn += data.byteLength;
-    if (!connection.admitMessage(now)) {
-      this.rateLimited++;
-      if (!connection.tolerateDrop(now)) {
-        this.closeConnection(connection, CloseCode.InputFlood);
-      } else if (!connection.limited) {
-        connection.limited = true;
-        this.sendError(connection, ErrorCode.RateLimited, "messages sent too fast; some were dropped");
-      }
-      return;
-    }
-    connection.limited = false;
-    if (data.byteLength > MAX_CLIENT_MESSAGE_BYTES) {
-      this.metrics.invalidMessages.inc({ reason: "too_large" });
-      this.closeConnection(connection, CloseCode.MessageTooBig);
-      return;
-    }
-    if (!isBinary) {
-      this.refuse(connection, "text_frame", ErrorCode.Malformed, "text frames are not accepted: send binary msgpack");
-      return;
-    }
-    const result = decodeClientMessage(new Uint8Array(data), this.game.input);
-    if (!result.ok) {
-      if (result.error.messageType === MsgType.Join && connection.session === undefined) {
-        // A Join the protocol refuses (a blank name): a clear close at once, not a wait for a Welcome.
-        this.metrics.invalidMessages.inc({ reason: errorLabel(result.error.code) });
-        this.closeConnection(connection, CloseCode.JoinRefused, fitCloseReason(result.error.message, closeReason(CloseCode.JoinRefused)));
-        return;
-      }
-      this.refuse(connection, errorLabel(result.error.code), result.error.code, result.error.message);
-      return;
-    }
-    this.handle(connection, result.value, now);
-  }
-
-  private handle(connection: Connection<S, I>, message: ClientMessage<I>, now: number): void {
-    if (message.type === MsgType.Ping) {
-      connection.outbox.send(
-        encodeServerMessage({
-          type: MsgType.Pong,
-          clientTime: message.clientTime,
-          serverTime: this.serverTime(now),
-          lastReliableId: connection.session?.lastReliableId ?? 0,
-        }),
-      );
-      return;
-    }
-    const session = connection.session;
-    if (message.type === MsgType.Join || message.type === MsgType.Resume) {
-      if (session !== undefined || this.loading.has(connection)) {
-        this.refuse(connection, "already_joined", ErrorCode.AlreadyJoined, "this connection already has a player");
-      } else if (message.type === MsgType.Join) {
-        this.join(connection, message.name);
-      } else {
-        this.resume(connection, message.token);
-      }
-      return;
-    }
-    if (session === undefined) {
-      this.refuse(connection, "not_joined", ErrorCode.NotJoined, "send Join or Resume first");
-      return;
-    }
-    switch (message.type) {
-      case MsgType.Input: {
-        const refusal = session.queueInput(message.seq, message.input);
-        if (refusal !== undefined) this.metrics.inputDrops.inc({ reason: refusal });
-        return;
-      }
-      case MsgType.Chat:
-        if (!session.acceptReliable(message.rid)) return;
-        if (this.game.onChat === undefined) {
-          this.sendError(connection, ErrorCode.UnknownCommand, "this game has no chat");
-          return;
-        }
-        this.invoke("onChat", () => this.game.onChat?.(this.ctx, session, message.text));
-        return;
-      case MsgType.Command:
-        if (!session.acceptReliable(message.rid)) return;
-        this.command(connection, session, message.name, message.args);
-        return;
-    }
-  }
-
-  private command(connection: Connection<S, I>, session: Session<S, I>, name: string, args: readonly CommandArg[]): void {
-    const onCommand = this.game.onCommand;
-    if (onCommand === undefined) {
-      this.sendError(connection, ErrorCode.UnknownCommand, `unknown command "${name}"`);
-      return;
-    }
-    const failed = this.invoke("onCommand", () => onCommand.call(this.game, this.ctx, session, name, args));
-    if (failed) this.sendError(connection, ErrorCode.CommandFailed, `command "${name}" failed`);
-  }
-
-  private join(connection: Connection<S, I>, name: string, loaded?: LoadedPlayer): void {
-    let admitted = false;
-    try {
-      admitted = this.admit(connection, name, loaded);
-    } finally {
-      // ── persistence hook: a loaded player that did not get in gives its lease back ──
-      if (loaded !== undefined && !admitted) this.persistence?.abandon(loaded.key);
-    }
-  }
-
-  /** Joins a player; true when it is in the world. With `persist`, first loads its record (async) unless `loaded`. */
-  private admit(connection: Connection<S, I>, name: string, loaded: LoadedPlayer | undefined): boolean {
-    if (this.sessions.size >= this.capacity || this.closing) {
-      this.closeConnection(connection, this.closing ? CloseCode.WorldClosed : CloseCode.WorldFull);
-      return false;
-    }
-    const ip = connection.info.ip;
-    let heldFromIp = 0;
-    for (const session of this.sessions) if (session.address === ip) heldFromIp++;
-    if (heldFromIp >= this.sharePerIp) {
-      // This address holds its share of the world already (its players kept for resume count).
-      this.closeConnection(connection, CloseCode.WorldFull);
-      return false;
-    }
-    // ── persistence hook: load the player's record (off the tick) before it is admitted ──
-    if (loaded === undefined && this.persistence !== undefined) {
-      const key = this.persistKey(connection, name);
-      if (key === null) {
-        this.closeConnection(connection, CloseCode.InternalError);
-        return false;
-      }
-      if (key !== undefined) {
-        this.loadThenJoin(connection, name, key);
-        return false;
-      }
-    }
-    this.unjoined.delete(connection);
-    const session = new Session<S, I>(
-      ++lastSessionId,
-      name,
-      connection.info.identity,
-      createResumeToken(),
-      this.limits.inputQueueLength,
-      this.limits.maxInputsPerTick,
-      this.limits.inputBacklogTicks,
-    );
-    session.address = ip;
-    const playerData = this.game.playerData;
-    if (playerData !== undefined) {
-      const outcome = this.runJoinHandler("playerData", () => {
-        session.data = playerData.call(this.game, this.ctx, session, loaded?.record);
-      });
-      if (outcome !== false) return this.refuseJoin(connection, name, outcome);
-    }
-    let entity: EntityBase | undefined;
-    const outcome = this.runJoinHandler("onJoin", () => {
-      entity = this.game.onJoin(this.ctx, session);
-      this.guardAsync("onJoin", entity);
-    });
-    if (outcome !== false) return this.refuseJoin(connection, name, outcome);
-    if (entity === undefined || !entity.alive) {
-      this.logger.error({ name }, "onJoin must return the player's live entity");
-      return this.refuseJoin(connection, name, true);
-    }
-    session.entity = entity as Session<S, I>["entity"];
-    this.sessions.add(session);
-    this.byToken.set(session.resumeToken, session);
-    this.trackEntity(session);
-    if (loaded !== undefined) this.persistence?.joined(this, session, loaded.key);
-    this.attach(connection, session, false);
-    this.logger.info({ player: session.id, name, ip: connection.info.ip }, "player joined");
-    return true;
-  }
-
-  /**
-   * Runs game code at join. A `JoinRefused` is the game's answer, returned; anything else
-   * is a handler error (logged, counted): true. False when it ran.
-   */
-  private runJoinHandler(handler: string, run: () => void): JoinRefused | boolean {
-    try {
-      run();
-      return false;
-    } catch (error) {
-      if (error instanceof JoinRefused) return error;
-      this.handlerThrew(handler, error);
-      return true;
-    }
-  }
-
-  /** Closes a join the game refused (JoinRefused, with its reason) or that failed (1011). */
-  private refuseJoin(connection: Connection<S, I>, name: string, outcome: JoinRefused | true): false {
-    if (outcome === true) {
-      this.closeConnection(connection, CloseCode.InternalError);
-      return false;
-    }
-    const reason = fitCloseReason(outcome.reason, closeReason(CloseCode.JoinRefused));
-    this.logger.info({ name, ip: connection.info.ip, reason }, "join refused by the game");
-    this.closeConnection(connection, CloseCode.JoinRefused, reason);
-    return false;
-  }
-
-  // ── persistence hooks (the logic is in persistence/world-persistence.ts) ──
-
-  /** The joining player's store key; undefined for a guest, null when `persist.key` threw. */
-  private persistKey(connection: Connection<S, I>, name: string): string | undefined | null {
-    const persist = this.game.persist;
-    const persistence = this.persistence;
-    if (persist === undefined || persistence === undefined) return undefined;
-    let key: string | undefined;
-    const failed = this.invoke("persist.key", () => {
-      key = persist.key({ name, identity: connection.info.identity });
-    });
-    if (failed) return null;
-    return key === undefined ? undefined : persistence.storeKey(this.gameName, key);
-  }
-
-  /** Takes the lease and loads the record; the Join is answered when that resolves. The tick never waits. */
-  private loadThenJoin(connection: Connection<S, I>, name: string, key: string): void {
-    const persistence = this.persistence as PlayerPersistence;
-    this.loading.add(connection);
-    persistence
-      .admit(this, key)
-      .then((admission) => {
-        this.loading.delete(connection);
-        if (!admission.ok) {
-          this.closeConnection(connection, admission.code, admission.reason);
-        } else if (connection.closed) {
-          persistence.abandon(key);
-        } else {
-          this.join(connection, name, { key, record: admission.record });
-        }
-        this.flushMetrics();
-      })
-      .catch((error: unknown) => {
-        // A server bug, not the store's: the join fails alone.
-        this.loading.delete(connection);
-        this.logger.error({ err: error, key }, "join after load failed");
-        this.closeConnection(connection, CloseCode.InternalError);
-      });
-  }
-
-  /** The game's record of a player (`persist.save`), guarded like any handler; undefined when it threw. */
-  recordOf(session: Session<S, I>): PlayerRecord | undefined {
-    const persist = this.game.persist;
-    if (persist === undefined) return undefined;
-    let record: PlayerRecord | undefined;
-    this.invoke("persist.save", () => {
-      record = persist.save(this.ctx, session);
-    });
-    return record;
-  }
-
-  private resume(connection: Connection<S, I>, token: string): void {
-    this.unjoined.delete(connection);
-    const session = this.byToken.get(token);
-    if (session === undefined) {
-      this.closeConnection(connection, CloseCode.ResumeFailed);
-      return;
-    }
-    if (session.eventsLost > 0) {
-      // Its event queue overflowed while it was away: it learns so as a connected player
-      // would, from an EventOverflow close; the player is kept and its next resume succeeds.
-      this.logger.warn({ player: session.id, eventsLost: session.eventsLost }, "resume refused once: events were lost while away");
-      session.eventsLost = 0;
-      session.disconnectedAt = this.clock();
-      this.closeConnection(connection, CloseCode.EventOverflow);
-      return;
-    }
-    const previous = session.connection as Connection<S, I> | undefined;
-    if (previous !== undefined) {
-      // Detach first, so the old socket's close does not start a grace period.
-      session.connection = undefined;
-      previous.session = undefined;
-      this.closeConnection(previous, CloseCode.SessionReplaced);
-    } else {
-      this.awaitingResume.delete(session);
-      session.disconnectedAt = -1;
-    }
-    session.address = connection.info.ip;
-    session.resetView();
-    this.attach(connection, session, true);
-    this.logger.info({ player: session.id, name: session.name, ip: connection.info.ip }, "player resumed");
-  }
-
-  private attach(connection: Connection<S, I>, session: Session<S, I>, resumed: boolean): void {
-    connection.session = session;
-    session.connection = connection;
-    const data = this.game.welcomeData === undefined ? undefined : this.welcomeData(session);
-    connection.outbox.send(
-      encodeServerMessage({
-        type: MsgType.Welcome,
-        entityId: session.entity?.id ?? 0,
-        resumeToken: session.resumeToken,
-        tickRate: this.tickRate,
-        tick: this.store.tick,
-        serverTime: this.serverTime(),
-        lastReliableId: session.lastReliableId,
-        resumed,
-        world: this.id,
-        ...(data === undefined ? {} : { data }),
-      }),
-    );
-  }
-
-  private welcomeData(session: Session<S, I>): WireValue | undefined {
-    let data: WireValue | undefined;
-    this.invoke("welcomeData", () => {
-      const value = this.game.welcomeData?.(this.ctx, session);
-      this.guardAsync("welcomeData", value);
-      const problem = value === undefined ? undefined : wireValueProblem(value);
-      if (problem !== undefined) throw new TypeError(`welcomeData ${problem}`);
-      data = value;
-    });
-    return data;
-  }
-
-  /** The socket closed, whoever closed it. uWS calls this synchronously from ws.end(). */
-  disconnected(connection: Connection<S, I>, code: number): void {
-    connection.outbox.closed = true;
-    if (!this.connections.delete(connection)) return;
-    this.unjoined.delete(connection);
-    this.metrics.connections.dec();
-    const byServer = connection.closeCode !== NO_CLOSE_CODE;
-    const effectiveCode = byServer ? connection.closeCode : code;
-    this.metrics.clientsClosed.inc({ reason: closeLabel(effectiveCode) });
-    const session = connection.session;
-    const durationMs = Math.round(this.clock() - connection.openedAt);
-    this.logger.info(
-      { ip: connection.info.ip, player: session?.id, code: effectiveCode, reason: closeReason(effectiveCode), byServer, durationMs },
-      "connection closed",
-    );
-    if (session === undefined || session.connection !== connection) return;
-    session.connection = undefined;
-    session.clearInputs();
-    const goodbye = !byServer && code === CloseCode.Normal;
-    if (goodbye || (byServer && !retryable(effectiveCode)) || this.closing) {
-      this.leave(session);
-      return;
-    }
-    session.disconnectedAt = this.clock();
-    this.awaitingResume.add(session);
-  }
-
-  /** uWS drained the socket's buffer: a client that skipped snapshots catches up now. */
-  drained(connection: Connection<S, I>): void {
-    const session = connection.session;
-    if (session === undefined || !connection.outbox.canCatchUp()) return;
-    this.sendSnapshot(session, connection);
-    this.flushMetrics();
-  }
-
-  /** Closes a connection with `code` and its standard reason (or `reason`, at most 123 bytes). */
-  closeConnection(connection: Connection<S, I>, code: CloseCode, reason = closeReason(code)): void {
-    if (connection.closed) return;
-    connection.closeCode = code;
-    connection.outbox.close(code, reason);
-    // uWS reports the close synchronously; a fake socket might not.
-    this.disconnected(connection, code);
-  }
-
-  private leave(session: Session<S, I>): void {
-    if (!this.sessions.delete(session)) return;
-    this.byToken.delete(session.resumeToken);
-    this.awaitingResume.delete(session);
-    const connection = session.connection as Connection<S, I> | undefined;
-    if (connection !== undefined) {
-      session.connection = undefined;
-      connection.session = undefined;
-      this.closeConnection(connection, CloseCode.Kicked);
-    }
-    const entity = session.entity;
-    // ── persistence hook: the player's last record is saved, then its lease released ──
-    this.persistence?.left(this, session);
-    this.invoke("onLeave", () => this.game.onLeave?.(this.ctx, session));
-    if (entity !== undefined && session.entity === entity && entity.alive) this.store.despawn(entity);
-    this.untrackEntity(session);
-    this.logger.info({ player: session.id, name: session.name }, "player left");
-  }
-
-  /** Kicks a player: its connection closes with `code` (Kicked) and `reason`, and it leaves now. */
-  kick(session: Session<S, I>, reason?: string, code: CloseCode = CloseCode.Kicked): void {
-    const connection = session.connection as Connection<S, I> | undefined;
-    if (connection !== undefined) this.closeConnection(connection, code, fitCloseReason(reason, closeReason(code)));
-    this.leave(session);
-  }
-
-  // ── events ──
-
-  emit(to: EventTarget<S>, name: string, data: WireValue = null): void {
-    if (typeof name !== "string" || name.length === 0 || name.length > MAX_EVENT_NAME_LENGTH) {
-      throw new TypeError(`event name must be 1..${MAX_EVENT_NAME_LENGTH} characters`);
-    }
-    // Checked here, where the game can see the throw, not when it would stop a tick.
-    const problem = wireValueProblem(data);
-    if (problem !== undefined) throw new TypeError(`event "${name}" data ${problem}`);
-    const event: GameEvent = { name, data };
-    if (to === "all") {
-      this.broadcast.push(event);
-      this.broadcastEncoded = null;
-      for (const session of this.sessions) this.queueEvent(session, event, false);
-      return;
-    }
-    if (to instanceof Session) {
-      this.queueEvent(to as Session<S, I>, event, true);
-      return;
-    }
-    const near = to as { x: number; y: number; radius?: number };
-    const radius = near.radius ?? this.pipeline.interestRadius;
-    const count = this.pipeline.queryRadius(near.x, near.y, radius, this.nearIds);
-    for (let i = 0; i < count; i++) {
-      const session = this.sessionByEntity[this.nearIds[i]];
-      if (session !== undefined) this.queueEvent(session, event, true);
-    }
-  }
-
-  private queueEvent(session: Session<S, I>, event: GameEvent, personal: boolean): void {
-    session.events.push(event);
-    if (personal) session.hasPersonalEvents = true;
-    if (session.events.length <= this.limits.maxPendingEvents) return;
-    // Never a silent drop: the client learns from an EventOverflow close, now or when it resumes.
-    const lost = this.discardEvents(session);
-    const connection = session.connection as Connection<S, I> | undefined;
-    if (connection !== undefined) {
-      this.closeConnection(connection, CloseCode.EventOverflow);
-    } else {
-      session.eventsLost += lost;
-      this.logger.warn({ player: session.id }, "event queue overflowed while disconnected; its resume will be told");
-    }
-  }
-
-  /** Drops a session's pending events, counted; returns how many. */
-  private discardEvents(session: Session<S, I>): number {
-    const count = session.events.length;
-    if (count > 0) this.metrics.eventsDiscarded.inc(count);
-    session.events.length = 0;
-    session.hasPersonalEvents = false;
-    return count;
+    this.counters.flush(this.sessions.size);
   }
 
   // ── shutdown ──
 
   /** Stops ticking, flushes pending events, closes every client with `code`, and lets players leave. */
   shutdown(code: CloseCode = CloseCode.GoingAway): void {
-    if (this.closing) return;
-    this.closing = true;
+    if (this.lifecycle.closing) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    for (const connection of [...this.connections]) {
-      const session = connection.session;
-      if (session !== undefined && session.events.length > 0) {
-        connection.outbox.send(encodeServerMessage({ type: MsgType.Events, events: session.events }));
-        session.events.length = 0;
-      }
-      this.closeConnection(connection, code);
-    }
-    for (const session of [...this.sessions]) this.leave(session);
+    this.lifecycle.shutdown(code);
     this.flushMetrics();
-  }
-
-  // ── internals ──
-
-  private refuse(connection: Connection<S, I>, reason: string, code: ErrorCode, message: string): void {
-    this.metrics.invalidMessages.inc({ reason });
-    this.sendError(connection, code, message);
-    if (!connection.tolerateInvalid(this.clock())) this.closeConnection(connection, CloseCode.InvalidMessages);
-  }
-
-  private sendError(connection: Connection<S, I>, code: ErrorCode, message: string): void {
-    connection.outbox.send(encodeServerMessage({ type: MsgType.Error, code, message }));
-  }
-
-  /**
-   * Runs game code; a throw, or the rejection of a handler that returned a promise, is
-   * logged and counted, never propagated. Returns true when it threw.
-   */
-  private invoke(handler: string, run: () => unknown): boolean {
-    try {
-      this.guardAsync(handler, run());
-      return false;
-    } catch (error) {
-      this.handlerThrew(handler, error);
-      return true;
-    }
-  }
-
-  /** An async handler's rejection is a throw that came late: logged and counted like one. */
-  private guardAsync(handler: string, result: unknown): void {
-    if (isThenable(result)) result.then(undefined, (error: unknown) => this.handlerThrew(handler, error));
-  }
-
-  private handlerThrew(handler: string, error: unknown): void {
-    if (this.inTick) {
-      this.tickHandlerFailures++;
-      this.failingHandler = handler;
-    }
-    this.metrics.handlerErrors.inc({ world: this.id, handler });
-    this.logger.error({ err: error, handler }, "game handler threw");
-  }
-
-  /** onInput without a closure per input: this runs for every input of every player. */
-  private readonly applyInput = (session: Session<S, I>, input: I): void => {
-    const onInput = this.game.onInput;
-    if (onInput === undefined) return;
-    try {
-      this.guardAsync("onInput", onInput.call(this.game, this.ctx, session, input));
-    } catch (error) {
-      this.handlerThrew("onInput", error);
-    }
-  };
-
-  /** Keeps `sessionByEntity` current when the game replaces a player's entity. */
-  private trackEntity(session: Session<S, I>): void {
-    const id = session.entity?.alive === true ? session.entity.id : -1;
-    if (id === session.trackedEntityId) return;
-    this.untrackEntity(session);
-    if (id < 0) return;
-    this.sessionByEntity[id] = session;
-    session.trackedEntityId = id;
-  }
-
-  private untrackEntity(session: Session<S, I>): void {
-    const id = session.trackedEntityId;
-    if (id >= 0 && this.sessionByEntity[id] === session) this.sessionByEntity[id] = undefined;
-    session.trackedEntityId = -1;
   }
 }
 

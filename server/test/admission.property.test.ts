@@ -59,7 +59,7 @@ describe("World admission (property)", () => {
         const tokens: string[] = [];
         /** The index-th client that is connected to a player, if any. */
         const live = (index: number) => {
-          const attached = clients.filter((c) => !c.connection.closed && c.connection.session !== undefined);
+          const attached = clients.filter((c) => !c.peer.closed && c.peer.session !== undefined);
           return attached[index % Math.max(1, attached.length)];
         };
         for (const step of ops) {
@@ -76,7 +76,7 @@ describe("World admission (property)", () => {
             case "drop": {
               const fake = live(step.client);
               if (fake === undefined) break;
-              world.disconnected(fake.connection, step.kind === "leave" ? CloseCode.Normal : step.code);
+              world.disconnected(fake.peer, step.kind === "leave" ? CloseCode.Normal : step.code);
               break;
             }
             case "resume": {

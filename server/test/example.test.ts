@@ -26,7 +26,7 @@ describe("examples/minimal.ts", () => {
       const start = { ...bob.mirror!.get(ann.entityId)!.values };
       const predicted = new Reconciler(prediction.model, { dt: 1 / 20 });
       predicted.reset({ x: start.x as number, y: start.y as number });
-      predicted.applyInput({ dx: 1, dy: 0 });
+      predicted.predict({ dx: 1, dy: 0 });
       const seq = ann.sendInput([1, 0]);
       await ann.nextSnapshot((s) => s.ackSeq === seq);
       const moved = await bob.nextSnapshot(() => bob.mirror!.get(ann.entityId)!.values.x !== start.x);

@@ -8,7 +8,7 @@ const input = defineInput({ dx: inputField.int(-1, 1) });
 const base: GameDefinition<typeof schema, { dx: number }> = {
   schema,
   input,
-  world: { width: 10, height: 10 },
+  bounds: { width: 10, height: 10 },
   onJoin: (ctx) => ctx.spawn("dot"),
 };
 
@@ -21,8 +21,8 @@ describe("defineGame", () => {
     ["a zero tick rate", { tickRate: 0 }, /tickRate/],
     ["a tick rate above the protocol's maximum", { tickRate: 1000 }, /tickRate/],
     ["a fractional capacity", { capacity: 1.5 }, /capacity/],
-    ["an empty world", { world: { width: 0, height: 10 } }, /world size/],
-    ["an infinite world", { world: { width: Number.POSITIVE_INFINITY, height: 10 } }, /world size/],
+    ["an empty world", { bounds: { width: 0, height: 10 } }, /bounds/],
+    ["an infinite world", { bounds: { width: Number.POSITIVE_INFINITY, height: 10 } }, /bounds/],
     ["a zero interest radius", { interest: { radius: 0 } }, /radius/],
     ["a negative cell size", { interest: { radius: 100, cellSize: -1 } }, /cellSize/],
   ])("refuses %s", (_name, overrides, message) => {

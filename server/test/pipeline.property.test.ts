@@ -35,7 +35,7 @@ function scenarioGame(scenario: Scenario) {
     schema,
     input,
     seed: scenario.seed,
-    world: { width: SIZE, height: SIZE },
+    bounds: { width: SIZE, height: SIZE },
     interest: scenario.interest,
     onJoin: (ctx) => ctx.spawn("player", { x: ctx.rng.range(0, SIZE), y: ctx.rng.range(0, SIZE) }),
     onInput: (_ctx, player, { dx, dy }) => {
@@ -116,7 +116,7 @@ function runScenario(scenario: Scenario): void {
     client.drain();
     const last = client.applied.at(-1);
     if (last === undefined || last.tick !== setup.world.store.tick) return;
-    const player = client.connection.session?.entity as unknown as { x: number; y: number };
+    const player = client.peer.session?.entity as unknown as { x: number; y: number };
     const visible = expectedVisible(scenario, setup.world.store.values(), player.x, player.y);
     expect(new Set(client.mirror.ids())).toEqual(visible);
     for (const id of visible) {
@@ -152,7 +152,7 @@ function runScenario(scenario: Scenario): void {
     for (const state of clients) {
       check(state.client);
       if (state.slowFor === 0 && rng.next() < 0.3) {
-        setup.world.drained(state.client.connection);
+        setup.world.drained(state.client.peer);
         check(state.client);
       }
     }

@@ -42,7 +42,7 @@ function valuesOf(client: FakeClient<TestSchema>, id: number): Record<string, un
 }
 
 /** What a game defined inline in a test needs besides its handlers. */
-const TEST_GAME_BASICS = { schema: testSchema, input: testInput, world: { width: WORLD_SIZE, height: WORLD_SIZE } };
+const TEST_GAME_BASICS = { schema: testSchema, input: testInput, bounds: { width: WORLD_SIZE, height: WORLD_SIZE } };
 
 /** Each session numbers its reliable messages 1, 2, 3, … (the server takes them in sequence only). */
 const rids = new WeakMap<FakeClient<TestSchema>, number>();
@@ -324,13 +324,13 @@ describe("World: backpressure", () => {
     slow.snapshots();
     slow.socket.bufferedAmount = 5000;
     setup.tick(2);
-    setup.world.drained(slow.connection); // still over the limit: nothing
+    setup.world.drained(slow.peer); // still over the limit: nothing
     expect(slow.snapshots()).toHaveLength(0);
     slow.socket.bufferedAmount = 100;
-    setup.world.drained(slow.connection);
+    setup.world.drained(slow.peer);
     const [catchUp] = slow.snapshots();
     expect(catchUp.tick).toBe(setup.world.store.tick);
-    setup.world.drained(slow.connection); // caught up: a second drain sends nothing
+    setup.world.drained(slow.peer); // caught up: a second drain sends nothing
     expect(slow.snapshots()).toHaveLength(0);
     setup.tick();
     slow.snapshots();
@@ -361,7 +361,7 @@ describe("World: sessions", () => {
     const welcome = welcomeOf(first);
     for (let rid = 1; rid <= 3; rid++) first.send({ type: MsgType.Chat, rid, text: "hello" });
     setup.tick();
-    setup.world.disconnected(first.connection, CloseCode.Abnormal);
+    setup.world.disconnected(first.peer, CloseCode.Abnormal);
     setup.tick(20);
     const second = new FakeClient(setup.world);
     second.send({ type: MsgType.Resume, token: welcome.resumeToken });
@@ -379,7 +379,7 @@ describe("World: sessions", () => {
     const first = joined(setup, "ann");
     const { resumeToken } = welcomeOf(first);
     first.send({ type: MsgType.Chat, rid: 1, text: "once" });
-    setup.world.disconnected(first.connection, CloseCode.Abnormal);
+    setup.world.disconnected(first.peer, CloseCode.Abnormal);
     const second = new FakeClient(setup.world);
     second.send({ type: MsgType.Resume, token: resumeToken });
     second.send({ type: MsgType.Chat, rid: 1, text: "once" });
@@ -392,7 +392,7 @@ describe("World: sessions", () => {
     const setup = manualWorld<TestSchema>(testGame({ onLeave: (_ctx, p) => left.push(p.name) }), { resumeGraceMs: 1000 });
     const first = joined(setup, "ann");
     const { resumeToken, entityId } = welcomeOf(first);
-    setup.world.disconnected(first.connection, CloseCode.Abnormal);
+    setup.world.disconnected(first.peer, CloseCode.Abnormal);
     setup.tick(19);
     expect(left).toEqual([]);
     setup.tick(2);
@@ -420,7 +420,7 @@ describe("World: sessions", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = joined(setup, "ann");
     const { entityId } = welcomeOf(client);
-    setup.world.disconnected(client.connection, CloseCode.Normal);
+    setup.world.disconnected(client.peer, CloseCode.Normal);
     expect(setup.world.sessions.size).toBe(0);
     expect(setup.world.store.has(entityId)).toBe(false);
   });
@@ -508,7 +508,7 @@ describe("World: admission", () => {
   it("admits a connection while a disconnected player holds the last slot, but refuses its Join", () => {
     const setup = manualWorld<TestSchema>(testGame({ capacity: 1 }));
     const first = joined(setup, "ann");
-    setup.world.disconnected(first.connection, CloseCode.Abnormal);
+    setup.world.disconnected(first.peer, CloseCode.Abnormal);
     expect(setup.world.admissionRefusal()).toBeUndefined();
     const stranger = joined(setup, "bob");
     expect(stranger.socket.ended?.code).toBe(CloseCode.WorldFull);
@@ -712,7 +712,7 @@ describe("World: lifecycle hooks", () => {
     const first = joined(setup, "ann");
     const { resumeToken } = welcomeOf(first);
     first.send({ type: MsgType.Chat, rid: 1, text: "one" });
-    setup.world.disconnected(first.connection, CloseCode.Abnormal);
+    setup.world.disconnected(first.peer, CloseCode.Abnormal);
     setup.tick(5);
     const second = new FakeClient(setup.world);
     second.send({ type: MsgType.Resume, token: resumeToken });

@@ -54,7 +54,7 @@ export function createBotsTestGame() {
     schema,
     input,
     tickRate: 20,
-    world: { width: WORLD_SIZE, height: WORLD_SIZE },
+    bounds: { width: WORLD_SIZE, height: WORLD_SIZE },
     onJoin(ctx, player) {
       ctx.emit("all", "join", { name: player.name });
       return ctx.spawn("player", { x: ctx.rng.int(100, 500), y: ctx.rng.int(100, 900), name: player.name });

@@ -73,7 +73,7 @@ export function createTestGame(options: { movers?: number } = {}) {
     schema,
     input,
     tickRate: TICK_RATE,
-    world: { width: WORLD_SIZE, height: WORLD_SIZE },
+    bounds: { width: WORLD_SIZE, height: WORLD_SIZE },
     onJoin(ctx, player) {
       return ctx.spawn("player", { x: 200, y: 200 + 20 * (player.id % 50), name: player.name });
     },

@@ -94,7 +94,7 @@ export class Reconciler<S, I> {
     return this.count;
   }
 
-  /** The seq the next `applyInput` will assign. */
+  /** The seq the next `predict` will assign. */
   get nextSeq(): number {
     return this.seq;
   }
@@ -126,7 +126,7 @@ export class Reconciler<S, I> {
   }
 
   /** Applies `input` to the predicted state at once, remembers it and returns its seq. */
-  applyInput(input: I): number {
+  predict(input: I): number {
     if (this.count === this.capacity) {
       this.dropOldest(1);
       this.droppedCount++;

@@ -20,8 +20,8 @@ describe("engine README examples", () => {
   it("shared-game: the prediction replays the shared step from the server's state", () => {
     const reconciler = new Reconciler(prediction.model, { dt: 1 / 20 });
     reconciler.reset({ x: 100, y: 100 });
-    reconciler.applyInput({ dx: 1, dy: 0 });
-    reconciler.applyInput({ dx: 0, dy: -1 });
+    reconciler.predict({ dx: 1, dy: 0 });
+    reconciler.predict({ dx: 0, dy: -1 });
     const server = { x: 100, y: 100 };
     step(server, { dx: 1, dy: 0 }, 1 / 20);
     // The server applied the first input: the second is replayed on top of its state.

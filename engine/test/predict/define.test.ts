@@ -38,9 +38,9 @@ describe("definePrediction", () => {
     const reconciler = new Reconciler(model, { dt: DT });
     reconciler.reset({ x: 0, y: 0 });
     const held: Input = { dx: 1, dy: 0, jump: false };
-    reconciler.applyInput(held);
+    reconciler.predict(held);
     held.dx = -1;
-    reconciler.applyInput(held);
+    reconciler.predict(held);
     held.dx = 1;
     // The server applied neither yet: replaying both (+1 then -1) must cancel out.
     const { error } = reconciler.reconcile({ x: 0, y: 0 }, -1);

@@ -56,8 +56,8 @@ function randomMoves(rng: Rng, count: number): Move[] {
 describe("Reconciler", () => {
   it("applies an input to the predicted state at once and assigns consecutive seqs", () => {
     const reconciler = new Reconciler(walker(), { dt: DT });
-    expect(reconciler.applyInput(right)).toBe(0);
-    expect(reconciler.applyInput(right)).toBe(1);
+    expect(reconciler.predict(right)).toBe(0);
+    expect(reconciler.predict(right)).toBe(1);
     expect(reconciler.state.x).toBeCloseTo(2 * STEP, 12);
     expect(reconciler.pendingCount).toBe(2);
     expect(reconciler.nextSeq).toBe(2);
@@ -72,7 +72,7 @@ describe("Reconciler", () => {
         const server = new Server(model);
         const moves = randomMoves(rng, 40);
         for (let i = 0; i < moves.length; i++) {
-          reconciler.applyInput(moves[i]);
+          reconciler.predict(moves[i]);
           const acked = i - lag;
           if (acked < 0) continue;
           server.process(moves[acked]);
@@ -92,7 +92,7 @@ describe("Reconciler", () => {
     const server = new Server(walker(wallX));
     const sent = 10;
     const processed = 7;
-    for (let i = 0; i < sent; i++) reconciler.applyInput(right);
+    for (let i = 0; i < sent; i++) reconciler.predict(right);
     for (let i = 0; i < processed; i++) server.process(right);
     const predictedBefore = reconciler.state.x;
 
@@ -108,7 +108,7 @@ describe("Reconciler", () => {
 
   it("lastProcessedSeq -1 (none processed) keeps every input pending and replays all of them", () => {
     const reconciler = new Reconciler(walker(), { dt: DT });
-    for (let i = 0; i < 4; i++) reconciler.applyInput(right);
+    for (let i = 0; i < 4; i++) reconciler.predict(right);
     const knockedBack: Body = { x: -3, y: 0 };
 
     const result = reconciler.reconcile(knockedBack, -1);
@@ -122,7 +122,7 @@ describe("Reconciler", () => {
     const model = walker();
     const reconciler = new Reconciler(model, { dt: DT });
     const server = new Server(model);
-    for (let i = 0; i < 8; i++) reconciler.applyInput(right);
+    for (let i = 0; i < 8; i++) reconciler.predict(right);
     const snapshots: Body[] = [];
     for (let i = 0; i < 6; i++) {
       server.process(right);
@@ -141,7 +141,7 @@ describe("Reconciler", () => {
 
   it("a duplicate ack drops nothing more but still rewinds to the newer authoritative state", () => {
     const reconciler = new Reconciler(walker(), { dt: DT });
-    for (let i = 0; i < 5; i++) reconciler.applyInput(right);
+    for (let i = 0; i < 5; i++) reconciler.predict(right);
     reconciler.reconcile({ x: 3 * STEP, y: 0 }, 2);
     const pushedBySomething: Body = { x: 3 * STEP, y: 1 };
 
@@ -157,7 +157,7 @@ describe("Reconciler", () => {
 
   it("an ack for a seq never sent is ignored", () => {
     const reconciler = new Reconciler(walker(), { dt: DT });
-    for (let i = 0; i < 3; i++) reconciler.applyInput(right);
+    for (let i = 0; i < 3; i++) reconciler.predict(right);
 
     const result = reconciler.reconcile({ x: 100, y: 0 }, 3);
 
@@ -174,7 +174,7 @@ describe("Reconciler", () => {
     const firstSeq = 0xffff - 5;
     reconciler.reset(server.state, firstSeq);
     const moves = randomMoves(new Rng(11), 10);
-    const seqs = moves.map((move) => reconciler.applyInput(move));
+    const seqs = moves.map((move) => reconciler.predict(move));
     expect(seqs).toEqual([65530, 65531, 65532, 65533, 65534, 65535, 0, 1, 2, 3]);
 
     // Ack before the wrap.
@@ -200,7 +200,7 @@ describe("Reconciler", () => {
   it("overflow past maxPending drops the oldest input and counts it", () => {
     const maxPending = 4;
     const reconciler = new Reconciler(walker(), { dt: DT, maxPending });
-    for (let i = 0; i < 6; i++) reconciler.applyInput({ dx: 0, dy: i });
+    for (let i = 0; i < 6; i++) reconciler.predict({ dx: 0, dy: i });
     expect(reconciler.pendingCount).toBe(maxPending);
     expect(reconciler.droppedInputs).toBe(2);
 
@@ -224,9 +224,9 @@ describe("Reconciler", () => {
     };
     const reconciler = new Reconciler(model, { dt: DT });
     const reused: Move = { dx: 1, dy: 0 };
-    reconciler.applyInput(reused);
+    reconciler.predict(reused);
     reused.dx = -1;
-    reconciler.applyInput(reused);
+    reconciler.predict(reused);
     reused.dx = 0;
 
     reconciler.reconcile({ x: 0, y: 0 }, -1);
@@ -238,7 +238,7 @@ describe("Reconciler", () => {
   it("without copyInput, pending inputs are the caller's objects", () => {
     const reconciler = new Reconciler(walker(), { dt: DT });
     const reused: Move = { dx: 1, dy: 0 };
-    reconciler.applyInput(reused);
+    reconciler.predict(reused);
     reused.dx = -1;
 
     reconciler.reconcile({ x: 0, y: 0 }, -1);
@@ -248,14 +248,14 @@ describe("Reconciler", () => {
 
   it("reset clears pending inputs and treats every earlier seq as acknowledged", () => {
     const reconciler = new Reconciler(walker(), { dt: DT });
-    for (let i = 0; i < 3; i++) reconciler.applyInput(right);
+    for (let i = 0; i < 3; i++) reconciler.predict(right);
     const respawn: Body = { x: 10, y: 10 };
 
     reconciler.reset(respawn, 100);
 
     expect(reconciler.pendingCount).toBe(0);
     expect(reconciler.state).toEqual(respawn);
-    expect(reconciler.applyInput(right)).toBe(100);
+    expect(reconciler.predict(right)).toBe(100);
     expect(reconciler.reconcile(respawn, 98).replayed).toBe(0);
     expect(reconciler.ignoredAcks).toBe(1);
     expect(reconciler.reconcile(respawn, 99).replayed).toBe(1);
@@ -263,16 +263,16 @@ describe("Reconciler", () => {
 
   it("reset without a seq keeps counting from the current seq", () => {
     const reconciler = new Reconciler(walker(), { dt: DT });
-    reconciler.applyInput(right);
-    reconciler.applyInput(right);
+    reconciler.predict(right);
+    reconciler.predict(right);
     reconciler.reset({ x: 0, y: 0 });
-    expect(reconciler.applyInput(right)).toBe(2);
+    expect(reconciler.predict(right)).toBe(2);
   });
 
   it("counts as corrections only errors above epsilon", () => {
     const epsilon = 0.01;
     const reconciler = new Reconciler(walker(), { dt: DT, epsilon });
-    reconciler.applyInput(right);
+    reconciler.predict(right);
     reconciler.reconcile({ x: STEP + epsilon / 2, y: 0 }, 0);
     expect(reconciler.corrections).toBe(0);
     reconciler.reconcile({ x: STEP + epsilon * 2, y: 0 }, 0);

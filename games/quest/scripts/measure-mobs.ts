@@ -73,9 +73,9 @@ function run(map: QuestMap, playerCount: number, fighterCount: number) {
   const clients = Array.from({ length: playerCount }, (_, i) => {
     const socket = new CountingSocket();
     world.reserve("127.0.0.1");
-    const connection = world.connect(socket, { ip: "127.0.0.1", identity: undefined });
-    world.receive(connection, Uint8Array.from(encodeClientMessage({ type: MsgType.Join, name: `p${i}` })).buffer, true);
-    return { socket, connection, seq: 0, move: MOVE_NONE, target: -1 };
+    const peer = world.connect(socket, { ip: "127.0.0.1", identity: undefined });
+    world.receive(peer, Uint8Array.from(encodeClientMessage({ type: MsgType.Join, name: `p${i}` })).buffer, true);
+    return { socket, peer, seq: 0, move: MOVE_NONE, target: -1 };
   });
   now += world.tickMs;
   world.runTick();
@@ -118,13 +118,13 @@ function run(map: QuestMap, playerCount: number, fighterCount: number) {
       if (client.target >= 0) {
         if (t % 20 === 0) {
           const message = { type: MsgType.Command, rid: t / 20 + 1, name: "attack", args: [client.target] } as const;
-          world.receive(client.connection, Uint8Array.from(encodeClientMessage(message)).buffer, true);
+          world.receive(client.peer, Uint8Array.from(encodeClientMessage(message)).buffer, true);
         }
         continue;
       }
       if (rng.next() < 0.05) client.move = rng.pick([MOVE_NONE, MOVE_UP, MOVE_DOWN, MOVE_LEFT, MOVE_RIGHT]);
       client.seq = (client.seq + 1) & 0xffff;
-      world.receive(client.connection, Uint8Array.from(encodeClientMessage({ type: MsgType.Input, seq: client.seq, input: [client.move] })).buffer, true);
+      world.receive(client.peer, Uint8Array.from(encodeClientMessage({ type: MsgType.Input, seq: client.seq, input: [client.move] })).buffer, true);
     }
     now += world.tickMs;
     const started = performance.now();

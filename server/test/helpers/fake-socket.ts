@@ -65,7 +65,7 @@ export class FakeSocket implements SocketLike {
 /** A fake client of a World: a FakeSocket, its connection, and a mirror of what it was sent. */
 export class FakeClient<S extends Schema> {
   readonly socket = new FakeSocket();
-  readonly connection: ReturnType<World<S>["connect"]>;
+  readonly peer: ReturnType<World<S>["connect"]>;
   readonly mirror: SnapshotMirror<S>;
   /** What each applied snapshot did to the mirror (copied out of the mirror's reused arrays). */
   readonly applied: AppliedSnapshot[] = [];
@@ -77,16 +77,16 @@ export class FakeClient<S extends Schema> {
     ip = "127.0.0.1",
     identity: unknown = undefined,
   ) {
-    this.connection = world.connect(this.socket, { ip, identity }, world.reserve(ip));
+    this.peer = world.connect(this.socket, { ip, identity }, world.reserve(ip));
     this.mirror = new SnapshotMirror(world.store.schema);
   }
 
   send(message: ClientMessage): void {
-    this.world.receive(this.connection, Uint8Array.from(encodeClientMessage(message)).buffer, true);
+    this.world.receive(this.peer, Uint8Array.from(encodeClientMessage(message)).buffer, true);
   }
 
   sendBytes(bytes: Uint8Array, isBinary = true): void {
-    this.world.receive(this.connection, Uint8Array.from(bytes).buffer, isBinary);
+    this.world.receive(this.peer, Uint8Array.from(bytes).buffer, isBinary);
   }
 
   /** Messages sent since the last call; snapshots are applied to the mirror (throws on desync). */

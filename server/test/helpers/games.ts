@@ -93,7 +93,7 @@ export function testGame(options: TestGameOptions = {}): GameDefinition<TestSche
     input: testInput,
     tickRate: options.tickRate ?? 20,
     capacity: options.capacity ?? 100,
-    world: { width: WORLD_SIZE, height: WORLD_SIZE },
+    bounds: { width: WORLD_SIZE, height: WORLD_SIZE },
     interest: options.interest ?? "all",
     onJoin:
       options.onJoin ??

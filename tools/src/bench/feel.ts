@@ -96,7 +96,7 @@ function feelGame(chats: string[]) {
     name: "feel",
     schema,
     input,
-    world: { width: WORLD, height: WORLD },
+    bounds: { width: WORLD, height: WORLD },
     onJoin: (ctx, player) => ctx.spawn("player", { x: 100, y: 100 + 40 * (player.id % 50), name: player.name }),
     onInput(_ctx, player, move) {
       const entity = player.entity;

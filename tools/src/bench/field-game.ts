@@ -14,7 +14,7 @@ export function fieldGame(options: { mobs: number; variant: FieldVariant; capaci
     tickRate: FIELD.tickRate,
     capacity: options.capacity,
     seed: options.seed ?? 1,
-    world: { width: FIELD.size, height: FIELD.size },
+    bounds: { width: FIELD.size, height: FIELD.size },
     interest: options.variant === "all" ? "all" : { radius: FIELD.interestRadius },
     onCreate(ctx) {
       for (let i = 0; i < options.mobs; i++) {

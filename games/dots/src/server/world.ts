@@ -67,7 +67,7 @@ export function createDotsGame(options: { seed?: number; npcs?: number } = {}) {
     input,
     tickRate: TICK_RATE,
     capacity: 64,
-    world: { width: WORLD_WIDTH, height: WORLD_HEIGHT },
+    bounds: { width: WORLD_WIDTH, height: WORLD_HEIGHT },
     interest: "all",
     seed: options.seed ?? 1,
     state: (): DotsWorld => ({ wanderers: new Map(), scratch: { x: 0, y: 0 } }),

@@ -472,7 +472,7 @@ export function createQuestGame(options: QuestGameOptions) {
     input,
     tickRate: TICK_RATE,
     capacity: options.capacity ?? DEFAULT_WORLD_CAPACITY,
-    world: { width: map.width * TILE_SIZE, height: map.height * TILE_SIZE },
+    bounds: { width: map.width * TILE_SIZE, height: map.height * TILE_SIZE },
     interest: { radius: interestRadius },
     seed: options.seed ?? 1,
 

@@ -7,7 +7,7 @@ export const game = defineGame({
   schema,
   input,
   tickRate: TICK_RATE,
-  world: { width: WIDTH, height: HEIGHT },
+  bounds: { width: WIDTH, height: HEIGHT },
   interest: "all",
   // Each world's own state (handlers read it as ctx.state): a scratch for the shared step.
   state: () => ({ scratch: { x: 0, y: 0 } }),

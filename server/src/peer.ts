@@ -1,27 +1,29 @@
-import type { Schema } from "@tickwire/engine";
 import type { ServerLimits } from "./limits.js";
 import { Outbox, type OutboxStats, type SocketLike } from "./outbox.js";
 import { TokenBucket } from "./rate-limit.js";
-import type { Session } from "./session.js";
 
-/** What the handshake learned about a connection before it existed. */
-export interface ConnectionInfo {
+/** What the handshake learned about a peer before it existed. */
+export interface PeerInfo {
   /** Remote address as text. */
   readonly ip: string;
   /** The auth hook's result, or undefined when the server has no auth hook. */
   readonly identity: unknown;
 }
 
-/** Nothing chose a close code: the client closed or the connection dropped. */
+/** Nothing chose a close code: the client closed or the peer dropped. */
 export const NO_CLOSE_CODE = -1;
 
-/** One WebSocket connection: its outbox, its limits, and the session once it joined. */
-export class Connection<S extends Schema = Schema, I = unknown> {
+/**
+ * A peer: one client's WebSocket connection as the server holds it — its outbox, its
+ * rate limits, and the session once it joined.
+ * Generic over the session so that neither file imports the other.
+ */
+export class Peer<P = unknown> {
   readonly outbox: Outbox;
-  session: Session<S, I> | undefined;
+  session: P | undefined;
   /** The code the server closed with; NO_CLOSE_CODE when the other side or the network did. */
   closeCode = NO_CLOSE_CODE;
-  /** The rate limit is dropping this connection's messages (one Error per run of drops). */
+  /** The rate limit is dropping this peer's messages (one Error per run of drops). */
   limited = false;
   private readonly messages: TokenBucket;
   private readonly flood: TokenBucket;
@@ -29,7 +31,7 @@ export class Connection<S extends Schema = Schema, I = unknown> {
 
   constructor(
     socket: SocketLike,
-    readonly info: ConnectionInfo,
+    readonly info: PeerInfo,
     limits: ServerLimits,
     stats: OutboxStats,
     readonly openedAt: number,
