@@ -1,14 +1,18 @@
 import { fileURLToPath } from "node:url";
 import { defaultClientConditions, defineConfig } from "vite";
+import { precompress } from "./vite-precompress.js";
 
-/** The Quest server `npm run dev` proxies to (its own `npm start`, PORT 8080 by default). */
-const server = process.env.QUEST_SERVER ?? "http://127.0.0.1:8080";
+/** Where `npm run dev` runs the Quest server (tools/scripts/dev-game.mjs sets it); Vite's dev server proxies to it. */
+const DEV_SERVER_PORT = Number(process.env.SERVER_PORT ?? 8081);
+const server = `http://127.0.0.1:${DEV_SERVER_PORT}`;
 
-// Builds the client into dist/client (hashed file names, so the server can cache them for a
-// year); workspace packages are bundled from their TypeScript sources (the `source` condition).
+// Builds the client into dist/client: hashed file names, so the server can cache them for a
+// year, and `.br`/`.gz` beside every text file, which the server sends as they are. Workspace
+// packages are bundled from their TypeScript sources (the `source` condition).
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   resolve: { conditions: ["source", ...defaultClientConditions] },
+  plugins: [precompress()],
   build: {
     outDir: "dist/client",
     emptyOutDir: true,

@@ -101,7 +101,10 @@ describe("new-game", () => {
 
   it("npm run dev: Vite serves the page with its hot-reload client and proxies /ws to the game server, which restarts when its code changes", async () => {
     const serverPort = await freePort();
-    const dev = spawn(process.execPath, ["scripts/dev.mjs"], { cwd: game, env: { ...process.env, SERVER_PORT: String(serverPort) } });
+    // The command the game's package.json runs: the repo's shared runner (tools/scripts/dev-game.mjs).
+    const [command, ...args] = JSON.parse(readFileSync(join(game, "package.json"), "utf8")).scripts.dev.split(" ");
+    expect(command).toBe("node");
+    const dev = spawn(process.execPath, args, { cwd: game, env: { ...process.env, SERVER_PORT: String(serverPort) } });
     let output = "";
     dev.stdout.on("data", (chunk) => {
       output += chunk;
