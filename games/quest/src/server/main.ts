@@ -7,6 +7,7 @@
  * QUEST_WORLDS (4), QUEST_CAPACITY (200), QUEST_IDLE_TIMEOUT_S (900),
  * QUEST_ORIGINS (comma-separated allowed page origins; default any),
  * QUEST_MAX_CONNECTIONS_PER_IP (the server's default; raise it for bot swarms on loopback),
+ * QUEST_BEHIND_PROXY (1: lift the per-address limits, every player arriving from the proxy),
  * QUEST_MAP (another map file, for tests and map makers), QUEST_DATA_DIR (./data),
  * QUEST_SAVE_INTERVAL_S (30; fractions for tests),
  * QUEST_MOBS_PER_WORLD (the map's own, 162; more spreads over its mob areas: benchmarks).
@@ -27,6 +28,12 @@ import { loadWorldMap, WORLD_MAP_PATH, withMobCount } from "./world-map.js";
 const DEFAULT_PORT = 8080;
 /** BrowserQuest ran 5 worlds a process; 4 leaves a core's headroom at 200 players each. */
 const DEFAULT_WORLDS = 4;
+/** Behind a proxy: room above the population for reconnects still closing. */
+const PROXY_MARGIN = 100;
+/** Behind a proxy: sockets joining at once, all from the proxy (the server's default world-wide bound). */
+const PROXY_UNJOINED = 64;
+/** Behind a proxy: every player's refused handshakes count together. */
+const PROXY_REFUSAL_BURST = 200;
 /** Relative to the working directory, like the framework's default; git-ignored. */
 const DEFAULT_DATA_DIR = "./data";
 
@@ -81,6 +88,18 @@ const worlds = Array.from({ length: envNumber("QUEST_WORLDS", DEFAULT_WORLDS) },
 const host = process.env.HOST ?? "127.0.0.1";
 const origins = process.env.QUEST_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean);
 const maxConnectionsPerIp = process.env.QUEST_MAX_CONNECTIONS_PER_IP ? envNumber("QUEST_MAX_CONNECTIONS_PER_IP", 0) : undefined;
+/**
+ * Behind a reverse proxy every player arrives from the proxy's address, so the per-address
+ * limits would cap a world at a quarter of its players: lift them to the whole population.
+ */
+const behindProxy = process.env.QUEST_BEHIND_PROXY === "1";
+const population = worlds.length * capacity;
+const limits = {
+  ...(behindProxy
+    ? { maxConnectionsPerIp: population + PROXY_MARGIN, maxWorldSharePerIp: 1, maxUnjoinedPerIp: PROXY_UNJOINED, handshakeRefusalBurst: PROXY_REFUSAL_BURST }
+    : {}),
+  ...(maxConnectionsPerIp !== undefined ? { maxConnectionsPerIp } : {}),
+};
 
 /** Exported for the benchmark (tools/src/bench/quest-server.ts), which imports this file to time each world's ticks. */
 export const server = await createServer({
@@ -92,7 +111,7 @@ export const server = await createServer({
   saveIntervalMs,
   ...(origins && origins.length > 0 ? { origins } : {}),
   ...(hasClient ? { static: { dir: clientDir } } : {}),
-  ...(maxConnectionsPerIp !== undefined ? { limits: { maxConnectionsPerIp } } : {}),
+  limits,
   handleSignals: true,
 });
 
