@@ -5,6 +5,8 @@
  * process's CPU and RSS, for the window the parent opens.
  * Argument: QuestServerArgs as JSON. Talks to the parent over IPC (quest-ipc.ts).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { WindowMeter } from "./harness.js";
@@ -32,6 +34,12 @@ Object.assign(process.env, {
   // Info logs a line per join: hundreds of bots would fill the bench's output.
   LOG_LEVEL: "warn",
 });
+// Players the bots leave behind go to a directory of this run's own, removed on exit.
+const dataDir = mkdtempSync(join(tmpdir(), "quest-bench-"));
+process.env.QUEST_DATA_DIR = dataDir;
+process.on("exit", () => rmSync(dataDir, { recursive: true, force: true }));
+// main.ts reads its own flags from argv: it gets none of this child's.
+process.argv.splice(2);
 // The map's own mobs unless asked: not whatever the shell running the bench had set.
 if (args.mobsPerWorld === null) delete process.env.QUEST_MOBS_PER_WORLD;
 else process.env.QUEST_MOBS_PER_WORLD = String(args.mobsPerWorld);
