@@ -1,4 +1,4 @@
-import { type DisconnectInfo, type FrameDirection, connect, type Timers, type TickwireClient } from "@tickwire/client";
+import { type DisconnectInfo, type FrameDirection, connect, type Timers, type TickwireClient, type UpdateOptions } from "@tickwire/client";
 import { type GameEvent, Rng } from "@tickwire/engine";
 import type { SnapshotMessage, WelcomeMessage } from "@tickwire/engine/wire";
 import { AckTracker } from "./ack-tracker.js";
@@ -70,6 +70,8 @@ export class Bot {
   private connectedMs = 0;
   private closedResolve: (() => void) | null = null;
   private readonly socketClosed: Promise<void>;
+  /** Sampling interpolation only for a behaviour that reads `render` values. */
+  private readonly updateOptions: UpdateOptions;
   private readonly recordAck = (latencyMs: number): void => {
     this.options.recorder.recordAck(latencyMs);
     this.ackHistogram.recordValue(toMicros(latencyMs));
@@ -77,6 +79,7 @@ export class Bot {
 
   constructor(private readonly options: BotOptions) {
     this.rng = new Rng(botSeed(options.seed, options.index, 0));
+    this.updateOptions = { sample: options.behavior.render === true };
     const backoffRng = new Rng(botSeed(options.seed, options.index, 1));
     const light = options.light || options.game.schema === undefined;
     const { game } = options;
@@ -311,7 +314,7 @@ export class Bot {
     if (this.client.state === "open") {
       if (now >= this.client.nextInputTime(now) - TIMER_SLACK_MS) this.inputOnce(now);
       // Also sends an input held while the socket was backed up.
-      this.client.update(now);
+      this.client.update(now, this.updateOptions);
     }
     this.scheduleInputs(now);
   }
