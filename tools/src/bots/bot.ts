@@ -1,5 +1,5 @@
 import { type DisconnectInfo, type FrameDirection, connect, type Timers, type TickwireClient, type UpdateOptions } from "@tickwire/client";
-import { type GameEvent, Rng } from "@tickwire/engine";
+import { type GameEvent, Rng, type Schema } from "@tickwire/engine";
 import type { SnapshotMessage, WelcomeMessage } from "@tickwire/engine/wire";
 import { AckTracker } from "./ack-tracker.js";
 import type { Behavior, BotView } from "./behavior.js";
@@ -34,6 +34,11 @@ const CLOSED = 3;
 /** A distinct stream per bot (and per purpose) from one run seed. */
 export function botSeed(seed: number, index: number, stream: number): number {
   return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35)) >>> 0;
+}
+
+/** Interpolation options that interpolate no field of any type: `render` stays empty. */
+function noInterpolatedFields(schema: Schema): Record<string, Record<string, never>> {
+  return Object.fromEntries(schema.types.map((type) => [type.name, {}]));
 }
 
 /**
@@ -89,7 +94,15 @@ export class Bot {
     });
     this.client = connect(options.url, {
       name: options.name,
-      game: light ? { input: game.input } : { schema: game.schema, input: game.input, predict: game.predict },
+      game: light
+        ? { input: game.input }
+        : {
+            schema: game.schema,
+            input: game.input,
+            predict: game.predict,
+            // Not drawn: no interpolation buffers to feed with every entity of every snapshot.
+            interpolation: options.behavior.render === true || game.schema === undefined ? undefined : { fields: noInterpolatedFields(game.schema) },
+          },
       runtime: {
         WebSocket: botSocketClass({ localAddress: options.localAddress, opening: (socket) => this.opening(socket) }),
         now: options.now,
