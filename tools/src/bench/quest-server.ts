@@ -5,6 +5,8 @@
  * process's CPU and RSS, for the window the parent opens.
  * Argument: QuestServerArgs as JSON. Talks to the parent over IPC (quest-ipc.ts).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { WindowMeter } from "./harness.js";
@@ -19,6 +21,11 @@ interface QuestServer {
 }
 
 const args = JSON.parse(process.argv[2] ?? "{}") as QuestServerArgs;
+// main.ts parses its own flags and refuses anything else.
+process.argv.splice(2);
+// Bots' progress is no one's to keep: not in the game's ./data.
+const dataDir = mkdtempSync(join(tmpdir(), "quest-bench-"));
+process.on("exit", () => rmSync(dataDir, { recursive: true, force: true }));
 const send = (message: QuestServerReply): void => {
   process.send?.(message);
 };
@@ -31,6 +38,7 @@ Object.assign(process.env, {
   QUEST_WORLDS: String(args.worlds),
   // Info logs a line per join: hundreds of bots would fill the bench's output.
   LOG_LEVEL: "warn",
+  QUEST_DATA_DIR: dataDir,
 });
 // The map's own mobs unless asked: not whatever the shell running the bench had set.
 if (args.mobsPerWorld === null) delete process.env.QUEST_MOBS_PER_WORLD;
