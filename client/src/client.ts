@@ -94,6 +94,12 @@ export interface ClientTuning {
   inputBufferedThreshold?: number;
 }
 
+/** What one `update()` does besides the defaults. */
+export interface UpdateOptions {
+  /** False: skip interpolation sampling, leaving every entity's `render` values as they were. Default true. */
+  sample?: boolean;
+}
+
 /** What the client runs on: injected so that tests run on fake sockets and simulated time. */
 export interface ClientRuntime {
   /** WebSocket implementation; default the global one (browsers). In Node pass `WebSocket` from `ws`. */
@@ -417,8 +423,10 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
    * Call once per rendered frame: runs due input ticks (with the `input` option), sends a
    * held input once the socket drains, advances the correction smoothing and the adaptive
    * delay, samples every entity at the render time, and refreshes the net stats.
+   * With `{ sample: false }` it does all of that but the sampling: `render` values stay as
+   * they were (for clients that draw nothing, such as bots; the costliest part by far).
    */
-  update(now = this.now()): void {
+  update(now = this.now(), options?: UpdateOptions): void {
     const dt = Number.isNaN(this.lastUpdateAt) ? 0 : now - this.lastUpdateAt;
     this.lastUpdateAt = now;
     this.connection.poll();
@@ -437,7 +445,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     // Re-anchoring after an outage may move the render clock back: hold instead, so nothing
     // drawn walks backwards.
     const renderTime = Math.max(this.renderTime(now), this.lastRenderTime);
-    this.sample(Number.isNaN(renderTime) ? this.renderTime(now) : renderTime, now);
+    if (options?.sample !== false) this.sample(Number.isNaN(renderTime) ? this.renderTime(now) : renderTime, now);
     const stats = this.stats;
     stats.rttMs = this.clock.rtt;
     stats.jitterMs = this.clock.jitter;

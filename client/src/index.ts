@@ -7,6 +7,7 @@ export {
   type ConnectOptions,
   connect,
   TickwireClient,
+  type UpdateOptions,
 } from "./client.js";
 export * from "./constants.js";
 export type {

@@ -379,3 +379,33 @@ describe("prediction and reconciliation", () => {
     expect(h.client.predicted).toEqual({ x: 502, y: 300 });
   });
 });
+
+describe("update without sampling (clients that draw nothing, such as bots)", () => {
+  it("update(now, { sample: false }) sends inputs, predicts and times the delay, but leaves render values as they were; update() then samples", () => {
+    const h = start({ input: () => ({ dx: 1, dy: 0 }) }, { model, fields: ["x", "y"], decayMs: 100 });
+    const player = h.server.store.spawn("dot", { x: 90, y: 10 });
+    const mover = h.server.store.spawn("dot", { x: 100, y: 50 });
+    h.server.welcome(FakeSocket.last, player.id);
+    h.server.snapshot(FakeSocket.last);
+    h.client.update();
+    FakeSocket.last.sent.length = 0;
+    const predictedX = h.client.predicted?.x ?? Number.NaN;
+    const remote = asDot(h.client.get(mover.id));
+    const local = asDot(h.client.local);
+    const drawn = { remote: remote.render.x, local: local.render.x };
+    for (let i = 0; i < 20; i++) {
+      mover.x += 1;
+      h.time.advance(TICK_MS);
+      h.server.snapshot(FakeSocket.last);
+      h.client.update(h.time.now(), { sample: false });
+    }
+    expect(FakeSocket.last.sentOf(MsgType.Input)).toHaveLength(20);
+    expect(h.client.predicted?.x).toBe(predictedX + 20 * STEP);
+    expect(h.client.stats.interpDelayMs).toBeGreaterThan(0);
+    expect(remote.values.x).toBe(120);
+    expect([remote.render.x, local.render.x]).toEqual([drawn.remote, drawn.local]);
+    h.client.update();
+    expect(remote.render.x).toBeGreaterThan(drawn.remote);
+    expect(local.render.x).toBeGreaterThan(drawn.local);
+  });
+});

@@ -299,6 +299,34 @@ describe("bot swarm against a real server", () => {
     expect(seen.filter((event) => event === "bot-0:join")).toHaveLength(bots - 1);
   });
 
+  it("a behaviour with render: true sees mobs' render values move; one without gets no interpolation, only values", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tickwire-bots-"));
+    const seen: { watcher: number[]; blind: number[]; blindValues: number[] } = { watcher: [], blind: [], blindValues: [] };
+    (globalThis as { botsTestRender?: typeof seen }).botsTestRender = seen;
+    await writeFile(
+      join(dir, "plugins.mjs"),
+      [
+        "const mob = (bot) => bot.client.entities.find((e) => e.type === 'mob');",
+        "export const watcher = { name: 'watcher', render: true, input: (bot) => {",
+        "  const m = mob(bot); if (m && m.fields.length > 0) globalThis.botsTestRender.watcher.push(m.render.x); return null; } };",
+        "export const blind = { name: 'blind', input: (bot) => {",
+        "  const m = mob(bot); if (m) { globalThis.botsTestRender.blind.push(m.fields.length); globalThis.botsTestRender.blindValues.push(m.values.x); } return null; } };",
+      ].join("\n"),
+    );
+    try {
+      for (const behavior of ["watcher", "blind"]) {
+        await runSwarm({ url: worldUrl(server), bots: 1, durationSec: 1.5, game: GAME_MODULE, behavior: `./plugins.mjs#${behavior}`, cwd: dir });
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // Sampled every input tick: a wandering mob is drawn at many positions.
+    expect(new Set(seen.watcher).size).toBeGreaterThan(5);
+    expect(seen.blind.length).toBeGreaterThan(5);
+    expect(new Set(seen.blind)).toEqual(new Set([0]));
+    expect(new Set(seen.blindValues).size).toBeGreaterThan(1);
+  });
+
   it("through the netsim 'good' preset every round trip gains its 28 ms", async () => {
     const result = await runSwarm({ url: worldUrl(server), bots: 3, durationSec: 2.5, netsim: "good", behavior: "idle" });
     expect(result.config.netsim).toBe("good");

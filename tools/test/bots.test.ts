@@ -178,10 +178,11 @@ describe("behaviours", () => {
     expect(run()).toEqual(run());
   });
 
-  it("defineBehavior refuses a behaviour without a name or an input function", () => {
+  it("defineBehavior refuses a behaviour without a name or an input function, or with a render flag that is not a boolean", () => {
     expect(() => defineBehavior({ name: "", input: () => null })).toThrow(/name/);
     expect(() => defineBehavior({ name: "x", input: 3 } as never)).toThrow(/input/);
     expect(() => defineBehavior({ name: "x", input: () => null, onEvent: "no" } as never)).toThrow(/onEvent/);
+    expect(() => defineBehavior({ name: "x", input: () => null, render: "yes" } as never)).toThrow(/render must be a boolean/);
   });
 
   describe("loadBehavior", () => {

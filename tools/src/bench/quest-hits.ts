@@ -77,6 +77,7 @@ export function withHitProbe(inner: Behavior, options: HitProbeOptions): Behavio
   };
   return {
     name: inner.name,
+    render: inner.render,
     onSpawn(bot: BotView, rng: Rng) {
       bot.memory.hitProbe = undefined;
       inner.onSpawn?.(viewOf(bot), rng);

@@ -21,6 +21,11 @@ interface QuestServer {
 }
 
 const args = JSON.parse(process.argv[2] ?? "{}") as QuestServerArgs;
+// main.ts parses its own flags and refuses anything else.
+process.argv.splice(2);
+// Bots' progress is no one's to keep: not in the game's ./data.
+const dataDir = mkdtempSync(join(tmpdir(), "quest-bench-"));
+process.on("exit", () => rmSync(dataDir, { recursive: true, force: true }));
 const send = (message: QuestServerReply): void => {
   process.send?.(message);
 };
@@ -33,6 +38,7 @@ Object.assign(process.env, {
   QUEST_WORLDS: String(args.worlds),
   // Info logs a line per join: hundreds of bots would fill the bench's output.
   LOG_LEVEL: "warn",
+  QUEST_DATA_DIR: dataDir,
 });
 // Players the bots leave behind go to a directory of this run's own, removed on exit.
 const dataDir = mkdtempSync(join(tmpdir(), "quest-bench-"));

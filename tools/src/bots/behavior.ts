@@ -35,6 +35,12 @@ export interface Behavior<I = unknown> {
   onEvent?(bot: BotView, event: GameEvent, rng: Rng): void;
   /** The bot joined as a new player (first Welcome, or a new join after its player was lost). */
   onSpawn?(bot: BotView, rng: Rng): void;
+  /**
+   * True when it reads entities' `render` values: the bot then samples interpolation every
+   * input tick, as a browser does every frame. Default false: bots draw nothing, and sampling
+   * every entity is most of a full-mode bot's cost.
+   */
+  readonly render?: boolean;
 }
 
 export class BehaviorError extends Error {
@@ -51,6 +57,9 @@ export function checkBehavior(candidate: unknown, source: string): Behavior {
     throw new BehaviorError(`${source}: a behaviour needs a name of letters, digits, _ . - (got ${String(behavior.name)})`);
   }
   if (typeof behavior.input !== "function") throw new BehaviorError(`${source}: behaviour "${behavior.name}" needs an input(bot, tick, rng) function`);
+  if (behavior.render !== undefined && typeof behavior.render !== "boolean") {
+    throw new BehaviorError(`${source}: behaviour "${behavior.name}".render must be a boolean`);
+  }
   for (const hook of ["onEvent", "onSpawn"] as const) {
     if (behavior[hook] !== undefined && typeof behavior[hook] !== "function") {
       throw new BehaviorError(`${source}: behaviour "${behavior.name}".${hook} must be a function`);

@@ -1,5 +1,5 @@
-import { type DisconnectInfo, type FrameDirection, connect, type Timers, type TickwireClient } from "@tickwire/client";
-import { type GameEvent, Rng } from "@tickwire/engine";
+import { type DisconnectInfo, type FrameDirection, connect, type Timers, type TickwireClient, type UpdateOptions } from "@tickwire/client";
+import { type GameEvent, Rng, type Schema } from "@tickwire/engine";
 import type { SnapshotMessage, WelcomeMessage } from "@tickwire/engine/wire";
 import { AckTracker } from "./ack-tracker.js";
 import type { Behavior, BotView } from "./behavior.js";
@@ -36,6 +36,11 @@ export function botSeed(seed: number, index: number, stream: number): number {
   return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35)) >>> 0;
 }
 
+/** Interpolation options that interpolate no field of any type: `render` stays empty. */
+function noInterpolatedFields(schema: Schema): Record<string, Record<string, never>> {
+  return Object.fromEntries(schema.types.map((type) => [type.name, {}]));
+}
+
 /**
  * One simulated player: a real `@tickwire/client` session (light when it has no schema to
  * apply snapshots with), a behaviour that produces its inputs at the server's tick rate, and
@@ -70,6 +75,8 @@ export class Bot {
   private connectedMs = 0;
   private closedResolve: (() => void) | null = null;
   private readonly socketClosed: Promise<void>;
+  /** Sampling interpolation only for a behaviour that reads `render` values. */
+  private readonly updateOptions: UpdateOptions;
   private readonly recordAck = (latencyMs: number): void => {
     this.options.recorder.recordAck(latencyMs);
     this.ackHistogram.recordValue(toMicros(latencyMs));
@@ -77,6 +84,7 @@ export class Bot {
 
   constructor(private readonly options: BotOptions) {
     this.rng = new Rng(botSeed(options.seed, options.index, 0));
+    this.updateOptions = { sample: options.behavior.render === true };
     const backoffRng = new Rng(botSeed(options.seed, options.index, 1));
     const light = options.light || options.game.schema === undefined;
     const { game } = options;
@@ -86,7 +94,15 @@ export class Bot {
     });
     this.client = connect(options.url, {
       name: options.name,
-      game: light ? { input: game.input } : { schema: game.schema, input: game.input, predict: game.predict },
+      game: light
+        ? { input: game.input }
+        : {
+            schema: game.schema,
+            input: game.input,
+            predict: game.predict,
+            // Not drawn: no interpolation buffers to feed with every entity of every snapshot.
+            interpolation: options.behavior.render === true || game.schema === undefined ? undefined : { fields: noInterpolatedFields(game.schema) },
+          },
       runtime: {
         WebSocket: botSocketClass({ localAddress: options.localAddress, opening: (socket) => this.opening(socket) }),
         now: options.now,
@@ -311,7 +327,7 @@ export class Bot {
     if (this.client.state === "open") {
       if (now >= this.client.nextInputTime(now) - TIMER_SLACK_MS) this.inputOnce(now);
       // Also sends an input held while the socket was backed up.
-      this.client.update(now);
+      this.client.update(now, this.updateOptions);
     }
     this.scheduleInputs(now);
   }
