@@ -40,12 +40,6 @@ Object.assign(process.env, {
   LOG_LEVEL: "warn",
   QUEST_DATA_DIR: dataDir,
 });
-// Players the bots leave behind go to a directory of this run's own, removed on exit.
-const dataDir = mkdtempSync(join(tmpdir(), "quest-bench-"));
-process.env.QUEST_DATA_DIR = dataDir;
-process.on("exit", () => rmSync(dataDir, { recursive: true, force: true }));
-// main.ts reads its own flags from argv: it gets none of this child's.
-process.argv.splice(2);
 // The map's own mobs unless asked: not whatever the shell running the bench had set.
 if (args.mobsPerWorld === null) delete process.env.QUEST_MOBS_PER_WORLD;
 else process.env.QUEST_MOBS_PER_WORLD = String(args.mobsPerWorld);
