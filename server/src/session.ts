@@ -18,6 +18,11 @@ export function createResumeToken(): string {
  * input lead has meanwhile grown to make the next late arrival less likely.
  */
 const SPARE_TICKS_BEFORE_CATCH_UP = 4;
+/**
+ * Ticks without an input remembered for making up: a few, so two late arrivals close
+ * together are both made up, but not so many that standing still banks a burst.
+ */
+const MAX_MISSED_TICKS_REMEMBERED = 4;
 
 /** Why an input was not queued. */
 export type InputRefusal = "stale" | "queue_full";
@@ -126,7 +131,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
    * Returns the number of inputs dropped.
    */
   drainInputs(apply: (session: Session<S, I>, input: I) => void): number {
-    if (this.inputCount === 0) this.missedTicks = Math.min(this.maxInputsPerTick - 1, this.missedTicks + 1);
+    if (this.inputCount === 0) this.missedTicks = Math.min(MAX_MISSED_TICKS_REMEMBERED, this.missedTicks + 1);
     // A stalled uplink's inputs, arrived at once: stale. Dropped before this tick's ack, so
     // the client sees them all gone in one correction.
     const dropped = this.inputCount > Math.max(2, this.inputSeqs.length >> 1) ? this.dropSpare(2) : 0;
@@ -143,7 +148,11 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     this.backlogStreak = depth >= 2 ? this.backlogStreak + 1 : 0;
     if (this.backlogStreak >= this.backlogTicks) return dropped + this.dropSpare(1);
     this.spareStreak = depth >= 1 ? this.spareStreak + 1 : 0;
-    if (this.spareStreak < SPARE_TICKS_BEFORE_CATCH_UP || this.missedTicks === 0) return dropped;
+    if (this.spareStreak < SPARE_TICKS_BEFORE_CATCH_UP) return dropped;
+    // A spare with no tick to make up is an input more than ticks passed (the client's
+    // schedule moved): kept, it would hold every later input a tick, so drop it (one
+    // correction) rather than apply it (a step more than time allows).
+    if (this.missedTicks === 0) return dropped + this.dropSpare(0);
     this.spareStreak = 0;
     this.missedTicks--;
     this.catchUp = 1;

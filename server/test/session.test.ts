@@ -64,6 +64,38 @@ describe("Session input queue", () => {
     expect(s.queuedInputs).toBe(0);
   });
 
+  it("drops a spare that has no missed tick to make up, so later inputs are not held a tick for good", () => {
+    const s = session(8, 2, 20);
+    let seq = 0;
+    const lags: number[] = [];
+    for (let tick = 0; tick < 30; tick++) {
+      // One input a tick, and at tick 5 one more (the client's schedule moved a tick earlier).
+      s.queueInput(seq, seq++);
+      if (tick === 5) s.queueInput(seq, seq++);
+      drain(s);
+      lags.push(seq - 1 - s.lastProcessedSeq);
+    }
+    // Held a tick behind for a few ticks, then applied as sent again; never two in one tick.
+    expect(lags.slice(6, 9).every((lag) => lag === 1)).toBe(true);
+    expect(lags.slice(12).every((lag) => lag === 0)).toBe(true);
+    expect(s.queuedInputs).toBe(0);
+  });
+
+  it("makes up two late inputs close together, each with one double tick", () => {
+    const s = session(8, 2, 20);
+    let seq = 0;
+    let applied = 0;
+    for (let tick = 0; tick < 40; tick++) {
+      // Inputs 10 and 13 arrive a tick late, each with the next one.
+      if (tick !== 10 && tick !== 13) s.queueInput(seq, seq++);
+      if (tick === 11 || tick === 14) s.queueInput(seq, seq++);
+      applied += drain(s).length;
+    }
+    // Nothing dropped: every input sent is applied, none held at the end.
+    expect(applied).toBe(seq);
+    expect(s.queuedInputs).toBe(0);
+  });
+
   it("refuses a seq that is not newer than the last queued one (duplicate or replay)", () => {
     const s = session();
     expect(s.queueInput(5, 1)).toBeUndefined();
