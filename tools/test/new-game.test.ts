@@ -104,7 +104,8 @@ describe("new-game", () => {
     // The command the game's package.json runs: the repo's shared runner (tools/scripts/dev-game.mjs).
     const [command, ...args] = JSON.parse(readFileSync(join(game, "package.json"), "utf8")).scripts.dev.split(" ");
     expect(command).toBe("node");
-    const dev = spawn(process.execPath, args, { cwd: game, env: { ...process.env, SERVER_PORT: String(serverPort) } });
+    // Vite colours its output when CI is set (picocolors); the test reads it as plain text.
+    const dev = spawn(process.execPath, args, { cwd: game, env: { ...process.env, NO_COLOR: "1", SERVER_PORT: String(serverPort) } });
     let output = "";
     dev.stdout.on("data", (chunk) => {
       output += chunk;

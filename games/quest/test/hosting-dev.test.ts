@@ -45,7 +45,8 @@ it("npm run dev serves the page through Vite with its hot-reload client, proxies
   const [command, ...args] = (manifest.scripts.dev as string).split(" ");
   expect(command).toBe("node");
   const serverPort = await freePort();
-  const dev = spawn(process.execPath, args, { cwd: root, env: { ...process.env, SERVER_PORT: String(serverPort), QUEST_WORLDS: "1" } });
+  // Vite colours its output when CI is set (picocolors); the test reads it as plain text.
+  const dev = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NO_COLOR: "1", SERVER_PORT: String(serverPort), QUEST_WORLDS: "1" } });
   let output = "";
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
