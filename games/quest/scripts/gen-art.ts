@@ -14,6 +14,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PNG } from "pngjs";
+import { ITEM_KINDS } from "../src/shared/items.js";
 import { TILE_SIZE, TILES, TILESET_COLUMNS } from "../src/shared/tiles.js";
 
 /**
@@ -1231,26 +1232,7 @@ function drawWeapons(): Img {
 // Items on the ground (16 × 16, in the order of ITEM_KINDS in src/shared/items.ts), then the
 // chest closed and open, then the starting sword and cloth tunic (for the HUD).
 
-export const ITEM_FRAMES = [
-  "weapon2",
-  "weapon3",
-  "weapon4",
-  "weapon5",
-  "weapon6",
-  "weapon7",
-  "armor2",
-  "armor3",
-  "armor4",
-  "armor5",
-  "armor6",
-  "flask",
-  "burger",
-  "firepotion",
-  "chest",
-  "chest-open",
-  "weapon1",
-  "armor1",
-] as const;
+export const ITEM_FRAMES = [...ITEM_KINDS, "chest", "chest-open", "weapon1", "armor1"] as const;
 
 /** The starting cloth tunic, for the HUD's armor slot (worn, it is the look's own colour). */
 const CLOTH = { tunic: C.sandLight, shade: C.sandDark, trim: C.wood, pattern: "plain" } as const;
