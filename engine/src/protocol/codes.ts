@@ -64,6 +64,11 @@ export enum CloseCode {
   PlayerHeldElsewhere = 4015,
   /** The player's saved data could not be loaded; nothing was changed, retrying may succeed. */
   StoreUnavailable = 4016,
+  /**
+   * The process is draining for a restart or deploy: its players were saved. Retryable, but
+   * not here: the client matchmakes again and lands on another process.
+   */
+  ServerRestarting = 4017,
 }
 
 interface CloseInfo {
@@ -103,6 +108,7 @@ const CLOSE_INFO: Record<CloseCode, CloseInfo> = {
   [CloseCode.JoinRefused]: { reason: "join refused", retryable: false },
   [CloseCode.PlayerHeldElsewhere]: { reason: "this player is playing on another server", retryable: true },
   [CloseCode.StoreUnavailable]: { reason: "saved player data unavailable; try again shortly", retryable: true },
+  [CloseCode.ServerRestarting]: { reason: "server restarting; finding another", retryable: true },
 };
 
 function closeInfo(code: number): CloseInfo | undefined {

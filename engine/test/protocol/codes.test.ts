@@ -35,6 +35,7 @@ const RETRYABLE: Record<CloseCode, boolean> = {
   [CloseCode.JoinRefused]: false,
   [CloseCode.PlayerHeldElsewhere]: true,
   [CloseCode.StoreUnavailable]: true,
+  [CloseCode.ServerRestarting]: true,
 };
 
 describe("close codes", () => {
