@@ -14,6 +14,8 @@ export interface PersistenceServerOptions {
   readonly store?: PlayerStore;
   readonly dataDir?: string;
   readonly saveIntervalMs?: number;
+  readonly leaseTtlMs?: number;
+  readonly processId?: string;
   readonly clock?: Clock;
 }
 
@@ -26,6 +28,6 @@ export function createPersistence(
   const dir = options.dataDir ?? DEFAULT_DATA_DIR;
   const store = options.store ?? new LmdbPlayerStore({ dir });
   if (options.store === undefined) logger.info({ dataDir: dir }, "players are saved in LMDB");
-  const { saveIntervalMs, clock } = options;
-  return new PlayerPersistence({ store, logger, metricsRegistry, saveIntervalMs, clock });
+  const { saveIntervalMs, leaseTtlMs, processId, clock } = options;
+  return new PlayerPersistence({ store, logger, metricsRegistry, saveIntervalMs, leaseTtlMs, processId, clock });
 }
