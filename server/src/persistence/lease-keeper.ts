@@ -1,8 +1,8 @@
 /**
  * LeaseKeeper: the leases of the players this process hosts, renewed in the background
  * until released. A renewal the store refuses (another process took the player) is
- * reported; a store that fails is logged and retried at the next round, while the lease
- * still runs on its TTL.
+ * reported; a store that fails is logged once per outage and retried at the next round,
+ * while the lease still runs on its TTL.
  */
 import type { Logger } from "../log.js";
 import type { PlayerStore } from "./player-store.js";
@@ -38,6 +38,8 @@ export class LeaseKeeper {
   private readonly keys = new Set<string>();
   private timer: unknown;
   private closed = false;
+  /** The last renewal round had failures: the store is unavailable. */
+  private renewalsFailing = false;
 
   constructor(options: LeaseKeeperOptions) {
     this.store = options.store;
@@ -51,6 +53,11 @@ export class LeaseKeeper {
   /** Players whose lease this process holds (as of the last renewal). */
   get held(): ReadonlySet<string> {
     return this.keys;
+  }
+
+  /** True while the last renewal round failed: the store is unavailable. */
+  get failing(): boolean {
+    return this.renewalsFailing;
   }
 
   /** Takes the player's lease and keeps it renewed; false when another process holds it. Store failures reject. */
@@ -89,13 +96,16 @@ export class LeaseKeeper {
   }
 
   private async renewAll(): Promise<void> {
+    let failed = 0;
+    let firstError: unknown;
     await Promise.all(
       [...this.keys].map(async (key) => {
         let renewed: boolean;
         try {
           renewed = await this.store.renew(key, this.holder, this.ttlMs);
         } catch (error) {
-          this.logger.error({ err: error, key }, "lease renewal failed: the store is unavailable; retrying next round");
+          failed++;
+          firstError ??= error;
           return;
         }
         if (renewed || !this.keys.has(key)) return;
@@ -108,5 +118,12 @@ export class LeaseKeeper {
         }
       }),
     );
+    // One line per outage, not one per player per round.
+    if (failed > 0 && !this.renewalsFailing) {
+      this.logger.error({ err: firstError, leases: failed }, "lease renewal failed: the store is unavailable; retrying next round");
+    } else if (failed === 0 && this.renewalsFailing) {
+      this.logger.info("lease renewals succeed again");
+    }
+    this.renewalsFailing = failed > 0;
   }
 }

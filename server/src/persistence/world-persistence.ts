@@ -217,7 +217,8 @@ export class PlayerPersistence {
 
   /** What is wrong with the store, for /healthz, or undefined. */
   healthProblem(): string | undefined {
-    if (this.saver.failing) return `player store: saves are failing; ${this.saver.pending} players wait for a retry`;
+    if (this.saver.failing) return `player store unavailable: saves are failing; ${this.saver.pending} players wait for a retry`;
+    if (this.leases.failing) return `player store unavailable: lease renewals are failing for ${this.leases.held.size} players`;
     if (this.loadFailures > 0 && this.saver.counts.written > this.writtenAtLoadFailure) this.loadFailures = 0;
     if (this.loadFailures > 0) return `player store: the last ${this.loadFailures} player loads failed`;
     return undefined;
