@@ -51,6 +51,8 @@ export {
   assertPlayerKey,
   DEFAULT_LEASE_TTL_MS,
   type FlushResult,
+  LEASE_RETRY_MS,
+  REDIS_LEASE_TTL_MS,
   InMemoryPlayerStore,
   InvalidRecordError,
   LeaseKeeper,

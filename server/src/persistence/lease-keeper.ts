@@ -14,8 +14,18 @@ import { systemTimers, type Timers } from "./saver.js";
  * a store outage of about three quarters of it (7.5 s).
  */
 export const DEFAULT_LEASE_TTL_MS = 10_000;
+/**
+ * The lease TTL for a store shared by several processes (Redis): after a `kill -9` its
+ * players wait for their leases to run out before another process may load them, and the
+ * crash target is "playing again within 10 s": 8 s plus a reconnect and a matchmake fits.
+ * With renewals every 2 s and a failed round retried after LEASE_RETRY_MS, a lease still
+ * outlives a Redis outage of about 6 s (a 1 s command timeout and a retry short of 8 s).
+ */
+export const REDIS_LEASE_TTL_MS = 8_000;
 /** Renewal rounds per TTL. */
 const RENEWALS_PER_TTL = 4;
+/** After a round with failures the next comes this soon: the first renewal after an outage lands before the TTL runs out. */
+export const LEASE_RETRY_MS = 500;
 
 export interface LeaseKeeperOptions {
   readonly store: PlayerStore;
@@ -87,12 +97,16 @@ export class LeaseKeeper {
 
   private schedule(): void {
     if (this.timer !== undefined || this.closed) return;
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = undefined;
-      this.renewAll().finally(() => {
-        if (this.keys.size > 0) this.schedule();
-      });
-    }, this.ttlMs / RENEWALS_PER_TTL);
+    const interval = this.ttlMs / RENEWALS_PER_TTL;
+    this.timer = this.timers.setTimeout(
+      () => {
+        this.timer = undefined;
+        this.renewAll().finally(() => {
+          if (this.keys.size > 0) this.schedule();
+        });
+      },
+      this.renewalsFailing ? Math.min(LEASE_RETRY_MS, interval) : interval,
+    );
   }
 
   private async renewAll(): Promise<void> {
