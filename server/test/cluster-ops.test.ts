@@ -23,7 +23,7 @@ describe("three processes on Redis: bus messages, admin API, drain", () => {
     });
 
   beforeAll(async () => {
-    cluster = await Cluster.start(3, { ADMIN_TOKEN: TOKEN, CAPACITY: "10" });
+    cluster = await Cluster.start(3, { ADMIN_TOKEN: TOKEN, CAPACITY: "10", HANDLE_SIGNALS: "1" });
   });
   afterAll(async () => {
     for (const client of clients) client.drop();
@@ -104,6 +104,16 @@ describe("three processes on Redis: bus messages, admin API, drain", () => {
     } finally {
       await registry.close();
     }
+  });
+
+  it("SIGTERM with a shared registry drains: the process's players get 4017 and it exits 0", async () => {
+    const fay = await matchmakeAndJoin(cluster, 0, "fay", "fay-token", "p3-w1");
+    expect(fay.process).toBe(2);
+    const child = cluster.processes[2]?.process;
+    const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
+    child?.kill("SIGTERM");
+    expect((await fay.client.waitForClose()).code).toBe(CloseCode.ServerRestarting);
+    expect(await exited).toBe(0);
   });
 });
 
