@@ -134,7 +134,7 @@ const maxConnectionsPerIp = process.env.QUEST_MAX_CONNECTIONS_PER_IP ? envNumber
  * limits would cap a world at a quarter of its players: lift them to the whole population.
  */
 const behindProxy = process.env.QUEST_BEHIND_PROXY === "1";
-const population = worlds.length * capacity;
+const population = (worlds.length + openWorlds) * capacity;
 const limits = {
   ...(behindProxy
     ? { maxConnectionsPerIp: population + PROXY_MARGIN, maxWorldSharePerIp: 1, maxUnjoinedPerIp: PROXY_UNJOINED, handshakeRefusalBurst: PROXY_REFUSAL_BURST }
