@@ -142,6 +142,10 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
     worlds.set(config.id, newWorld(config.id, config.game));
   }
   if (worlds.size === 0 && options.openWorlds === undefined) throw new Error("createServer needs at least one world");
+  const maxOpened = options.openWorlds?.max;
+  if (maxOpened !== undefined && !(Number.isSafeInteger(maxOpened) && maxOpened >= 0)) {
+    throw new RangeError(`openWorlds.max must be a non-negative integer, got ${maxOpened}`);
+  }
   const registry = options.registry ?? new InMemoryRegistry({ clock });
   const server: ServerContext = {
     limits,
@@ -164,14 +168,15 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
     drain: () => Promise.resolve(),
     shuttingDown: false,
   };
+  const openWorlds = options.openWorlds;
   const opener: WorldOpener | undefined =
-    options.openWorlds === undefined
+    openWorlds === undefined
       ? undefined
       : {
-          gameName: options.openWorlds.game.name ?? "game",
-          max: options.openWorlds.max,
+          gameName: openWorlds.game.name ?? "game",
+          max: openWorlds.max,
           open: async (id) => {
-            const world = newWorld(id, (options.openWorlds as { game: AnyGame }).game);
+            const world = newWorld(id, openWorlds.game);
             worlds.set(id, world);
             world.start();
             logger.info({ world: id }, "world opened for matchmaking");
