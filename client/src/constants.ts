@@ -35,6 +35,20 @@ export const SILENCE_TIMEOUT_MS = 6_000;
  */
 export const PREFLIGHT_TIMEOUT_MS = 2_000;
 
+/** The matchmaker answers from its registry at once; no answer in this long counts as a failed attempt. */
+export const MATCHMAKE_TIMEOUT_MS = 5_000;
+/**
+ * With a matchmaker, this many connection attempts in a row failing to be welcomed means the
+ * server is gone (a crashed process refuses at once: about 1-3 s of resume retries), so the
+ * client asks the matchmaker for another instead of waiting out the resume window.
+ */
+export const MATCHMAKE_AFTER_FAILED_ATTEMPTS = 3;
+/**
+ * Or after this long without a welcomed connection, for a server that hangs rather than
+ * refuses (each attempt then waits out the Welcome timeout): players are back within 10 s.
+ */
+export const MATCHMAKE_AFTER_LOSS_MS = 5_000;
+
 /** Clock-sync ping period once the estimate is ready. */
 export const PING_INTERVAL_MS = 1_000;
 /** Faster pings right after Welcome so the clock estimate is ready within a few hundred ms. */
