@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { announcement, chatLine, GLOBAL_CHAT_MARK, movingNotice, speakerLabel } from "../src/client/messages.js";
+
+describe("what the HUD writes for chat, announcements and moves", () => {
+  it("marks a global chat line, naming the speaker's world when it is another", () => {
+    const here = chatLine({ from: 7, name: "ada", text: "hi all", global: true, world: "quest-1" })!;
+    const elsewhere = chatLine({ from: 3, name: "bob", text: "hello", global: true, world: "quest-2" })!;
+    expect(here.global).toBe(true);
+    expect(speakerLabel(here, "quest-1")).toBe(`${GLOBAL_CHAT_MARK} ada`);
+    expect(speakerLabel(elsewhere, "quest-1")).toBe(`${GLOBAL_CHAT_MARK} bob @quest-2`);
+  });
+
+  it("leaves a local chat line unmarked, and ignores a chat event without a name or text", () => {
+    const local = chatLine({ from: 7, name: "ada", text: "hi" })!;
+    expect(local).toEqual({ from: 7, name: "ada", text: "hi", global: false, world: null });
+    expect(speakerLabel(local, "quest-1")).toBe("ada");
+    expect(chatLine({ from: 7, text: "hi" })).toBeNull();
+  });
+
+  it("shows an announcement's text, and nothing for an empty one", () => {
+    expect(announcement({ text: "Restart at 18:00" })).toBe("Restart at 18:00");
+    expect(announcement({ text: "" })).toBeNull();
+    expect(announcement({})).toBeNull();
+  });
+
+  it("tells the player the server is restarting and they are being moved, or that it was lost", () => {
+    expect(movingNotice("server-restarting")).toMatch(/restarting.*moving you/i);
+    expect(movingNotice("server-lost")).toMatch(/moving you/i);
+    expect(movingNotice("join")).toBeNull();
+  });
+});
