@@ -13,6 +13,7 @@
  * QUEST_MOBS_PER_WORLD (the map's own, 162; more spreads over its mob areas: benchmarks).
  *
  * Flags: --data-dir <dir>: where players' progress is kept (LMDB; wins over QUEST_DATA_DIR).
+ * --workers [N]: run N of these servers sharing Redis instead of one (workers.ts has its flags).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -23,7 +24,11 @@ import { DEFAULT_WORLD_CAPACITY, worldId } from "../shared/worlds.js";
 import { createQuestGame, DEFAULT_IDLE_TIMEOUT_MS } from "./game.js";
 import { questAuth } from "./identity.js";
 import { Lobby } from "./lobby.js";
+import { runWorkers, wantsWorkers } from "./workers.js";
 import { loadWorldMap, WORLD_MAP_PATH, withMobCount } from "./world-map.js";
+
+// This process becomes the launcher of several servers; it exits when they stop, never running the code below.
+if (wantsWorkers(process.argv.slice(2))) await runWorkers(process.argv.slice(2), fileURLToPath(import.meta.url));
 
 const DEFAULT_PORT = 8080;
 /** BrowserQuest ran 5 worlds a process; 4 leaves a core's headroom at 200 players each. */
