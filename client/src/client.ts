@@ -651,7 +651,18 @@ function socketUrl(url: string | URL, token: string | undefined): string {
 function matchmakerOf(url: string | URL, token: string | undefined, fetch: FetchLike | undefined): ConnectionMatchmaker {
   if (fetch === undefined) throw new TypeError("matchmaking needs fetch: pass `runtime.fetch` in connect's options");
   const location = (globalThis as { location?: { href: string } }).location;
-  return { endpoint: new URL(url, location?.href).toString(), fetch, socketUrl: (answered) => socketUrl(answered, token) };
+  const endpoint = new URL(url, location?.href);
+  return {
+    endpoint: endpoint.toString(),
+    fetch,
+    socketUrl(answered) {
+      const socket = new URL(socketUrl(answered, token));
+      // Reached over TLS (a proxy in front), a server that knows only its own ws:// address is
+      // behind the same TLS; a browser would refuse ws:// from an https page anyway.
+      if (endpoint.protocol === "https:" && socket.protocol === "ws:") socket.protocol = "wss:";
+      return socket.toString();
+    },
+  };
 }
 
 /**

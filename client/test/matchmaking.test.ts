@@ -126,6 +126,15 @@ describe("matchmaking rules", () => {
     expect(client.state).toBe("open");
   });
 
+  it("opens wss:// when the matchmaker was reached over https but names a ws:// server (TLS ends at a proxy)", async () => {
+    const time = new FakeTime();
+    const fetch: FetchLike = async () => ({ status: 200, json: async () => ok("a-1").body });
+    const client = connect("https://play.example/matchmake?game=client-test", { name: "ada", runtime: { WebSocket: FakeSocket, fetch, now: time.now, timers: time } });
+    await settle();
+    expect(new URL(FakeSocket.last.url).protocol).toBe("wss:");
+    client.close();
+  });
+
   it("after ServerRestarting asks again with world=<its world> and joins the new server as the same player", async () => {
     const { client, asked, answers, matchmaking, time } = start([ok("a-1")]);
     const first = await welcomeIn("a-1");
