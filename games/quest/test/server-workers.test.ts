@@ -35,7 +35,7 @@ describe("launcher flags", () => {
     expect(() => parseWorkersArgs(["--workers", "--redis-server", "--public-url", "ws://x"], {}, CORES)).toThrow(/per worker/);
   });
 
-  it("gives worker i port PORT+i, --public-url ws://<public host>:<port> and --process-id <prefix><i>, and passes other flags on", () => {
+  it("gives worker i port PORT+i, --public-url ws://<public host>:<port> (or <public base>/<id> behind a proxy) and --process-id <prefix><i>, and passes other flags on", () => {
     const config = parseWorkersArgs(["--workers", "3", "--redis-server", "--data-dir", "d", "--id-prefix", "eu"], { PORT: "9000", HOST: "0.0.0.0" }, CORES);
     expect(workerLaunch(config, 2, "redis://127.0.0.1:7000")).toEqual({
       port: 9002,
@@ -44,6 +44,9 @@ describe("launcher flags", () => {
     });
     const behind = parseWorkersArgs(["--workers", "--redis-server", "--public-host", "play.example"], { PORT: "9000" }, CORES);
     expect(workerLaunch(behind, 0, "redis://r").args).toContain("ws://play.example:9000");
+    const proxied = parseWorkersArgs(["--workers", "--redis-server", "--public-base", "wss://quest.example.com/"], {}, CORES);
+    expect(workerLaunch(proxied, 1, "redis://r").args).toEqual(["--redis", "redis://r", "--public-url", "wss://quest.example.com/w1", "--process-id", "w1"]);
+    expect(() => parseWorkersArgs(["--workers", "--redis-server", "--public-base", "quest.example.com"], {}, CORES)).toThrow(/public-base/);
     expect(() => parseWorkersArgs(["--workers", "2", "--redis-server"], { PORT: "65535" }, CORES)).toThrow(/PORT/);
   });
 });

@@ -10,7 +10,9 @@
  * Flags: --workers [N] (default: one per core), --redis <url> (REDIS_URL) or --redis-server
  * (start a local redis-server on a free loopback port; REDIS_SERVER names the binary),
  * --public-host <name> (QUEST_PUBLIC_HOST; default HOST, or localhost when HOST is 0.0.0.0),
- * --id-prefix <p> (process ids p0, p1…; default "w": give each machine its own).
+ * --public-base <url> (QUEST_PUBLIC_BASE: behind one proxy, worker i is `<url>/<id>`, e.g.
+ * wss://quest.example.com/w0, a path prefix per process), --id-prefix <p> (process ids p0,
+ * p1…; default "w": give each machine its own).
  * Every other argument is passed on to each worker.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -44,6 +46,8 @@ export interface WorkersConfig {
   readonly host: string;
   /** The host in each worker's public URL. */
   readonly publicHost: string;
+  /** Behind a proxy: worker i's public URL is `${publicBase}/${id}`; null: ws://publicHost:port. */
+  readonly publicBase: string | null;
   /** Redis to share; null with `startRedis`. */
   readonly redisUrl: string | null;
   readonly startRedis: boolean;
@@ -55,7 +59,7 @@ export interface WorkersConfig {
 export class WorkersUsageError extends Error {}
 
 export const WORKERS_USAGE =
-  "usage: main.js --workers [N] (--redis <url> | --redis-server) [--public-host <name>] [--id-prefix <p>] [worker flags…]";
+  "usage: main.js --workers [N] (--redis <url> | --redis-server) [--public-host <name> | --public-base <url>] [--id-prefix <p>] [worker flags…]";
 
 /** Whether the command line asks for the launcher. */
 export function wantsWorkers(argv: readonly string[]): boolean {
@@ -68,6 +72,7 @@ export function parseWorkersArgs(argv: readonly string[], env: NodeJS.ProcessEnv
   let redisUrl: string | null = env.REDIS_URL || null;
   let startRedis = false;
   let publicHost = env.QUEST_PUBLIC_HOST || "";
+  let publicBase = env.QUEST_PUBLIC_BASE || null;
   let idPrefix = "w";
   const passThrough: string[] = [];
   const value = (i: number, flag: string): string => {
@@ -89,11 +94,13 @@ export function parseWorkersArgs(argv: readonly string[], env: NodeJS.ProcessEnv
       startRedis = true;
     } else if (flag === "--public-host") {
       publicHost = inline ?? value(i++, flag);
+    } else if (flag === "--public-base") {
+      publicBase = inline ?? value(i++, flag);
     } else if (flag === "--id-prefix") {
       idPrefix = inline ?? value(i++, flag);
       if (!/^[a-z0-9-]{1,16}$/i.test(idPrefix)) throw new WorkersUsageError(`--id-prefix must be 1-16 letters, digits or '-', got "${idPrefix}"`);
     } else if (flag === "--public-url" || flag === "--process-id") {
-      throw new WorkersUsageError(`${flag} is set per worker by the launcher; use --public-host or --id-prefix\n${WORKERS_USAGE}`);
+      throw new WorkersUsageError(`${flag} is set per worker by the launcher; use --public-host, --public-base or --id-prefix\n${WORKERS_USAGE}`);
     } else {
       passThrough.push(arg);
     }
@@ -109,18 +116,24 @@ export function parseWorkersArgs(argv: readonly string[], env: NodeJS.ProcessEnv
   if (!Number.isSafeInteger(basePort) || basePort < 1 || basePort + count - 1 > 65_535) {
     throw new WorkersUsageError(`PORT must leave room for ${count} ports (PORT..PORT+${count - 1}), got "${env.PORT}"`);
   }
+  if (publicBase !== null) {
+    if (!/^wss?:\/\/[^/]+(\/.*)?$/.test(publicBase)) throw new WorkersUsageError(`--public-base must be a ws:// or wss:// URL, got "${publicBase}"`);
+    publicBase = publicBase.replace(/\/+$/, "");
+  }
   const host = env.HOST ?? "127.0.0.1";
   if (publicHost === "") publicHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
-  return { count, basePort, host, publicHost, redisUrl, startRedis, idPrefix, passThrough };
+  return { count, basePort, host, publicHost, publicBase, redisUrl, startRedis, idPrefix, passThrough };
 }
 
 /** Worker `index`'s port, arguments and environment. */
 export function workerLaunch(config: WorkersConfig, index: number, redisUrl: string): { port: number; args: string[]; env: Record<string, string> } {
   const port = config.basePort + index;
+  const id = `${config.idPrefix}${index}`;
   const host = config.publicHost.includes(":") ? `[${config.publicHost}]` : config.publicHost;
+  const publicUrl = config.publicBase !== null ? `${config.publicBase}/${id}` : `ws://${host}:${port}`;
   return {
     port,
-    args: ["--redis", redisUrl, "--public-url", `ws://${host}:${port}`, "--process-id", `${config.idPrefix}${index}`, ...config.passThrough],
+    args: ["--redis", redisUrl, "--public-url", publicUrl, "--process-id", id, ...config.passThrough],
     env: { PORT: String(port), HOST: config.host },
   };
 }
