@@ -386,6 +386,21 @@ describe("moving between real servers", () => {
     await until(() => localX(client) === 321, "the saved x on the new server");
   });
 
+  it("after its server closes (1001 GoingAway, no drain) lands on another server as the same player", async () => {
+    const shared = new InMemoryRegistry();
+    const store = new InMemoryPlayerStore();
+    const a = await startProcess("a-1", shared, store);
+    const b = await startProcess("b-1", shared, store);
+    const client = play(`http://127.0.0.1:${b.server.port}/matchmake?game=client-test`);
+    expect((await nextEvent(client, "welcome"))[0].world).toBe("a-1");
+    const moving = nextEvent(client, "matchmaking");
+    const arrived = nextEvent(client, "welcome");
+    await a.server.close();
+    expect((await moving)[0]).toEqual({ reason: "server-restarting", previousWorld: "a-1" });
+    expect((await arrived)[0].world).toBe("b-1");
+    expect(b.tokens.at(-1)).toBe("ada-secret");
+  });
+
   it("after its server process is killed (SIGKILL) is playing in another world within 10 s", async () => {
     const shared = new InMemoryRegistry({ ttlMs: 1_000 });
     const store = new InMemoryPlayerStore();
