@@ -251,8 +251,13 @@ export class Connection {
   }
 
   start(): void {
-    if (this.options.matchmaker !== undefined) this.matchmake("join");
-    else this.openSocket();
+    if (this.options.matchmaker === undefined) this.openSocket();
+    // After connect() returns, so the application's listeners see the first 'matchmaking'.
+    else {
+      queueMicrotask(() => {
+        if (this.currentState !== "closed") this.matchmake("join");
+      });
+    }
   }
 
   /** Ends the session for good; no reconnect. */

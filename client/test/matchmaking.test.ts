@@ -245,7 +245,7 @@ describe("matchmaking rules", () => {
     expect(asked).toHaveLength(1);
   });
 
-  it("stops asking when closed while the matchmaker has not answered", async () => {
+  it("tells listeners attached after connect() that it asks, and stops asking when closed before the answer", async () => {
     const time = new FakeTime();
     let aborted = false;
     const fetch: FetchLike = (_url, init) =>
@@ -256,6 +256,9 @@ describe("matchmaking rules", () => {
         }),
       );
     const client = connect(ENDPOINT, { name: "ada", runtime: { WebSocket: FakeSocket, fetch, now: time.now, timers: time } });
+    const asking = nextEvent(client, "matchmaking");
+    await settle();
+    expect((await asking)[0]).toEqual({ reason: "join", previousWorld: null });
     client.close();
     expect(aborted).toBe(true);
     expect(time.timerCount).toBe(0);
