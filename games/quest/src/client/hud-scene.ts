@@ -1,7 +1,8 @@
 /**
  * The HUD, drawn over the game by its own scene (so its camera never moves or zooms with the
  * world): population, the chat log (global lines marked), toasts for the server's notices,
- * announcements, the reconnect / "moving you" banner and the key hints. All text is the game's bitmap font, at a whole-number zoom.
+ * announcements, the reconnect / "moving you" banner and the key hints. All text is the
+ * game's bitmap font, at a whole-number zoom.
  */
 import * as Phaser from "phaser";
 import { ARMOR_NAMES, ITEM_KINDS, type ItemKind, WEAPON_NAMES } from "../shared/items.js";

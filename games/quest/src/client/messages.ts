@@ -47,9 +47,9 @@ export function announcement(data: Record<string, unknown>): string | null {
 export function movingNotice(reason: MatchmakingReason): string | null {
   switch (reason) {
     case "server-restarting":
-      return "Server restarting - moving you to another...";
+      return "Server restarting - moving you...";
     case "server-lost":
-      return "Server lost - moving you to another...";
+      return "Server lost - moving you...";
     case "world-gone":
     case "world-full":
       return "Finding you another world...";
