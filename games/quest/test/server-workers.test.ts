@@ -4,7 +4,7 @@
  * /matchmake, all stopped (workers and redis-server) by one SIGTERM.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,12 +51,8 @@ describe("launcher flags", () => {
   });
 });
 
-/** The Quest server takes `--redis` only once the scale-out server work (srv) is merged. */
-const serverTakesRedis = readFileSync(join(root, "src/server/main.ts"), "utf8").includes('"redis"');
-if (!serverTakesRedis) console.warn("skipping the launcher run: src/server/main.ts has no --redis flag yet");
-
 describe("launcher run", () => {
-  it.skipIf(!serverTakesRedis)(
+  it(
     "--workers 2 --redis-server: both workers answer /healthz and /matchmake, a killed worker is restarted, and SIGTERM stops every worker and redis-server",
     async () => {
       const dataDir = mkdtempSync(join(tmpdir(), "quest-workers-"));
