@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { announcement, chatLine, GLOBAL_CHAT_MARK, movingNotice, speakerLabel } from "../src/client/messages.js";
 
 describe("what the HUD writes for chat, announcements and moves", () => {
-  it("marks a global chat line, naming the speaker's world when it is another", () => {
-    const here = chatLine({ from: 7, name: "ada", text: "hi all", global: true, world: "quest-1" })!;
-    const elsewhere = chatLine({ from: 3, name: "bob", text: "hello", global: true, world: "quest-2" })!;
-    expect(here.global).toBe(true);
+  it("marks a global chat line, naming the speaker's world when it is another, with no speaker entity for a bubble", () => {
+    // As the Quest server sends them: `from` 0, the speaker's world.
+    const here = chatLine({ from: 0, name: "ada", text: "hi all", global: true, world: "quest-1" })!;
+    const elsewhere = chatLine({ from: 0, name: "bob", text: "hello", global: true, world: "quest-2" })!;
+    expect(here).toMatchObject({ global: true, from: -1 });
     expect(speakerLabel(here, "quest-1")).toBe(`${GLOBAL_CHAT_MARK} ada`);
     expect(speakerLabel(elsewhere, "quest-1")).toBe(`${GLOBAL_CHAT_MARK} bob @quest-2`);
   });

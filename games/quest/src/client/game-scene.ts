@@ -221,8 +221,8 @@ export class GameScene extends Phaser.Scene {
         if (line === null) return;
         this.chatLog.push({ from: line.from, name: line.name, text: line.text, global: line.global });
         if (this.chatLog.length > DEBUG_HISTORY) this.chatLog.shift();
-        // A global line from this world still gets its bubble; one from elsewhere has no speaker here.
-        if (!line.global || line.world === client.welcome?.world) this.shown.get(line.from)?.avatar.say(line.text, now);
+        // A global line names no speaker entity: it shows in the log only.
+        if (!line.global) this.shown.get(line.from)?.avatar.say(line.text, now);
         sounds.chat();
         this.hud.chat(speakerLabel(line, client.welcome?.world ?? ""), line.text, now, line.global);
       } else if (event.name === "announce" && data) {

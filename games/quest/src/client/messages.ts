@@ -9,7 +9,7 @@ import type { MatchmakingReason } from "@tickwire/client";
 export const GLOBAL_CHAT_MARK = "[all]";
 
 export interface ChatLine {
-  /** The speaker's entity id in this world; -1 for a line from another world. */
+  /** The speaker's entity id in this world; -1 for a global line (the server names no entity: `from` 0). */
   from: number;
   name: string;
   text: string;
@@ -23,7 +23,7 @@ export function chatLine(data: Record<string, unknown>): ChatLine | null {
   if (typeof data.name !== "string" || typeof data.text !== "string") return null;
   const global = data.global === true;
   return {
-    from: typeof data.from === "number" ? data.from : -1,
+    from: !global && typeof data.from === "number" ? data.from : -1,
     name: data.name,
     text: data.text,
     global,
