@@ -2,7 +2,7 @@
  * Matchmaking: with an http(s) URL the client asks `/matchmake` for a world, and asks again
  * (as the same player) when its server restarts, crashes, or its world or session is gone.
  * First the rules on a fake socket in simulated time, then real servers sharing a registry
- * (and a player store), one of them a child process killed with SIGKILL.
+ * (and a player store): one drains, one closes, one (a child process) is killed with SIGKILL.
  */
 import { CloseCode } from "@tickwire/engine";
 import { MsgType } from "@tickwire/engine/wire";
@@ -15,7 +15,6 @@ import {
   type PlayerStore,
   silentLogger,
   type TickwireServer,
-  type WorldListing,
   type WorldRegistry,
 } from "@tickwire/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -284,31 +283,8 @@ function movingGame(): AnyGame {
   });
 }
 
-/**
- * A registry view for one process: it stops listing that process's worlds when told (what a
- * drain does before closing its clients with ServerRestarting), so matchmaking looks elsewhere.
- */
-class ProcessRegistry implements WorldRegistry {
-  private withdrawn = false;
-  constructor(private readonly shared: WorldRegistry) {}
-  async withdraw(ids: readonly string[]): Promise<void> {
-    this.withdrawn = true;
-    await Promise.all(ids.map((id) => this.shared.remove(id)));
-  }
-  async upsert(listing: WorldListing): Promise<void> {
-    if (!this.withdrawn) await this.shared.upsert(listing);
-  }
-  remove = (id: string) => this.shared.remove(id);
-  list = (game?: string) => this.shared.list(game);
-  reserve = (worldId: string, capacity: number) => this.shared.reserve(worldId, capacity);
-  commit: WorldRegistry["commit"] = (reservation) => this.shared.commit(reservation);
-  cancel: WorldRegistry["cancel"] = (reservation) => this.shared.cancel(reservation);
-  close = async () => {};
-}
-
 interface Process {
   server: TickwireServer;
-  registry: ProcessRegistry;
   /** Tokens the auth hook saw, in order. */
   tokens: string[];
 }
@@ -326,15 +302,15 @@ afterEach(async () => {
 
 /** A server process on a free port hosting `worldId`, listed in `shared` under its own URL. */
 async function startProcess(worldId: string, shared: WorldRegistry, store: PlayerStore): Promise<Process> {
-  const registry = new ProcessRegistry(shared);
   const tokens: string[] = [];
   const port = await freePort();
   const server = await createServer({
     host: "127.0.0.1",
     port,
     worlds: [{ id: worldId, game: movingGame() }],
-    registry,
+    registry: shared,
     store,
+    processId: worldId,
     publicUrl: `ws://127.0.0.1:${port}`,
     auth: (token) => {
       tokens.push(token);
@@ -345,7 +321,7 @@ async function startProcess(worldId: string, shared: WorldRegistry, store: Playe
     limits: { registryHeartbeatMs: 100 },
   });
   servers.push(server);
-  return { server, registry, tokens };
+  return { server, tokens };
 }
 
 function play(matchmaker: string): TickwireClient<TestSchema> {
@@ -366,7 +342,7 @@ function localX(client: TickwireClient<TestSchema>): number | undefined {
 }
 
 describe("moving between real servers", () => {
-  it("after ServerRestarting lands on another server as the same player with its saved state", async () => {
+  it("after its server drains (ServerRestarting) lands on another server as the same player with its saved state", async () => {
     const shared = new InMemoryRegistry();
     const store = new InMemoryPlayerStore();
     const a = await startProcess("a-1", shared, store);
@@ -376,11 +352,12 @@ describe("moving between real servers", () => {
     expect(first.world).toBe("a-1");
     client.command("goto", [321]);
     await until(() => localX(client) === 321, "the move to x = 321");
+    const dropped = nextEvent(client, "disconnect");
     const moving = nextEvent(client, "matchmaking");
     const arrived = nextEvent(client, "welcome");
-    // What a drain does: unlisted first, then every client told to go elsewhere.
-    await a.registry.withdraw(["a-1"]);
-    a.server.worlds.get("a-1")!.shutdown(CloseCode.ServerRestarting);
+    // Unlists its worlds, saves its players, closes them with ServerRestarting.
+    await a.server.drain();
+    expect((await dropped)[0]).toMatchObject({ code: CloseCode.ServerRestarting, willRetry: true });
     expect((await moving)[0]).toEqual({ reason: "server-restarting", previousWorld: "a-1" });
     const [second] = await arrived;
     expect(second.world).toBe("b-1");
