@@ -1,7 +1,8 @@
 /**
  * The launcher (`main.js --workers [N]`, src/server/workers.ts): its flags, and N real Quest
  * server processes sharing a redis-server it starts, each answering /healthz and
- * /matchmake, all stopped (workers and redis-server) by one SIGTERM.
+ * /matchmake; a player of a worker that is stopped (drained) moves to the other; all
+ * stopped (workers and redis-server) by one SIGTERM.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,7 +10,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { connect, type WebSocketConstructor } from "@tickwire/client";
 import { describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { input } from "../src/shared/schema.js";
 import { parseWorkersArgs, WorkersUsageError, wantsWorkers, workerLaunch } from "../src/server/workers.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -53,7 +57,7 @@ describe("launcher flags", () => {
 
 describe("launcher run", () => {
   it(
-    "--workers 2 --redis-server: both workers answer /healthz and /matchmake, a killed worker is restarted, and SIGTERM stops every worker and redis-server",
+    "--workers 2 --redis-server: both answer /healthz and /matchmake, a player on a stopped worker moves to the other, a dead worker is restarted, and SIGTERM stops every worker and redis-server",
     async () => {
       const dataDir = mkdtempSync(join(tmpdir(), "quest-workers-"));
       const basePort = await freePortPair();
@@ -76,10 +80,39 @@ describe("launcher run", () => {
         }
         expect(output).toMatch(/\[w0\] /);
         expect(output).toMatch(/\[w1\] /);
-        // A worker that dies comes back on its port.
-        const firstW0 = Number(/w0 pid (\d+)/.exec(output)![1]);
-        process.kill(firstW0, "SIGKILL");
+
+        // A player (the framework client, through w1's matchmaker) lands in w0's world, the first
+        // to fill; stopping w0 (SIGTERM: a drain, as in a deploy) moves it to w1's.
+        const client = connect(`http://127.0.0.1:${basePort + 1}/matchmake?game=quest`, {
+          name: "ada",
+          token: "ada-secret-0123456789",
+          game: { input },
+          runtime: { WebSocket: WebSocket as unknown as WebSocketConstructor },
+        });
+        const welcomes: string[] = [];
+        const reasons: string[] = [];
+        client.on("welcome", (welcome) => welcomes.push(welcome.world));
+        client.on("matchmaking", (info) => reasons.push(info.reason));
+        try {
+          await until(() => welcomes.length === 1, "the first welcome", () => output);
+          expect(welcomes[0]).toBe("quest-w0-1");
+          const firstW0 = Number(/w0 pid (\d+)/.exec(output)![1]);
+          const stoppedAt = performance.now();
+          process.kill(firstW0, "SIGTERM");
+          await until(() => welcomes.length === 2, "the welcome on w1", () => output);
+          expect(performance.now() - stoppedAt).toBeLessThan(10_000);
+          expect(welcomes[1]).toBe("quest-w1-1");
+          expect(reasons).toContain("server-restarting");
+        } finally {
+          client.close();
+        }
+
+        // A worker that ends (SIGTERM above) or dies comes back on its port.
         await until(() => (output.match(/w0 pid \d+/g) ?? []).length >= 2, "w0 restarted", () => output);
+        await untilHealthy(basePort, () => output);
+        const secondW0 = Number([...output.matchAll(/w0 pid (\d+)/g)].at(-1)![1]);
+        process.kill(secondW0, "SIGKILL");
+        await until(() => (output.match(/w0 pid \d+/g) ?? []).length >= 3, "w0 restarted after SIGKILL", () => output);
         await untilHealthy(basePort, () => output);
         const pids = [...output.matchAll(/ pid (\d+)/g)].map((match) => Number(match[1]));
         expect(pids.length).toBeGreaterThanOrEqual(3);
