@@ -80,7 +80,8 @@ export function describeError(error: ClientError | CloseInfo): string {
   const closeCode = "kind" in error ? (error.kind === "closed" ? error.code : undefined) : error.code;
   if ("kind" in error && error.kind === "matchmaking") {
     if (error.status === 0) return "The server cannot be reached. Is it running?";
-    if (error.status === 503) return "Every world is full right now. Try again in a minute.";
+    if (error.status === 503 && reason === "no world available") return "Every world is full right now. Try again in a minute.";
+    if (error.status === 503) return "The server is restarting or busy. Try again in a moment.";
     return `Matchmaking failed (${reason}).`;
   }
   // The server writes kick and join-refusal reasons for the player: show them as they are.
