@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { announcement, chatLine, GLOBAL_CHAT_MARK, movingNotice, speakerLabel } from "../src/client/messages.js";
+import { describeError } from "../src/client/session.js";
 
 describe("what the HUD writes for chat, announcements and moves", () => {
   it("marks a global chat line, naming the speaker's world when it is another, with no speaker entity for a bubble", () => {
@@ -28,5 +29,14 @@ describe("what the HUD writes for chat, announcements and moves", () => {
     expect(movingNotice("server-restarting")).toMatch(/restarting.*moving you/i);
     expect(movingNotice("server-lost")).toMatch(/moving you/i);
     expect(movingNotice("join")).toBeNull();
+  });
+});
+
+describe("what the title says when the matchmaker cannot place the player", () => {
+  it("says every world is full only for 'no world available', and names an unreachable server", () => {
+    const failure = (status: number, message: string) => ({ kind: "matchmaking" as const, status, message, retrying: false });
+    expect(describeError(failure(503, "no world available"))).toMatch(/every world is full/i);
+    expect(describeError(failure(503, "registry unavailable"))).toMatch(/restarting or busy/i);
+    expect(describeError(failure(0, "matchmaker unreachable: fetch failed"))).toMatch(/cannot be reached/i);
   });
 });
