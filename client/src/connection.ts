@@ -219,9 +219,9 @@ export class Connection {
   private lastWorld: string | null = null;
   /** Why the next attempt asks the matchmaker first; null: it reconnects to `url`. */
   private matchNeeded: MatchmakingReason | null = null;
-  /** Attempts in a row that ended without a Welcome. */
+  /** Attempts in a row that reached no server (the transport failed: refused, timed out). */
   private failedAttempts = 0;
-  /** When the last welcomed socket was lost (or the first attempt failed); NaN while welcomed. */
+  /** When a server last answered (a welcomed socket lost, a refusal), or the first failed attempt; NaN while welcomed. */
   private failingSince = Number.NaN;
   private matchTimer: unknown = null;
   /** Aborts the matchmaking request in flight, if any. */
@@ -669,19 +669,23 @@ export class Connection {
   /**
    * Whether the socket that just ended sends the client back to the matchmaker: its server
    * is restarting, its world or session is gone, or it stopped answering for longer than a
-   * crash takes to show (attempts in a row without a Welcome, or time).
+   * crash takes to show (attempts in a row that reached no server, or time).
    */
   private rematchNeeded(code: number, welcomed: boolean): MatchmakingReason | null {
     if (this.options.matchmaker === undefined || this.options.reconnect === false) return null;
     const now = this.options.now();
-    if (Number.isNaN(this.failingSince)) this.failingSince = now;
-    if (!welcomed) this.failedAttempts++;
     const refusal = this.refusal;
     const reason = rematchReason(code, refusal?.status ?? 0);
     if (reason !== null) return reason;
-    // A welcomed socket's loss is retried there first (resume); a refusal or close that
-    // retrying cannot fix ends the session as without a matchmaker.
-    if (welcomed || (refusal !== null ? !mayRetryRefusal(refusal) : !retryable(code))) return null;
+    if (welcomed || refusal !== null || code !== CloseCode.Abnormal) {
+      // The server answered (a lost welcomed socket is resumed there first; a refusal such as
+      // PlayerHeldElsewhere is retried there): it is alive, whatever else went wrong.
+      this.failedAttempts = 0;
+      this.failingSince = now;
+      return null;
+    }
+    if (Number.isNaN(this.failingSince)) this.failingSince = now;
+    this.failedAttempts++;
     const lost = this.failedAttempts >= MATCHMAKE_AFTER_FAILED_ATTEMPTS || now - this.failingSince >= MATCHMAKE_AFTER_LOSS_MS;
     return lost ? "server-lost" : null;
   }

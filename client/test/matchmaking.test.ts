@@ -185,6 +185,20 @@ describe("matchmaking rules", () => {
     expect(FakeSocket.last.sentOf(MsgType.Resume)).toEqual([{ type: MsgType.Resume, token: "resume-a-1" }]);
   });
 
+  it("retries a server that answers but refuses for now (PlayerHeldElsewhere) instead of leaving it", async () => {
+    const { client, asked, time } = start([ok("a-1")]);
+    await settle();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      FakeSocket.last.open();
+      FakeSocket.last.drop(CloseCode.PlayerHeldElsewhere, "this player is playing on another server");
+      time.advance(2_000);
+      await settle();
+    }
+    expect(asked).toHaveLength(1);
+    expect(FakeSocket.instances).toHaveLength(6);
+    expect(client.state).toBe("connecting");
+  });
+
   it("joins afresh when the matchmaker names another world after the server was lost", async () => {
     const { answers, time } = start([ok("a-1")]);
     const first = await welcomeIn("a-1");
