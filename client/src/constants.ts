@@ -38,14 +38,14 @@ export const PREFLIGHT_TIMEOUT_MS = 2_000;
 /** The matchmaker answers from its registry at once; no answer in this long counts as a failed attempt. */
 export const MATCHMAKE_TIMEOUT_MS = 5_000;
 /**
- * With a matchmaker, this many connection attempts in a row failing to be welcomed means the
- * server is gone (a crashed process refuses at once: about 1-3 s of resume retries), so the
- * client asks the matchmaker for another instead of waiting out the resume window.
+ * With a matchmaker, this many connection attempts in a row reaching no server means the
+ * server is gone (a crashed process's port refuses at once: about 1-3 s of resume retries),
+ * so the client asks the matchmaker for another instead of waiting out the resume window.
  */
 export const MATCHMAKE_AFTER_FAILED_ATTEMPTS = 3;
 /**
- * Or after this long without a welcomed connection, for a server that hangs rather than
- * refuses (each attempt then waits out the Welcome timeout): players are back within 10 s.
+ * Or after failing this long since a server last answered, for a host that hangs rather
+ * than refuses (each attempt then waits out the Welcome timeout): players are back within 10 s.
  */
 export const MATCHMAKE_AFTER_LOSS_MS = 5_000;
 
