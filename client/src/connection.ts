@@ -15,6 +15,7 @@ import {
 } from "@tickwire/engine/wire";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import {
+  HELD_ELSEWHERE_WINDOW_MS,
   MATCHMAKE_AFTER_FAILED_ATTEMPTS,
   MATCHMAKE_AFTER_LOSS_MS,
   MATCHMAKE_TIMEOUT_MS,
@@ -213,6 +214,8 @@ export class Connection {
   private resumingSince = Number.NaN;
   /** The transport's error message for the current socket, if it failed. */
   private socketError = "";
+  /** When joins started being refused with PlayerHeldElsewhere; NaN otherwise. */
+  private heldElsewhereSince = Number.NaN;
   /** The socket URL: `options.url`, or the matchmaker's latest answer. */
   private url: string;
   /** The world of the last Welcome (or of the matchmaker's answer before it): `world=` when matchmaking again. */
@@ -425,6 +428,7 @@ export class Connection {
     this.welcomed = true;
     this.token = message.resumeToken;
     this.resumingSince = Number.NaN;
+    this.heldElsewhereSince = Number.NaN;
     this.backoff.reset();
     this.welcomedIn(message.world);
     if (this.everWelcomed) this.options.stats.reconnects++;
@@ -586,6 +590,7 @@ export class Connection {
       this.lastFailure = `could not resume within ${Math.round(this.options.resumeWindowMs / 1000)} s: ${this.lastFailure || closeReason(code)}`;
       this.handlers.error({ kind: "resume-failed", message: `${this.lastFailure}; joining as a new player`, code, retrying: true });
     }
+    if (code === CloseCode.PlayerHeldElsewhere && this.retryHeldElsewhere()) return;
     const delay = this.backoff.next();
     if (delay === null) {
       this.giveUp(code);
@@ -593,6 +598,19 @@ export class Connection {
     }
     this.setState("connecting");
     this.startRetry(delay);
+  }
+
+  /**
+   * Another process still holds the player (its lease): after a crash it lapses within the
+   * lease TTL, so retry at the resume interval for a while, without using up the backoff.
+   */
+  private retryHeldElsewhere(): boolean {
+    const now = this.options.now();
+    if (Number.isNaN(this.heldElsewhereSince)) this.heldElsewhereSince = now;
+    if (now - this.heldElsewhereSince >= HELD_ELSEWHERE_WINDOW_MS) return false;
+    this.setState("connecting");
+    this.startRetry(RESUME_RETRY_MIN_MS + this.options.random() * (RESUME_RETRY_MAX_MS - RESUME_RETRY_MIN_MS));
+    return true;
   }
 
   private giveUp(code: number): void {

@@ -20,6 +20,15 @@ export const RESUME_RETRY_MIN_MS = 250;
  */
 export const RESUME_WINDOW_MS = 30_000;
 
+/**
+ * After a refusal with PlayerHeldElsewhere (4015) the client retries this long at the resume
+ * retry interval, without using up its backoff: a crashed process's lease on the player
+ * lapses within the store's lease TTL (the server's: 10 s, 8 s on Redis), and the player
+ * should be in as soon as it does. Past it (the player really is playing elsewhere, say in
+ * another tab) the join backoff applies and ends in 'gave-up'.
+ */
+export const HELD_ELSEWHERE_WINDOW_MS = 15_000;
+
 /** No Welcome this long after the socket opened: the server is not answering, try again. */
 export const WELCOME_TIMEOUT_MS = 5_000;
 /**

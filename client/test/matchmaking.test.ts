@@ -279,6 +279,39 @@ describe("matchmaking rules", () => {
   });
 });
 
+describe("a player still held by a crashed process", () => {
+  it("is retried every 0.25-1 s for 15 s without using up the backoff, then backs off and gives up", () => {
+    const time = new FakeTime();
+    const client = connect<typeof schema>("ws://a.test/ws?world=a-1", {
+      name: "ada",
+      game: { schema, input },
+      runtime: { WebSocket: FakeSocket, fetch: null, now: time.now, timers: time, random: () => 0.5 },
+      tuning: { reconnect: { baseMs: 100, maxMs: 1_000, maxAttempts: 3 } },
+    });
+    const errors: ClientError[] = [];
+    client.on("error", (error) => errors.push(error));
+    let attempts = 0;
+    while (time.current < 14_000) {
+      FakeSocket.last.open();
+      FakeSocket.last.drop(CloseCode.PlayerHeldElsewhere, "this player is playing on another server");
+      attempts++;
+      expect(time.nextDelay).toBeLessThanOrEqual(1_000);
+      time.advance(time.nextDelay);
+    }
+    // At most 1 s apart for 14 s: far more than the backoff's 3 attempts.
+    expect(attempts).toBeGreaterThanOrEqual(14);
+    expect(client.state).toBe("connecting");
+    // Past the window: the lease is really held (another tab), and the backoff runs out.
+    for (let i = 0; i < 10 && client.state !== "closed"; i++) {
+      FakeSocket.last.open();
+      FakeSocket.last.drop(CloseCode.PlayerHeldElsewhere, "this player is playing on another server");
+      time.advance(2_000);
+    }
+    expect(client.state).toBe("closed");
+    expect(errors.at(-1)).toMatchObject({ kind: "gave-up", retrying: false });
+  });
+});
+
 // ── real servers ──
 
 /** Persists each player's x under its token, so a move shows the state came along. */
