@@ -255,8 +255,8 @@ export class Connection {
 
   start(): void {
     if (this.options.matchmaker === undefined) this.openSocket();
-    // After connect() returns, so the application's listeners see the first 'matchmaking'.
     else {
+      // After connect() returns, so the application's listeners see the first 'matchmaking'.
       queueMicrotask(() => {
         if (this.currentState !== "closed") this.matchmake("join");
       });
