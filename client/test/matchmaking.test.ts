@@ -166,7 +166,7 @@ describe("matchmaking rules", () => {
     expect(again.sentOf(MsgType.Resume)).toEqual([{ type: MsgType.Resume, token: "resume-a-1" }]);
   });
 
-  it("asks the matchmaker after 3 attempts in a row fail, and keeps the resume token when it names the same world", async () => {
+  it("asks the matchmaker after 3 attempts in a row reach no server, and keeps the resume token when it names the same world", async () => {
     const { asked, matchmaking, time } = start([ok("a-1")]);
     const first = await welcomeIn("a-1");
     first.drop(1006);
