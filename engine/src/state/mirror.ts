@@ -84,7 +84,8 @@ class DecodeScratch {
     this.leaveIds.length = 0;
     this.enterIds.length = 0;
     this.enterTypes.length = 0;
-    this.enteredIds.clear();
+    // clear() allocates a new table even when the set is empty.
+    if (this.enteredIds.size > 0) this.enteredIds.clear();
     this.strings.length = 0;
     this.numberCount = 0;
     this.numberCursor = 0;
@@ -127,7 +128,14 @@ const SCRATCH = new DecodeScratch();
  */
 export class SnapshotMirror<S extends Schema = AnySchema> {
   private currentTick = -1;
+  /** In arrival order, for iteration. */
   private readonly entities = new Map<number, MirrorRecord>();
+  /**
+   * The same records indexed by id (ids are dense small integers): decoding looks up every
+   * updated entity, and an array load is cheaper than a hash lookup, which for a process of
+   * hundreds of mirrors (a bot swarm) is mostly cache misses.
+   */
+  private readonly byId: (MirrorRecord | undefined)[] = [];
   private generation = 0;
   /** Shared by every mirror of the process (an apply runs to its end before another starts). */
   private readonly scratch = SCRATCH;
@@ -192,13 +200,23 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
     result.updatedMasks.length = 0;
     this.applyUpdates();
     for (const id of this.scratch.leaveIds) {
-      this.entities.delete(id);
+      this.forget(id);
       result.despawned.push(id);
     }
     if (mode === DeltaMode.FULL) this.applyFull();
     else this.applyEnters();
     this.currentTick = tick;
     return result;
+  }
+
+  private hold(entity: MirrorRecord): void {
+    this.entities.set(entity.id, entity);
+    this.byId[entity.id] = entity;
+  }
+
+  private forget(id: number): void {
+    this.entities.delete(id);
+    this.byId[id] = undefined;
   }
 
   /** Decodes and checks the whole body into scratch; changes nothing in the mirror. */
@@ -230,7 +248,7 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
       const id = checkedId(previousId + gap);
       previousId = id;
       const form = head % UPDATE_HEAD_FORMS;
-      const entity = this.entities.get(id);
+      const entity = this.byId[id];
       if (entity === undefined) throw new Failure("unknown-entity", `update for unknown entity ${id}`);
       if (form === UpdateForm.FIXED_SMALL && mode !== DeltaMode.RELATIVE) {
         throw new Failure("malformed", `byte deltas for entity ${id} outside a RELATIVE snapshot`);
@@ -250,7 +268,7 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
     if (mode === DeltaMode.FULL && leaveCount !== 0) throw new Failure("malformed", "a FULL snapshot has no leaves");
     for (let i = 0; i < leaveCount; i++) {
       const id = readId(reader);
-      const entity = this.entities.get(id);
+      const entity = this.byId[id];
       if (entity === undefined || entity.leaveStamp === generation) {
         throw new Failure("unknown-entity", `leave for unknown entity ${id}`);
       }
@@ -268,7 +286,7 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
       const def = types[typeId];
       if (def === undefined) throw new Failure("unknown-type", `unknown entity type id ${typeId}`);
       // An enter over a held id that did not leave replaces it: its updates are void.
-      const held = this.entities.get(id);
+      const held = this.byId[id];
       if (held !== undefined) held.leaveStamp = generation;
       this.scratch.enterIds.push(id);
       this.scratch.enterTypes.push(typeId);
@@ -384,7 +402,7 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
       if (entities.has(id)) result.despawned.push(id);
       const entity = new MirrorRecord(id, types[enterTypes[i]]);
       this.copyValues(entity, entity.def.fullMask);
-      entities.set(id, entity);
+      this.hold(entity);
       result.spawned.push(id);
     }
   }
@@ -411,12 +429,12 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
       const entity = new MirrorRecord(id, def);
       this.copyValues(entity, def.fullMask);
       entity.seenStamp = generation;
-      entities.set(id, entity);
+      this.hold(entity);
       result.spawned.push(id);
     }
     for (const entity of entities.values()) {
       if (entity.seenStamp === generation) continue;
-      entities.delete(entity.id);
+      this.forget(entity.id);
       result.despawned.push(entity.id);
     }
   }
