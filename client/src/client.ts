@@ -217,6 +217,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     spawn: (entity: EntityRecord) => this.emitter.emit("spawn", entity as unknown as ClientEntity<S>),
     update: (entity: EntityRecord, mask: number) => this.emitter.emit("update", entity as unknown as ClientEntity<S>, mask),
     despawn: (entity: EntityRecord) => this.emitter.emit("despawn", entity as unknown as ClientEntity<S>),
+    wantsUpdates: () => this.emitter.has("update"),
   };
 
   constructor(

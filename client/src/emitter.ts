@@ -21,6 +21,11 @@ export class Emitter<Events extends EventMap<Events>> {
     return () => this.off(event, listener);
   }
 
+  /** Whether the event has a listener now. */
+  has(event: keyof Events): boolean {
+    return (this.listeners.get(event)?.length ?? 0) > 0;
+  }
+
   off<K extends keyof Events>(event: K, listener: Events[K]): void {
     const list = this.listeners.get(event);
     if (!list) return;

@@ -94,6 +94,8 @@ export interface SceneListener {
   spawn(entity: EntityRecord): void;
   update(entity: EntityRecord, mask: number): void;
   despawn(entity: EntityRecord): void;
+  /** False while nothing listens to updates: apply then skips looking up each updated entity. */
+  wantsUpdates?(): boolean;
 }
 
 /** Mutable record behind a ClientEntity. */
@@ -128,6 +130,14 @@ export class EntityRecord implements EntityView {
   }
 }
 
+/** The per-entity arrays of a type with no interpolated field: empty, so one instance serves every entity. */
+const NO_VALUES = new Float64Array(0);
+const NO_KINDS = new Uint8Array(0);
+
+function fieldValues(count: number): Float64Array {
+  return count === 0 ? NO_VALUES : new Float64Array(count);
+}
+
 interface TypeLayout {
   names: string[];
   kinds: FieldInterp[];
@@ -147,6 +157,8 @@ export class ClientScene<S extends Schema = Schema> {
   private readonly layouts: TypeLayout[];
   private readonly teleportDistance: number;
   private readonly scratch: Float64Array;
+  /** Entities with an interpolation buffer: with none (a client that draws nothing), a snapshot touches only what it changed. */
+  private bufferedCount = 0;
   private localId = -1;
   private newestTime = Number.NaN;
   private lastRenderTime = Number.NaN;
@@ -217,10 +229,12 @@ export class ClientScene<S extends Schema = Schema> {
       listener.spawn(record);
     }
     const { updatedIds, updatedMasks } = result;
-    for (let i = 0; i < updatedIds.length; i++) {
+    const updates = listener.wantsUpdates?.() === false ? 0 : updatedIds.length;
+    for (let i = 0; i < updates; i++) {
       const record = this.byId.get(updatedIds[i]);
       if (record !== undefined) listener.update(record, updatedMasks[i]);
     }
+    if (this.bufferedCount === 0) return result;
     // Spawned entities already have their sample at this time; push() ignores the repeat.
     // A FULL snapshot (join, resume, or a baseline too old) may follow a gap: snap, don't slide.
     const snap = result.mode === DeltaMode.FULL;
@@ -245,6 +259,7 @@ export class ClientScene<S extends Schema = Schema> {
   sample(renderTime: number, renderTimeJumped = false, mayBlend = true): void {
     const elapsed = renderTime - this.lastRenderTime;
     this.lastRenderTime = renderTime;
+    if (this.bufferedCount === 0) return;
     // Decay by render time; a jump back (resume) or the first frame decays nothing.
     const keep = elapsed > 0 ? Math.exp(-elapsed / HOLD_BLEND_TAU_MS) : 1;
     const entities = this.entities;
@@ -301,14 +316,15 @@ export class ClientScene<S extends Schema = Schema> {
       entity.typeId,
       entity.values as Record<string, number | boolean | string>,
       layout.names,
-      new Float64Array(count),
+      fieldValues(count),
       layout.Render,
       buffer,
-      new Float64Array(count),
-      Uint8Array.from(layout.kinds, (kind) => (kind === "linear" ? 1 : 0)),
-      new Float64Array(count),
-      new Float64Array(count),
+      fieldValues(count),
+      count === 0 ? NO_KINDS : Uint8Array.from(layout.kinds, (kind) => (kind === "linear" ? 1 : 0)),
+      fieldValues(count),
+      fieldValues(count),
     );
+    if (buffer !== null) this.bufferedCount++;
     record.local = id === this.localId;
     record.slot = this.entities.length;
     this.entities.push(record);
@@ -325,6 +341,7 @@ export class ClientScene<S extends Schema = Schema> {
     }
     record.slot = -1;
     this.byId.delete(record.id);
+    if (record.buffer !== null) this.bufferedCount--;
   }
 
   private push(record: EntityRecord, time: number, discontinuity: boolean): void {

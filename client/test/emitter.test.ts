@@ -14,6 +14,15 @@ describe("Emitter", () => {
     expect(calls).toEqual(["a1", "b1"]);
   });
 
+  it("has(event) says whether the event has a listener now", () => {
+    const emitter = new Emitter<Events>(() => {});
+    expect(emitter.has("value")).toBe(false);
+    const off = emitter.on("value", () => {});
+    expect([emitter.has("value"), emitter.has("other")]).toEqual([true, false]);
+    off();
+    expect(emitter.has("value")).toBe(false);
+  });
+
   it("a throwing listener does not stop the next ones; the error is reported", () => {
     const errors: unknown[] = [];
     const emitter = new Emitter<Events>((error, event) => errors.push([event, (error as Error).message]));

@@ -408,4 +408,51 @@ describe("update without sampling (clients that draw nothing, such as bots)", ()
     expect(remote.render.x).toBeGreaterThan(drawn.remote);
     expect(local.render.x).toBeGreaterThan(drawn.local);
   });
+
+  it("with no interpolated field (bots), snapshots keep every entity's values, spawns and despawns current while nothing is drawn", () => {
+    const h = start({ game: { schema, input, interpolation: { fields: { dot: {}, flag: {} } } } });
+    const mover = h.server.store.spawn("dot", { x: 100, y: 50, name: "m" });
+    const flag = h.server.store.spawn("flag", { team: "red" });
+    h.server.welcome(FakeSocket.last, 99);
+    h.server.snapshot(FakeSocket.last);
+    const log: string[] = [];
+    h.client.on("spawn", (e) => log.push(`spawn ${e.id}`));
+    h.client.on("despawn", (e) => log.push(`despawn ${e.id}`));
+    const remote = asDot(h.client.get(mover.id));
+    for (let i = 0; i < 5; i++) {
+      mover.x += 1;
+      h.time.advance(TICK_MS);
+      h.server.snapshot(FakeSocket.last);
+      h.client.update(h.time.now());
+    }
+    h.server.store.despawn(flag);
+    const late = h.server.store.spawn("dot", { x: 7 });
+    h.server.snapshot(FakeSocket.last);
+    h.client.update(h.time.now());
+    expect(remote.values.x).toBe(105);
+    expect(asDot(h.client.get(late.id)).values.x).toBe(7);
+    expect(log).toEqual([`despawn ${flag.id}`, `spawn ${late.id}`]);
+    expect(h.client.entities.map((e) => e.id).sort()).toEqual([mover.id, late.id].sort());
+    expect(remote.fields).toEqual([]);
+    expect(JSON.parse(JSON.stringify(remote.render))).toEqual({});
+    expect(h.errors).toEqual([]);
+  });
+
+  it("an update listener added after snapshots began gets the next updates", () => {
+    const h = start();
+    const mover = h.server.store.spawn("dot", { x: 100 });
+    h.server.welcome(FakeSocket.last, 99);
+    h.server.snapshot(FakeSocket.last);
+    mover.x = 101;
+    h.server.snapshot(FakeSocket.last);
+    const updates: number[] = [];
+    const off = h.client.on("update", (e, mask) => updates.push(e.id, mask));
+    mover.x = 102;
+    h.server.snapshot(FakeSocket.last);
+    off();
+    mover.x = 103;
+    h.server.snapshot(FakeSocket.last);
+    expect(updates).toEqual([mover.id, 1]);
+    expect(asDot(h.client.get(mover.id)).values.x).toBe(103);
+  });
 });

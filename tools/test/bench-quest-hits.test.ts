@@ -17,6 +17,9 @@ function setup() {
   const client = {
     predicted: { x: tile(5), y: tile(10), moving: true } as { x: number; y: number; moving: boolean },
     entities: [{ id: MOB, type: "mob", values: { x: tile(10), y: tile(10) } }],
+    get(id: number) {
+      return this.entities.find((entity) => entity.id === id);
+    },
     command(name: string, args: unknown) {
       sent.push({ name, args });
       return true;

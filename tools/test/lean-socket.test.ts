@@ -288,6 +288,29 @@ describe("LeanWebSocket against ws' server", () => {
     expect(text).toBe("héllo wörld");
   });
 
+  it("with lendMessages, hands binary messages over as views of its read memory, whole and in order, without a copy", async () => {
+    const peer = await startWsPeer();
+    const sizes = [3, 126, 70_000, 5];
+    const sent = sizes.map((size, i) => bytes(size, i));
+    void peer.connected.then((server) => {
+      for (const data of sent) server.send(data);
+    });
+    const socket = new LeanWebSocket(peer.url, undefined, { lendMessages: true });
+    socket.binaryType = "arraybuffer";
+    cleanups.push(() => socket.close());
+    const copies: Buffer[] = [];
+    const done = new Promise<void>((resolve) => {
+      socket.onmessage = (event) => {
+        // Lent: read during the call, kept only as a copy.
+        expect(Buffer.isBuffer(event.data)).toBe(true);
+        copies.push(Buffer.from(event.data as Buffer));
+        if (copies.length === sizes.length) resolve();
+      };
+    });
+    await done;
+    expect(copies.map((copy, i) => copy.equals(Buffer.from(sent[i])))).toEqual(sizes.map(() => true));
+  });
+
   it("answers the server's ping with a pong carrying the ping's payload", async () => {
     const peer = await startWsPeer();
     const { opened } = open(peer.url);

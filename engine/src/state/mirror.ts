@@ -58,6 +58,41 @@ class Failure extends Error {
   }
 }
 
+/**
+ * Where a body is decoded and checked before anything changes. One for the whole process
+ * rather than one per mirror: a process holding hundreds of mirrors (a bot swarm) keeps
+ * it in cache instead of touching a cold copy for each snapshot.
+ */
+class DecodeScratch {
+  /** Updated records, as decode found them: applying them needs no second lookup. */
+  readonly updateRecords: MirrorRecord[] = [];
+  readonly updateMasks: number[] = [];
+  readonly leaveIds: number[] = [];
+  readonly enterIds: number[] = [];
+  readonly enterTypes: number[] = [];
+  readonly enteredIds = new Set<number>();
+  numbers = new Float64Array(256);
+  numberCount = 0;
+  readonly strings: string[] = [];
+  /** Read positions in `numbers` and `strings` while applying. */
+  numberCursor = 0;
+  stringCursor = 0;
+
+  reset(): void {
+    this.updateRecords.length = 0;
+    this.updateMasks.length = 0;
+    this.leaveIds.length = 0;
+    this.enterIds.length = 0;
+    this.enterTypes.length = 0;
+    // clear() allocates a new table even when the set is empty.
+    if (this.enteredIds.size > 0) this.enteredIds.clear();
+    this.strings.length = 0;
+    this.numberCount = 0;
+    this.numberCursor = 0;
+    this.stringCursor = 0;
+  }
+}
+
 class MirrorRecord {
   readonly type: string;
   readonly typeId: number;
@@ -84,6 +119,8 @@ class MirrorRecord {
   }
 }
 
+const SCRATCH = new DecodeScratch();
+
 /**
  * The client's copy of the authoritative state, fed with snapshot bodies. A body is
  * fully decoded and checked into scratch arrays before anything changes, so a bad body
@@ -91,21 +128,17 @@ class MirrorRecord {
  */
 export class SnapshotMirror<S extends Schema = AnySchema> {
   private currentTick = -1;
+  /** In arrival order, for iteration. */
   private readonly entities = new Map<number, MirrorRecord>();
+  /**
+   * The same records indexed by id (ids are dense small integers): decoding looks up every
+   * updated entity, and an array load is cheaper than a hash lookup, which for a process of
+   * hundreds of mirrors (a bot swarm) is mostly cache misses.
+   */
+  private readonly byId: (MirrorRecord | undefined)[] = [];
   private generation = 0;
-  // Scratch of the body being applied.
-  private readonly updateIds: number[] = [];
-  private readonly updateMasks: number[] = [];
-  private readonly leaveIds: number[] = [];
-  private readonly enterIds: number[] = [];
-  private readonly enterTypes: number[] = [];
-  private readonly enteredIds = new Set<number>();
-  private numbers = new Float64Array(256);
-  private numberCount = 0;
-  private readonly strings: string[] = [];
-  /** Read positions in `numbers` and `strings` while applying. */
-  private numberCursor = 0;
-  private stringCursor = 0;
+  /** Shared by every mirror of the process (an apply runs to its end before another starts). */
+  private readonly scratch = SCRATCH;
   private readonly result = {
     ok: true as const,
     tick: -1,
@@ -165,11 +198,9 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
     result.despawned.length = 0;
     result.updatedIds.length = 0;
     result.updatedMasks.length = 0;
-    this.numberCursor = 0;
-    this.stringCursor = 0;
     this.applyUpdates();
-    for (const id of this.leaveIds) {
-      this.entities.delete(id);
+    for (const id of this.scratch.leaveIds) {
+      this.forget(id);
       result.despawned.push(id);
     }
     if (mode === DeltaMode.FULL) this.applyFull();
@@ -178,18 +209,21 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
     return result;
   }
 
+  private hold(entity: MirrorRecord): void {
+    this.entities.set(entity.id, entity);
+    this.byId[entity.id] = entity;
+  }
+
+  private forget(id: number): void {
+    this.entities.delete(id);
+    this.byId[id] = undefined;
+  }
+
   /** Decodes and checks the whole body into scratch; changes nothing in the mirror. */
   private decode(body: Uint8Array, tick: number): DeltaMode {
     const reader = new ByteReader(body);
     const generation = this.generation;
-    this.updateIds.length = 0;
-    this.updateMasks.length = 0;
-    this.leaveIds.length = 0;
-    this.enterIds.length = 0;
-    this.enterTypes.length = 0;
-    this.enteredIds.clear();
-    this.strings.length = 0;
-    this.numberCount = 0;
+    this.scratch.reset();
 
     const mode = reader.u8();
     if (mode !== DeltaMode.RELATIVE && mode !== DeltaMode.ABSOLUTE && mode !== DeltaMode.FULL) {
@@ -214,7 +248,7 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
       const id = checkedId(previousId + gap);
       previousId = id;
       const form = head % UPDATE_HEAD_FORMS;
-      const entity = this.entities.get(id);
+      const entity = this.byId[id];
       if (entity === undefined) throw new Failure("unknown-entity", `update for unknown entity ${id}`);
       if (form === UpdateForm.FIXED_SMALL && mode !== DeltaMode.RELATIVE) {
         throw new Failure("malformed", `byte deltas for entity ${id} outside a RELATIVE snapshot`);
@@ -224,8 +258,8 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
       if (mask === 0 || mask > entity.def.fullMask) {
         throw new Failure("malformed", `mask ${mask} does not fit "${entity.type}"`);
       }
-      this.updateIds.push(id);
-      this.updateMasks.push(mask);
+      this.scratch.updateRecords.push(entity);
+      this.scratch.updateMasks.push(mask);
       if (form === UpdateForm.FIXED_SMALL) this.readSmallDeltas(reader, entity.def, mask, entity.quantized);
       else this.readValues(reader, entity.def, mask, mode === DeltaMode.RELATIVE ? entity.quantized : null);
     }
@@ -234,28 +268,28 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
     if (mode === DeltaMode.FULL && leaveCount !== 0) throw new Failure("malformed", "a FULL snapshot has no leaves");
     for (let i = 0; i < leaveCount; i++) {
       const id = readId(reader);
-      const entity = this.entities.get(id);
+      const entity = this.byId[id];
       if (entity === undefined || entity.leaveStamp === generation) {
         throw new Failure("unknown-entity", `leave for unknown entity ${id}`);
       }
       entity.leaveStamp = generation;
-      this.leaveIds.push(id);
+      this.scratch.leaveIds.push(id);
     }
 
     const enterCount = reader.count(MAX_ENTITY_ID);
     const types = this.schema.types;
     for (let i = 0; i < enterCount; i++) {
       const id = readId(reader);
-      if (this.enteredIds.has(id)) throw new Failure("malformed", `entity ${id} enters twice`);
-      this.enteredIds.add(id);
+      if (this.scratch.enteredIds.has(id)) throw new Failure("malformed", `entity ${id} enters twice`);
+      this.scratch.enteredIds.add(id);
       const typeId = reader.varuint();
       const def = types[typeId];
       if (def === undefined) throw new Failure("unknown-type", `unknown entity type id ${typeId}`);
       // An enter over a held id that did not leave replaces it: its updates are void.
-      const held = this.entities.get(id);
+      const held = this.byId[id];
       if (held !== undefined) held.leaveStamp = generation;
-      this.enterIds.push(id);
-      this.enterTypes.push(typeId);
+      this.scratch.enterIds.push(id);
+      this.scratch.enterTypes.push(typeId);
       this.readValues(reader, def, def.fullMask, null);
     }
     if (reader.remaining !== 0) throw new Failure("malformed", `${reader.remaining} bytes after the body`);
@@ -274,8 +308,8 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
   }
 
   private pushNumber(q: number): void {
-    if (this.numberCount === this.numbers.length) this.numbers = ensureLength(this.numbers, this.numberCount + 1);
-    this.numbers[this.numberCount++] = q;
+    if (this.scratch.numberCount === this.scratch.numbers.length) this.scratch.numbers = ensureLength(this.scratch.numbers, this.scratch.numberCount + 1);
+    this.scratch.numbers[this.scratch.numberCount++] = q;
   }
 
   /** Reads the values of `mask`; with `base`, fixed fields are deltas from it. */
@@ -289,7 +323,7 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
         case Wire.STRING: {
           const value = reader.string(field.maxBytes);
           if (value.length > (field.type as { maxLength: number }).maxLength) throw outOfRange(field, value);
-          this.strings.push(value);
+          this.scratch.strings.push(value);
           continue;
         }
         case Wire.VARUINT:
@@ -317,11 +351,11 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
       const index = 31 - Math.clz32(rest & -rest);
       const field = fields[index];
       if (field.wire === Wire.STRING) {
-        values[field.name] = this.strings[this.stringCursor++];
+        values[field.name] = this.scratch.strings[this.scratch.stringCursor++];
       } else {
-        const q = this.numbers[this.numberCursor++];
+        const q = this.scratch.numbers[this.scratch.numberCursor++];
         entity.quantized[index] = q;
-        values[field.name] = field.dequantize(q);
+        values[field.name] = dequantize(field, q);
       }
     }
   }
@@ -332,46 +366,51 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
     let mask = 0;
     for (const field of entity.def.fields) {
       if (field.wire === Wire.STRING) {
-        const value = this.strings[this.stringCursor++];
+        const value = this.scratch.strings[this.scratch.stringCursor++];
         if (values[field.name] !== value) mask = (mask | field.bit) >>> 0;
         values[field.name] = value;
       } else {
-        const q = this.numbers[this.numberCursor++];
+        const q = this.scratch.numbers[this.scratch.numberCursor++];
         if (entity.quantized[field.index] !== q) mask = (mask | field.bit) >>> 0;
         entity.quantized[field.index] = q;
-        values[field.name] = field.dequantize(q);
+        values[field.name] = dequantize(field, q);
       }
     }
     return mask;
   }
 
   private applyUpdates(): void {
-    const { updateIds, updateMasks, result, generation } = this;
-    for (let i = 0; i < updateIds.length; i++) {
-      const entity = this.entities.get(updateIds[i]) as MirrorRecord;
+    const { result, generation } = this;
+    const { updateRecords, updateMasks } = this.scratch;
+    for (let i = 0; i < updateRecords.length; i++) {
+      const entity = updateRecords[i];
       this.copyValues(entity, updateMasks[i]);
       if (entity.leaveStamp === generation) continue;
       result.updatedIds.push(entity.id);
       result.updatedMasks.push(updateMasks[i]);
     }
+    // Another mirror's apply is next to use the scratch: hold on to none of this one's records.
+    updateRecords.length = 0;
   }
 
   private applyEnters(): void {
-    const { enterIds, enterTypes, result, entities } = this;
+    const { result, entities } = this;
+    const { enterIds, enterTypes } = this.scratch;
     const types = this.schema.types;
     for (let i = 0; i < enterIds.length; i++) {
       const id = enterIds[i];
       if (entities.has(id)) result.despawned.push(id);
       const entity = new MirrorRecord(id, types[enterTypes[i]]);
       this.copyValues(entity, entity.def.fullMask);
-      entities.set(id, entity);
+      this.hold(entity);
       result.spawned.push(id);
     }
   }
 
   /** A FULL body: entities held under the same id and type are diffed, the rest replaced. */
   private applyFull(): void {
-    const { enterIds, enterTypes, result, entities, generation } = this;
+    const { result, entities, generation } = this;
+    const { enterIds, enterTypes } = this.scratch;
     const types = this.schema.types;
     for (let i = 0; i < enterIds.length; i++) {
       const id = enterIds[i];
@@ -390,14 +429,31 @@ export class SnapshotMirror<S extends Schema = AnySchema> {
       const entity = new MirrorRecord(id, def);
       this.copyValues(entity, def.fullMask);
       entity.seenStamp = generation;
-      entities.set(id, entity);
+      this.hold(entity);
       result.spawned.push(id);
     }
     for (const entity of entities.values()) {
       if (entity.seenStamp === generation) continue;
-      entities.delete(entity.id);
+      this.forget(entity.id);
       result.despawned.push(entity.id);
     }
+  }
+}
+
+/**
+ * `field.dequantize(q)` without the call through each field's own closure: one call site
+ * reaching many closures is slow, and this runs per changed value of every snapshot.
+ */
+function dequantize(field: FieldDef, q: number): number | boolean | string {
+  switch (field.wire) {
+    case Wire.FIXED:
+      return q * field.resolution;
+    case Wire.BOOL:
+      return q === 1;
+    case Wire.VARINT:
+      return q;
+    default:
+      return field.type.kind === "enum" ? field.type.values[q] : q;
   }
 }
 

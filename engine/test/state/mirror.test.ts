@@ -396,4 +396,30 @@ describe("SnapshotMirror lifecycle", () => {
     expect(mirror.size).toBe(2);
     expect([...mirror.ids()]).toEqual([1, 2]);
   });
+
+  it("mirrors applying in turn (one decode scratch for the process) each hold their own state, a refused body included", () => {
+    const store = new EntityStore(gameSchema);
+    const mob = store.spawn("mob", { x: 10, y: 10, name: "rat", mood: "idle" });
+    const far = store.spawn("item", { x: 900, count: 2 });
+    store.commit();
+    const near = new TestClient(gameSchema);
+    const all = new TestClient(gameSchema);
+    near.sync(store, [mob.id]);
+    all.sync(store);
+    for (let tick = 0; tick < 5; tick++) {
+      mob.x += 1;
+      mob.mood = tick % 2 === 0 ? "chase" : "flee";
+      far.count += 1;
+      store.commit();
+      const update = near.sync(store, [mob.id]);
+      expect([...update.updatedIds]).toEqual([mob.id]);
+      // A body the other mirror refuses between two applies changes neither.
+      expect(all.mirror.apply(new Uint8Array([DeltaMode.RELATIVE, 1, 1, 99]), store.tick).ok).toBe(false);
+      all.sync(store);
+    }
+    expect(mirrorState(near.mirror)).toEqual(storeState(store, [mob.id]));
+    expect(mirrorState(all.mirror)).toEqual(storeState(store));
+    expect(near.mirror.get(mob.id)?.values).toMatchObject({ x: 15, mood: "chase" });
+    expect(all.mirror.get(far.id)?.values).toMatchObject({ count: 7 });
+  });
 });

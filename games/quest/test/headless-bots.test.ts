@@ -1,7 +1,7 @@
 import { Rng } from "@tickwire/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFightBehavior, createQuestBehavior, type FightBotView, type QuestBotView } from "../src/bots/index.js";
-import { tileOf } from "../src/shared/map.js";
+import { createFightBehavior, createQuestBehavior, FIGHT_LOOK_EVERY_S, type FightBotView, type QuestBotView } from "../src/bots/index.js";
+import { tileCentre, tileOf } from "../src/shared/map.js";
 import type { MoverState } from "../src/shared/movement.js";
 import { TICK_RATE } from "../src/shared/schema.js";
 import { loadWorldMap } from "../src/server/world-map.js";
@@ -98,5 +98,38 @@ describe("the fight bot behaviour", () => {
     // No walk refused, no "too far" (its saved progress earns it a welcome back).
     expect(eventsNamed<{ text: string }>(bot, "notice").map((n) => n.text)).toEqual(["Welcome back, fighter!"]);
     bot.stop();
+  });
+});
+
+describe("the fight behaviour's think rate", () => {
+  it("with no mob in sight it scans what it sees every FIGHT_LOOK_EVERY_S, not every tick, and clicks a mob that came into view by the next look", () => {
+    const behavior = createFightBehavior({ map: world });
+    const at = { x: tileCentre(world.spawn.tx), y: tileCentre(world.spawn.ty) };
+    const me = { id: 1, type: "player", values: { ...at, hp: 80 } };
+    const seen: { id: number; type: string; values: Record<string, number> }[] = [me];
+    const commands: unknown[][] = [];
+    let scans = 0;
+    const client = {
+      get entities() {
+        scans++;
+        return seen;
+      },
+      get: (id: number) => seen.find((entity) => entity.id === id),
+      local: me,
+      predicted: { ...at, dir: "down", moving: false },
+      command: (name: string, args: unknown[] = []) => commands.push([name, ...args]) > 0,
+      chat: () => true,
+    };
+    const view = { tickRate: TICK_RATE, light: false, client, memory: {}, entityId: me.id } as unknown as FightBotView;
+    const rng = new Rng(3);
+    behavior.onSpawn(view);
+    const seconds = 2;
+    let tick = 0;
+    for (; tick < seconds * TICK_RATE; tick++) behavior.input(view, tick, rng);
+    expect(scans).toBe(seconds / FIGHT_LOOK_EVERY_S);
+    seen.push({ id: 2, type: "mob", values: { x: at.x + 32, y: at.y } });
+    const lookTicks = FIGHT_LOOK_EVERY_S * TICK_RATE;
+    for (const end = tick + lookTicks; tick < end; tick++) behavior.input(view, tick, rng);
+    expect(commands.filter(([name]) => name === "attack")).toEqual([["attack", 2]]);
   });
 });

@@ -6,7 +6,7 @@
  *   --clients 50,200,...     field (and pipeline) client counts     --variants all,aoi
  *   --window S  --warmup S   field and quest measuring window and warm-up
  *   --runs walk,fight        quest runs (default both)
- *   --profile DIR            V8 CPU profiles of each field run (server and load), into DIR
+ *   --profile DIR            V8 CPU profiles of each field and quest run (server and load), into DIR
  *   --no-floor               skip the floor (a bare uWS server sending alone, floor.ts) measured
  *                            after the field runs at C ≥ 1000, or at the largest C of a smaller run
  *   --input-timing free      bots send inputs on timers of their own instead of timed to the
@@ -98,5 +98,6 @@ if (values.only === undefined || values.only === "quest") {
     windowSec,
     warmupSec,
     pageRuns: values.quick ? QUICK.questPageRuns : undefined,
+    profileDir: values.profile === undefined ? undefined : resolve(values.profile),
   });
 }

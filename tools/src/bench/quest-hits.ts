@@ -29,25 +29,21 @@ function tile(value: unknown): number {
   return Math.floor((value as number) / QUEST_TILE_PX);
 }
 
-/** The bot, seen by the wrapped behaviour with its `attack` commands reported to `onAttack`. */
-function watchedView(bot: BotView, onAttack: (target: number) => void): BotView {
-  const client = new Proxy(bot.client, {
-    get(target, property) {
-      if (property === "command") {
-        return (name: string, args?: unknown[]) => {
-          if (name === "attack" && Array.isArray(args)) onAttack(args[0] as number);
-          return target.command(name, args as never);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return new Proxy(bot, { get: (target, property) => (property === "client" ? client : Reflect.get(target, property, target)) });
+/**
+ * Reports the `attack` commands the bot's client sends to `onAttack`: its `command` is
+ * wrapped on the client itself, once, rather than the behaviour handed a proxy, which
+ * would cost a trap on every property the behaviour reads each tick.
+ */
+function watchAttacks(client: BotView["client"], onAttack: (target: number) => void): void {
+  const command = client.command.bind(client);
+  client.command = (name, args) => {
+    if (name === "attack" && Array.isArray(args)) onAttack(args[0] as number);
+    return command(name, args);
+  };
 }
 
 export function withHitProbe(inner: Behavior, options: HitProbeOptions): Behavior {
-  const views = new WeakMap<BotView, BotView>();
+  const watched = new WeakSet<object>();
   const probeOf = (bot: BotView): Probe => {
     let probe = bot.memory.hitProbe as Probe | undefined;
     if (probe === undefined) {
@@ -56,21 +52,18 @@ export function withHitProbe(inner: Behavior, options: HitProbeOptions): Behavio
     }
     return probe;
   };
-  const viewOf = (bot: BotView): BotView => {
-    let view = views.get(bot);
-    if (view === undefined) {
-      view = watchedView(bot, (target) => {
-        const probe = probeOf(bot);
-        if (target !== probe.target) Object.assign(probe, { target, sentAt: null, done: false });
-      });
-      views.set(bot, view);
-    }
-    return view;
+  const watch = (bot: BotView): void => {
+    if (watched.has(bot.client)) return;
+    watched.add(bot.client);
+    watchAttacks(bot.client, (target) => {
+      const probe = probeOf(bot);
+      if (target !== probe.target) Object.assign(probe, { target, sentAt: null, done: false });
+    });
   };
   const nextToTarget = (bot: BotView, probe: Probe): boolean => {
     const me = bot.client.predicted as { x: number; y: number; moving: boolean } | undefined;
     if (me === undefined || me.moving) return false;
-    const mob = bot.client.entities.find((entity) => entity.id === probe.target);
+    const mob = bot.client.get(probe.target);
     if (mob === undefined) return false;
     const values = mob.values as Record<string, unknown>;
     return Math.abs(tile(me.x) - tile(values.x)) + Math.abs(tile(me.y) - tile(values.y)) === 1;
@@ -80,10 +73,11 @@ export function withHitProbe(inner: Behavior, options: HitProbeOptions): Behavio
     render: inner.render,
     onSpawn(bot: BotView, rng: Rng) {
       bot.memory.hitProbe = undefined;
-      inner.onSpawn?.(viewOf(bot), rng);
+      watch(bot);
+      inner.onSpawn?.(bot, rng);
     },
     onEvent(bot: BotView, event: GameEvent, rng: Rng) {
-      inner.onEvent?.(viewOf(bot), event, rng);
+      inner.onEvent?.(bot, event, rng);
       if (event.name !== "hit") return;
       const probe = probeOf(bot);
       const hit = event.data as { target?: number; attacker?: number } | null;
@@ -93,7 +87,8 @@ export function withHitProbe(inner: Behavior, options: HitProbeOptions): Behavio
       probe.done = true;
     },
     input(bot: BotView, tick: number, rng: Rng) {
-      const input = inner.input(viewOf(bot), tick, rng);
+      watch(bot);
+      const input = inner.input(bot, tick, rng);
       const probe = probeOf(bot);
       if (probe.target >= 0 && !probe.done && probe.sentAt === null && nextToTarget(bot, probe)) {
         bot.client.command("attack", [probe.target]);

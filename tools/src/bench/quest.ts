@@ -73,6 +73,8 @@ export interface QuestOptions {
   seed?: number;
   /** Repo root holding bench-results/ (default: found from the working directory). */
   root?: string;
+  /** Write a V8 CPU profile of each run's server and bots (`--cpu-prof`) here, to see where their time goes. */
+  profileDir?: string;
 }
 
 export interface QuestRun {
@@ -94,13 +96,15 @@ export interface QuestOutcome {
   pinned: boolean;
 }
 
-type Settings = Required<Omit<QuestOptions, "root">>;
+type Settings = Required<Omit<QuestOptions, "root" | "profileDir">> & Pick<QuestOptions, "profileDir">;
 
 /** One run: server up, bots ramped and warmed up, then the window measured on both sides. */
 async function measure(run: QuestRunName, settings: Settings, pinned: boolean): Promise<QuestRun> {
   const mobsPerWorld = run === "fight" ? settings.fightMobsPerWorld : null;
   const serverArgs: QuestServerArgs = { worlds: settings.worlds, mobsPerWorld };
-  const server = spawnChild("quest-server.ts", serverArgs, pinned ? 0 : null);
+  // One directory a process and run: the main thread and tsx's loader thread each write a profile.
+  const profile = (role: string) => (settings.profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${join(settings.profileDir, `${role}-${run}`)}`]);
+  const server = spawnChild("quest-server.ts", serverArgs, pinned ? 0 : null, profile("server"));
   let load: ChildProcess | null = null;
   try {
     const ready = await nextMessage<QuestServerReply, "ready">(server, "ready", STARTUP_TIMEOUT_MS);
@@ -117,7 +121,7 @@ async function measure(run: QuestRunName, settings: Settings, pinned: boolean): 
       connectTimeoutSec: bots / RAMP_PER_SEC + CONNECT_GRACE_SEC,
       seed: settings.seed,
     };
-    load = spawnChild("quest-load.ts", loadArgs, pinned ? 1 : null);
+    load = spawnChild("quest-load.ts", loadArgs, pinned ? 1 : null, profile("bots"));
     const untilWindow = STARTUP_TIMEOUT_MS + (loadArgs.connectTimeoutSec + loadArgs.warmupSec + 2) * 1000;
     await nextMessage<QuestLoadMessage, "window-start">(load, "window-start", untilWindow);
     server.send({ type: "reset" });
@@ -264,6 +268,7 @@ export async function runQuest(options: QuestOptions = {}): Promise<QuestOutcome
     windowSec: options.windowSec ?? QUEST_WINDOW_SEC,
     pageRuns: options.pageRuns ?? QUEST_PAGE_RUNS,
     seed: options.seed ?? 1,
+    profileDir: options.profileDir,
   };
   const pinned = canPin();
   progress(pinned ? "quest: server pinned to core 0, bots to core 1 (taskset)" : "quest: NOT pinned (needs 2+ cores and taskset): server and bots share the cores");

@@ -63,6 +63,13 @@ export interface LeanSocketOptions {
   maxPayload?: number;
   /** Wait for the server's side of the closing handshake at most this long. */
   closeTimeoutMs?: number;
+  /**
+   * Binary messages are lent, not copied: `data` is a Buffer over the socket's own read
+   * memory, valid only until `onmessage` returns (whatever binaryType says). For a consumer
+   * that decodes each message at once and keeps none of its bytes, such as a bot's client:
+   * it saves an ArrayBuffer per message.
+   */
+  lendMessages?: boolean;
 }
 
 export interface LeanMessageEvent {
@@ -115,6 +122,7 @@ export class LeanWebSocket extends EventEmitter implements WebSocketLike {
   private readonly offered: readonly string[];
   private readonly maxPayload: number;
   private readonly closeTimeoutMs: number;
+  private readonly lendMessages: boolean;
 
   // Handshake.
   private upgraded = false;
@@ -152,6 +160,7 @@ export class LeanWebSocket extends EventEmitter implements WebSocketLike {
     this.offered = protocols === undefined ? [] : typeof protocols === "string" ? [protocols] : protocols;
     this.maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    this.lendMessages = options.lendMessages ?? false;
 
     this.socket = connect({
       host: target.hostname.replace(/^\[(.*)\]$/, "$1"),
@@ -417,6 +426,8 @@ export class LeanWebSocket extends EventEmitter implements WebSocketLike {
         return;
       }
       data = payload.toString("utf8");
+    } else if (this.lendMessages) {
+      data = payload;
     } else if (this.binaryType === "arraybuffer") {
       data = new Uint8Array(payload).buffer;
     } else {

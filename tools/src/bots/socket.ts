@@ -20,7 +20,8 @@ export interface BotSocketOptions {
  * Frames, pongs and closes the bot learns from the client.
  */
 export function botSocketClass(options: BotSocketOptions): WebSocketConstructor {
-  const socketOptions: LeanSocketOptions = { localAddress: options.localAddress };
+  // The client decodes each message as it arrives and keeps none of its bytes.
+  const socketOptions: LeanSocketOptions = { localAddress: options.localAddress, lendMessages: true };
 
   class BotWebSocket extends LeanWebSocket {
     constructor(url: string, protocols?: string | string[]) {

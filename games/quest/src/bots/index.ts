@@ -152,13 +152,18 @@ export function createQuestBehavior(options: QuestBehaviorOptions) {
 
 /** A fighter looks for mobs this far (tiles, each axis): about what a screen shows. */
 export const FIGHT_SEEK_TILES = 12;
+/**
+ * A fighter with no mob in sight looks again this often (seconds): about a player's reaction
+ * time, and a scan of every entity it sees each tick would be most of a bot's own work.
+ */
+export const FIGHT_LOOK_EVERY_S = 0.25;
 /** A dead fighter reads its death for this long (seconds) before pressing respawn. */
 const RESPAWN_AFTER_S = 2;
 
 /** What `fight` sees of its bot: the quest view plus the entities and its own id. */
 export interface FightBotView extends QuestBotView {
   readonly entityId: number;
-  readonly client: Pick<TickwireClient, "chat" | "command" | "predicted" | "entities" | "local">;
+  readonly client: Pick<TickwireClient, "chat" | "command" | "predicted" | "entities" | "get" | "local">;
 }
 
 interface FightPlan {
@@ -171,6 +176,8 @@ interface FightPlan {
   deadTicks: number;
   /** Mobs it could not reach: not chosen again. */
   unreachable: Set<number>;
+  /** Ticks until it looks for a mob again, while it has none. */
+  lookIn: number;
 }
 
 export function createFightBehavior(options: QuestBehaviorOptions) {
@@ -180,7 +187,7 @@ export function createFightBehavior(options: QuestBehaviorOptions) {
   function plan(bot: FightBotView): FightPlan {
     let current = bot.memory.fight as FightPlan | undefined;
     if (!current) {
-      current = { target: -1, stand: null, route: null, deadTicks: 0, unreachable: new Set() };
+      current = { target: -1, stand: null, route: null, deadTicks: 0, unreachable: new Set(), lookIn: 0 };
       bot.memory.fight = current;
     }
     return current;
@@ -252,11 +259,19 @@ export function createFightBehavior(options: QuestBehaviorOptions) {
       }
       state.deadTicks = 0;
       const here = headingTile(predicted);
-      const mob = state.target === -1 ? undefined : bot.client.entities.find((e) => e.id === state.target);
+      const mob = state.target === -1 ? undefined : bot.client.get(state.target);
       if (!mob) {
-        state.target = chooseTarget(bot, state, here);
+        state.target = -1;
         state.route = null;
-        if (state.target === -1) return wander.input(bot, tick, rng);
+        if (state.lookIn > 0) {
+          state.lookIn--;
+          return wander.input(bot, tick, rng);
+        }
+        state.target = chooseTarget(bot, state, here);
+        if (state.target === -1) {
+          state.lookIn = Math.round(FIGHT_LOOK_EVERY_S * bot.tickRate) - 1;
+          return wander.input(bot, tick, rng);
+        }
         bot.client.command("attack", [state.target]);
         return { move: MOVE_NONE };
       }
