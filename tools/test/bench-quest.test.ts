@@ -16,6 +16,7 @@ const RUN_METRICS = [
   "tick_p50_ms",
   "tick_p99_ms",
   "bytes_per_client_s",
+  "snapshots_skipped_pct",
   "ack_p50_ms",
   "ack_p99_ms",
   "connected",
@@ -42,7 +43,7 @@ describe("quest benchmark, 1 world × 4 bots with a 2 s window", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("writes every metric named in scenarios/quest.md and the attack→hit latency for fight, and nothing else", () => {
+  it("writes every metric named in scenarios/quest.md, the skipped-snapshot share and the attack→hit latency for fight, and nothing else", () => {
     const expected = [
       ...RUN_METRICS.map((name) => `quest.walk.${name}`),
       ...RUN_METRICS.map((name) => `quest.fight.${name}`),
@@ -84,6 +85,8 @@ describe("quest benchmark, 1 world × 4 bots with a 2 s window", () => {
       expect(value(`quest.${run}.ack_p99_ms`)).toBeLessThan(ACK_CEILING_MS);
       expect(value(`quest.${run}.cpu_pct`)).toBeGreaterThan(0);
       expect(value(`quest.${run}.rss_mb`)).toBeGreaterThan(10);
+      // Four bots keep up with their snapshots: none held back.
+      expect(value(`quest.${run}.snapshots_skipped_pct`)).toBe(0);
     }
     expect(value("quest.fight.hit_p50_ms")).toBeLessThanOrEqual(value("quest.fight.hit_p99_ms"));
   });

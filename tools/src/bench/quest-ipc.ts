@@ -22,6 +22,11 @@ export interface QuestServerReport {
   /** Server CPU (user + system) over the window, % of one core. */
   cpuPct: number;
   rssMb: number;
+  /**
+   * Snapshots held back for clients whose send buffer was over the soft limit, % of those due
+   * in the window: above 0, the bots read too slowly and the bytes figure is below the server's.
+   */
+  snapshotsSkippedPct: number;
   worlds: WorldTicks[];
 }
 

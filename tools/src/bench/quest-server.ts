@@ -16,8 +16,13 @@ import { QUEST_DIR } from "./quest-paths.js";
 /** The part of main.ts's exported server this child uses. */
 interface QuestServer {
   port: number;
+  metrics: { snapshotsSent: CounterLike; snapshotsSkipped: CounterLike };
   worlds: Map<string, { onTick(listener: (durationMs: number) => void): () => void }>;
   close(): Promise<void>;
+}
+
+interface CounterLike {
+  get(): Promise<{ values: { value: number }[] }>;
 }
 
 const args = JSON.parse(process.argv[2] ?? "{}") as QuestServerArgs;
@@ -52,13 +57,21 @@ for (const [id, world] of server.worlds) {
   world.onTick((durationMs) => meter.record(durationMs));
 }
 
-process.on("message", (message: QuestServerRequest) => {
+const total = async (counter: CounterLike): Promise<number> => (await counter.get()).values.reduce((sum, { value }) => sum + value, 0);
+const snapshotCounts = async () => ({ sent: await total(server.metrics.snapshotsSent), skipped: await total(server.metrics.snapshotsSkipped) });
+let windowStart = { sent: 0, skipped: 0 };
+
+process.on("message", async (message: QuestServerRequest) => {
   switch (message.type) {
     case "reset":
       for (const meter of meters.values()) meter.reset();
+      windowStart = await snapshotCounts();
       return;
     case "report": {
       const worlds = [...meters].map(([world, meter]) => ({ world, figures: meter.figures() }));
+      const now = await snapshotCounts();
+      const sent = now.sent - windowStart.sent;
+      const skipped = now.skipped - windowStart.skipped;
       // Every meter measures the same process CPU and RSS over the same window.
       const [first] = worlds;
       send({
@@ -66,6 +79,7 @@ process.on("message", (message: QuestServerRequest) => {
         report: {
           cpuPct: first.figures.cpuPct,
           rssMb: first.figures.rssMb,
+          snapshotsSkippedPct: sent + skipped === 0 ? 0 : (skipped / (sent + skipped)) * 100,
           worlds: worlds.map(({ world, figures }) => ({ world, ticks: figures.count, p50Ms: figures.p50Ms, p99Ms: figures.p99Ms, maxMs: figures.maxMs })),
         },
       });

@@ -176,6 +176,7 @@ export function runMetrics(run: QuestRun, settings: Pick<Settings, "warmupSec" |
     metric("tick_p50_ms", worst.p50Ms, "ms", tickParams),
     metric("tick_p99_ms", worst.p99Ms, "ms", tickParams),
     metric("bytes_per_client_s", run.load.bytesPerClientSec, "bytes/s"),
+    metric("snapshots_skipped_pct", run.server.snapshotsSkippedPct, "%"),
     metric("ack_p50_ms", run.load.ack.p50Ms, "ms"),
     metric("ack_p99_ms", run.load.ack.p99Ms, "ms"),
     metric("connected", run.load.connectedAtEnd, "clients", { bots: run.bots }),
