@@ -1,0 +1,204 @@
+/**
+ * Child-process entry of the scale benchmark's matchmaking and drain parts: real
+ * `@tickwire/client` sessions (light mode: no snapshot bodies applied) on loopback.
+ * - matchmake: every player at once asks `/matchmake` (the processes in turn) and joins the
+ *   answered URL (with its `&reservation=` when the server reserves); a refused join or a
+ *   failed request is retried through matchmaking, up to `maxAttempts`; a 503 (no room
+ *   anywhere) ends the player.
+ * - drain: every player connects to the matchmaking URL itself (the client matchmakes);
+ *   on `drain` this posts `/admin/drain` and times each player of the drained worlds until
+ *   its Welcome from another world.
+ * Argument: ScalePlayersArgs as JSON. Talks to the parent over IPC (scale-ipc.ts).
+ */
+import { connect, type TickwireClient } from "@tickwire/client";
+import { WebSocket } from "ws";
+import { fieldInput } from "./field-scene.js";
+import type { JoinFigures, MoveFigures, ScalePlayersArgs, ScalePlayersReply, ScalePlayersRequest } from "./scale-ipc.js";
+
+/** What a refused join waits before matchmaking again: long enough not to hammer, short beside a join. */
+const RETRY_DELAY_MS = 50;
+const HTTP_OK = 200;
+const HTTP_UNAVAILABLE = 503;
+const HTTP_ACCEPTED = 202;
+
+const args = JSON.parse(process.argv[2] ?? "{}") as ScalePlayersArgs;
+const send = (message: ScalePlayersReply): void => {
+  process.send?.(message);
+};
+process.on("disconnect", () => process.exit(0));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const game = { input: fieldInput };
+const runtime = { WebSocket: WebSocket as never };
+
+interface Playing {
+  readonly client: TickwireClient;
+  world: string;
+}
+const playing: Playing[] = [];
+const clients = new Set<TickwireClient>();
+
+function emptyJoinFigures(): JoinFigures {
+  return {
+    joined: 0,
+    gaveUp: 0,
+    elapsedSec: 0,
+    matchmakeMs: [],
+    joinMs: [],
+    answered: 0,
+    unavailable: 0,
+    failedRequests: 0,
+    refusedJoins: 0,
+    reservations: 0,
+    worlds: {},
+  };
+}
+
+function countWorlds(): Record<string, number> {
+  const worlds: Record<string, number> = {};
+  for (const player of playing) worlds[player.world] = (worlds[player.world] ?? 0) + 1;
+  return worlds;
+}
+
+/** Opens a session on `url` and resolves with its Welcome's world, or null when the first socket closes unwelcomed. */
+function join(url: string, name: string): Promise<Playing | null> {
+  const client = connect(url, { name, game, runtime });
+  clients.add(client);
+  return new Promise((resolve) => {
+    const offWelcome = client.on("welcome", (welcome) => {
+      offWelcome();
+      offDisconnect();
+      resolve({ client, world: welcome.world });
+    });
+    const offDisconnect = client.on("disconnect", () => {
+      offWelcome();
+      offDisconnect();
+      clients.delete(client);
+      client.close();
+      resolve(null);
+    });
+  });
+}
+
+/** matchmake mode: one player's matchmaking and join, retried through matchmaking. */
+async function matchmakeAndJoin(index: number, figures: JoinFigures, deadline: number): Promise<void> {
+  const start = performance.now();
+  for (let attempt = 0; attempt < args.maxAttempts && performance.now() < deadline; attempt++) {
+    const base = args.bases[(index + attempt) % args.bases.length];
+    const asked = performance.now();
+    let answer: { status: number; body: { world?: string; url?: string } };
+    try {
+      const response = await fetch(`${base}/matchmake?game=${encodeURIComponent(args.game)}`);
+      answer = { status: response.status, body: (await response.json()) as { world?: string; url?: string } };
+    } catch {
+      figures.failedRequests++;
+      await sleep(RETRY_DELAY_MS);
+      continue;
+    } finally {
+      figures.matchmakeMs.push(performance.now() - asked);
+    }
+    if (answer.status === HTTP_UNAVAILABLE) {
+      figures.unavailable++;
+      break;
+    }
+    if (answer.status !== HTTP_OK || typeof answer.body.url !== "string") {
+      figures.failedRequests++;
+      await sleep(RETRY_DELAY_MS);
+      continue;
+    }
+    figures.answered++;
+    if (answer.body.url.includes("reservation=")) figures.reservations++;
+    const joined = await join(answer.body.url, `scale-mm-${index}`);
+    if (joined !== null) {
+      playing.push(joined);
+      figures.joined++;
+      figures.joinMs.push(performance.now() - start);
+      return;
+    }
+    figures.refusedJoins++;
+    await sleep(RETRY_DELAY_MS);
+  }
+  figures.gaveUp++;
+}
+
+async function runMatchmake(): Promise<JoinFigures> {
+  const figures = emptyJoinFigures();
+  const start = performance.now();
+  const deadline = start + args.timeoutSec * 1000;
+  await Promise.all(Array.from({ length: args.players }, (_, i) => matchmakeAndJoin(i, figures, deadline)));
+  figures.elapsedSec = (performance.now() - start) / 1000;
+  figures.worlds = countWorlds();
+  return figures;
+}
+
+/** drain mode: every player hands the matchmaking URL to the client, which matchmakes by itself. */
+async function runClientMatchmaking(): Promise<JoinFigures> {
+  const figures = emptyJoinFigures();
+  const start = performance.now();
+  const url = `${args.bases[0]}/matchmake?game=${encodeURIComponent(args.game)}`;
+  const welcomed = Array.from({ length: args.players }, (_, i) => {
+    const client = connect(url, { name: `scale-drain-${i}`, game, runtime });
+    clients.add(client);
+    return new Promise<void>((resolve) => {
+      const off = client.on("welcome", (welcome) => {
+        off();
+        playing.push({ client, world: welcome.world });
+        figures.joined++;
+        figures.joinMs.push(performance.now() - start);
+        resolve();
+      });
+    });
+  });
+  await Promise.race([Promise.all(welcomed), sleep(args.timeoutSec * 1000)]);
+  figures.gaveUp = args.players - figures.joined;
+  figures.elapsedSec = (performance.now() - start) / 1000;
+  figures.worlds = countWorlds();
+  return figures;
+}
+
+async function drain(base: string, adminToken: string, worlds: readonly string[]): Promise<MoveFigures | string> {
+  const drained = new Set(worlds);
+  const moving = playing.filter((player) => drained.has(player.world));
+  const figures: MoveFigures = { players: moving.length, movedMs: [], restored: 0, closeCodes: {}, worlds: {} };
+  const start = performance.now();
+  const moved = moving.map(
+    (player) =>
+      new Promise<void>((resolve) => {
+        const offDisconnect = player.client.on("disconnect", (info) => {
+          figures.closeCodes[info.code] = (figures.closeCodes[info.code] ?? 0) + 1;
+        });
+        const offWelcome = player.client.on("welcome", (welcome) => {
+          if (drained.has(welcome.world)) return;
+          offWelcome();
+          offDisconnect();
+          player.world = welcome.world;
+          figures.movedMs.push(performance.now() - start);
+          if ((welcome.data as { restored?: unknown } | undefined)?.restored === true) figures.restored++;
+          resolve();
+        });
+      }),
+  );
+  const response = await fetch(`${base}/admin/drain`, { method: "POST", headers: { Authorization: `Bearer ${adminToken}` } });
+  if (response.status !== HTTP_ACCEPTED) return `POST /admin/drain answered ${response.status}, not ${HTTP_ACCEPTED}`;
+  await Promise.race([Promise.all(moved), sleep(args.timeoutSec * 1000)]);
+  figures.worlds = countWorlds();
+  return figures;
+}
+
+process.on("message", (message: ScalePlayersRequest) => {
+  switch (message.type) {
+    case "join":
+      void (args.mode === "matchmake" ? runMatchmake() : runClientMatchmaking()).then((figures) => send({ type: "joined", figures }));
+      return;
+    case "drain":
+      drain(message.base, message.adminToken, message.worlds).then(
+        (outcome) => send(typeof outcome === "string" ? { type: "failed", message: outcome } : { type: "moved", figures: outcome }),
+        (error: unknown) => send({ type: "failed", message: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    case "stop":
+      // Every session ends with a leave: the servers let the players go at once.
+      for (const client of clients) client.close();
+      setTimeout(() => process.exit(0), 200);
+      return;
+  }
+});
