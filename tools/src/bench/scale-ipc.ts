@@ -33,7 +33,9 @@ export interface ScaleServerReport {
   tickP50Ms: number;
   tickP99Ms: number;
   tickMaxMs: number;
-  /** Player saves the store wrote, and saves that failed (each retried), over the window. */
+  /** The window as this process saw it (the parent's `report` arrives a little after the bots' window ends), s. */
+  windowSec: number;
+  /** Player saves the store wrote, and saves that failed (each retried), over this process's window. */
   savesWritten: number;
   savesFailed: number;
 }
@@ -50,10 +52,10 @@ export interface ScalePlayersArgs {
   bases: string[];
   game: string;
   players: number;
-  /** matchmake: attempts a player makes (matchmake + join) before it gives up. */
-  maxAttempts: number;
   /** Give up on what has not happened by then. */
   timeoutSec: number;
+  /** Seed of the retry jitter. */
+  seed: number;
 }
 
 /** A player's matchmaking, as the players child measured it. */
@@ -61,7 +63,7 @@ export interface JoinFigures {
   /** Players that joined, and that gave up (503 or refused every attempt). */
   joined: number;
   gaveUp: number;
-  /** From the first matchmake request to the last Welcome, s. */
+  /** From the start (every player at once) to the last Welcome, s. */
   elapsedSec: number;
   /** Each /matchmake request's latency, ms (all attempts). */
   matchmakeMs: number[];

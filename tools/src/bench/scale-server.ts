@@ -91,6 +91,7 @@ async function saveCounts(): Promise<{ written: number; failed: number }> {
 }
 
 let savesAtReset = { written: 0, failed: 0 };
+let windowStart = performance.now();
 let stopping: Promise<void> | undefined;
 const stop = (): Promise<void> => {
   stopping ??= (async () => {
@@ -105,12 +106,14 @@ process.on("message", (message: ScaleServerRequest) => {
   switch (message.type) {
     case "reset":
       meter.reset();
+      windowStart = performance.now();
       void saveCounts().then((counts) => {
         savesAtReset = counts;
       });
       return;
     case "report": {
       const figures = meter.figures();
+      const windowSec = (performance.now() - windowStart) / 1000;
       void saveCounts().then((counts) =>
         send({
           type: "report",
@@ -121,6 +124,7 @@ process.on("message", (message: ScaleServerRequest) => {
             tickP50Ms: figures.p50Ms,
             tickP99Ms: figures.p99Ms,
             tickMaxMs: figures.maxMs,
+            windowSec,
             savesWritten: counts.written - savesAtReset.written,
             savesFailed: counts.failed - savesAtReset.failed,
           },

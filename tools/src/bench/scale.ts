@@ -58,10 +58,10 @@ export const SCALE_SAVE_INTERVAL_MS = 1_000;
 export const SCALE_TARGET_RATIO = 1.05;
 /** Parts 2 and 3: three processes of two worlds of 50 seats. */
 export const SCALE_PROCESSES = 3;
-const WORLDS_PER_PROCESS = 2;
-const SEATS_PER_WORLD = 50;
+export const SCALE_WORLDS_PER_PROCESS = 2;
+export const SCALE_SEATS_PER_WORLD = 50;
 /** 10% more players than seats: matchmaking must turn the rest away (503), never overfill. */
-export const SCALE_MATCHMAKE_PLAYERS = Math.round(SCALE_PROCESSES * WORLDS_PER_PROCESS * SEATS_PER_WORLD * 1.1);
+const MATCHMAKE_OVERDEMAND = 1.1;
 /** Players on process 1 at the drain: more than one world's worth, fewer than the other processes' seats. */
 export const SCALE_DRAIN_PLAYERS = 60;
 /** Parts 2 and 3 are about matchmaking, not the scene: a few mobs per world. */
@@ -70,9 +70,8 @@ const SMALL_WORLD_MOBS = 50;
 const FIELD_VARIANT = "aoi";
 /** A player's save while it plays in parts 2 and 3: the default cadence would also do; short keeps state fresh for the drain. */
 const MOVE_SAVE_INTERVAL_MS = 1_000;
-const MATCHMAKE_ATTEMPTS = 10;
-/** Joins, drains and moves end by then, whatever happened. */
-const PLAYERS_TIMEOUT_SEC = 30;
+/** Joins, drains and moves end by then, whatever happened: a drain moves players within seconds. */
+export const SCALE_PLAYERS_TIMEOUT_SEC = 30;
 /** Bots started per second, as in field. */
 const RAMP_PER_SEC = 200;
 /** Seats above C, so a bot that reconnects is not refused as "world full". */
@@ -97,8 +96,13 @@ export interface ScaleOptions {
   warmupSec?: number;
   windowSec?: number;
   saveIntervalMs?: number;
+  /** Parts 2 and 3: seats of each world (SCALE_PROCESSES × SCALE_WORLDS_PER_PROCESS worlds). */
+  seatsPerWorld?: number;
+  /** Default 10% more than the seats. */
   matchmakePlayers?: number;
   drainPlayers?: number;
+  /** How long the players of parts 2 and 3 get to join, and to move after the drain. */
+  playersTimeoutSec?: number;
   /** Repo root holding bench-results/ (default: found from the working directory). */
   root?: string;
 }
@@ -193,7 +197,7 @@ function backendMedians(runs: readonly FieldBackendRun[], backend: ScaleBackend)
     tickP99Ms: of((run) => run.server.tickP99Ms),
     cpuPct: of((run) => run.server.cpuPct),
     rssMb: of((run) => run.server.rssMb),
-    savesPerSec: of((run) => run.server.savesWritten / run.load.windowSec),
+    savesPerSec: of((run) => run.server.savesWritten / run.server.windowSec),
     savesFailed: Math.max(...mine.map((run) => run.server.savesFailed)),
     connected: Math.min(...mine.map((run) => run.load.connectedAtEnd)),
     ackP99Ms: of((run) => run.load.ackP99Ms),
@@ -239,7 +243,7 @@ function fieldMetrics(runs: readonly FieldBackendRun[], settings: Settings, pinn
 
 /** The process's base URL and its world ids: `field-p<k>-<n>`, so process 1's worlds sort (and fill) first. */
 function processWorlds(processIndex: number): string[] {
-  return Array.from({ length: WORLDS_PER_PROCESS }, (_, n) => `${GAME}-p${processIndex + 1}-${n + 1}`);
+  return Array.from({ length: SCALE_WORLDS_PER_PROCESS }, (_, n) => `${GAME}-p${processIndex + 1}-${n + 1}`);
 }
 
 interface Cluster {
@@ -248,7 +252,7 @@ interface Cluster {
 }
 
 /** Parts 2 and 3: SCALE_PROCESSES servers sharing Redis under `prefix`, unpinned (they share the machine as a deployment would). */
-async function startCluster(redis: BenchRedis, prefix: string): Promise<Cluster> {
+async function startCluster(redis: BenchRedis, prefix: string, seatsPerWorld: number): Promise<Cluster> {
   const cluster: Cluster = { servers: [], bases: [] };
   try {
     for (let k = 0; k < SCALE_PROCESSES; k++) {
@@ -260,7 +264,7 @@ async function startCluster(redis: BenchRedis, prefix: string): Promise<Cluster>
         port,
         processId: `p${k + 1}`,
         worldIds: processWorlds(k),
-        capacity: SEATS_PER_WORLD,
+        capacity: seatsPerWorld,
         mobs: SMALL_WORLD_MOBS,
         variant: FIELD_VARIANT,
         saveIntervalMs: MOVE_SAVE_INTERVAL_MS,
@@ -309,12 +313,12 @@ function spawnPlayers(args: ScalePlayersArgs): ChildProcess {
 
 /** Part 2: everyone at once through matchmaking; then every world's population against its capacity. */
 async function runMatchmake(redis: BenchRedis, settings: Settings): Promise<{ figures: JoinFigures; worlds: WorldSeats[] }> {
-  const cluster = await startCluster(redis, "scale:matchmake:");
+  const cluster = await startCluster(redis, "scale:matchmake:", settings.seatsPerWorld);
   let players: ChildProcess | null = null;
   try {
-    players = spawnPlayers({ mode: "matchmake", bases: cluster.bases, game: GAME, players: settings.matchmakePlayers, maxAttempts: MATCHMAKE_ATTEMPTS, timeoutSec: PLAYERS_TIMEOUT_SEC });
+    players = spawnPlayers({ mode: "matchmake", bases: cluster.bases, game: GAME, players: settings.matchmakePlayers, seed: 1, timeoutSec: settings.playersTimeoutSec });
     players.send({ type: "join" });
-    const { figures } = await nextMessage<ScalePlayersReply, "joined">(players, "joined", (PLAYERS_TIMEOUT_SEC + 10) * 1000);
+    const { figures } = await nextMessage<ScalePlayersReply, "joined">(players, "joined", (settings.playersTimeoutSec + 10) * 1000);
     return { figures, worlds: await seats(cluster.bases) };
   } finally {
     if (players !== null) await stopChild(players);
@@ -324,22 +328,22 @@ async function runMatchmake(redis: BenchRedis, settings: Settings): Promise<{ fi
 
 /** Part 3: players matchmade onto process 1 by their client, then process 1 drains. */
 async function runDrain(redis: BenchRedis, settings: Settings): Promise<NonNullable<ScaleOutcome["drain"]>> {
-  const cluster = await startCluster(redis, "scale:drain:");
+  const cluster = await startCluster(redis, "scale:drain:", settings.seatsPerWorld);
   let players: ChildProcess | null = null;
   try {
-    players = spawnPlayers({ mode: "drain", bases: cluster.bases, game: GAME, players: settings.drainPlayers, maxAttempts: MATCHMAKE_ATTEMPTS, timeoutSec: PLAYERS_TIMEOUT_SEC });
+    players = spawnPlayers({ mode: "drain", bases: cluster.bases, game: GAME, players: settings.drainPlayers, seed: 1, timeoutSec: settings.playersTimeoutSec });
     players.send({ type: "join" });
-    const { figures: join } = await nextMessage<ScalePlayersReply, "joined">(players, "joined", (PLAYERS_TIMEOUT_SEC + 10) * 1000);
+    const { figures: join } = await nextMessage<ScalePlayersReply, "joined">(players, "joined", (settings.playersTimeoutSec + 10) * 1000);
     const drained = processWorlds(0);
     const onDrained = drained.reduce((sum, world) => sum + (join.worlds[world] ?? 0), 0);
     if (join.joined < settings.drainPlayers) {
-      return { join, move: null, pending: `${join.joined} of ${settings.drainPlayers} players joined through the client's matchmaking (an http URL to connect()) in ${PLAYERS_TIMEOUT_SEC} s` };
+      return { join, move: null, pending: `${join.joined} of ${settings.drainPlayers} players joined through the client's matchmaking (an http URL to connect()) in ${settings.playersTimeoutSec} s` };
     }
     if (onDrained === 0) return { join, move: null, pending: "no player landed on process 1" };
     players.send({ type: "drain", base: cluster.bases[0], adminToken: ADMIN_TOKEN, worlds: drained });
     const reply = await Promise.race([
-      nextMessage<ScalePlayersReply, "moved">(players, "moved", (PLAYERS_TIMEOUT_SEC + 10) * 1000),
-      nextMessage<ScalePlayersReply, "failed">(players, "failed", (PLAYERS_TIMEOUT_SEC + 10) * 1000),
+      nextMessage<ScalePlayersReply, "moved">(players, "moved", (settings.playersTimeoutSec + 10) * 1000),
+      nextMessage<ScalePlayersReply, "failed">(players, "failed", (settings.playersTimeoutSec + 10) * 1000),
     ]);
     if (reply.type === "failed") return { join, move: null, pending: reply.message };
     return { join, move: reply.figures, pending: null };
@@ -353,15 +357,19 @@ function sortedCopy(values: readonly number[]): number[] {
   return [...values].sort((a, b) => a - b);
 }
 
-export function matchmakeMetrics(figures: JoinFigures, worlds: readonly WorldSeats[]): BenchResult[] {
-  const params = { processes: SCALE_PROCESSES, worldsPerProcess: WORLDS_PER_PROCESS, seatsPerWorld: SEATS_PER_WORLD, players: figures.joined + figures.gaveUp };
+function totalSeats(seatsPerWorld: number): number {
+  return SCALE_PROCESSES * SCALE_WORLDS_PER_PROCESS * seatsPerWorld;
+}
+
+export function matchmakeMetrics(figures: JoinFigures, worlds: readonly WorldSeats[], seatsPerWorld: number): BenchResult[] {
+  const params = { processes: SCALE_PROCESSES, worldsPerProcess: SCALE_WORLDS_PER_PROCESS, seatsPerWorld, players: figures.joined + figures.gaveUp };
   const matchmake = sortedCopy(figures.matchmakeMs);
   const joins = sortedCopy(figures.joinMs);
   const overfilled = worlds.filter((world) => world.population > world.capacity).length;
   const metric = (name: string, value: number, unit: string, extra: object = {}): BenchResult => ({ metric: `scale.matchmake.${name}`, value, unit, params: { ...params, ...extra } });
   return [
     metric("joins_per_s", figures.elapsedSec > 0 ? figures.joined / figures.elapsedSec : 0, "joins/s", { elapsedSec: figures.elapsedSec }),
-    metric("joined", figures.joined, "players", { seats: SCALE_PROCESSES * WORLDS_PER_PROCESS * SEATS_PER_WORLD }),
+    metric("joined", figures.joined, "players", { seats: totalSeats(seatsPerWorld) }),
     metric("gave_up", figures.gaveUp, "players", { unavailable503: figures.unavailable }),
     metric("matchmake_p50_ms", percentile(matchmake, 50), "ms", { requests: matchmake.length }),
     metric("matchmake_p99_ms", percentile(matchmake, 99), "ms", { requests: matchmake.length }),
@@ -399,7 +407,7 @@ function fieldRows(runs: readonly FieldBackendRun[]): (string | number)[][] {
     round(run.server.tickP50Ms, 2),
     round(run.server.tickP99Ms, 2),
     round(run.server.tickMaxMs, 2),
-    round(run.server.savesWritten / run.load.windowSec, 0),
+    round(run.server.savesWritten / run.server.windowSec, 0),
     run.server.savesFailed,
     round(run.load.ackP99Ms, 1),
     round(run.redisCpuPct, 1),
@@ -440,6 +448,7 @@ function charts(outcome: Pick<ScaleOutcome, "fieldRuns" | "matchmake" | "drain">
 
 /** Runs the chosen parts in turn on one Redis; writes scale.json and scale.html, prints the comparison and the tables. */
 export async function runScale(options: ScaleOptions = {}): Promise<ScaleOutcome> {
+  const seatsPerWorld = options.seatsPerWorld ?? SCALE_SEATS_PER_WORLD;
   const settings: Settings = {
     parts: options.parts ?? SCALE_PARTS,
     clients: options.clients ?? SCALE_FIELD_CLIENTS,
@@ -448,8 +457,10 @@ export async function runScale(options: ScaleOptions = {}): Promise<ScaleOutcome
     warmupSec: options.warmupSec ?? SCALE_WARMUP_SEC,
     windowSec: options.windowSec ?? SCALE_WINDOW_SEC,
     saveIntervalMs: options.saveIntervalMs ?? SCALE_SAVE_INTERVAL_MS,
-    matchmakePlayers: options.matchmakePlayers ?? SCALE_MATCHMAKE_PLAYERS,
+    seatsPerWorld,
+    matchmakePlayers: options.matchmakePlayers ?? Math.round(totalSeats(seatsPerWorld) * MATCHMAKE_OVERDEMAND),
     drainPlayers: options.drainPlayers ?? SCALE_DRAIN_PLAYERS,
+    playersTimeoutSec: options.playersTimeoutSec ?? SCALE_PLAYERS_TIMEOUT_SEC,
   };
   const pinned = canPin();
   const redis = await BenchRedis.start(pinned ? LOAD_CORE : null);
@@ -469,17 +480,17 @@ export async function runScale(options: ScaleOptions = {}): Promise<ScaleOutcome
         fieldRuns.push(run);
         progress(
           `scale field run ${i + 1} (${backend}): ${run.load.connectedAtEnd} connected, CPU ${run.server.cpuPct.toFixed(1)}%, tick p50 ${run.server.tickP50Ms.toFixed(2)} / p99 ${run.server.tickP99Ms.toFixed(2)} ms, ` +
-            `${(run.server.savesWritten / run.load.windowSec).toFixed(0)} saves/s (${run.server.savesFailed} failed), Redis CPU ${run.redisCpuPct.toFixed(1)}%, other processes ${run.otherCpuPct.toFixed(0)}%`,
+            `${(run.server.savesWritten / run.server.windowSec).toFixed(0)} saves/s (${run.server.savesFailed} failed), Redis CPU ${run.redisCpuPct.toFixed(1)}%, other processes ${run.otherCpuPct.toFixed(0)}%`,
         );
       }
       results.push(...fieldMetrics(fieldRuns, settings, pinned));
     }
     if (settings.parts.includes("matchmake")) {
-      progress(`scale 2/3 matchmake: ${settings.matchmakePlayers} players at once, ${SCALE_PROCESSES} processes × ${WORLDS_PER_PROCESS} worlds × ${SEATS_PER_WORLD} seats`);
+      progress(`scale 2/3 matchmake: ${settings.matchmakePlayers} players at once, ${SCALE_PROCESSES} processes × ${SCALE_WORLDS_PER_PROCESS} worlds × ${settings.seatsPerWorld} seats`);
       const measured = await runMatchmake(redis, settings);
       matchmake = measured.figures;
       matchmakeSeats = measured.worlds;
-      results.push(...matchmakeMetrics(measured.figures, measured.worlds));
+      results.push(...matchmakeMetrics(measured.figures, measured.worlds, settings.seatsPerWorld));
       progress(`scale matchmake: ${matchmake.joined} joined, ${matchmake.gaveUp} gave up in ${matchmake.elapsedSec.toFixed(2)} s; ${matchmake.refusedJoins} joins refused; worlds: ${measured.worlds.map((w) => `${w.world} ${w.population}/${w.capacity}`).join(", ")}`);
     }
     if (settings.parts.includes("drain")) {
