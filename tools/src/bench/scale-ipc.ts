@@ -48,7 +48,7 @@ export type ScaleServerReply = { type: "ready"; port: number } | { type: "report
 export interface ScalePlayersArgs {
   /** matchmake: each player matchmakes and joins itself; drain: the client matchmakes (an http URL), and again after a drain. */
   mode: "matchmake" | "drain";
-  /** matchmake: the processes' base URLs (`http://127.0.0.1:<port>`); players spread over them in turn. */
+  /** The processes' base URLs (`http://127.0.0.1:<port>`); players spread their matchmaking over them (drain: all but the first). */
   bases: string[];
   game: string;
   players: number;

@@ -5,9 +5,9 @@
  *   answered URL (with its `&reservation=` when the server reserves); a refused join or a
  *   failed request is retried through matchmaking with backoff, as a client would; a 503
  *   (no room anywhere) or the timeout ends the player.
- * - drain: every player connects to the matchmaking URL itself (the client matchmakes);
- *   on `drain` this posts `/admin/drain` and times each player of the drained worlds until
- *   its Welcome from another world.
+ * - drain: every player hands a matchmaking URL (of a process not drained) to the client,
+ *   which matchmakes; on `drain` this posts `/admin/drain` to the first process and times
+ *   each player of its worlds until its Welcome from another world.
  * Argument: ScalePlayersArgs as JSON. Talks to the parent over IPC (scale-ipc.ts).
  */
 import { connect, type TickwireClient } from "@tickwire/client";
@@ -140,8 +140,11 @@ async function runMatchmake(): Promise<JoinFigures> {
 async function runClientMatchmaking(): Promise<JoinFigures> {
   const figures = emptyJoinFigures();
   const start = performance.now();
-  const url = `${args.bases[0]}/matchmake?game=${encodeURIComponent(args.game)}`;
+  // The entry is every process but the first, the one drained: a deploy takes a process out
+  // of the load balancer first, and the players must find their way without it.
+  const entries = args.bases.length > 1 ? args.bases.slice(1) : args.bases;
   const welcomed = Array.from({ length: args.players }, (_, i) => {
+    const url = `${entries[i % entries.length]}/matchmake?game=${encodeURIComponent(args.game)}`;
     const client = connect(url, { name: `scale-drain-${i}`, game, runtime });
     clients.add(client);
     return new Promise<void>((resolve) => {
