@@ -2,16 +2,22 @@
  * The field scene as a persisting game, for the scale benchmark: each player (keyed by its
  * name; bot names are unique) is saved with its position, and a player who comes back
  * starts where it was saved. Welcome says whether a saved record was found, so a bot that
- * lands on another process after a drain can tell its state came with it.
+ * lands on another process after a drain can tell its state came with it. The mobs live in
+ * each world's own state, so one definition can host many worlds (a process opening worlds).
  */
-import { defineGame, type GameDefinition, type PlayerRecord } from "@tickwire/server";
-import { type FieldVariant, fieldGame } from "./field-game.js";
-import { FIELD, type fieldSchema } from "./field-scene.js";
+import { defineGame, type PlayerRecord } from "@tickwire/server";
+import type { FieldVariant } from "./field-game.js";
+import { FIELD, fieldInput, fieldSchema, type Mob, playerMove, randomWaypoint, stepMob } from "./field-scene.js";
 
-/** Welcome's `data` for this game. */
-export interface ScaleWelcomeData {
+/** Welcome's `data` for this game (a type, not an interface: it must be a WireValue record). */
+export type ScaleWelcomeData = {
   /** The player's saved record was loaded at this join. */
   readonly restored: boolean;
+};
+
+/** Each world's own mobs. */
+interface FieldWorld {
+  readonly mobs: Mob[];
 }
 
 interface SavedSpot {
@@ -29,18 +35,24 @@ function spotOf(record: PlayerRecord | undefined): SavedSpot {
 }
 
 export function persistingFieldGame(options: { name: string; mobs: number; variant: FieldVariant; capacity: number }) {
-  const field = fieldGame(options);
-  const game: GameDefinition<typeof fieldSchema, { dx: number; dy: number }, undefined, SavedSpot> = defineGame({
+  const dt = 1 / FIELD.tickRate;
+  return defineGame<typeof fieldSchema, { dx: number; dy: number }, FieldWorld, SavedSpot>({
     name: options.name,
-    schema: field.schema,
-    input: field.input,
-    tickRate: field.tickRate,
-    capacity: field.capacity,
-    bounds: field.bounds,
-    interest: field.interest,
-    onCreate: (ctx) => field.onCreate?.(ctx as never),
-    onInput: (ctx, player, input) => field.onInput?.(ctx as never, player as never, input),
-    step: (ctx, dt) => field.step?.(ctx as never, dt),
+    schema: fieldSchema,
+    input: fieldInput,
+    tickRate: FIELD.tickRate,
+    capacity: options.capacity,
+    bounds: { width: FIELD.size, height: FIELD.size },
+    interest: options.variant === "all" ? "all" : { radius: FIELD.interestRadius },
+    state: () => ({ mobs: [] }),
+    onCreate(ctx) {
+      for (let i = 0; i < options.mobs; i++) {
+        const mob: Mob = { id: 0, x: ctx.rng.range(0, FIELD.size), y: ctx.rng.range(0, FIELD.size), targetX: 0, targetY: 0 };
+        randomWaypoint(mob, ctx.rng);
+        mob.id = ctx.spawn("mob", { x: mob.x, y: mob.y, hp: 100, kind: ctx.rng.int(0, 255) }).id;
+        ctx.state.mobs.push(mob);
+      }
+    },
     playerData: (_ctx, _player, saved) => spotOf(saved),
     persist: {
       key: (player) => player.name,
@@ -51,7 +63,23 @@ export function persistingFieldGame(options: { name: string; mobs: number; varia
       const at = saved ? { x, y } : { x: ctx.rng.range(0, FIELD.size), y: ctx.rng.range(0, FIELD.size) };
       return ctx.spawn("player", { ...at, hp: 100, kind: 0 });
     },
-    welcomeData: (_ctx, player) => ({ restored: player.data.saved }),
+    onInput(_ctx, player, { dx, dy }) {
+      const entity = player.entity;
+      if (!entity) return;
+      const position = { x: entity.x, y: entity.y };
+      playerMove(position, dx, dy, dt);
+      entity.x = position.x;
+      entity.y = position.y;
+    },
+    step(ctx, stepDt) {
+      for (const mob of ctx.state.mobs) {
+        stepMob(mob, stepDt, ctx.rng);
+        const entity = ctx.store.get(mob.id);
+        if (!entity) continue;
+        entity.x = mob.x;
+        entity.y = mob.y;
+      }
+    },
+    welcomeData: (_ctx, player): ScaleWelcomeData => ({ restored: player.data.saved }),
   });
-  return game;
 }
