@@ -395,7 +395,7 @@ export function drainMetrics(drain: NonNullable<ScaleOutcome["drain"]>): BenchRe
   ];
 }
 
-const FIELD_COLUMNS = ["run", "backend", "connected", "CPU %", "tick p50 ms", "tick p99 ms", "tick max ms", "saves/s", "saves failed", "ack p99 ms", "Redis CPU %", "load CPU %", "other CPU %"] as const;
+const FIELD_COLUMNS = ["run", "backend", "connected", "CPU %", "ticks/s", "tick p50 ms", "tick p99 ms", "tick max ms", "saves/s", "saves failed", "ack p99 ms", "Redis CPU %", "load CPU %", "other CPU %"] as const;
 
 function fieldRows(runs: readonly FieldBackendRun[]): (string | number)[][] {
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -404,6 +404,8 @@ function fieldRows(runs: readonly FieldBackendRun[]): (string | number)[][] {
     run.backend,
     run.load.connectedAtEnd,
     round(run.server.cpuPct, 1),
+    // Above the tick rate: the world caught up on ticks a stall (another process on its core) delayed.
+    round(run.server.ticks / run.server.windowSec, 1),
     round(run.server.tickP50Ms, 2),
     round(run.server.tickP99Ms, 2),
     round(run.server.tickMaxMs, 2),
