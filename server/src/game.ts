@@ -122,6 +122,23 @@ export interface GameContext<S extends Schema = Schema, W = unknown, D = unknown
    * cut to the close frame's 123 bytes); the player leaves at once.
    */
   kick(player: Player<S, D>, reason?: string): void;
+  /**
+   * Players on every server process sharing this one's message bus (this process's worlds
+   * counted now, the others as of their last report, at most a heartbeat old).
+   */
+  readonly totalPlayers: number;
+  /**
+   * Says `text` as `from` in every world of every process: each gets `onGlobalChat` (this
+   * world too). Best effort: a bus that is down drops it (logged).
+   */
+  globalChat(from: string, text: string): void;
+}
+
+/** A global chat line as `onGlobalChat` gets it: `world` is where it was said. */
+export interface GlobalChatMessage {
+  readonly world: string;
+  readonly from: string;
+  readonly text: string;
 }
 
 export interface InterestOptions {
@@ -191,6 +208,10 @@ export interface GameDefinition<S extends Schema = Schema, I = unknown, W = unkn
   onChat?(ctx: GameContext<S, W, D>, player: Player<S, D>, text: string): void;
   /** Advances the world by one tick; `dt` is in seconds. */
   step?(ctx: GameContext<S, W, D>, dt: number): void;
+  /** A `ctx.globalChat` line from any world of any process (this one's too). Without it the line is not shown. */
+  onGlobalChat?(ctx: GameContext<S, W, D>, message: GlobalChatMessage): void;
+  /** A server-wide announcement (admin API). Without the hook the world emits `"announce"` `{ text }` to all. */
+  onAnnounce?(ctx: GameContext<S, W, D>, text: string): void;
   /** Extra data for the Welcome message (map name, team...). */
   welcomeData?(ctx: GameContext<S, W, D>, player: Player<S, D>): WireValue | undefined;
 }

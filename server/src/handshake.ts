@@ -53,6 +53,11 @@ export const refusals = {
     reason: `unknown world "${world.slice(0, 64)}"`,
     label: "unknown_world",
   }),
+  malformedReservation: (): Refusal => ({
+    status: "400 Bad Request",
+    reason: "malformed ?reservation= parameter",
+    label: "malformed_reservation",
+  }),
   badOrigin: (): Refusal => ({ status: "403 Forbidden", reason: "origin not allowed", label: "origin" }),
   unauthorized: (): Refusal => ({ status: "401 Unauthorized", reason: "invalid or missing token", label: "auth" }),
   authError: (): Refusal => ({ status: "500 Internal Server Error", reason: "authentication error", label: "auth_error" }),

@@ -9,6 +9,7 @@ export {
   type EventTarget,
   type GameContext,
   type GameDefinition,
+  type GlobalChatMessage,
   type InterestOptions,
   type JoiningPlayer,
   type NearPoint,
@@ -25,7 +26,7 @@ export type { SocketLike } from "./outbox.js";
 export { DEFAULT_LISTING_TTL_MS, InMemoryRegistry, pickWorld, type WorldListing, type WorldRegistry } from "./registry/index.js";
 export { type AnyGame, createServer, type ServerOptions, type TickwireServer, type WorldConfig } from "./server.js";
 export { closeLabel } from "./counters.js";
-export { World, type WorldOptions } from "./world.js";
+export { World, type WorldNetwork, type WorldOptions } from "./world.js";
 export {
   BUS_MESSAGE_TYPES,
   type BusHandler,
@@ -50,6 +51,8 @@ export {
   assertPlayerKey,
   DEFAULT_LEASE_TTL_MS,
   type FlushResult,
+  LEASE_RETRY_MS,
+  REDIS_LEASE_TTL_MS,
   InMemoryPlayerStore,
   InvalidRecordError,
   LeaseKeeper,

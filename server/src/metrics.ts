@@ -33,6 +33,10 @@ export class ServerMetrics {
   readonly handlerErrors: Counter<"world" | "handler">;
   readonly sendFailures: Counter;
   readonly eventsDiscarded: Counter;
+  readonly matchmakes: Counter<"outcome">;
+  readonly reservations: Counter<"outcome">;
+  readonly adminRequests: Counter<"outcome">;
+  readonly busMessages: Counter<"type">;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -149,6 +153,30 @@ export class ServerMetrics {
     this.eventsDiscarded = new Counter({
       name: "tickwire_events_discarded_total",
       help: "Events dropped from an overflowing or unencodable queue; the client is told with a close code.",
+      registers,
+    });
+    this.matchmakes = new Counter({
+      name: "tickwire_matchmakes_total",
+      help: "/matchmake answers, by outcome: reserved (an existing world), opened (a new world), full (503), error.",
+      labelNames: ["outcome"],
+      registers,
+    });
+    this.reservations = new Counter({
+      name: "tickwire_reservations_total",
+      help: "Reservations named by an upgrade, by outcome: committed (joined), expired (joined after its TTL), cancelled (never joined), failed (registry error), malformed (refused).",
+      labelNames: ["outcome"],
+      registers,
+    });
+    this.adminRequests = new Counter({
+      name: "tickwire_admin_requests_total",
+      help: "Admin API requests, by outcome: ok, unauthorized (bad or missing token), bad_request.",
+      labelNames: ["outcome"],
+      registers,
+    });
+    this.busMessages = new Counter({
+      name: "tickwire_bus_messages_received_total",
+      help: "Messages from the bus delivered to this process, by type.",
+      labelNames: ["type"],
       registers,
     });
   }

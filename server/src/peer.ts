@@ -1,4 +1,5 @@
 import type { ServerLimits } from "./limits.js";
+import type { HeldSlot } from "./registry/held-slot.js";
 import { Outbox, type OutboxStats, type SocketLike } from "./outbox.js";
 import { TokenBucket } from "./rate-limit.js";
 
@@ -8,6 +9,8 @@ export interface PeerInfo {
   readonly ip: string;
   /** The auth hook's result, or undefined when the server has no auth hook. */
   readonly identity: unknown;
+  /** The matchmaking reservation the upgrade named: committed at Join, cancelled if the peer never joins. */
+  readonly slot?: HeldSlot;
 }
 
 /** Nothing chose a close code: the client closed or the peer dropped. */

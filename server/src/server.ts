@@ -5,21 +5,28 @@
  * handed to its world (`ws-route.ts`); heartbeat, close and signals are in
  * `server-lifecycle.ts`.
  */
+import { randomBytes } from "node:crypto";
 import uWS from "uWebSockets.js";
+import type { MessageBus } from "./bus/bus.js";
+import { InProcessBus } from "./bus/in-process.js";
 import { type Clock, systemClock } from "./clock.js";
+import { Cluster } from "./cluster.js";
 import type { GameDefinition } from "./game.js";
 import { type AuthHook, IpCounter, RefusalLimiter } from "./handshake.js";
+import { addAdminRoutes } from "./http/admin.js";
 import { addHttpRoutes, addStaticRoute } from "./http/routes.js";
 import { type StaticOptions, StaticFiles } from "./http/static.js";
 import { resolveLimits, type ServerLimits } from "./limits.js";
 import { createLogger, type Logger } from "./log.js";
+import { Matchmaker, type WorldOpener } from "./matchmaking.js";
 import { ServerMetrics } from "./metrics.js";
+import { Outage } from "./outage.js";
 import type { PlayerStore } from "./persistence/player-store.js";
 import { createPersistence } from "./persistence/server-persistence.js";
 import { InMemoryRegistry } from "./registry/memory.js";
 import type { WorldRegistry } from "./registry/registry.js";
 import type { ServerContext } from "./server-context.js";
-import { Shutdown, startHeartbeat } from "./server-lifecycle.js";
+import { listingOf, Shutdown, startHeartbeat } from "./server-lifecycle.js";
 import { World } from "./world.js";
 import { addWebSocketRoute, type SocketData } from "./ws-route.js";
 
@@ -69,6 +76,19 @@ export interface ServerOptions {
   readonly dataDir?: string;
   /** How often each playing player is saved; default 30 s (DEFAULT_SAVE_INTERVAL_MS). */
   readonly saveIntervalMs?: number;
+  /** Player lease TTL in the store; default DEFAULT_LEASE_TTL_MS (10 s). */
+  readonly leaseTtlMs?: number;
+  /** Cross-process messages (global chat, population, announcements, kicks); default an InProcessBus. */
+  readonly bus?: MessageBus;
+  /** Names this process in population reports, lease holders and the worlds it opens; default a random short id. */
+  readonly processId?: string;
+  /** Bearer token of the admin API (`/admin/...`); without it the API is off (404). */
+  readonly adminToken?: string;
+  /**
+   * When every listed world of `game` is full, /matchmake on this process opens a new one,
+   * `${game.name}-${processId}-${n}`, up to `max` of its own.
+   */
+  readonly openWorlds?: { readonly game: AnyGame; readonly max: number };
 }
 
 export interface TickwireServer {
@@ -78,8 +98,15 @@ export interface TickwireServer {
   readonly url: string;
   readonly metrics: ServerMetrics;
   readonly worlds: ReadonlyMap<string, World>;
+  readonly processId: string;
   /** Stops accepting, closes every client with 1001, flushes; resolves within the shutdown timeout. */
   close(): Promise<void>;
+  /**
+   * For a deploy: stops new joins and matchmaking, removes this process's listings, saves
+   * every player and releases their leases, then closes every client with 4017
+   * (ServerRestarting, the client matchmakes again) and closes. Idempotent.
+   */
+  drain(): Promise<void>;
 }
 
 /** A game of any schema and input: each world keeps its own types inside. */
@@ -89,6 +116,8 @@ export type AnyGame = GameDefinition<any, any, any, any>;
 /** uWS's listen option that leaves SO_REUSEPORT off (the typings only declare it for listen(port)). */
 const LISTEN_EXCLUSIVE_PORT = 1;
 const LISTEN_SHARED_PORT = 0;
+/** A default process id's random bytes: 6 hex characters, short in world ids and logs, unlikely to repeat among a deployment's processes. */
+const PROCESS_ID_BYTES = 3;
 
 /**
  * Builds the worlds, registers the routes (`http/routes.ts`, `ws-route.ts`), listens, and
@@ -99,20 +128,31 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? systemClock;
   const metrics = new ServerMetrics({ defaultMetrics: options.defaultMetrics });
+  const processId = options.processId ?? randomBytes(PROCESS_ID_BYTES).toString("hex");
   const worlds = new Map<string, World>();
+  const bus = options.bus ?? new InProcessBus({ logger });
+  const cluster = new Cluster({ bus, processId, worlds, logger, metrics, clock });
   // ── persistence hook: one PlayerPersistence for the worlds whose game has `persist` ──
-  const persistence = createPersistence(options, logger, metrics.registry);
+  const allWorlds = options.openWorlds === undefined ? options.worlds : [...options.worlds, { game: options.openWorlds.game }];
+  const persistence = createPersistence({ ...options, worlds: allWorlds, processId }, logger, metrics.registry);
+  const newWorld = (id: string, game: AnyGame): World =>
+    new World({ id, game, clock, logger, metrics, limits, persistence, network: cluster.network });
   for (const config of options.worlds) {
     if (worlds.has(config.id)) throw new Error(`duplicate world id "${config.id}"`);
-    worlds.set(config.id, new World({ id: config.id, game: config.game, clock, logger, metrics, limits, persistence }));
+    worlds.set(config.id, newWorld(config.id, config.game));
   }
-  if (worlds.size === 0) throw new Error("createServer needs at least one world");
+  if (worlds.size === 0 && options.openWorlds === undefined) throw new Error("createServer needs at least one world");
+  const maxOpened = options.openWorlds?.max;
+  if (maxOpened !== undefined && !(Number.isSafeInteger(maxOpened) && maxOpened >= 0)) {
+    throw new RangeError(`openWorlds.max must be a non-negative integer, got ${maxOpened}`);
+  }
+  const registry = options.registry ?? new InMemoryRegistry({ clock });
   const server: ServerContext = {
     limits,
     logger,
     clock,
     metrics,
-    registry: options.registry ?? new InMemoryRegistry({ clock }),
+    registry,
     worlds,
     persistence,
     ipCounter: new IpCounter(limits.maxConnectionsPerIp),
@@ -120,12 +160,37 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
     auth: options.auth,
     origins: options.origins,
     publicUrl: options.publicUrl,
+    processId,
+    bus,
+    cluster,
+    registryOutage: new Outage("registry", "this process's worlds are not listed for matchmaking", logger, clock),
+    adminToken: options.adminToken,
+    drain: () => Promise.resolve(),
     shuttingDown: false,
   };
+  const openWorlds = options.openWorlds;
+  const opener: WorldOpener | undefined =
+    openWorlds === undefined
+      ? undefined
+      : {
+          gameName: openWorlds.game.name ?? "game",
+          max: openWorlds.max,
+          open: async (id) => {
+            const world = newWorld(id, openWorlds.game);
+            worlds.set(id, world);
+            world.start();
+            logger.info({ world: id }, "world opened for matchmaking");
+            const listing = listingOf(server, world);
+            await registry.upsert(listing);
+            return listing;
+          },
+        };
+  const matchmaker = new Matchmaker(server, opener);
 
   const sockets = new Set<uWS.WebSocket<SocketData>>();
   const app = uWS.App();
-  addHttpRoutes(app, server);
+  addHttpRoutes(app, server, matchmaker);
+  addAdminRoutes(app, server);
   addWebSocketRoute(app, server, sockets);
   addStaticRoute(app, server, options.static === undefined ? undefined : new StaticFiles(options.static));
 
@@ -146,11 +211,19 @@ export async function createServer(options: ServerOptions): Promise<TickwireServ
   });
   const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
   const url = `http://${host}:${port}`;
+  if (server.publicUrl === undefined && !(registry instanceof InMemoryRegistry)) {
+    // Other processes send players here: "" would mean "the process answering", the wrong one.
+    const advertised = `ws://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+    server.publicUrl = advertised;
+    logger.warn({ publicUrl: advertised }, "no publicUrl with a shared registry: advertising the bound address");
+  }
 
   const stopHeartbeat = startHeartbeat(server);
   for (const world of worlds.values()) world.start();
   logger.info({ url, worlds: [...worlds.keys()] }, "tickwire server listening");
   const shutdown = new Shutdown(server, { listenSocket, sockets, stopHeartbeat });
-  if (options.handleSignals === true) shutdown.handleSignals();
-  return { port, url, metrics, worlds, close: shutdown.close };
+  server.drain = shutdown.drain;
+  // A shared registry means other processes can take the players: SIGTERM drains instead of closing.
+  if (options.handleSignals === true) shutdown.handleSignals(!(registry instanceof InMemoryRegistry));
+  return { port, url, metrics, worlds, processId, close: shutdown.close, drain: shutdown.drain };
 }

@@ -294,6 +294,7 @@ export class SessionLifecycle<S extends Schema, I> {
     }
     session.entity = entity as Session<S, I>["entity"];
     this.sessions.add(session);
+    peer.info.slot?.commit();
     this.byToken.set(session.resumeToken, session);
     this.events.trackEntity(session);
     if (loaded !== undefined) this.persistence?.joined(this.world, session, loaded.key);

@@ -36,6 +36,7 @@ import {
   type EventTarget,
   type GameContext,
   type GameDefinition,
+  type GlobalChatMessage,
   type Player,
 } from "./game.js";
 import { HandlerGuard } from "./handler-guard.js";
@@ -63,6 +64,16 @@ export interface WorldOptions<S extends Schema, I> {
   readonly limits: ServerLimits;
   /** Loads and saves the players of a game with `persist` (one per server). */
   readonly persistence?: PlayerPersistence;
+  /** What the world's game sees of the other worlds and processes; default this world alone. */
+  readonly network?: WorldNetwork;
+}
+
+/** The world's view of the rest of the deployment (`cluster.ts` wires it to the message bus). */
+export interface WorldNetwork {
+  /** Players on every process. */
+  totalPlayers(): number;
+  /** Sends a global chat line to every world of every process. */
+  globalChat(message: GlobalChatMessage): void;
 }
 
 /**
@@ -100,6 +111,8 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
   private readonly ctx: WorldContext<S, I>;
   private readonly fixedStep: FixedStep;
   private timer: NodeJS.Timeout | undefined;
+  /** Set by freeze(): no more ticks. */
+  private frozen = false;
   /** Health (issue 10): when the last tick completed, since when every tick had a handler fail. */
   private lastTickCompletedAt: number;
   private failingSince: number | undefined;
@@ -116,6 +129,7 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
   private readonly tickListeners: ((durationMs: number, tick: number) => void)[] = [];
   // ── persistence hook: saves players of a game with `persist` (loads and leaves: session-lifecycle.ts) ──
   private readonly persistence: PlayerPersistence | undefined;
+  readonly network: WorldNetwork;
 
   constructor(options: WorldOptions<S, I>) {
     this.id = options.id;
@@ -126,6 +140,10 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
     this.metrics = options.metrics;
     this.limits = options.limits;
     this.persistence = options.game.persist === undefined ? undefined : options.persistence;
+    this.network = options.network ?? {
+      totalPlayers: () => this.sessions.size,
+      globalChat: (message) => queueMicrotask(() => this.hearGlobalChat(message)),
+    };
     this.tickRate = options.game.tickRate ?? DEFAULT_TICK_RATE;
     this.capacity = options.game.capacity ?? DEFAULT_CAPACITY;
     this.store = new EntityStore(options.game.schema);
@@ -291,10 +309,45 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
     this.events.emit(to, name, data);
   }
 
+  // ── messages from the bus (cluster.ts): they run between ticks, like a client's chat ──
+
+  /** A global chat line from any world: the game's `onGlobalChat`, guarded. */
+  hearGlobalChat(message: GlobalChatMessage): void {
+    const hook = this.game.onGlobalChat;
+    if (hook === undefined || this.lifecycle.closing) return;
+    this.guard.invoke("onGlobalChat", () => hook.call(this.game, this.ctx, message));
+  }
+
+  /** A server-wide announcement: the game's `onAnnounce`, or the `"announce"` event to everyone. */
+  announce(text: string): void {
+    if (this.lifecycle.closing) return;
+    const hook = this.game.onAnnounce;
+    if (hook === undefined) this.events.emit("all", "announce", { text });
+    else this.guard.invoke("onAnnounce", () => hook.call(this.game, this.ctx, text));
+  }
+
+  /** The game's key of a player (`persist.key`), or undefined for a guest or a game that does not persist. */
+  playerKey(session: Session<S, I>): string | undefined {
+    const persist = this.game.persist;
+    if (persist === undefined) return undefined;
+    let key: string | undefined;
+    this.guard.invoke("persist.key", () => {
+      key = persist.key({ name: session.name, identity: session.identity });
+    });
+    return key;
+  }
+
+  /** Stops ticking without closing anyone (a drain saves the players of a world that no longer changes). */
+  freeze(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.frozen = true;
+  }
+
   // ── tick loop ──
 
   start(): void {
-    if (this.timer !== undefined || this.lifecycle.closing) return;
+    if (this.timer !== undefined || this.lifecycle.closing || this.frozen) return;
     this.lastTickCompletedAt = this.clock();
     this.schedule();
   }
@@ -306,7 +359,7 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
 
   private readonly onTimer = (): void => {
     this.timer = undefined;
-    if (this.lifecycle.closing) return;
+    if (this.lifecycle.closing || this.frozen) return;
     const due = this.fixedStep.advance(this.clock());
     try {
       for (let i = 0; i < due; i++) this.runTick();
@@ -491,5 +544,13 @@ class WorldContext<S extends Schema, I> implements GameContext<S> {
 
   kick(player: Player<S>, reason?: string): void {
     if (player instanceof Session) this.world.kick(player as Session<S, I>, reason);
+  }
+
+  get totalPlayers(): number {
+    return this.world.network.totalPlayers();
+  }
+
+  globalChat(from: string, text: string): void {
+    this.world.network.globalChat({ world: this.world.id, from, text });
   }
 }

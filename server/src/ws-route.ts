@@ -20,6 +20,7 @@ import {
 } from "./handshake.js";
 import { deferResponse, type Header, respondJson, respondText, Status } from "./http/respond.js";
 import { HARD_FRAME_LIMIT_BYTES } from "./limits.js";
+import { HeldSlot } from "./registry/held-slot.js";
 import type { ServerContext } from "./server-context.js";
 import type { World, WorldPeer } from "./world.js";
 
@@ -30,6 +31,8 @@ export interface SocketData {
   readonly ticket: object;
   readonly ip: string;
   readonly identity: unknown;
+  /** The matchmaking reservation the upgrade named (`&reservation=`). */
+  readonly slot: HeldSlot | undefined;
   peer: WorldPeer | undefined;
 }
 
@@ -129,13 +132,23 @@ export function addWebSocketRoute(app: uWS.TemplatedApp, server: ServerContext, 
       const extensions = req.getHeader("sec-websocket-extensions");
       const version = req.getHeader("sec-websocket-version");
       const handshake = readHandshake(server, res, req, req.getHeader("sec-websocket-protocol"));
+      const reservation = HeldSlot.parse(handshake.worldId, req.getQuery("reservation") ?? "");
+      const slot =
+        reservation == null
+          ? undefined
+          : new HeldSlot(reservation, server.registry, server.logger, (outcome) => metrics.reservations.inc({ outcome }));
       const refuse = (refusal: Refusal): void => {
+        slot?.cancel();
         metrics.handshakeRefusals.inc({ reason: refusal.label });
         refusalLimiter.record(handshake.ip, clock());
         if (refusal.label === "world_full") worlds.get(handshake.worldId)?.noteFullRefusal();
         respondText(res, refusal.status, refusal.reason, refusal.headers);
       };
       if (version !== WEBSOCKET_VERSION) return refuse(refusals.websocketVersion());
+      if (reservation === null) {
+        metrics.reservations.inc({ outcome: "malformed" });
+        return refuse(refusals.malformedReservation());
+      }
       let ticket: object = {};
       const hold = (world: World): (() => void) => {
         ipCounter.acquire(handshake.ip);
@@ -147,7 +160,7 @@ export function addWebSocketRoute(app: uWS.TemplatedApp, server: ServerContext, 
       };
       admit(server, res, handshake, hold, (decision) => {
         if (!decision.ok) return refuse(decision.refusal);
-        const data: SocketData = { world: decision.world, ticket, ip: handshake.ip, identity: decision.identity, peer: undefined };
+        const data: SocketData = { world: decision.world, ticket, ip: handshake.ip, identity: decision.identity, slot, peer: undefined };
         res.cork(() => res.upgrade(data, key, SUBPROTOCOL, extensions, context));
       });
     },
@@ -155,7 +168,7 @@ export function addWebSocketRoute(app: uWS.TemplatedApp, server: ServerContext, 
     open: (ws) => {
       sockets.add(ws);
       const data = ws.getUserData();
-      data.peer = data.world.connect(ws, { ip: data.ip, identity: data.identity }, data.ticket);
+      data.peer = data.world.connect(ws, { ip: data.ip, identity: data.identity, slot: data.slot }, data.ticket);
     },
 
     message: (ws, message, isBinary) => {
@@ -172,6 +185,8 @@ export function addWebSocketRoute(app: uWS.TemplatedApp, server: ServerContext, 
       sockets.delete(ws);
       const data = ws.getUserData();
       ipCounter.release(data.ip);
+      // Never joined: its reserved slot goes back now (after a Join this does nothing).
+      data.slot?.cancel();
       // uWS cuts frames over its ceiling with a bare 1006; count them as what they are.
       const tooBig = code === CloseCode.Abnormal && textDecoder.decode(message) === UWS_TOO_BIG_REASON;
       if (data.peer !== undefined) data.world.disconnected(data.peer, tooBig ? CloseCode.MessageTooBig : code);

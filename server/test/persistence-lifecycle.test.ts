@@ -246,7 +246,7 @@ describe("a slow or failing store", () => {
     const failingSince = performance.now();
     const firstTick = client.lastSnapshot?.tick ?? 0;
     await until(
-      async () => (await healthz(server)).problems?.some((problem) => problem.startsWith("player store: saves are failing")) === true,
+      async () => (await healthz(server)).problems?.some((problem) => problem.startsWith("player store unavailable: saves are failing")) === true,
       "/healthz to report the failing store",
     );
     const bob = await connect(server.port, "secret-of-bob");

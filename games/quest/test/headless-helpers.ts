@@ -11,7 +11,6 @@ import { input, MOVE_NONE, type QuestInput, schema } from "../src/shared/schema.
 import { worldId } from "../src/shared/worlds.js";
 import { createQuestGame, type QuestGameOptions } from "../src/server/game.js";
 import { progressKey, questAuth } from "../src/server/identity.js";
-import { Lobby } from "../src/server/lobby.js";
 import { progressRecord, type SavedProgress } from "../src/server/progress.js";
 
 export type QuestClient = TickwireClient<typeof schema, QuestInput, MoverState>;
@@ -46,20 +45,19 @@ export interface QuestServer {
   /** What matchmaking sees. */
   listings: InMemoryRegistry;
   url(world?: string): string;
-  /** `GET /matchmake?game=quest`: the world a newcomer is sent to, or null (503). */
-  matchmake(): Promise<string | null>;
+  /** `GET /matchmake?game=quest`: the world a newcomer is sent to and its URL (a slot reserved), or null (503). */
+  matchmake(): Promise<{ world: string; url: string } | null>;
   close(): Promise<void>;
 }
 
 export async function startQuest(
   map: QuestMap,
-  options: { worlds?: number; saveIntervalMs?: number } & Omit<QuestGameOptions, "map" | "lobby"> = {},
+  options: { worlds?: number; saveIntervalMs?: number } & Omit<QuestGameOptions, "map"> = {},
 ): Promise<QuestServer> {
-  const lobby = new Lobby();
   const store = new InMemoryPlayerStore();
   const { worlds, saveIntervalMs, ...gameOptions } = options;
   // One definition for every world: each world's state is its own (ctx.state).
-  const game = createQuestGame({ ...gameOptions, map, lobby });
+  const game = createQuestGame({ ...gameOptions, map });
   const listings = new InMemoryRegistry();
   const server = await createServer({
     host: "127.0.0.1",
@@ -86,7 +84,7 @@ export async function startQuest(
     url: (world = worldId(0)) => `ws://127.0.0.1:${server.port}/ws?world=${world}`,
     matchmake: async () => {
       const response = await fetch(`http://127.0.0.1:${server.port}/matchmake?game=quest`);
-      return response.ok ? ((await response.json()) as { world: string }).world : null;
+      return response.ok ? ((await response.json()) as { world: string; url: string }) : null;
     },
     close: () => server.close(),
   };

@@ -99,16 +99,18 @@ describe("worlds and population", () => {
     );
 
   it("fill in order through /matchmake, and every player's HUD counts its world and all worlds within a second", async () => {
-    expect(await quest.matchmake()).toBe("quest-1");
-    const first = join(quest.url("quest-1"), "first", small);
+    const toFirst = await quest.matchmake();
+    expect(toFirst?.world).toBe("quest-1");
+    const first = join(toFirst!.url, "first", small);
     players.push(first);
     await appeared(first);
     await waitFor("population 1", () => eventsNamed<Population>(first, "population").at(-1)?.world === 1);
 
     // Least-full matchmaking would now answer quest-2.
     await listed({ "quest-1": 1, "quest-2": 0 });
-    expect(await quest.matchmake()).toBe("quest-1");
-    const second = join(quest.url("quest-1"), "second", small);
+    const toSecond = await quest.matchmake();
+    expect(toSecond?.world).toBe("quest-1");
+    const second = join(toSecond!.url, "second", small);
     players.push(second);
     await appeared(second);
     const twoHere = Date.now();
@@ -120,8 +122,9 @@ describe("worlds and population", () => {
 
     // quest-1 is full: the next player goes to quest-2, and the first sees the total grow.
     await listed({ "quest-1": 2 });
-    expect(await quest.matchmake()).toBe("quest-2");
-    const third = join(quest.url("quest-2"), "third", small);
+    const toThird = await quest.matchmake();
+    expect(toThird?.world).toBe("quest-2");
+    const third = join(toThird!.url, "third", small);
     players.push(third);
     await appeared(third);
     await waitFor("the total to reach three", () => eventsNamed<Population>(first, "population").at(-1)?.total === 3);

@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { tileCentre } from "../src/shared/map.js";
 import { MOVE_LEFT, MOVE_NONE } from "../src/shared/schema.js";
 import { loadWorldMap, WORLD_MAP_PATH } from "../src/server/world-map.js";
-import { type Driven, join, serverState, storeKey, waitFor, waitForAsync } from "./headless-helpers.js";
+import { type Driven, eventsNamed, join, serverState, storeKey, waitFor, waitForAsync } from "./headless-helpers.js";
+import { startRedis } from "./redis-server.js";
 
 const MAIN = fileURLToPath(new URL("../src/server/main.ts", import.meta.url));
 const started: ChildProcess[] = [];
@@ -169,4 +170,59 @@ describe("players' progress in the data directory", () => {
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
   });
+});
+
+describe("many Quest processes on one Redis (--redis, --admin-token, --process-id)", () => {
+  const world = loadWorldMap();
+  const ADMIN = "quest-admin-token";
+
+  it("lists each process's worlds under its id, matchmakes across them, carries /g chat and announcements between them, and drains on SIGTERM (4017)", async () => {
+    const redis = await startRedis();
+    try {
+      const env = { QUEST_WORLDS: "1", QUEST_DATA_DIR: tempDir("quest-data-") };
+      const [a, b] = await Promise.all(
+        ["qa", "qb"].map((id) => startedOn(env, ["--redis", redis.url, "--admin-token", ADMIN, "--process-id", id])),
+      );
+      const health = (await (await fetch(`http://127.0.0.1:${a!.port}/healthz`)).json()) as { worlds: { id: string }[] };
+      expect(health.worlds.map((w) => w.id)).toEqual(["quest-qa-1"]);
+      const matchmake = async (port: string, preferred: string) => {
+        const response = await fetch(`http://127.0.0.1:${port}/matchmake?game=quest&world=${preferred}`);
+        return (await response.json()) as { world: string; url: string };
+      };
+      // Any process answers for any world: a's answer for b's world points at b.
+      const toB = await matchmake(a!.port, "quest-qb-1");
+      expect(toB.world).toBe("quest-qb-1");
+      expect(toB.url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${b!.port}/ws\\?world=quest-qb-1&reservation=`));
+      const toA = await matchmake(b!.port, "quest-qa-1");
+      const ann = join(toA.url, "ann", world);
+      const bob = join(toB.url, "bob", world);
+      await waitFor("both in their worlds", () => serverState(ann) && serverState(bob));
+      ann.client.chat("/g hello other world");
+      await waitFor("bob hears ann's global line", () =>
+        eventsNamed<{ text: string; global?: boolean; world?: string }>(bob, "chat").find((line) => line.global === true),
+      );
+      expect(eventsNamed(bob, "chat")).toContainEqual({ from: 0, name: "ann", text: "hello other world", global: true, world: "quest-qa-1" });
+      const population = await waitFor("a population total of 2", () =>
+        eventsNamed<{ total: number }>(ann, "population").find((event) => event.total === 2),
+      );
+      expect(population.total).toBe(2);
+      const announced = await fetch(`http://127.0.0.1:${a!.port}/admin/announce`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN}` },
+        body: JSON.stringify({ text: "restart soon" }),
+      });
+      expect(announced.status).toBe(200);
+      await waitFor("bob gets the announcement", () => eventsNamed(bob, "announce").length > 0);
+      expect(eventsNamed(bob, "announce")).toEqual([{ text: "restart soon" }]);
+      b!.child.kill("SIGTERM");
+      expect(await b!.exited).toBe(0);
+      await waitFor("bob's drain close", () => bob.disconnects.find((info) => info.code === CloseCode.ServerRestarting));
+      ann.stop();
+      bob.stop();
+      a!.child.kill("SIGTERM");
+      expect(await a!.exited).toBe(0);
+    } finally {
+      await redis.stop();
+    }
+  }, 30_000);
 });

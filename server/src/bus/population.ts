@@ -23,13 +23,13 @@ export class PopulationTally {
     });
   }
 
-  /** Players on every process that reported within the stale time. */
-  total(): number {
+  /** Players on every process that reported within the stale time, leaving out `except` (a process that counts its own). */
+  total(except?: string): number {
     const oldest = this.clock() - this.staleAfterMs;
     let total = 0;
     for (const [process, report] of this.latest) {
       if (report.at < oldest) this.latest.delete(process);
-      else total += report.players;
+      else if (process !== except) total += report.players;
     }
     return total;
   }

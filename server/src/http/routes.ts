@@ -1,12 +1,12 @@
 /** The server's HTTP routes: /healthz, /metrics, /matchmake, and the static client on every other path. */
 import type uWS from "uWebSockets.js";
-import { pickWorld } from "../registry/registry.js";
+import type { Matchmaker } from "../matchmaking.js";
 import type { ServerContext } from "../server-context.js";
 import { deferResponse, respond, respondJson, respondNotModified, respondText, Status } from "./respond.js";
 import type { StaticFiles } from "./static.js";
 
-export function addHttpRoutes(app: uWS.TemplatedApp, server: ServerContext): void {
-  const { clock, worlds, metrics, logger, registry } = server;
+export function addHttpRoutes(app: uWS.TemplatedApp, server: ServerContext, matchmaker: Matchmaker): void {
+  const { clock, worlds, metrics, logger } = server;
 
   app.get("/healthz", (res) => {
     const now = clock();
@@ -18,6 +18,10 @@ export function addHttpRoutes(app: uWS.TemplatedApp, server: ServerContext): voi
     // ── persistence hook: a store that keeps failing ──
     const storeProblem = server.persistence?.healthProblem();
     if (storeProblem !== undefined) problems.push(storeProblem);
+    for (const outage of [server.registryOutage, server.cluster.busOutage]) {
+      const problem = outage.problem(now);
+      if (problem !== undefined) problems.push(problem);
+    }
     const status = server.shuttingDown ? "shutting down" : problems.length > 0 ? "unhealthy" : "ok";
     respondJson(res, status === "ok" ? Status.ok : Status.serviceUnavailable, {
       status,
@@ -49,22 +53,20 @@ export function addHttpRoutes(app: uWS.TemplatedApp, server: ServerContext): voi
 
   app.get("/matchmake", (res, req) => {
     const game = req.getQuery("game") || undefined;
+    const preferred = req.getQuery("world") || undefined;
     const host = req.getHeader("host");
     const request = deferResponse(res);
-    registry.list(game).then(
-      (listings) => {
+    matchmaker.matchmake(game, preferred, host).then(
+      (answer) => {
+        metrics.matchmakes.inc({ outcome: answer.ok ? (answer.opened ? "opened" : "reserved") : "full" });
         if (request.aborted) return;
-        const picked = server.shuttingDown ? undefined : pickWorld(listings);
-        if (picked === undefined) {
-          respondJson(res, Status.serviceUnavailable, { error: "no world available" });
-          return;
-        }
-        const base = picked.address || server.publicUrl || `ws://${host}`;
-        respondJson(res, Status.ok, { world: picked.id, url: `${base}/ws?world=${encodeURIComponent(picked.id)}` });
+        if (answer.ok) respondJson(res, Status.ok, { world: answer.world, url: answer.url });
+        else respondJson(res, Status.serviceUnavailable, { error: answer.error });
       },
       (error: unknown) => {
-        logger.error({ err: error }, "registry lookup failed");
-        if (!request.aborted) respondJson(res, Status.internalError, { error: "registry unavailable" });
+        metrics.matchmakes.inc({ outcome: "error" });
+        logger.error({ err: error }, "matchmaking failed: registry unavailable");
+        if (!request.aborted) respondJson(res, Status.serviceUnavailable, { error: "registry unavailable" });
       },
     );
   });

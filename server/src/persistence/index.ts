@@ -1,5 +1,5 @@
 export { InMemoryPlayerStore } from "./memory.js";
-export { DEFAULT_LEASE_TTL_MS, LeaseKeeper, type LeaseKeeperOptions } from "./lease-keeper.js";
+export { DEFAULT_LEASE_TTL_MS, LEASE_RETRY_MS, LeaseKeeper, type LeaseKeeperOptions, REDIS_LEASE_TTL_MS } from "./lease-keeper.js";
 export { LMDB_FILE, LmdbPlayerStore, type LmdbPlayerStoreOptions } from "./lmdb.js";
 export {
   assertPlainRecord,

@@ -1,8 +1,8 @@
 /**
  * LeaseKeeper: the leases of the players this process hosts, renewed in the background
  * until released. A renewal the store refuses (another process took the player) is
- * reported; a store that fails is logged and retried at the next round, while the lease
- * still runs on its TTL.
+ * reported; a store that fails is logged once per outage and retried at the next round,
+ * while the lease still runs on its TTL.
  */
 import type { Logger } from "../log.js";
 import type { PlayerStore } from "./player-store.js";
@@ -14,8 +14,18 @@ import { systemTimers, type Timers } from "./saver.js";
  * a store outage of about three quarters of it (7.5 s).
  */
 export const DEFAULT_LEASE_TTL_MS = 10_000;
+/**
+ * The lease TTL for a store shared by several processes (Redis): after a `kill -9` its
+ * players wait for their leases to run out before another process may load them, and the
+ * crash target is "playing again within 10 s": 8 s plus a reconnect and a matchmake fits.
+ * With renewals every 2 s and a failed round retried after LEASE_RETRY_MS, a lease still
+ * outlives a Redis outage of about 6 s (a 1 s command timeout and a retry short of 8 s).
+ */
+export const REDIS_LEASE_TTL_MS = 8_000;
 /** Renewal rounds per TTL. */
 const RENEWALS_PER_TTL = 4;
+/** After a round with failures the next comes this soon: the first renewal after an outage lands before the TTL runs out. */
+export const LEASE_RETRY_MS = 500;
 
 export interface LeaseKeeperOptions {
   readonly store: PlayerStore;
@@ -38,6 +48,8 @@ export class LeaseKeeper {
   private readonly keys = new Set<string>();
   private timer: unknown;
   private closed = false;
+  /** The last renewal round had failures: the store is unavailable. */
+  private renewalsFailing = false;
 
   constructor(options: LeaseKeeperOptions) {
     this.store = options.store;
@@ -51,6 +63,11 @@ export class LeaseKeeper {
   /** Players whose lease this process holds (as of the last renewal). */
   get held(): ReadonlySet<string> {
     return this.keys;
+  }
+
+  /** True while the last renewal round failed: the store is unavailable. */
+  get failing(): boolean {
+    return this.renewalsFailing;
   }
 
   /** Takes the player's lease and keeps it renewed; false when another process holds it. Store failures reject. */
@@ -80,22 +97,29 @@ export class LeaseKeeper {
 
   private schedule(): void {
     if (this.timer !== undefined || this.closed) return;
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = undefined;
-      this.renewAll().finally(() => {
-        if (this.keys.size > 0) this.schedule();
-      });
-    }, this.ttlMs / RENEWALS_PER_TTL);
+    const interval = this.ttlMs / RENEWALS_PER_TTL;
+    this.timer = this.timers.setTimeout(
+      () => {
+        this.timer = undefined;
+        this.renewAll().finally(() => {
+          if (this.keys.size > 0) this.schedule();
+        });
+      },
+      this.renewalsFailing ? Math.min(LEASE_RETRY_MS, interval) : interval,
+    );
   }
 
   private async renewAll(): Promise<void> {
+    let failed = 0;
+    let firstError: unknown;
     await Promise.all(
       [...this.keys].map(async (key) => {
         let renewed: boolean;
         try {
           renewed = await this.store.renew(key, this.holder, this.ttlMs);
         } catch (error) {
-          this.logger.error({ err: error, key }, "lease renewal failed: the store is unavailable; retrying next round");
+          failed++;
+          firstError ??= error;
           return;
         }
         if (renewed || !this.keys.has(key)) return;
@@ -108,5 +132,12 @@ export class LeaseKeeper {
         }
       }),
     );
+    // One line per outage, not one per player per round.
+    if (failed > 0 && !this.renewalsFailing) {
+      this.logger.error({ err: firstError, leases: failed }, "lease renewal failed: the store is unavailable; retrying next round");
+    } else if (failed === 0 && this.renewalsFailing) {
+      this.logger.info("lease renewals succeed again");
+    }
+    this.renewalsFailing = failed > 0;
   }
 }

@@ -2,8 +2,8 @@
  * PlayerSaver: how a world saves players without ever waiting for the store. `save()`
  * queues the record and returns at once; at most one write per player is in flight and
  * newer saves of the same player replace the queued one (only the latest matters). When
- * the store fails, the queue pauses and retries with exponential backoff, logging each
- * failure; a refused write (lease lost) is reported, not retried. `flushAll()` is for a
+ * the store fails, the queue pauses and retries with exponential backoff, logging the
+ * outage once (and its end); a refused write (lease lost) is reported, not retried. `flushAll()` is for a
  * graceful shutdown.
  */
 import { Counter, Gauge, type Registry } from "prom-client";
@@ -243,10 +243,10 @@ export class PlayerSaver {
     if (!paused) {
       this.retryDelayMs = this.retryDelayMs === 0 ? this.retryFirstMs : Math.min(this.retryDelayMs * 2, this.retryMaxMs);
     }
-    this.logger.error(
-      { err: error, key, failures: this.failureStreak, retryInMs: this.retryDelayMs, pending: this.pending },
-      "player save failed: the store is unavailable; retrying",
-    );
+    // Once per outage as an error (its end is logged by succeeded()); every retry after it at debug.
+    const details = { err: error, key, failures: this.failureStreak, retryInMs: this.retryDelayMs, pending: this.pending };
+    if (this.failureStreak === 1) this.logger.error(details, "player save failed: the store is unavailable; retrying");
+    else this.logger.debug(details, "player save failed again; retrying");
     if (paused) return;
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = undefined;

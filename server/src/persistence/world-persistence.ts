@@ -45,6 +45,8 @@ export interface PlayerPersistenceOptions {
   readonly saveIntervalMs?: number;
   /** Lease TTL; default the LeaseKeeper's (10 s). */
   readonly leaseTtlMs?: number;
+  /** Prefixes the lease holder token, so a lease in the store names the process holding it. */
+  readonly processId?: string;
   readonly timers?: Timers;
   /** Monotonic ms, for the shutdown deadline. */
   readonly clock?: Clock;
@@ -60,7 +62,7 @@ interface Hosted {
 }
 
 export class PlayerPersistence {
-  readonly holder = newHolderId();
+  readonly holder: string;
   readonly saver: PlayerSaver;
   readonly leases: LeaseKeeper;
   readonly saveIntervalMs: number;
@@ -82,6 +84,7 @@ export class PlayerPersistence {
   private readonly leasesLost: Counter | undefined;
 
   constructor(options: PlayerPersistenceOptions) {
+    this.holder = options.processId === undefined ? newHolderId() : `${options.processId}@${newHolderId()}`;
     this.store = options.store;
     this.logger = options.logger.child({ component: "persistence" });
     this.timers = options.timers ?? systemTimers;
@@ -200,9 +203,22 @@ export class PlayerPersistence {
     }
   }
 
+  /**
+   * For a drain: saves every player hosted here and gives each lease up once its save
+   * landed, so another process can load the player at once; the players stay connected
+   * (the caller closes them after). Waits up to `timeoutMs`; never rejects.
+   */
+  async handOff(timeoutMs: number): Promise<void> {
+    for (const { host, player } of [...this.hosted.values()]) this.left(host, player);
+    const deadline = this.clock() + timeoutMs;
+    await this.untilDeadline(Promise.all(this.leaving.values()), deadline - this.clock());
+    if (this.leaving.size > 0) this.logger.error({ unsaved: [...this.leaving.keys()] }, "drain: player saves not written in time");
+  }
+
   /** What is wrong with the store, for /healthz, or undefined. */
   healthProblem(): string | undefined {
-    if (this.saver.failing) return `player store: saves are failing; ${this.saver.pending} players wait for a retry`;
+    if (this.saver.failing) return `player store unavailable: saves are failing; ${this.saver.pending} players wait for a retry`;
+    if (this.leases.failing) return `player store unavailable: lease renewals are failing for ${this.leases.held.size} players`;
     if (this.loadFailures > 0 && this.saver.counts.written > this.writtenAtLoadFailure) this.loadFailures = 0;
     if (this.loadFailures > 0) return `player store: the last ${this.loadFailures} player loads failed`;
     return undefined;

@@ -58,7 +58,8 @@ export class ChildServer {
 
   /** Disconnects IPC (the script closes its server) and waits for the exit. */
   stop(): Promise<number | null> {
-    if (this.process.exitCode !== null) return Promise.resolve(this.process.exitCode);
+    // Already gone (exited, or killed by a signal: then exitCode stays null).
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return Promise.resolve(this.process.exitCode);
     return new Promise((resolve) => {
       const kill = setTimeout(() => this.process.kill("SIGKILL"), 5_000);
       this.process.once("exit", (code) => {

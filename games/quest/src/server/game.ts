@@ -11,8 +11,11 @@
  *
  * Events sent to clients:
  * - `chat` `{ from: entityId, name, text }`: a line said near you (and to the speaker);
+ *   a line starting with `/g ` is global: every player of every world of every process gets
+ *   `{ from: 0, name, text, global: true, world }` (`world`: where it was said);
+ * - `announce` `{ text }`: a server-wide announcement (the admin API);
  * - `notice` `{ text }`: something for this player only (chat too fast, unreachable target, welcome back);
- * - `population` `{ world, total }`: players in this world and in all of this process's worlds, every second;
+ * - `population` `{ world, total }`: players in this world and on every server process (`ctx.totalPlayers`), every second;
  * - `hit` `{ target, attacker, damage, hp }`, `death` `{ id }`, `died` `{ checkpoint }`,
  *   `loot` `{ kind, name, text }`, `say` `{ id, line, index, last }`, `achievement` `{ id, title }`:
  *   combat, loot, NPCs and progression (see the README's protocol tables).
@@ -31,11 +34,10 @@ import { type DropTable, dropFor, MOBS, type MobKind } from "../shared/mobs.js";
 import { NPC_LINES, type NpcKind } from "../shared/npcs.js";
 import { headingTile, type MoverState, step } from "../shared/movement.js";
 import { input, MOVE_NONE, type QuestInput, schema, TICK_RATE } from "../shared/schema.js";
-import { checkName, sanitizeChat } from "../shared/text.js";
+import { checkName, GLOBAL_CHAT_PREFIX, sanitizeChat } from "../shared/text.js";
 import { TILE_SIZE } from "../shared/tiles.js";
 import { DEFAULT_WORLD_CAPACITY } from "../shared/worlds.js";
 import type { QuestIdentity } from "./identity.js";
-import { Lobby } from "./lobby.js";
 import { Loot } from "./loot.js";
 import { type Fighter, type Mob, MobSystem, type PlayerEntity } from "./mobs.js";
 import { progressRecord, readProgress, type SavedProgress } from "./progress.js";
@@ -71,8 +73,6 @@ export interface QuestGameOptions {
   capacity?: number;
   /** Idle players (no move, chat or walk) are disconnected after this; default 15 min. */
   idleTimeoutMs?: number;
-  /** Populations of all of this process's worlds. */
-  lobby?: Lobby;
   seed?: number;
   /** Drop tables replacing a kind's own (tests, events). */
   drops?: Partial<Record<MobKind, DropTable>>;
@@ -129,7 +129,6 @@ export interface Visit {
 export function createQuestGame(options: QuestGameOptions) {
   const { map } = options;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  const lobby = options.lobby ?? new Lobby();
   const interestRadius = INTEREST_RADIUS_TILES * TILE_SIZE;
   const checkpointOfZone = new Map<MapZone, Checkpoint>();
   for (const checkpoint of map.checkpoints) {
@@ -446,8 +445,7 @@ export function createQuestGame(options: QuestGameOptions) {
   }
 
   function sendPopulation(ctx: QuestContext): void {
-    lobby.set(ctx.worldId, ctx.players.size);
-    ctx.emit("all", "population", { world: ctx.players.size, total: lobby.total() });
+    ctx.emit("all", "population", { world: ctx.players.size, total: ctx.totalPlayers });
     ctx.state.nextPopulationAt = ctx.time + POPULATION_INTERVAL_MS;
   }
 
@@ -575,6 +573,11 @@ export function createQuestGame(options: QuestGameOptions) {
         notice(ctx, player, "You are talking too fast: wait a moment.");
         return;
       }
+      if (text.startsWith(GLOBAL_CHAT_PREFIX)) {
+        const said = text.slice(GLOBAL_CHAT_PREFIX.length).trim();
+        if (said !== "") ctx.globalChat(speaker.name, said);
+        return;
+      }
       // Heard within the interest radius, and only in the same area (the cave does not hear the rooms).
       const region = map.regionAt(Math.floor(speaker.x / TILE_SIZE), Math.floor(speaker.y / TILE_SIZE));
       const line = { from: speaker.id, name: speaker.name, text };
@@ -585,6 +588,11 @@ export function createQuestGame(options: QuestGameOptions) {
         if (map.regionAt(Math.floor(entity.x / TILE_SIZE), Math.floor(entity.y / TILE_SIZE)) !== region) continue;
         ctx.emit(listener, "chat", line);
       }
+    },
+
+    onGlobalChat(ctx, message) {
+      // `from` 0: no entity of this world said it.
+      ctx.emit("all", "chat", { from: 0, name: message.from, text: message.text, global: true, world: message.world });
     },
 
     step(ctx) {

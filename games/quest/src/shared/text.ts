@@ -45,3 +45,6 @@ export function checkName(raw: string): NameCheck {
   if (name.length > MAX_PLAYER_NAME) return { ok: false, reason: `Names are at most ${MAX_PLAYER_NAME} characters.` };
   return { ok: true, name };
 }
+
+/** A chat line starting with this is global: every world of every server process hears it. */
+export const GLOBAL_CHAT_PREFIX = "/g ";

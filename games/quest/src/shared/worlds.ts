@@ -11,3 +11,8 @@ export const DEFAULT_WORLD_CAPACITY = 200;
 export function worldId(index: number): string {
   return `${WORLD_ID_PREFIX}${index + 1}`;
 }
+
+/** A world's id when many processes share one registry: unique per process ("quest-a1b2c3-1"). */
+export function processWorldId(processId: string, index: number): string {
+  return `${WORLD_ID_PREFIX}${processId}-${index + 1}`;
+}
