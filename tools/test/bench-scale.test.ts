@@ -93,6 +93,9 @@ describe("scale benchmark: field on Redis and local, matchmaking on 3 processes 
     expect(values.get("scale.matchmake.joined")).toBe(SEATS);
     expect(values.get("scale.matchmake.gave_up")).toBe(PLAYERS - SEATS);
     expect(values.get("scale.matchmake.worlds_over_capacity")).toBe(0);
+    // The server reserves a seat with each answer, so no join is refused.
+    expect(values.get("scale.matchmake.reserved_answers")).toBe(SEATS);
+    expect(values.get("scale.matchmake.refused_joins")).toBe(0);
     expect(values.get("scale.matchmake.joins_per_s")).toBeGreaterThan(0);
     expect(values.get("scale.matchmake.matchmake_p99_ms")).toBeGreaterThanOrEqual(values.get("scale.matchmake.matchmake_p50_ms") ?? 0);
   });

@@ -13,26 +13,14 @@ import {
   createServer,
   InMemoryRegistry,
   LmdbPlayerStore,
-  type MessageBus,
   RedisBus,
   RedisPlayerStore,
   RedisRegistry,
-  type ServerOptions,
   type WorldRegistry,
 } from "@tickwire/server";
 import { WindowMeter } from "./harness.js";
 import { persistingFieldGame } from "./scale-game.js";
 import type { ScaleServerArgs, ScaleServerReply, ScaleServerRequest } from "./scale-ipc.js";
-
-/**
- * The issue-15 options (the shared contract) the server may not have yet: passed as they are,
- * a server without them ignores them, and the runner reports what did not happen.
- */
-interface ScaleOutOptions {
-  readonly bus?: MessageBus;
-  readonly processId?: string;
-  readonly adminToken?: string;
-}
 
 const SAVES_METRIC = "tickwire_player_saves_total";
 
@@ -53,7 +41,7 @@ const logger = createLogger({ level: "warn", pretty: false });
 const redis = { redis: args.redisUrl ?? "", prefix: args.redisPrefix, logger };
 const registry: WorldRegistry = args.backend === "redis" ? new RedisRegistry(redis) : new InMemoryRegistry();
 const bus = args.backend === "redis" ? await RedisBus.open(redis) : undefined;
-const options: ServerOptions & ScaleOutOptions = {
+const server = await createServer({
   host: "127.0.0.1",
   port: args.port,
   worlds: args.worldIds.map((id) => ({
@@ -76,8 +64,7 @@ const options: ServerOptions & ScaleOutOptions = {
     maxWorldSharePerIp: 1,
   },
   defaultMetrics: false,
-};
-const server = await createServer(options);
+});
 
 const meter = new WindowMeter();
 for (const world of server.worlds.values()) world.onTick((durationMs) => meter.record(durationMs));
