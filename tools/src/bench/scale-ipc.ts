@@ -74,6 +74,8 @@ export interface JoinFigures {
   unavailable: number;
   failedRequests: number;
   refusedJoins: number;
+  /** Refused joins by `"<close code> <reason>"`: why a seat was not had. */
+  refusals: Record<string, number>;
   /** The answered URLs that carried `&reservation=`. */
   reservations: number;
   /** Players per world id at the end. */

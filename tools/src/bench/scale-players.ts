@@ -10,7 +10,7 @@
  *   each player of its worlds until its Welcome from another world.
  * Argument: ScalePlayersArgs as JSON. Talks to the parent over IPC (scale-ipc.ts).
  */
-import { connect, type TickwireClient } from "@tickwire/client";
+import { connect, type DisconnectInfo, type TickwireClient } from "@tickwire/client";
 import { Rng } from "@tickwire/engine";
 import { WebSocket } from "ws";
 import { fieldInput } from "./field-scene.js";
@@ -53,6 +53,7 @@ function emptyJoinFigures(): JoinFigures {
     unavailable: 0,
     failedRequests: 0,
     refusedJoins: 0,
+    refusals: {},
     reservations: 0,
     worlds: {},
   };
@@ -64,8 +65,8 @@ function countWorlds(): Record<string, number> {
   return worlds;
 }
 
-/** Opens a session on `url` and resolves with its Welcome's world, or null when the first socket closes unwelcomed. */
-function join(url: string, name: string): Promise<Playing | null> {
+/** Opens a session on `url` and resolves with its Welcome's world, or the first socket's close when it closed unwelcomed. */
+function join(url: string, name: string): Promise<Playing | DisconnectInfo> {
   const client = connect(url, { name, game, runtime });
   clients.add(client);
   return new Promise((resolve) => {
@@ -74,12 +75,12 @@ function join(url: string, name: string): Promise<Playing | null> {
       offDisconnect();
       resolve({ client, world: welcome.world });
     });
-    const offDisconnect = client.on("disconnect", () => {
+    const offDisconnect = client.on("disconnect", (info) => {
       offWelcome();
       offDisconnect();
       clients.delete(client);
       client.close();
-      resolve(null);
+      resolve(info);
     });
   });
 }
@@ -113,13 +114,15 @@ async function matchmakeAndJoin(index: number, figures: JoinFigures, deadline: n
     figures.answered++;
     if (answer.body.url.includes("reservation=")) figures.reservations++;
     const joined = await join(answer.body.url, `scale-mm-${index}`);
-    if (joined !== null) {
+    if ("client" in joined) {
       playing.push(joined);
       figures.joined++;
       figures.joinMs.push(performance.now() - start);
       return;
     }
     figures.refusedJoins++;
+    const refusal = `${joined.code} ${joined.reason}`;
+    figures.refusals[refusal] = (figures.refusals[refusal] ?? 0) + 1;
     await sleep(retryDelay(attempt));
   }
   figures.gaveUp++;

@@ -375,7 +375,7 @@ export function matchmakeMetrics(figures: JoinFigures, worlds: readonly WorldSea
     metric("matchmake_p99_ms", percentile(matchmake, 99), "ms", { requests: matchmake.length }),
     metric("join_p50_ms", percentile(joins, 50), "ms"),
     metric("join_p99_ms", percentile(joins, 99), "ms"),
-    metric("refused_joins", figures.refusedJoins, "joins", { failedRequests: figures.failedRequests }),
+    metric("refused_joins", figures.refusedJoins, "joins", { failedRequests: figures.failedRequests, refusals: JSON.stringify(figures.refusals) }),
     metric("reserved_answers", figures.reservations, "answers", { answered: figures.answered }),
     metric("worlds_over_capacity", overfilled, "worlds", { worlds: worlds.length, targetMax: 0, targetIssue: 15, targetMet: overfilled === 0 }),
   ];
@@ -493,7 +493,7 @@ export async function runScale(options: ScaleOptions = {}): Promise<ScaleOutcome
       matchmake = measured.figures;
       matchmakeSeats = measured.worlds;
       results.push(...matchmakeMetrics(measured.figures, measured.worlds, settings.seatsPerWorld));
-      progress(`scale matchmake: ${matchmake.joined} joined, ${matchmake.gaveUp} gave up in ${matchmake.elapsedSec.toFixed(2)} s; ${matchmake.refusedJoins} joins refused; worlds: ${measured.worlds.map((w) => `${w.world} ${w.population}/${w.capacity}`).join(", ")}`);
+      progress(`scale matchmake: ${matchmake.joined} joined, ${matchmake.gaveUp} gave up in ${matchmake.elapsedSec.toFixed(2)} s; ${matchmake.refusedJoins} joins refused ${JSON.stringify(matchmake.refusals)}; worlds: ${measured.worlds.map((w) => `${w.world} ${w.population}/${w.capacity}`).join(", ")}`);
     }
     if (settings.parts.includes("drain")) {
       progress(`scale 3/3 drain: ${settings.drainPlayers} players matchmade onto process 1 of ${SCALE_PROCESSES}, then POST /admin/drain`);
