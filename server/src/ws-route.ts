@@ -133,10 +133,9 @@ export function addWebSocketRoute(app: uWS.TemplatedApp, server: ServerContext, 
       const version = req.getHeader("sec-websocket-version");
       const handshake = readHandshake(server, res, req, req.getHeader("sec-websocket-protocol"));
       const reservation = HeldSlot.parse(handshake.worldId, req.getQuery("reservation") ?? "");
-      const slot =
-        reservation == null
-          ? undefined
-          : new HeldSlot(reservation, server.registry, server.logger, (outcome) => metrics.reservations.inc({ outcome }));
+      const slot = reservation
+        ? new HeldSlot(reservation, server.registry, server.logger, (outcome) => metrics.reservations.inc({ outcome }))
+        : undefined;
       const refuse = (refusal: Refusal): void => {
         slot?.cancel();
         metrics.handshakeRefusals.inc({ reason: refusal.label });
