@@ -27,6 +27,7 @@ import {
   type ClientError,
   type CloseInfo,
   Connection,
+  type ConnectionMatchmaker,
   type ConnectionState,
   type DisconnectInfo,
   type FrameDirection,
@@ -34,6 +35,7 @@ import {
   type Timers,
 } from "./connection.js";
 import { Emitter } from "./emitter.js";
+import { isMatchmakerUrl, type MatchInfo, type MatchmakingInfo } from "./matchmaking.js";
 import { NetStats } from "./net-stats.js";
 import { LocalPrediction, type PredictConfig } from "./prediction.js";
 import type { FetchLike } from "./preflight.js";
@@ -106,7 +108,8 @@ export interface ClientRuntime {
   WebSocket?: WebSocketConstructor;
   /**
    * `fetch` for the preflight that explains a connection attempt refused before it opened
-   * (browsers hide the refusal's status and reason); default the global one, null: never ask.
+   * (browsers hide the refusal's status and reason), and for matchmaking; default the global
+   * one. null: no preflight (matchmaking then uses the global one).
    */
   fetch?: FetchLike | null;
   /** Clock in ms; default `performance.now`. */
@@ -138,6 +141,14 @@ export interface ClientEvents<S extends Schema> {
    * any retry is scheduled. Not emitted for `close()`.
    */
   disconnect: (info: DisconnectInfo) => void;
+  /**
+   * With a matchmaking URL: the client asks the matchmaker for a world, first to join and
+   * again when its server restarts or is lost or its world is gone (`reason`), e.g. to show
+   * "moving you to another server".
+   */
+  matchmaking: (info: MatchmakingInfo) => void;
+  /** The matchmaker answered; the client connects to `url` (a 'welcome' follows once it is in). */
+  matched: (info: MatchInfo) => void;
   spawn: (entity: ClientEntity<S>) => void;
   update: (entity: ClientEntity<S>, mask: number) => void;
   /** The entity left the client's view or the world; it is no longer in `entities`. */
@@ -233,12 +244,15 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     });
     const WebSocketImpl = runtime.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (WebSocketImpl === undefined) throw new TypeError("no global WebSocket: pass `runtime.WebSocket` (e.g. from 'ws') in connect's options");
+    const fetch = runtime.fetch === undefined ? defaultFetch() : (runtime.fetch ?? undefined);
+    const matchmaker = isMatchmakerUrl(url) ? matchmakerOf(url, options.token, fetch ?? defaultFetch()) : undefined;
     this.connection = new Connection(
       {
-        url: socketUrl(url, options.token),
+        url: matchmaker === undefined ? socketUrl(url, options.token) : "",
+        matchmaker,
         name: options.name,
         WebSocket: WebSocketImpl,
-        fetch: runtime.fetch === undefined ? defaultFetch() : (runtime.fetch ?? undefined),
+        fetch,
         reconnect: tuning.reconnect ?? {},
         now: this.now,
         timers: runtime.timers ?? defaultTimers,
@@ -262,6 +276,8 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
           this.emitter.emit("pong", now - message.clientTime, now);
         },
         disconnect: (info) => this.emitter.emit("disconnect", info),
+        matchmaking: (info) => this.emitter.emit("matchmaking", info),
+        matched: (info) => this.emitter.emit("matched", info),
         serverError: (message) =>
           this.emitter.emit("error", { kind: "server", message: message.message, code: message.code, retrying: true }),
         error: (error) => this.emitter.emit("error", error),
@@ -631,10 +647,31 @@ function socketUrl(url: string | URL, token: string | undefined): string {
   return resolved.toString();
 }
 
+/** The matchmaking endpoint `url` (resolved against the page in browsers) and how to reach its answers. */
+function matchmakerOf(url: string | URL, token: string | undefined, fetch: FetchLike | undefined): ConnectionMatchmaker {
+  if (fetch === undefined) throw new TypeError("matchmaking needs fetch: pass `runtime.fetch` in connect's options");
+  const location = (globalThis as { location?: { href: string } }).location;
+  const endpoint = new URL(url, location?.href);
+  return {
+    endpoint: endpoint.toString(),
+    fetch,
+    socketUrl(answered) {
+      const socket = new URL(socketUrl(answered, token));
+      // Reached over TLS (a proxy in front), a server that knows only its own ws:// address is
+      // behind the same TLS; a browser would refuse ws:// from an https page anyway.
+      if (endpoint.protocol === "https:" && socket.protocol === "ws:") socket.protocol = "wss:";
+      return socket.toString();
+    },
+  };
+}
+
 /**
  * Connects to a tickwire server. `url` is the world's WebSocket URL, e.g.
  * `ws://localhost:8080/ws?world=main` (a path like `/ws?world=main` resolves against the
- * page in browsers). The client starts connecting at once; listen for 'welcome' or 'state'.
+ * page in browsers), or a matchmaking endpoint: an http(s) URL or a path ending in
+ * `/matchmake` (`/matchmake?game=quest`). With a matchmaker the client asks it for a world,
+ * and asks again (as the same player, `token`) when its server restarts or is lost or its
+ * world is gone. The client starts connecting at once; listen for 'welcome' or 'state'.
  */
 export function connect<S extends Schema = Schema, I = unknown, P = unknown>(
   url: string | URL,

@@ -15,12 +15,26 @@ import {
 } from "@tickwire/engine/wire";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import {
+  HELD_ELSEWHERE_WINDOW_MS,
+  MATCHMAKE_AFTER_FAILED_ATTEMPTS,
+  MATCHMAKE_AFTER_LOSS_MS,
+  MATCHMAKE_TIMEOUT_MS,
   PING_BURST_COUNT,
   PING_BURST_INTERVAL_MS,
   PREFLIGHT_TIMEOUT_MS,
   RESUME_RETRY_MAX_MS,
   RESUME_RETRY_MIN_MS,
 } from "./constants.js";
+import {
+  askMatchmaker,
+  type MatchAnswer,
+  type MatchInfo,
+  type MatchmakingInfo,
+  type MatchmakingReason,
+  rematchReason,
+  sameWorld,
+  withoutReservation,
+} from "./matchmaking.js";
 import type { NetStats } from "./net-stats.js";
 import { type FetchLike, fetchRefusal } from "./preflight.js";
 import { ReliableBuffer } from "./reliable.js";
@@ -48,6 +62,8 @@ export type ClientErrorKind =
   | "closed"
   /** Reconnecting failed `maxAttempts` times in a row. */
   | "gave-up"
+  /** The matchmaker could not place the client (`status`: its HTTP status, 0 when unreachable). */
+  | "matchmaking"
   /** The resume token was not accepted; the client joins as a new player. */
   | "resume-failed"
   /** A chat or command could not be kept: the reliable buffer is full or the client is closed. */
@@ -66,7 +82,7 @@ export interface ClientError {
   readonly message: string;
   /** Close code (`closed`), ErrorCode (`server`). */
   readonly code?: number;
-  /** HTTP status (`refused`). */
+  /** HTTP status (`refused`, `matchmaking`). */
   readonly status?: number;
   /** Whether the client keeps trying after this error. */
   readonly retrying: boolean;
@@ -115,13 +131,27 @@ export interface ConnectionHandlers {
   events(message: EventsMessage): void;
   pong(message: PongMessage, now: number): void;
   disconnect(info: DisconnectInfo): void;
+  matchmaking(info: MatchmakingInfo): void;
+  matched(info: MatchInfo): void;
   serverError(message: ErrorMessage): void;
   error(error: ClientError): void;
   close(info: CloseInfo): void;
 }
 
+/** Where to ask for a server when `url` is a matchmaking endpoint. */
+export interface ConnectionMatchmaker {
+  /** The absolute http(s) URL of the endpoint (`…/matchmake?game=quest`). */
+  endpoint: string;
+  fetch: FetchLike;
+  /** The socket URL to open for the matchmaker's answer (adds the auth token). */
+  socketUrl(answered: string): string;
+}
+
 export interface ConnectionOptions {
+  /** The socket URL; unused with a matchmaker (its answers are). */
   url: string;
+  /** With it the client asks the matchmaker first, and again whenever its server or world is gone. */
+  matchmaker?: ConnectionMatchmaker;
   name: string;
   WebSocket: WebSocketConstructor;
   /** Asks the server why a socket failed before opening (browsers hide refusals); absent: not asked. */
@@ -184,6 +214,21 @@ export class Connection {
   private resumingSince = Number.NaN;
   /** The transport's error message for the current socket, if it failed. */
   private socketError = "";
+  /** When joins started being refused with PlayerHeldElsewhere; NaN otherwise. */
+  private heldElsewhereSince = Number.NaN;
+  /** The socket URL: `options.url`, or the matchmaker's latest answer. */
+  private url: string;
+  /** The world of the last Welcome (or of the matchmaker's answer before it): `world=` when matchmaking again. */
+  private lastWorld: string | null = null;
+  /** Why the next attempt asks the matchmaker first; null: it reconnects to `url`. */
+  private matchNeeded: MatchmakingReason | null = null;
+  /** Attempts in a row that reached no server (the transport failed: refused, timed out). */
+  private failedAttempts = 0;
+  /** When a server last answered (a welcomed socket lost, a refusal), or the first failed attempt; NaN while welcomed. */
+  private failingSince = Number.NaN;
+  private matchTimer: unknown = null;
+  /** Aborts the matchmaking request in flight, if any. */
+  private matchAbort: AbortController | null = null;
 
   constructor(
     private readonly options: ConnectionOptions,
@@ -191,6 +236,7 @@ export class Connection {
   ) {
     this.backoff = new Backoff(options.reconnect === false ? {} : options.reconnect, options.random);
     this.reliable = new ReliableBuffer(options.reliableCapacity);
+    this.url = options.url;
   }
 
   get state(): ConnectionState {
@@ -208,7 +254,13 @@ export class Connection {
   }
 
   start(): void {
-    this.openSocket();
+    if (this.options.matchmaker === undefined) this.openSocket();
+    else {
+      // After connect() returns, so the application's listeners see the first 'matchmaking'.
+      queueMicrotask(() => {
+        if (this.currentState !== "closed") this.matchmake("join");
+      });
+    }
   }
 
   /** Ends the session for good; no reconnect. */
@@ -275,9 +327,9 @@ export class Connection {
   private openSocket(): void {
     let socket: WebSocketLike;
     try {
-      socket = new this.options.WebSocket(this.options.url, SUBPROTOCOL);
+      socket = new this.options.WebSocket(this.url, SUBPROTOCOL);
     } catch (cause) {
-      this.handlers.error({ kind: "closed", message: `cannot open ${this.options.url}: ${String(cause)}`, retrying: false, cause });
+      this.handlers.error({ kind: "closed", message: `cannot open ${this.url}: ${String(cause)}`, retrying: false, cause });
       this.finish({ code: CloseCode.Abnormal, reason: "invalid URL", byClient: false });
       return;
     }
@@ -376,7 +428,9 @@ export class Connection {
     this.welcomed = true;
     this.token = message.resumeToken;
     this.resumingSince = Number.NaN;
+    this.heldElsewhereSince = Number.NaN;
     this.backoff.reset();
+    this.welcomedIn(message.world);
     if (this.everWelcomed) this.options.stats.reconnects++;
     this.everWelcomed = true;
     this.handlers.welcome(message, now);
@@ -460,7 +514,7 @@ export class Connection {
       this.preflightTimer = null;
       abort.abort();
     }, PREFLIGHT_TIMEOUT_MS);
-    fetchRefusal(fetch, this.options.url, abort.signal).then((refusal) => {
+    fetchRefusal(fetch, this.url, abort.signal).then((refusal) => {
       if (generation !== this.generation || this.currentState === "closed") return;
       this.clearTimer("preflightTimer");
       this.preflightAbort = null;
@@ -474,7 +528,12 @@ export class Connection {
   private settle(code: number, reason: string, welcomed: boolean): void {
     const refusal = this.refusal;
     const mayRetry = this.options.reconnect !== false;
-    if (!this.reportDisconnect(code, reason, welcomed, mayRetry)) return;
+    const rematch = this.rematchNeeded(code, welcomed);
+    if (!this.reportDisconnect(code, reason, welcomed, mayRetry, rematch !== null)) return;
+    if (rematch !== null) {
+      this.rematch(rematch, code, reason);
+      return;
+    }
     if (refusal !== null) {
       const text = refusal.reason || `HTTP ${refusal.status}`;
       const retrying = mayRetry && mayRetryRefusal(refusal);
@@ -502,11 +561,12 @@ export class Connection {
   }
 
   /** Emits 'disconnect'; false when a listener closed the client meanwhile. */
-  private reportDisconnect(code: number, reason: string, welcomed: boolean, mayRetry: boolean): boolean {
+  private reportDisconnect(code: number, reason: string, welcomed: boolean, mayRetry: boolean, rematching: boolean): boolean {
     const refusal = this.refusal;
     const status = refusal?.status ?? 0;
     let retrying: boolean;
-    if (refusal !== null) retrying = mayRetry && mayRetryRefusal(refusal);
+    if (rematching) retrying = true;
+    else if (refusal !== null) retrying = mayRetry && mayRetryRefusal(refusal);
     else if (code === CloseCode.ResumeFailed) retrying = mayRetry;
     else retrying = mayRetry && retryable(code);
     const text = refusal !== null ? refusal.reason || `HTTP ${status}` : reason || this.socketError || closeReason(code);
@@ -530,21 +590,40 @@ export class Connection {
       this.lastFailure = `could not resume within ${Math.round(this.options.resumeWindowMs / 1000)} s: ${this.lastFailure || closeReason(code)}`;
       this.handlers.error({ kind: "resume-failed", message: `${this.lastFailure}; joining as a new player`, code, retrying: true });
     }
+    if (code === CloseCode.PlayerHeldElsewhere && this.retryHeldElsewhere()) return;
     const delay = this.backoff.next();
     if (delay === null) {
-      const message = `gave up after ${this.backoff.maxAttempts} attempts: ${this.lastFailure || closeReason(code)}`;
-      this.handlers.error({ kind: "gave-up", message, code, retrying: false });
-      this.finish({ code, reason: message, byClient: false });
+      this.giveUp(code);
       return;
     }
     this.setState("connecting");
     this.startRetry(delay);
   }
 
+  /**
+   * Another process still holds the player (its lease): after a crash it lapses within the
+   * lease TTL, so retry at the resume interval for a while, without using up the backoff.
+   */
+  private retryHeldElsewhere(): boolean {
+    const now = this.options.now();
+    if (Number.isNaN(this.heldElsewhereSince)) this.heldElsewhereSince = now;
+    if (now - this.heldElsewhereSince >= HELD_ELSEWHERE_WINDOW_MS) return false;
+    this.setState("connecting");
+    this.startRetry(RESUME_RETRY_MIN_MS + this.options.random() * (RESUME_RETRY_MAX_MS - RESUME_RETRY_MIN_MS));
+    return true;
+  }
+
+  private giveUp(code: number): void {
+    const message = `gave up after ${this.backoff.maxAttempts} attempts: ${this.lastFailure || closeReason(code)}`;
+    this.handlers.error({ kind: "gave-up", message, code, retrying: false });
+    this.finish({ code, reason: message, byClient: false });
+  }
+
   private startRetry(delay: number): void {
     this.retryTimer = this.options.timers.setTimeout(() => {
       this.retryTimer = null;
-      this.openSocket();
+      if (this.matchNeeded !== null) this.matchmake(this.matchNeeded);
+      else this.openSocket();
     }, delay);
   }
 
@@ -573,6 +652,7 @@ export class Connection {
 
   private finish(info: CloseInfo): void {
     this.clearTimer("retryTimer");
+    this.stopMatchmaking();
     this.setState("closed");
     this.handlers.close(info);
   }
@@ -588,9 +668,128 @@ export class Connection {
     this.handlers.error({ kind, message, retrying });
   }
 
-  private clearTimer(name: "handshakeTimer" | "retryTimer" | "pingTimer" | "preflightTimer"): void {
+  private clearTimer(name: "handshakeTimer" | "retryTimer" | "pingTimer" | "preflightTimer" | "matchTimer"): void {
     if (this[name] === null) return;
     this.options.timers.clearTimeout(this[name]);
     this[name] = null;
+  }
+
+  // ── matchmaking (only with `options.matchmaker`) ──
+
+  /** A Welcome arrived: the server works, and the reservation in the URL is spent. */
+  private welcomedIn(world: string): void {
+    this.lastWorld = world;
+    this.failedAttempts = 0;
+    this.failingSince = Number.NaN;
+    if (this.options.matchmaker !== undefined) this.url = withoutReservation(this.url);
+  }
+
+  /**
+   * Whether the socket that just ended sends the client back to the matchmaker: its server
+   * is restarting, its world or session is gone, or it stopped answering for longer than a
+   * crash takes to show (attempts in a row that reached no server, or time).
+   */
+  private rematchNeeded(code: number, welcomed: boolean): MatchmakingReason | null {
+    if (this.options.matchmaker === undefined || this.options.reconnect === false) return null;
+    const now = this.options.now();
+    const refusal = this.refusal;
+    const reason = rematchReason(code, refusal?.status ?? 0);
+    if (reason !== null) return reason;
+    if (welcomed || refusal !== null || code !== CloseCode.Abnormal) {
+      // The server answered (a lost welcomed socket is resumed there first; a refusal such as
+      // PlayerHeldElsewhere is retried there): it is alive, whatever else went wrong.
+      this.failedAttempts = 0;
+      this.failingSince = now;
+      return null;
+    }
+    if (Number.isNaN(this.failingSince)) this.failingSince = now;
+    this.failedAttempts++;
+    const lost = this.failedAttempts >= MATCHMAKE_AFTER_FAILED_ATTEMPTS || now - this.failingSince >= MATCHMAKE_AFTER_LOSS_MS;
+    return lost ? "server-lost" : null;
+  }
+
+  /** Schedules matchmaking again, with the join backoff (a drained crowd spreads out). */
+  private rematch(reason: MatchmakingReason, code: number, text: string): void {
+    this.lastFailure = text || closeReason(code);
+    // A resume token is good only on the process that issued it. When the server merely
+    // stopped answering, the matchmaker may name the same world again (our link was down):
+    // the token is kept until the answer shows otherwise.
+    if (reason !== "server-lost") this.forgetSession();
+    if (code === CloseCode.ResumeFailed) {
+      this.handlers.error({ kind: "resume-failed", message: this.lastFailure, code, retrying: true });
+      if (this.currentState === "closed") return;
+    }
+    this.matchNeeded = reason;
+    const delay = this.backoff.next();
+    if (delay === null) {
+      this.giveUp(code);
+      return;
+    }
+    this.setState(this.token !== null ? "resuming" : "connecting");
+    this.startRetry(delay);
+  }
+
+  /** Asks the matchmaker where to go, then connects there. */
+  private matchmake(reason: MatchmakingReason): void {
+    const matchmaker = this.options.matchmaker;
+    if (matchmaker === undefined) return;
+    this.matchNeeded = reason;
+    const previousWorld = this.lastWorld;
+    this.handlers.matchmaking({ reason, previousWorld });
+    if (this.currentState === "closed") return;
+    const abort = new AbortController();
+    this.matchAbort = abort;
+    this.matchTimer = this.options.timers.setTimeout(() => {
+      this.matchTimer = null;
+      abort.abort();
+    }, MATCHMAKE_TIMEOUT_MS);
+    askMatchmaker(matchmaker.fetch, matchmaker.endpoint, previousWorld, abort.signal).then((answer) => {
+      if (this.matchAbort !== abort || this.currentState === "closed") return;
+      this.matchAbort = null;
+      this.clearTimer("matchTimer");
+      this.matchAnswered(matchmaker, answer, reason, previousWorld);
+    });
+  }
+
+  private matchAnswered(matchmaker: ConnectionMatchmaker, answer: MatchAnswer, reason: MatchmakingReason, previousWorld: string | null): void {
+    if (!answer.ok) {
+      this.lastFailure = answer.reason;
+      const retrying = answer.retryable && this.options.reconnect !== false;
+      this.handlers.error({ kind: "matchmaking", message: answer.reason, status: answer.status, retrying });
+      if (this.currentState === "closed") return;
+      if (!retrying) {
+        this.finish({ code: CloseCode.Abnormal, reason: answer.reason, byClient: false });
+        return;
+      }
+      const delay = this.backoff.next();
+      if (delay === null) {
+        this.giveUp(CloseCode.Abnormal);
+        return;
+      }
+      this.startRetry(delay);
+      return;
+    }
+    this.matchNeeded = null;
+    this.failedAttempts = 0;
+    const url = matchmaker.socketUrl(answer.url);
+    if (this.token !== null && !sameWorld(url, this.url)) this.forgetSession();
+    this.url = url;
+    this.lastWorld = answer.world;
+    this.handlers.matched({ world: answer.world, url, reason, previousWorld });
+    if (this.currentState === "closed") return;
+    if (this.token === null) this.setState("connecting");
+    this.openSocket();
+  }
+
+  /** The session's resume token is of no use any more: the next attempt joins. */
+  private forgetSession(): void {
+    this.token = null;
+    this.resumingSince = Number.NaN;
+  }
+
+  private stopMatchmaking(): void {
+    this.clearTimer("matchTimer");
+    this.matchAbort?.abort();
+    this.matchAbort = null;
   }
 }

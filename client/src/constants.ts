@@ -20,6 +20,15 @@ export const RESUME_RETRY_MIN_MS = 250;
  */
 export const RESUME_WINDOW_MS = 30_000;
 
+/**
+ * After a refusal with PlayerHeldElsewhere (4015) the client retries this long at the resume
+ * retry interval, without using up its backoff: a crashed process's lease on the player
+ * lapses within the store's lease TTL (the server's: 10 s, 8 s on Redis), and the player
+ * should be in as soon as it does. Past it (the player really is playing elsewhere, say in
+ * another tab) the join backoff applies and ends in 'gave-up'.
+ */
+export const HELD_ELSEWHERE_WINDOW_MS = 15_000;
+
 /** No Welcome this long after the socket opened: the server is not answering, try again. */
 export const WELCOME_TIMEOUT_MS = 5_000;
 /**
@@ -34,6 +43,20 @@ export const SILENCE_TIMEOUT_MS = 6_000;
  * unreachable one is a network loss anyway.
  */
 export const PREFLIGHT_TIMEOUT_MS = 2_000;
+
+/** The matchmaker answers from its registry at once; no answer in this long counts as a failed attempt. */
+export const MATCHMAKE_TIMEOUT_MS = 5_000;
+/**
+ * With a matchmaker, this many connection attempts in a row reaching no server means the
+ * server is gone (a crashed process's port refuses at once: about 1-3 s of resume retries),
+ * so the client asks the matchmaker for another instead of waiting out the resume window.
+ */
+export const MATCHMAKE_AFTER_FAILED_ATTEMPTS = 3;
+/**
+ * Or after failing this long since a server last answered, for a host that hangs rather
+ * than refuses (each attempt then waits out the Welcome timeout): players are back within 10 s.
+ */
+export const MATCHMAKE_AFTER_LOSS_MS = 5_000;
 
 /** Clock-sync ping period once the estimate is ready. */
 export const PING_INTERVAL_MS = 1_000;

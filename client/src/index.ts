@@ -20,6 +20,7 @@ export type {
   Timers,
 } from "./connection.js";
 export { Emitter } from "./emitter.js";
+export { isMatchmakerUrl, type MatchInfo, type MatchmakingInfo, type MatchmakingReason } from "./matchmaking.js";
 export { NetStats, type NetSeries, RateWindow, Series } from "./net-stats.js";
 export type { PredictConfig } from "./prediction.js";
 export { type FetchLike, preflightUrl } from "./preflight.js";

@@ -6,8 +6,8 @@
 import { PROTOCOL_VERSION } from "@tickwire/engine/wire";
 import type { Refusal } from "./socket.js";
 
-/** The part of `fetch` the preflight uses; the global one fits. */
-export type FetchLike = (url: string, init: { signal: AbortSignal }) => Promise<{ json(): Promise<unknown> }>;
+/** The part of `fetch` the preflight and matchmaking use; the global one fits. */
+export type FetchLike = (url: string, init: { signal: AbortSignal }) => Promise<{ status: number; json(): Promise<unknown> }>;
 
 /** The preflight URL for a WebSocket URL (`ws:`→`http:`, `wss:`→`https:`, plus `v=`), or null for any other scheme. */
 export function preflightUrl(socketUrl: string): string | null {

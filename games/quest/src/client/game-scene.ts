@@ -25,6 +25,7 @@ import { createMapLayers, DEPTH, worldZoom } from "./map-view.js";
 import { LocalMotion } from "./local-motion.js";
 import { questMap } from "./quest-map.js";
 import { sounds, toggleMute, unlockAudio } from "./sound.js";
+import { announcement, chatLine, movingNotice, speakerLabel } from "./messages.js";
 import { describeError, type QuestClient } from "./session.js";
 import { ChestView, ItemView, MobView, NpcView } from "./things.js";
 import { Walker, isMoveKey } from "./walker.js";
@@ -114,7 +115,10 @@ export class GameScene extends Phaser.Scene {
   private lastSentAt = Number.NaN;
   private following = false;
   private population = { world: 0, total: 0 };
-  private readonly chatLog: { from: number; name: string; text: string }[] = [];
+  private readonly chatLog: { from: number; name: string; text: string; global: boolean }[] = [];
+  private readonly announcements: string[] = [];
+  /** Why the client is looking for a server (the banner says so); null once it is in a world. */
+  private moving: string | null = null;
   private readonly notices: string[] = [];
   private lastError: ClientError | null = null;
   private firstFrameAt = Number.NaN;
@@ -139,6 +143,8 @@ export class GameScene extends Phaser.Scene {
     this.dead = false;
     this.chatLog.length = 0;
     this.notices.length = 0;
+    this.announcements.length = 0;
+    this.moving = null;
     this.following = false;
     this.lastSentAt = Number.NaN;
     this.firstFrameAt = Number.NaN;
@@ -180,9 +186,15 @@ export class GameScene extends Phaser.Scene {
     client.on("welcome", (welcome) => {
       performance.mark("quest:welcome");
       this.hud.setWorld(welcome.world);
-      if (welcome.resumed) this.hud.toast("Reconnected", performance.now());
+      if (this.moving !== null) this.hud.toast(`Moved to ${welcome.world}`, performance.now());
+      else if (welcome.resumed) this.hud.toast("Reconnected", performance.now());
+      this.moving = null;
     });
-    client.on("state", (state) => this.hud.setReconnecting(state === "resuming" || state === "connecting"));
+    client.on("matchmaking", (info) => {
+      this.moving = movingNotice(info.reason);
+      this.showConnection();
+    });
+    client.on("state", () => this.showConnection());
     client.on("despawn", (entity) => {
       this.shown.get(entity.id)?.avatar.destroy();
       this.shown.delete(entity.id);
@@ -205,14 +217,20 @@ export class GameScene extends Phaser.Scene {
         this.population = { world: Number(data.world), total: Number(data.total) };
         this.hud.setPopulation(this.population.world, this.population.total);
       } else if (event.name === "chat" && data) {
-        const from = Number(data.from);
-        const name = String(data.name);
-        const text = String(data.text);
-        this.chatLog.push({ from, name, text });
+        const line = chatLine(data);
+        if (line === null) return;
+        this.chatLog.push({ from: line.from, name: line.name, text: line.text, global: line.global });
         if (this.chatLog.length > DEBUG_HISTORY) this.chatLog.shift();
-        this.shown.get(from)?.avatar.say(text, now);
+        // A global line names no speaker entity: it shows in the log only.
+        if (!line.global) this.shown.get(line.from)?.avatar.say(line.text, now);
         sounds.chat();
-        this.hud.chat(name, text, now);
+        this.hud.chat(speakerLabel(line, client.welcome?.world ?? ""), line.text, now, line.global);
+      } else if (event.name === "announce" && data) {
+        const text = announcement(data);
+        if (text === null) return;
+        this.announcements.push(text);
+        if (this.announcements.length > DEBUG_HISTORY) this.announcements.shift();
+        this.hud.announce(text, now);
       } else if (event.name === "notice" && data) {
         const text = String(data.text);
         this.notices.push(text);
@@ -232,7 +250,15 @@ export class GameScene extends Phaser.Scene {
     });
     // What happened before this scene listened.
     if (client.welcome !== null) this.hud.setWorld(client.welcome.world);
-    this.hud.setReconnecting(client.state === "resuming" || client.state === "connecting");
+    this.showConnection();
+  }
+
+  /** The HUD's banner while not in a world: moving to another server, or reconnecting. */
+  private showConnection(): void {
+    const state = this.client.state;
+    const away = state === "resuming" || state === "connecting";
+    if (this.moving !== null) this.hud.setReconnecting(away, this.moving);
+    else this.hud.setReconnecting(away);
   }
 
   /** Combat, loot, dialogue and progress events. */
@@ -743,6 +769,13 @@ export class GameScene extends Phaser.Scene {
       },
       get notices() {
         return scene.notices.slice();
+      },
+      get announcements() {
+        return scene.announcements.slice();
+      },
+      /** The "moving you" banner's text while the client finds another server, else null. */
+      get moving() {
+        return scene.moving;
       },
       /** The local player's HP, gear and state, as the server last said. */
       get me() {

@@ -1,7 +1,8 @@
 /**
  * The HUD, drawn over the game by its own scene (so its camera never moves or zooms with the
- * world): population, the chat log, toasts for the server's notices, the reconnect banner
- * and the key hints. All text is the game's bitmap font, at a whole-number zoom.
+ * world): population, the chat log (global lines marked), toasts for the server's notices,
+ * announcements, the reconnect / "moving you" banner and the key hints. All text is the
+ * game's bitmap font, at a whole-number zoom.
  */
 import * as Phaser from "phaser";
 import { ARMOR_NAMES, ITEM_KINDS, type ItemKind, WEAPON_NAMES } from "../shared/items.js";
@@ -32,6 +33,11 @@ const HP_BAR_WIDTH = 64;
 const HP_BAR_HEIGHT = 7;
 const ACHIEVEMENT_MS = 5000;
 const ACHIEVEMENT_FILL = 0x8e3b32;
+/** A server-wide announcement stays this long: long enough to read a sentence twice. */
+const ANNOUNCE_MS = 8000;
+/** Global chat names: cooler than the local gold, so a line from elsewhere reads as such. */
+const GLOBAL_NAME = 0x8fd3ff;
+const RECONNECTING_TEXT = "Connection lost, reconnecting...";
 
 export interface Vitals {
   hp: number;
@@ -76,6 +82,10 @@ export class HudScene extends Phaser.Scene {
   private achievementText!: Phaser.GameObjects.BitmapText;
   private achievementUntil = 0;
   private readonly achievementQueue: string[] = [];
+  private announcePanel!: Phaser.GameObjects.Graphics;
+  private announceText!: Phaser.GameObjects.BitmapText;
+  private announceUntil = 0;
+  private bannerText = RECONNECTING_TEXT;
 
   constructor() {
     super("hud");
@@ -104,8 +114,11 @@ export class HudScene extends Phaser.Scene {
     this.achievementQueue.length = 0;
     this.achievementUntil = 0;
     this.bannerPanel = this.add.graphics().setVisible(false);
-    this.banner = this.add.bitmapText(0, 0, KEYS.fontOutline, "Connection lost, reconnecting...", FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setTint(GOLD).setVisible(false);
-    this.hint = this.add.bitmapText(0, 0, KEYS.fontOutline, "Click: walk, fight, talk  Enter: chat  M: sound  F3: net graph", FONT_OUTLINE_SIZE).setOrigin(1, 1).setTint(MIST).setAlpha(0.8);
+    this.announcePanel = this.add.graphics().setVisible(false);
+    this.announceText = this.add.bitmapText(0, 0, KEYS.fontOutline, "", FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setVisible(false);
+    this.announceUntil = 0;
+    this.banner = this.add.bitmapText(0, 0, KEYS.fontOutline, this.bannerText, FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setTint(GOLD).setVisible(false);
+    this.hint = this.add.bitmapText(0, 0, KEYS.fontOutline, "Click: walk, fight, talk  Enter: chat (/g: all worlds)  M: sound  F3: net graph", FONT_OUTLINE_SIZE).setOrigin(1, 1).setTint(MIST).setAlpha(0.8);
     const layout = () => this.layout();
     this.scale.on("resize", layout);
     this.events.once("shutdown", () => {
@@ -113,7 +126,7 @@ export class HudScene extends Phaser.Scene {
       this.created = false;
     });
     this.created = true;
-    this.setReconnecting(this.reconnecting);
+    this.setReconnecting(this.reconnecting, this.bannerText);
     this.layout();
     for (const replay of this.pending.splice(0)) replay();
   }
@@ -137,6 +150,7 @@ export class HudScene extends Phaser.Scene {
     this.renderVitals();
     this.layoutLog();
     this.layoutToasts();
+    this.layoutAnnouncement();
   }
 
   /** The local player's HP and gear (called every frame; redrawn when they change). */
@@ -231,11 +245,43 @@ export class HudScene extends Phaser.Scene {
     g.fillRect(MARGIN, MARGIN, Math.ceil(this.population.width) + 19, 14);
   }
 
-  setReconnecting(on: boolean): void {
+  /** The banner at the top while not connected; `text` says why (default: the connection was lost). */
+  setReconnecting(on: boolean, text = RECONNECTING_TEXT): void {
     this.reconnecting = on;
+    this.bannerText = text;
     if (!this.created) return;
+    this.banner.setText(text);
+    this.drawBannerPanel();
     this.banner.setVisible(on);
     this.bannerPanel.setVisible(on);
+  }
+
+  /** A server-wide announcement: a banner under the top one for a few seconds (a newer one replaces it). */
+  announce(text: string, now: number): void {
+    if (!this.created) {
+      this.pending.push(() => this.announce(text, now));
+      return;
+    }
+    this.announceUntil = now + ANNOUNCE_MS;
+    this.announceText.setText(text).setVisible(true);
+    this.layoutAnnouncement();
+  }
+
+  private layoutAnnouncement(): void {
+    if (this.announceUntil === 0) return;
+    const { w } = this.view;
+    const top = MARGIN + 18;
+    this.announceText.setPosition(Math.round(w / 2), top + 3);
+    const tw = Math.ceil(this.announceText.width) + 14;
+    const g = this.announcePanel;
+    g.clear();
+    g.fillStyle(INK);
+    g.fillRect(Math.round(w / 2 - tw / 2) - 1, top - 1, tw + 2, 17);
+    g.fillStyle(PANEL, 0.95);
+    g.fillRect(Math.round(w / 2 - tw / 2), top, tw, 15);
+    g.fillStyle(GOLD);
+    g.fillRect(Math.round(w / 2 - tw / 2), top, tw, 1);
+    g.setVisible(true);
   }
 
   private drawBannerPanel(): void {
@@ -246,13 +292,14 @@ export class HudScene extends Phaser.Scene {
     g.fillRect(Math.round(this.view.w / 2 - w / 2), MARGIN, w, 15);
   }
 
-  chat(name: string, text: string, now: number): void {
+  /** A chat line; `global` lines (every world's) get their own name colour. */
+  chat(name: string, text: string, now: number, global = false): void {
     if (!this.created) {
-      this.pending.push(() => this.chat(name, text, now));
+      this.pending.push(() => this.chat(name, text, now, global));
       return;
     }
     const line = this.add.bitmapText(0, 0, KEYS.fontOutline, `${name}: ${text}`, FONT_OUTLINE_SIZE);
-    line.setCharacterTint(0, name.length + 1, Phaser.TintModes.MULTIPLY, GOLD);
+    line.setCharacterTint(0, name.length + 1, Phaser.TintModes.MULTIPLY, global ? GLOBAL_NAME : GOLD);
     this.log.push({ text: line, until: now + LOG_LINE_MS });
     while (this.log.length > LOG_LINES) this.log.shift()!.text.destroy();
     this.layoutLog();
@@ -311,5 +358,10 @@ export class HudScene extends Phaser.Scene {
       this.nextAchievement(now);
     }
     if (expire(this.log)) this.layoutLog();
+    if (this.announceUntil > 0 && now >= this.announceUntil) {
+      this.announceUntil = 0;
+      this.announceText.setVisible(false);
+      this.announcePanel.setVisible(false);
+    }
   }
 }

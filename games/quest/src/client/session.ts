@@ -1,7 +1,7 @@
 /**
  * Who the player is in this browser (a remembered name and a random secret, the auth token
- * that lets the server welcome them back where they left), finding a world (`/matchmake`),
- * and turning the server's refusals into sentences for the title screen.
+ * that lets the server welcome them back where they left), joining through the framework's
+ * matchmaker (`/matchmake?game=quest`), and turning refusals into sentences for the title screen.
  */
 import { type ClientError, type CloseInfo, connect, type PredictConfig, type TickwireClient } from "@tickwire/client";
 import { CloseCode } from "@tickwire/engine";
@@ -41,26 +41,36 @@ export function nameProblem(name: string): string | null {
   return check.ok ? null : check.reason;
 }
 
-export interface Matched {
-  world: string;
-  url: string;
-}
+/** The framework's matchmaker: the client asks it for a world, and again when its server restarts or is lost. */
+export const QUEST_MATCHMAKER = "/matchmake?game=quest";
 
-/** Asks the server for a world with room. Throws an Error whose message is for the player. */
-export async function matchmake(fetchImpl: typeof fetch = fetch): Promise<Matched> {
-  let response: Response;
-  try {
-    response = await fetchImpl("/matchmake");
-  } catch {
-    throw new Error("The server cannot be reached. Is it running?");
-  }
-  const body = (await response.json().catch(() => ({}))) as Partial<Matched> & { error?: string };
-  if (response.status === 503) throw new Error("Every world is full right now. Try again in a minute.");
-  if (!response.ok || typeof body.world !== "string") throw new Error(`Matchmaking failed (${body.error ?? response.status}).`);
-  // The server answers with its own view of its address; the page's origin is what we can reach.
-  const url = new URL(`/ws?world=${encodeURIComponent(body.world)}`, location.href);
-  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-  return { world: body.world, url: url.toString() };
+/**
+ * Resolves once the matchmaker has named a world (the client is connecting to it). Rejects
+ * with a sentence for the title when it cannot: the server is unreachable or every world is
+ * full (the client is then closed; the player tries again from the title).
+ */
+export function untilMatched(client: QuestClient): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      for (const off of offs) off();
+    };
+    const offs = [
+      client.on("matched", () => {
+        stop();
+        resolve();
+      }),
+      client.on("error", (error) => {
+        if (error.kind !== "matchmaking") return;
+        stop();
+        client.close();
+        reject(new Error(describeError(error)));
+      }),
+      client.on("close", (info) => {
+        stop();
+        reject(new Error(describeError(info)));
+      }),
+    ];
+  });
 }
 
 /** A refusal or close, as a sentence for the player. */
@@ -68,6 +78,12 @@ export function describeError(error: ClientError | CloseInfo): string {
   const reason = "reason" in error && error.reason ? error.reason : "message" in error ? error.message : "";
   // A ClientError's code is a close code only for kind "closed" (an ErrorCode otherwise).
   const closeCode = "kind" in error ? (error.kind === "closed" ? error.code : undefined) : error.code;
+  if ("kind" in error && error.kind === "matchmaking") {
+    if (error.status === 0) return "The server cannot be reached. Is it running?";
+    if (error.status === 503 && reason === "no world available") return "Every world is full right now. Try again in a minute.";
+    if (error.status === 503) return "The server is restarting or busy. Try again in a moment.";
+    return `Matchmaking failed (${reason}).`;
+  }
   // The server writes kick and join-refusal reasons for the player: show them as they are.
   if (closeCode === CloseCode.Kicked) return reason || "You were removed from the world.";
   if (closeCode === CloseCode.JoinRefused) return `That name cannot be used: ${reason}`;
@@ -77,8 +93,9 @@ export function describeError(error: ClientError | CloseInfo): string {
 
 export type QuestClient = TickwireClient<QuestSchema, QuestInput, MoverState>;
 
-export function connectQuest(matched: Matched, name: string, predict: PredictConfig<MoverState, QuestInput>): QuestClient {
-  return connect<QuestSchema, QuestInput, MoverState>(matched.url, {
+/** Joins through the matchmaker as this browser's player (its secret is the identity the server restores). */
+export function connectQuest(name: string, predict: PredictConfig<MoverState, QuestInput>): QuestClient {
+  return connect<QuestSchema, QuestInput, MoverState>(QUEST_MATCHMAKER, {
     name,
     token: secret(),
     game: { schema, input, predict },

@@ -1,14 +1,14 @@
 /**
  * The title: the map drifts behind a small form that asks for a name (remembered in this
- * browser), finds a world with `/matchmake` and starts the game. Refusals from either step
- * come back here as a message.
+ * browser), connects through the framework's matchmaker and starts the game once it names a
+ * world. Refusals from either step come back here as a message.
  */
 import * as Phaser from "phaser";
 import { TILE_SIZE } from "../shared/tiles.js";
 import { createMapLayers, worldZoom } from "./map-view.js";
 import { createPrediction } from "../shared/movement.js";
 import { questMap } from "./quest-map.js";
-import { connectQuest, matchmake, nameProblem, rememberName, rememberedName } from "./session.js";
+import { connectQuest, nameProblem, rememberName, rememberedName, untilMatched } from "./session.js";
 
 /** Background drift, px per second: slow enough to read as calm. */
 const DRIFT_SPEED = 12;
@@ -83,11 +83,12 @@ export class TitleScene extends Phaser.Scene {
       status.textContent = "Finding a world...";
       status.dataset.kind = "";
       rememberName(name);
-      matchmake().then(
-        (matched) => {
+      const client = connectQuest(name, createPrediction(questMap(this)));
+      untilMatched(client).then(
+        () => {
           performance.mark("quest:matched");
           form.hidden = true;
-          this.scene.start("game", { client: connectQuest(matched, name, createPrediction(questMap(this))) });
+          this.scene.start("game", { client });
         },
         (error: Error) => {
           this.busy = false;

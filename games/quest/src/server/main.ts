@@ -21,7 +21,8 @@
  * --admin-token <token> (QUEST_ADMIN_TOKEN): turns the admin API on (`/admin/...`);
  * --public-url <ws url> (QUEST_PUBLIC_URL): how players reach this process, as matchmaking
  *   hands it out (e.g. wss://play.example.com/p1 behind a proxy); default the bound address;
- * --process-id <id> (QUEST_PROCESS_ID): names this process (default random).
+ * --process-id <id> (QUEST_PROCESS_ID): names this process (default random);
+ * --workers [N]: run N of these servers sharing Redis instead of one (workers.ts has its flags).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -42,7 +43,11 @@ import { MapError } from "../shared/map.js";
 import { DEFAULT_WORLD_CAPACITY, processWorldId, worldId } from "../shared/worlds.js";
 import { createQuestGame, DEFAULT_IDLE_TIMEOUT_MS } from "./game.js";
 import { questAuth } from "./identity.js";
+import { runWorkers, wantsWorkers } from "./workers.js";
 import { loadWorldMap, WORLD_MAP_PATH, withMobCount } from "./world-map.js";
+
+// This process becomes the launcher of several servers; it exits when they stop, never running the code below.
+if (wantsWorkers(process.argv.slice(2))) await runWorkers(process.argv.slice(2), fileURLToPath(import.meta.url));
 
 const DEFAULT_PORT = 8080;
 /** BrowserQuest ran 5 worlds a process; 4 leaves a core's headroom at 200 players each. */
