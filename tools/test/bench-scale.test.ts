@@ -7,14 +7,19 @@ import { readResultFile } from "../src/report/index.js";
 
 // One tiny scale run end to end: a real redis-server, field servers on Redis and on LMDB
 // with their bots, then three server processes sharing Redis and players matchmaking onto
-// them all at once; the result file and the HTML report.
+// them all at once, then players moved off a drained process; the result file and the HTML report.
 const CLIENTS = 10;
 const SAVE_INTERVAL_MS = 500;
 const WINDOW_SEC = 2;
 const SEATS_PER_WORLD = 4;
 const SEATS = SCALE_PROCESSES * SCALE_WORLDS_PER_PROCESS * SEATS_PER_WORLD;
 const PLAYERS = SEATS + 4;
+/** More than one world of process 1 holds, fewer than the other processes' seats. */
+const DRAIN_PLAYERS = 6;
+/** Issue 15: players of a drained process play again elsewhere "within seconds". */
+const MOVED_CEILING_MS = 10_000;
 const FIELD_METRICS = ["tick_p50_ms", "tick_p99_ms", "cpu_pct", "rss_mb", "saves_per_s", "saves_failed", "connected", "ack_p99_ms", "load_cpu_pct", "other_cpu_pct"];
+const DRAIN_METRICS = ["moved_p50_ms", "moved_p99_ms", "moved", "lost", "restored"];
 const MATCHMAKE_METRICS = [
   "joins_per_s",
   "joined",
@@ -28,7 +33,7 @@ const MATCHMAKE_METRICS = [
   "worlds_over_capacity",
 ];
 
-describe("scale benchmark: field on Redis and local, matchmaking on 3 processes (C=10, 4 seats a world)", () => {
+describe("scale benchmark: field on Redis and local, matchmaking on 3 processes (C=10, 4 seats a world), a drain", () => {
   let root: string;
   let outcome: ScaleOutcome;
   let values: Map<string, number>;
@@ -36,7 +41,7 @@ describe("scale benchmark: field on Redis and local, matchmaking on 3 processes 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "tickwire-bench-scale-"));
     outcome = await runScale({
-      parts: ["field", "matchmake"],
+      parts: ["field", "matchmake", "drain"],
       clients: CLIENTS,
       mobs: 50,
       runs: 1,
@@ -45,6 +50,7 @@ describe("scale benchmark: field on Redis and local, matchmaking on 3 processes 
       saveIntervalMs: SAVE_INTERVAL_MS,
       seatsPerWorld: SEATS_PER_WORLD,
       matchmakePlayers: PLAYERS,
+      drainPlayers: DRAIN_PLAYERS,
       playersTimeoutSec: 15,
       root,
     });
@@ -60,7 +66,7 @@ describe("scale benchmark: field on Redis and local, matchmaking on 3 processes 
     expect(alternation(2)).toEqual(["local", "redis", "redis", "local"]);
   });
 
-  it("writes each backend's field figures, the three ratios and the matchmaking figures, and nothing else", () => {
+  it("writes each backend's field figures, the three ratios, the matchmaking and the drain figures, and nothing else", () => {
     const expected = [
       ...["local", "redis"].flatMap((backend) => FIELD_METRICS.map((name) => `scale.field.${backend}.${name}`)),
       "scale.field.redis.redis_cpu_pct",
@@ -68,6 +74,7 @@ describe("scale benchmark: field on Redis and local, matchmaking on 3 processes 
       "scale.field.tick_p99_ratio",
       "scale.field.cpu_ratio",
       ...MATCHMAKE_METRICS.map((name) => `scale.matchmake.${name}`),
+      ...DRAIN_METRICS.map((name) => `scale.drain.${name}`),
     ];
     expect([...values.keys()].sort()).toEqual(expected.sort());
   });
@@ -100,10 +107,21 @@ describe("scale benchmark: field on Redis and local, matchmaking on 3 processes 
     expect(values.get("scale.matchmake.matchmake_p99_ms")).toBeGreaterThanOrEqual(values.get("scale.matchmake.matchmake_p50_ms") ?? 0);
   });
 
+  it("moves every player of the drained process to another, closed with 4017, with its saved record, within seconds", () => {
+    expect(outcome.drain?.pending).toBeNull();
+    expect(outcome.drain?.move?.players).toBe(DRAIN_PLAYERS);
+    expect(values.get("scale.drain.moved")).toBe(DRAIN_PLAYERS);
+    expect(values.get("scale.drain.lost")).toBe(0);
+    expect(values.get("scale.drain.restored")).toBe(DRAIN_PLAYERS);
+    expect(outcome.drain?.move?.closeCodes).toEqual({ 4017: DRAIN_PLAYERS });
+    expect(values.get("scale.drain.moved_p99_ms")).toBeLessThan(MOVED_CEILING_MS);
+  });
+
   it("writes an HTML report with its tables and charts and no script", async () => {
     const html = await readFile(join(root, "bench-results", "scale.html"), "utf8");
     expect(html).toContain("Field runs (in the order run)");
     expect(html).toContain("Matchmaking: /matchmake latency");
+    expect(html).toContain("Drain: drain request → playing in another world");
     expect(html).not.toContain("<script");
   });
 });
