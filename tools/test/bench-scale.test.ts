@@ -122,6 +122,7 @@ describe("scale benchmark: field on Redis and local, matchmaking on 3 processes 
     expect(html).toContain("Field runs (in the order run)");
     expect(html).toContain("Matchmaking: /matchmake latency");
     expect(html).toContain("Drain: drain request → playing in another world");
+    expect(html).toContain("field: server CPU, redis / local");
     expect(html).not.toContain("<script");
   });
 });

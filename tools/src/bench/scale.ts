@@ -23,6 +23,7 @@ import {
   formatNumber,
   RESULTS_DIR,
   renderReport,
+  type SummaryRow,
   writeResultFile,
 } from "../report/index.js";
 import { machineBusyMs, nextMessage, spawnChild, stopChild } from "./children.js";
@@ -448,6 +449,22 @@ function charts(outcome: Pick<ScaleOutcome, "fieldRuns" | "matchmake" | "drain">
   return charts;
 }
 
+/** The headline figures: the field ratios, matchmaking throughput, the drain's p99 (or why it is pending). */
+function summaryRows(results: readonly BenchResult[], drain: ScaleOutcome["drain"]): SummaryRow[] {
+  const headline: Record<string, string> = {
+    "scale.field.cpu_ratio": "field: server CPU, redis / local",
+    "scale.field.tick_p99_ratio": "field: tick p99, redis / local",
+    "scale.matchmake.joins_per_s": "matchmaking: joins",
+    "scale.matchmake.worlds_over_capacity": "matchmaking: worlds over capacity",
+    "scale.drain.moved_p99_ms": "drain: playing elsewhere, p99",
+  };
+  const rows: SummaryRow[] = results
+    .filter((result) => headline[result.metric] !== undefined)
+    .map((result) => ({ label: headline[result.metric], value: Number(result.value.toPrecision(3)), unit: result.unit }));
+  if (drain?.pending) rows.push({ label: "drain", value: `pending: ${drain.pending}` });
+  return rows;
+}
+
 /** Runs the chosen parts in turn on one Redis; writes scale.json and scale.html, prints the comparison and the tables. */
 export async function runScale(options: ScaleOptions = {}): Promise<ScaleOutcome> {
   const seatsPerWorld = options.seatsPerWorld ?? SCALE_SEATS_PER_WORLD;
@@ -517,7 +534,7 @@ export async function runScale(options: ScaleOptions = {}): Promise<ScaleOutcome
     renderReport({
       title: "tickwire scale benchmark",
       subtitle: `${file.when}, node ${file.node}, ${file.cpus} CPUs; field C=${settings.clients}, E=${settings.mobs}, window ${settings.windowSec} s after ${settings.warmupSec} s; ${pinned ? "field server on core 0, bots and Redis on core 1" : "not pinned"}`,
-      summary: drain?.pending ? [{ label: "drain", value: `pending: ${drain.pending}` }] : [],
+      summary: summaryRows(results, drain),
       tables: [
         { title: "Figures and targets", columns: RESULT_COLUMNS, rows: resultRows(results) },
         { title: "Field runs (in the order run)", columns: FIELD_COLUMNS, rows: fieldRows(fieldRuns) },
