@@ -6,6 +6,7 @@
  *   --clients 50,200,...     field (and pipeline) client counts     --variants all,aoi
  *   --window S  --warmup S   field and quest measuring window and warm-up
  *   --runs walk,fight        quest runs (default both)
+ *   --parts field,matchmake,drain   scale parts (default all); scale's field C is --clients' first
  *   --profile DIR            V8 CPU profiles of each field and quest run (server and load), into DIR
  *   --no-floor               skip the floor (a bare uWS server sending alone, floor.ts) measured
  *                            after the field runs at C ≥ 1000, or at the largest C of a smaller run
@@ -19,10 +20,11 @@ import { FIELD_CLIENTS, FIELD_VARIANTS, runField } from "./field.js";
 import { progress } from "./harness.js";
 import { PIPELINE_CLIENTS, runPipeline } from "./pipeline.js";
 import { QUEST_RUNS, type QuestRunName, runQuest } from "./quest.js";
+import { runScale, SCALE_PARTS, type ScalePart } from "./scale.js";
 
 /** The quick set: two sizes per variant, Quest's walk run and one page load, short windows, so the whole run stays under 2 minutes. */
-const QUICK = { clients: [50, 500], windowSec: 5, warmupSec: 2, pipelineClients: [1000], pipelineTicks: 100, questRuns: ["walk"], questPageRuns: 1 } as const;
-const SUITES = ["engine", "pipeline", "field", "quest"] as const;
+const QUICK = { clients: [50, 500], windowSec: 5, warmupSec: 2, pipelineClients: [1000], pipelineTicks: 100, questRuns: ["walk"], questPageRuns: 1, scaleRuns: 1 } as const;
+const SUITES = ["engine", "pipeline", "field", "quest", "scale"] as const;
 
 function numbers(flag: string, text: string): number[] {
   const values = text.split(",").map((part) => Number(part.trim()));
@@ -39,6 +41,12 @@ function questRuns(text: string): QuestRunName[] {
   const names = text.split(",").map((part) => part.trim());
   for (const name of names) if (!QUEST_RUNS.includes(name as QuestRunName)) throw new Error(`--runs takes ${QUEST_RUNS.join(", ")}: ${text}`);
   return names as QuestRunName[];
+}
+
+function scaleParts(text: string): ScalePart[] {
+  const names = text.split(",").map((part) => part.trim());
+  for (const name of names) if (!SCALE_PARTS.includes(name as ScalePart)) throw new Error(`--parts takes ${SCALE_PARTS.join(", ")}: ${text}`);
+  return names as ScalePart[];
 }
 
 function variants(text: string): FieldVariant[] {
@@ -59,6 +67,7 @@ const { values } = parseArgs({
     "input-timing": { type: "string" },
     "no-floor": { type: "boolean", default: false },
     runs: { type: "string" },
+    parts: { type: "string" },
   },
 });
 if (values.only !== undefined && !(SUITES as readonly string[]).includes(values.only)) {
@@ -99,5 +108,14 @@ if (values.only === undefined || values.only === "quest") {
     warmupSec,
     pageRuns: values.quick ? QUICK.questPageRuns : undefined,
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
+  });
+}
+if (values.only === undefined || values.only === "scale") {
+  await runScale({
+    parts: values.parts !== undefined ? scaleParts(values.parts) : undefined,
+    clients: clients?.[0],
+    runs: values.quick ? QUICK.scaleRuns : undefined,
+    windowSec,
+    warmupSec,
   });
 }
