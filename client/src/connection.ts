@@ -23,7 +23,7 @@ import {
 } from "./constants.js";
 import type { NetStats } from "./net-stats.js";
 import { type FetchLike, fetchRefusal } from "./preflight.js";
-import { ReliableBuffer } from "./reliable.js";
+import { ReceivedEvents, ReliableBuffer } from "./reliable.js";
 import {
   mayRetryRefusal,
   type Refusal,
@@ -160,6 +160,8 @@ export class Connection {
   private refusal: Refusal | null = null;
   private readonly backoff: Backoff;
   private readonly reliable: ReliableBuffer<ReliableMessage>;
+  /** The last server event processed, for exactly-once events across reconnects. */
+  private readonly receivedEvents = new ReceivedEvents();
   private handshakeTimer: unknown = null;
   private retryTimer: unknown = null;
   private pingTimer: unknown = null;
@@ -316,7 +318,7 @@ export class Connection {
     this.opened = true;
     this.preflightAnswered = false;
     this.lastMessageAt = this.options.now();
-    if (this.token !== null) this.send({ type: MsgType.Resume, token: this.token });
+    if (this.token !== null) this.send({ type: MsgType.Resume, token: this.token, lastEventSeq: this.receivedEvents.lastSeq });
     else this.send({ type: MsgType.Join, name: this.options.name });
   }
 
@@ -350,10 +352,12 @@ export class Connection {
     }
     switch (message.type) {
       case MsgType.Snapshot:
-        this.handlers.snapshot(message, now);
+        this.receiveEvents(message, (fresh) => this.handlers.snapshot(fresh, now));
         break;
       case MsgType.Events:
-        this.handlers.events(message);
+        this.receiveEvents(message, (fresh) => {
+          if (fresh.events.length > 0) this.handlers.events(fresh);
+        });
         break;
       case MsgType.Pong: {
         const ordinal = this.outstandingPings.shift() ?? -1;
@@ -375,6 +379,7 @@ export class Connection {
     this.clearTimer("handshakeTimer");
     this.welcomed = true;
     this.token = message.resumeToken;
+    this.receivedEvents.welcome(message.lastEventSeq);
     this.resumingSince = Number.NaN;
     this.backoff.reset();
     if (this.everWelcomed) this.options.stats.reconnects++;
@@ -396,7 +401,7 @@ export class Connection {
       this.abandon(`no message from the server for ${this.options.silenceTimeoutMs} ms`);
       return;
     }
-    this.send({ type: MsgType.Ping, clientTime: now });
+    this.send({ type: MsgType.Ping, clientTime: now, lastEventSeq: this.receivedEvents.lastSeq });
     this.outstandingPings.push(this.pingsSent++);
     let delay = this.options.pingIntervalMs;
     if (this.burstPingsLeft > 0) {
@@ -404,6 +409,24 @@ export class Connection {
       delay = Math.min(delay, PING_BURST_INTERVAL_MS);
     }
     this.pingTimer = this.options.timers.setTimeout(() => this.ping(), delay);
+  }
+
+  /**
+   * Hands a message with server events to `deliver` so each event is processed once: those
+   * processed already (replayed after a resume) are cut off; a gap before them means a
+   * socket lost some, and resynchronizing (a resume) brings them back.
+   */
+  private receiveEvents<M extends SnapshotMessage | EventsMessage>(message: M, deliver: (fresh: M) => void): void {
+    const { events, firstEventSeq } = message;
+    const skip = this.receivedEvents.alreadyProcessed(firstEventSeq, events.length);
+    if (skip < 0) {
+      this.protocolError(`server events missing: expected #${this.receivedEvents.lastSeq + 1}, got #${firstEventSeq}`);
+      return;
+    }
+    const generation = this.generation;
+    deliver(skip === 0 ? message : { ...message, events: events.slice(skip), firstEventSeq: firstEventSeq + skip });
+    // A snapshot the client could not apply (it resynchronizes) did not process its events: they come again.
+    if (events.length > 0 && generation === this.generation) this.receivedEvents.processed(firstEventSeq + events.length - 1);
   }
 
   private sendReliableNow(message: ReliableMessage): void {

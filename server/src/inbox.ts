@@ -77,6 +77,7 @@ export class Inbox<S extends Schema, I> {
 
   private handle(peer: Peer<Session<S, I>>, message: ClientMessage<I>, now: number): void {
     if (message.type === MsgType.Ping) {
+      peer.session?.sentEvents.confirm(message.lastEventSeq);
       peer.outbox.send(
         encodeServerMessage({
           type: MsgType.Pong,
@@ -94,7 +95,7 @@ export class Inbox<S extends Schema, I> {
       } else if (message.type === MsgType.Join) {
         this.lifecycle.join(peer, message.name);
       } else {
-        this.lifecycle.resume(peer, message.token);
+        this.lifecycle.resume(peer, message.token, message.lastEventSeq);
       }
       return;
     }

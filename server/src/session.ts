@@ -3,6 +3,8 @@ import type { Entity, GameEvent, Schema } from "@tickwire/engine";
 import { NO_INPUT_ACK, seqNewer } from "@tickwire/engine/wire";
 import type { Peer } from "./peer.js";
 import type { Player } from "./game.js";
+import { DEFAULT_LIMITS } from "./limits.js";
+import { SentEvents } from "./session-events.js";
 import { Viewer } from "./snapshot/viewer.js";
 
 /** 256 bits from the OS CSPRNG: a resume token is a bearer credential for the player. */
@@ -44,12 +46,20 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   address = "";
   /** Events discarded while it was away (its queue overflowed); its resume is told with EventOverflow. */
   eventsLost = 0;
+  /**
+   * A resume was told with EventOverflow that sent events it needed were forgotten: the next
+   * resume goes on from the oldest one kept.
+   */
+  eventLossTold = false;
   lastProcessedSeq = NO_INPUT_ACK;
   /** Highest chat/command rid processed, in sequence: duplicates and ids after a gap are dropped. */
   lastReliableId = 0;
   /** Entity id under which the world indexes this session for events near a point; -1 for none. */
   trackedEntityId = -1;
+  /** Events waiting for its next snapshot. */
   readonly events: GameEvent[] = [];
+  /** Events sent and not yet confirmed by its client: replayed on resume. */
+  readonly sentEvents: SentEvents;
   /** False while `events` holds only this tick's broadcast events, which share one encoding. */
   hasPersonalEvents = false;
 
@@ -82,7 +92,9 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     private readonly backlogTicks: number,
     /** What its client holds and sees, owned by the world's snapshot pipeline (a default one outside a world). */
     readonly viewer: Viewer = new Viewer(0, Number.POSITIVE_INFINITY),
+    sentEventsCapacity = DEFAULT_LIMITS.maxPendingEvents,
   ) {
+    this.sentEvents = new SentEvents(sentEventsCapacity);
     this.inputSeqs = new Int32Array(inputQueueLength);
     this.inputs = new Array<I | undefined>(inputQueueLength);
   }

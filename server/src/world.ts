@@ -379,7 +379,8 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
       if (decision === "send") {
         const start = batch.length;
         try {
-          this.pipeline.writeSnapshot(session, this.events.takeEvents(session), batch);
+          const events = this.events.takeEvents(session);
+          this.pipeline.writeSnapshot(session, events, this.events.takenFirstSeq, batch);
         } catch (error) {
           // One client's snapshot or events failed to encode: it alone is closed (kept for resume).
           batch.length = start;
@@ -421,7 +422,7 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
   private sendSnapshot(session: Session<S, I>, peer: WorldPeer<S, I>): void {
     try {
       const events = this.events.takeEvents(session);
-      this.pipeline.writeSnapshot(session, events, this.message.reset());
+      this.pipeline.writeSnapshot(session, events, this.events.takenFirstSeq, this.message.reset());
     } catch (error) {
       this.sendFailed(session, peer, error);
       return;

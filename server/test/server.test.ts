@@ -299,7 +299,7 @@ describe("server: sessions", () => {
     const server = await serve({ game: testGame() });
     const client = await TestClient.connect(server.wsUrl(), { schema: testSchema });
     clients.push(client);
-    client.send({ type: MsgType.Resume, token: "not-a-token" });
+    client.send({ type: MsgType.Resume, token: "not-a-token", lastEventSeq: 0 });
     const closed = await client.waitForClose();
     expect(closed.code).toBe(CloseCode.ResumeFailed);
     expect(closed.reason).toMatch(/resume failed/);

@@ -364,13 +364,71 @@ describe("World: sessions", () => {
     setup.world.disconnected(first.peer, CloseCode.Abnormal);
     setup.tick(20);
     const second = new FakeClient(setup.world);
-    second.send({ type: MsgType.Resume, token: welcome.resumeToken });
+    second.send({ type: MsgType.Resume, token: welcome.resumeToken, lastEventSeq: 0 });
     const resumed = welcomeOf(second);
     expect(resumed).toMatchObject({ resumed: true, entityId: welcome.entityId, lastReliableId: 3 });
     setup.tick();
     second.snapshots();
     expect(second.applied.at(-1)?.mode).toBe(DeltaMode.FULL);
     expect(second.mirror.get(welcome.entityId)?.values).toMatchObject({ x: 100, y: 100 });
+  });
+
+  it("replays the events its client had not processed after a resume, in order, exactly once, before newer ones", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const first = joined(setup, "ann");
+    const { resumeToken } = welcomeOf(first);
+    setup.tick();
+    command(first, "emit", "me", "ping", 3);
+    setup.tick();
+    expect(lastSnapshot(first)).toMatchObject({ firstEventSeq: 1, events: [{ data: 0 }, { data: 1 }, { data: 2 }] });
+    // The client confirms #1 (a ping); #2..#5 go out on a socket that dies with #3..#5 in flight.
+    first.send({ type: MsgType.Ping, clientTime: 1, lastEventSeq: 1 });
+    command(first, "emit", "me", "pong", 2);
+    setup.tick();
+    expect(lastSnapshot(first)).toMatchObject({ firstEventSeq: 4 });
+    setup.world.disconnected(first.peer, CloseCode.Abnormal);
+    const session = [...setup.world.sessions][0];
+    setup.world.emit(session, "news", "while away");
+
+    const second = new FakeClient(setup.world);
+    second.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 2 });
+    setup.tick();
+    const [welcome, replay, snapshot] = second.drain();
+    expect(welcome).toMatchObject({ type: MsgType.Welcome, resumed: true, lastEventSeq: 2 });
+    expect(replay).toEqual({
+      type: MsgType.Events,
+      firstEventSeq: 3,
+      events: [
+        { name: "ping", data: 2 },
+        { name: "pong", data: 0 },
+        { name: "pong", data: 1 },
+      ],
+    });
+    expect(snapshot).toMatchObject({ type: MsgType.Snapshot, firstEventSeq: 6, events: [{ name: "news", data: "while away" }] });
+  });
+
+  it("refuses a resume once with EventOverflow when events it had not processed were forgotten, then goes on from the oldest kept", () => {
+    const setup = manualWorld<TestSchema>(testGame(), { maxPendingEvents: 4 });
+    const first = joined(setup, "ann");
+    const { resumeToken } = welcomeOf(first);
+    setup.tick();
+    for (let i = 0; i < 2; i++) {
+      command(first, "emit", "me", "ping", 3);
+      setup.tick();
+    }
+    // Six sent, none confirmed: only #3..#6 are kept.
+    setup.world.disconnected(first.peer, CloseCode.Abnormal);
+    const refused = new FakeClient(setup.world);
+    refused.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
+    expect(refused.socket.ended?.code).toBe(CloseCode.EventOverflow);
+    expect(setup.world.sessions.size).toBe(1);
+
+    const second = new FakeClient(setup.world);
+    second.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
+    const [welcome, replay] = second.drain();
+    expect(welcome).toMatchObject({ type: MsgType.Welcome, resumed: true, lastEventSeq: 2 });
+    expect(replay).toMatchObject({ type: MsgType.Events, firstEventSeq: 3 });
+    expect(replay.type === MsgType.Events && replay.events.map((event) => event.data)).toEqual([2, 0, 1, 2]);
   });
 
   it("drops a chat re-sent after a resume (same rid) instead of processing it twice", () => {
@@ -381,7 +439,7 @@ describe("World: sessions", () => {
     first.send({ type: MsgType.Chat, rid: 1, text: "once" });
     setup.world.disconnected(first.peer, CloseCode.Abnormal);
     const second = new FakeClient(setup.world);
-    second.send({ type: MsgType.Resume, token: resumeToken });
+    second.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
     second.send({ type: MsgType.Chat, rid: 1, text: "once" });
     second.send({ type: MsgType.Chat, rid: 2, text: "twice" });
     expect(chats).toEqual(["once", "twice"]);
@@ -399,7 +457,7 @@ describe("World: sessions", () => {
     expect(left).toEqual(["ann"]);
     expect(setup.world.store.has(entityId)).toBe(false);
     const late = new FakeClient(setup.world);
-    late.send({ type: MsgType.Resume, token: resumeToken });
+    late.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
     expect(late.socket.ended?.code).toBe(CloseCode.ResumeFailed);
   });
 
@@ -408,7 +466,7 @@ describe("World: sessions", () => {
     const first = joined(setup, "ann");
     const { resumeToken } = welcomeOf(first);
     const second = new FakeClient(setup.world);
-    second.send({ type: MsgType.Resume, token: resumeToken });
+    second.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
     expect(first.socket.ended?.code).toBe(CloseCode.SessionReplaced);
     expect(welcomeOf(second).resumed).toBe(true);
     setup.tick();
@@ -438,7 +496,7 @@ describe("World: sessions", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = new FakeClient(setup.world);
     setup.tick(10);
-    client.send({ type: MsgType.Ping, clientTime: 1234.5 });
+    client.send({ type: MsgType.Ping, clientTime: 1234.5, lastEventSeq: 0 });
     const pong = client.drain().find((m) => m.type === MsgType.Pong);
     expect(pong).toEqual({ type: MsgType.Pong, clientTime: 1234.5, serverTime: 10 * 50, lastReliableId: 0 });
   });
@@ -573,11 +631,11 @@ describe("World: bad input", () => {
     });
     const flooder = joined(setup, "ann");
     flooder.drain();
-    for (let i = 0; i < 10; i++) flooder.send({ type: MsgType.Ping, clientTime: i });
+    for (let i = 0; i < 10; i++) flooder.send({ type: MsgType.Ping, clientTime: i, lastEventSeq: 0 });
     const replies = flooder.drain();
     expect(replies.filter((m) => m.type === MsgType.Pong)).toHaveLength(4);
     expect(replies.filter((m) => m.type === MsgType.Error && m.code === ErrorCode.RateLimited)).toHaveLength(1);
-    for (let i = 0; i < 30 && flooder.socket.ended === undefined; i++) flooder.send({ type: MsgType.Ping, clientTime: i });
+    for (let i = 0; i < 30 && flooder.socket.ended === undefined; i++) flooder.send({ type: MsgType.Ping, clientTime: i, lastEventSeq: 0 });
     expect(flooder.socket.ended?.code).toBe(CloseCode.InputFlood);
     setup.tick(); // metrics are flushed once per tick
     expect(await metricValue(setup.metrics, "tickwire_rate_limited_total")).toBeGreaterThanOrEqual(20);
@@ -715,7 +773,7 @@ describe("World: lifecycle hooks", () => {
     setup.world.disconnected(first.peer, CloseCode.Abnormal);
     setup.tick(5);
     const second = new FakeClient(setup.world);
-    second.send({ type: MsgType.Resume, token: resumeToken });
+    second.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
     welcomeOf(second);
     second.send({ type: MsgType.Chat, rid: 2, text: "two" });
     const [player] = setup.world.sessions;

@@ -1,5 +1,5 @@
 /** Bumped on any incompatible change to the message catalogue or its encodings. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Offered by clients in `Sec-WebSocket-Protocol`; the server refuses any other value before

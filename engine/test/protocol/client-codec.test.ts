@@ -104,8 +104,8 @@ describe("client message envelope", () => {
   it("refuses wrong arity for every fixed-size message", () => {
     expectError(raw([MsgType.Join]), ErrorCode.Malformed, "Join takes 1 fields, got 0");
     expectError(raw([MsgType.Join, "Ada", "extra"]), ErrorCode.Malformed, "got 2");
-    expectError(raw([MsgType.Resume]), ErrorCode.Malformed, "Resume");
-    expectError(raw([MsgType.Ping, 1, 2]), ErrorCode.Malformed, "Ping");
+    expectError(raw([MsgType.Resume, "t"]), ErrorCode.Malformed, "Resume");
+    expectError(raw([MsgType.Ping, 1, 2, 3]), ErrorCode.Malformed, "Ping");
     expectError(raw([MsgType.Chat, 1]), ErrorCode.Malformed, "Chat");
     expectError(raw([MsgType.Input]), ErrorCode.Malformed, "Input takes at least 1");
     expectError(raw([MsgType.Command, 1]), ErrorCode.Malformed, "Command takes at least 2");
@@ -143,9 +143,16 @@ describe("Join and Resume validation", () => {
   });
 
   it("refuses an empty or oversize resume token", () => {
-    expectAccepted([MsgType.Resume, "t".repeat(MAX_RESUME_TOKEN_LENGTH)]);
-    expectInvalidField([MsgType.Resume, ""], "token");
-    expectInvalidField([MsgType.Resume, "t".repeat(MAX_RESUME_TOKEN_LENGTH + 1)], "token");
+    expectAccepted([MsgType.Resume, "t".repeat(MAX_RESUME_TOKEN_LENGTH), 0]);
+    expectInvalidField([MsgType.Resume, "", 0], "token");
+    expectInvalidField([MsgType.Resume, "t".repeat(MAX_RESUME_TOKEN_LENGTH + 1), 0], "token");
+  });
+
+  it("refuses a resume's lastEventSeq that is not a uint32", () => {
+    expectAccepted([MsgType.Resume, "t", MAX_UINT32]);
+    expectInvalidField([MsgType.Resume, "t", -1], "lastEventSeq");
+    expectInvalidField([MsgType.Resume, "t", MAX_UINT32 + 1], "lastEventSeq");
+    expectInvalidField([MsgType.Resume, "t", "3"], "lastEventSeq");
   });
 });
 
@@ -201,9 +208,14 @@ describe("failures name the message type", () => {
 
 describe("Ping validation", () => {
   it("refuses NaN, Infinity and non-number client times", () => {
-    expectInvalidField([MsgType.Ping, Number.NaN], "clientTime must be a finite number");
-    expectInvalidField([MsgType.Ping, Number.NEGATIVE_INFINITY], "clientTime");
-    expectInvalidField([MsgType.Ping, "12"], "clientTime");
+    expectInvalidField([MsgType.Ping, Number.NaN, 0], "clientTime must be a finite number");
+    expectInvalidField([MsgType.Ping, Number.NEGATIVE_INFINITY, 0], "clientTime");
+    expectInvalidField([MsgType.Ping, "12", 0], "clientTime");
+  });
+
+  it("refuses a ping's lastEventSeq that is not a uint32", () => {
+    expectInvalidField([MsgType.Ping, 1, 0.5], "lastEventSeq");
+    expectInvalidField([MsgType.Ping, 1, null], "lastEventSeq");
   });
 });
 

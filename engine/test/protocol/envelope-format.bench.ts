@@ -83,7 +83,7 @@ describe("tickwire codec with validation", () => {
     decodeClientMessage(inputBytes, schema);
   });
 
-  const snapshot = { type: MsgType.Snapshot, tick: 70_000, ackSeq: 1234, body, events: [] } as const;
+  const snapshot = { type: MsgType.Snapshot, tick: 70_000, ackSeq: 1234, body, events: [], firstEventSeq: 0 } as const;
   const snapshotBytes = encodeServerMessage(snapshot);
   bench("Snapshot envelope: decodeServerMessage", () => {
     decodeServerMessage(snapshotBytes);
@@ -108,6 +108,6 @@ describe("Snapshot envelope encode (40-byte body in 2 parts)", () => {
     const joined = new Uint8Array(40);
     joined.set(parts[0]);
     joined.set(parts[1], 20);
-    encodeServerMessage({ type: MsgType.Snapshot, tick: 70_000, ackSeq: 1234, body: joined, events: [] });
+    encodeServerMessage({ type: MsgType.Snapshot, tick: 70_000, ackSeq: 1234, body: joined, events: [], firstEventSeq: 0 });
   });
 });
