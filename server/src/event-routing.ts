@@ -93,7 +93,6 @@ export class EventRouter<S extends Schema, I> {
   takeEvents(session: Session<S, I>): Uint8Array | null {
     const events = session.events;
     if (events.length === 0) return null;
-    this.takenFirstSeq = session.sentEvents.record(events);
     let encoded: Uint8Array;
     const onlyBroadcast =
       !session.hasPersonalEvents && events.length === this.broadcast.length && events[0] === this.broadcast[0];
@@ -103,6 +102,8 @@ export class EventRouter<S extends Schema, I> {
     } else {
       encoded = encodeEvents(events);
     }
+    // Numbered once encoded: an event that cannot be encoded is never kept for a replay.
+    this.takenFirstSeq = session.sentEvents.record(events);
     this.counters.eventsSent += events.length;
     events.length = 0;
     session.hasPersonalEvents = false;

@@ -418,9 +418,19 @@ export class SessionLifecycle<S extends Schema, I> {
 
   /** Sends events numbered from `firstSeq` in Events messages (as many as the per-message bound needs). */
   private sendEvents(peer: Peer<Session<S, I>>, firstSeq: number, events: readonly GameEvent[]): void {
-    for (let start = 0; start < events.length; start += MAX_EVENTS_PER_MESSAGE) {
-      const part = events.slice(start, start + MAX_EVENTS_PER_MESSAGE);
-      peer.outbox.send(encodeServerMessage({ type: MsgType.Events, firstEventSeq: firstSeq + start, events: part }));
+    try {
+      for (let start = 0; start < events.length; start += MAX_EVENTS_PER_MESSAGE) {
+        const part = events.slice(start, start + MAX_EVENTS_PER_MESSAGE);
+        peer.outbox.send(encodeServerMessage({ type: MsgType.Events, firstEventSeq: firstSeq + start, events: part }));
+      }
+    } catch (error) {
+      // Event data the game mutated after emit into something unencodable: those events are
+      // forgotten, and the client, closed now, is told of the loss when it resumes.
+      const session = peer.session;
+      session?.sentEvents.confirm(session.sentEvents.lastSeq);
+      this.counters.metrics.sendFailures.inc();
+      this.logger.error({ err: error, player: session?.id }, "events could not be encoded; client closed");
+      this.closePeer(peer, CloseCode.InternalError);
     }
   }
 
