@@ -8,6 +8,7 @@ import {
   type ErrorMessage,
   type EventsMessage,
   MsgType,
+  NO_INPUT_TICK,
   type PongMessage,
   type SnapshotMessage,
   SUBPROTOCOL,
@@ -180,7 +181,7 @@ export class Connection {
   /** Ordinals of pings awaiting their pong, oldest first (pongs come back in order). */
   private readonly outstandingPings: number[] = [];
   private lastMessageAt = 0;
-  private heldInput: { seq: number; values: number[] } | null = null;
+  private heldInput: { seq: number; tick: number; values: number[] } | null = null;
   private lastFailure = "";
   /** When the welcomed socket we are resuming from was lost; NaN when not resuming. */
   private resumingSince = Number.NaN;
@@ -223,22 +224,23 @@ export class Connection {
   }
 
   /**
-   * Sends one input. Inputs are never queued while disconnected (false) nor behind a backed-up
-   * socket: above the threshold the input is held, a newer one replaces it, and the held one
-   * goes out when the socket drains (`poll`).
+   * Sends one input, meant for server tick `tick` (NO_INPUT_TICK: none). Inputs are never
+   * queued while disconnected (false) nor behind a backed-up socket: above the threshold the
+   * input is held, a newer one replaces it, and the held one goes out when the socket
+   * drains (`poll`).
    */
-  sendInput(seq: number, values: number[]): boolean {
+  sendInput(seq: number, values: number[], tick: number = NO_INPUT_TICK): boolean {
     if (!this.welcomed) return false;
     if (this.bufferedAmount > this.options.inputBufferedThreshold) {
       if (this.heldInput !== null) this.options.stats.coalescedInputs++;
-      this.heldInput = { seq, values };
+      this.heldInput = { seq, tick, values };
       return true;
     }
     if (this.heldInput !== null) {
       this.options.stats.coalescedInputs++;
       this.heldInput = null;
     }
-    this.send({ type: MsgType.Input, seq, input: values });
+    this.send({ type: MsgType.Input, seq, tick, input: values });
     return true;
   }
 
@@ -247,7 +249,7 @@ export class Connection {
     const held = this.heldInput;
     if (held === null || !this.welcomed || this.bufferedAmount > this.options.inputBufferedThreshold) return;
     this.heldInput = null;
-    this.send({ type: MsgType.Input, seq: held.seq, input: held.values });
+    this.send({ type: MsgType.Input, seq: held.seq, tick: held.tick, input: held.values });
   }
 
   /** Queues a chat or command for exactly-once delivery; false (and an error event) when it cannot. */

@@ -378,7 +378,7 @@ describe("inputs", () => {
     FakeSocket.last.welcome({ resumed: true });
     expect(client.sendInput({ dx: -1, dy: 0 })).toBe(2);
     expect(FakeSocket.instances[0].sentOf(MsgType.Input).map((m) => m.seq)).toEqual([0, 1]);
-    expect(FakeSocket.last.sentOf(MsgType.Input)).toEqual([{ type: MsgType.Input, seq: 2, input: [-1, 0] }]);
+    expect(FakeSocket.last.sentOf(MsgType.Input)).toEqual([{ type: MsgType.Input, seq: 2, tick: 0, input: [-1, 0] }]);
   });
 
   it("are coalesced above the bufferedAmount threshold: the latest is sent when the socket drains", () => {
@@ -395,8 +395,8 @@ describe("inputs", () => {
     client.update();
     client.update();
     expect(socket.sentOf(MsgType.Input)).toEqual([
-      { type: MsgType.Input, seq: 0, input: [1, 0] },
-      { type: MsgType.Input, seq: 3, input: [0, -1] },
+      { type: MsgType.Input, seq: 0, tick: 0, input: [1, 0] },
+      { type: MsgType.Input, seq: 3, tick: 0, input: [0, -1] },
     ]);
     expect(client.stats.coalescedInputs).toBe(2);
     client.sendInput({ dx: 1, dy: 1 });

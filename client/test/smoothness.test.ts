@@ -117,6 +117,7 @@ describe("periodic stalls (500 ms every 2.5 s)", () => {
   const STALL_MS = 500;
   const PERIOD_MS = 2_500;
   const STALLS = 3;
+  const LEAD_SETTLED_MS = 1_000;
 
   it("the walking player gets at most one correction per stall and none between; a remote NPC never jumps", async () => {
     const gate = await startGateProxy(server.port);
@@ -131,13 +132,23 @@ describe("periodic stalls (500 ms every 2.5 s)", () => {
     const stalls: number[] = [];
     let largestMoverStep = 0;
     try {
+      // Settled: the interpolation delay, and the input lead (unchanged for a second: the
+      // late inputs that set it, each dropped by the server, are behind us).
+      let lead = Number.NaN;
+      let leadSince = performance.now();
       await until(
         () => {
           a.update();
-          return a.state === "open" && a.entities.some((e) => e.type === "mover") && a.interpolationSettled;
+          const now = performance.now();
+          if (a.inputLeadMs !== lead) {
+            lead = a.inputLeadMs;
+            leadSince = now;
+          }
+          const settled = a.interpolationSettled && now - leadSince >= LEAD_SETTLED_MS;
+          return a.state === "open" && a.entities.some((e) => e.type === "mover") && settled;
         },
         "a settled stream",
-        5_000,
+        8_000,
       );
       const mover = a.entities.find((e) => e.type === "mover")!;
       const start = performance.now();

@@ -105,7 +105,7 @@ export class Inbox<S extends Schema, I> {
     }
     switch (message.type) {
       case MsgType.Input: {
-        const refusal = session.queueInput(message.seq, message.input);
+        const refusal = session.queueInput(message.seq, message.input, message.tick);
         if (refusal !== undefined) this.counters.metrics.inputDrops.inc({ reason: refusal });
         return;
       }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Entity, GameEvent, Schema } from "@tickwire/engine";
-import { NO_INPUT_ACK, seqNewer } from "@tickwire/engine/wire";
+import { NO_INPUT_ACK, NO_INPUT_TICK, seqNewer } from "@tickwire/engine/wire";
 import type { Peer } from "./peer.js";
 import type { Player } from "./game.js";
 import { DEFAULT_LIMITS } from "./limits.js";
@@ -63,8 +63,9 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   /** False while `events` holds only this tick's broadcast events, which share one encoding. */
   hasPersonalEvents = false;
 
-  // Input ring: seqs and inputs in arrival (= seq) order.
+  // Input ring: seqs, the ticks they are meant for, and inputs in arrival (= seq) order.
   private readonly inputSeqs: Int32Array;
+  private readonly inputTicks: Float64Array;
   private readonly inputs: (I | undefined)[];
   private inputHead = 0;
   private inputCount = 0;
@@ -96,6 +97,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   ) {
     this.sentEvents = new SentEvents(sentEventsCapacity);
     this.inputSeqs = new Int32Array(inputQueueLength);
+    this.inputTicks = new Float64Array(inputQueueLength);
     this.inputs = new Array<I | undefined>(inputQueueLength);
   }
 
@@ -104,10 +106,11 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   }
 
   /**
-   * Queues an input. A seq not newer than the last one queued is stale (duplicate or
-   * replayed); a full queue drops its oldest input, since the newest intent matters most.
+   * Queues an input meant for `tick` (NO_INPUT_TICK: none). A seq not newer than the last
+   * one queued is stale (duplicate or replayed); a full queue drops its oldest input, since
+   * the newest intent matters most.
    */
-  queueInput(seq: number, input: I): InputRefusal | undefined {
+  queueInput(seq: number, input: I, tick = NO_INPUT_TICK): InputRefusal | undefined {
     if (this.newestSeq !== NO_INPUT_ACK && !seqNewer(seq, this.newestSeq)) return "stale";
     this.newestSeq = seq;
     const capacity = this.inputSeqs.length;
@@ -120,6 +123,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     }
     const slot = (this.inputHead + this.inputCount) % capacity;
     this.inputSeqs[slot] = seq;
+    this.inputTicks[slot] = tick;
     this.inputs[slot] = input;
     this.inputCount++;
     return refusal;
@@ -130,8 +134,9 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   }
 
   /**
-   * Applies this tick's input: one per tick, so others see the player move at a steady
-   * pace. The queue is a jitter buffer: an input that arrives late leaves a tick without
+   * Applies the input for `tick` (the tick being simulated): one per tick, so others see
+   * the player move at a steady pace. Inputs timed for a tick go by `drainTimed`; those
+   * sent before the client could time them (NO_INPUT_TICK) as follows. The queue is a jitter buffer: an input that arrives late leaves a tick without
    * one, and the next ones then wait a tick longer instead of applying in a burst. What
    * waits beyond need is worked off:
    * - one spare input for SPARE_TICKS_BEFORE_CATCH_UP ticks: a second input applies in
@@ -142,7 +147,8 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
    *   one spare, so the client sees one correction.
    * Returns the number of inputs dropped.
    */
-  drainInputs(apply: (session: Session<S, I>, input: I) => void): number {
+  drainInputs(apply: (session: Session<S, I>, input: I) => void, tick = NO_INPUT_TICK): number {
+    if (this.inputCount > 0 && this.inputTicks[this.inputHead] !== NO_INPUT_TICK) return this.drainTimed(apply, tick);
     if (this.inputCount === 0) this.missedTicks = Math.min(MAX_MISSED_TICKS_REMEMBERED, this.missedTicks + 1);
     // A stalled uplink's inputs, arrived at once: stale. Dropped before this tick's ack, so
     // the client sees them all gone in one correction.
@@ -169,6 +175,26 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     this.missedTicks--;
     this.catchUp = 1;
     return dropped;
+  }
+
+  /**
+   * Inputs meant for a tick apply in that tick, so jitter within the client's input lead
+   * changes nothing: one that arrived early waits for its tick. One that missed its tick
+   * applies in the next one if it is the only input due; when a newer one is due too, the
+   * late ones are dropped (a stalled uplink's inputs, arrived at once, likewise): two in
+   * one tick would show others a pause-then-burst, and its client corrects the lost step
+   * in one go instead. The client's lead grows with each late input, so that in steady
+   * state there are none. Returns the number of inputs dropped.
+   */
+  private drainTimed(apply: (session: Session<S, I>, input: I) => void, tick: number): number {
+    const capacity = this.inputSeqs.length;
+    let due = 0;
+    while (due < this.inputCount && this.inputTicks[(this.inputHead + due) % capacity] <= tick) due++;
+    if (due === 0) return 0;
+    for (let i = 1; i < due; i++) this.shiftInput();
+    this.lastProcessedSeq = this.inputSeqs[this.inputHead];
+    apply(this, this.shiftInput());
+    return due - 1;
   }
 
   /** Drops the oldest waiting inputs so that `keep` are left; returns how many. */

@@ -330,8 +330,10 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
     guard.tickFailures = 0;
     try {
       let backlogDrops = 0;
+      // The tick being simulated: the one committed below.
+      const tick = this.store.tick + 1;
       for (const session of this.sessions) {
-        if (session.connected) backlogDrops += session.drainInputs(this.runOnInput);
+        if (session.connected) backlogDrops += session.drainInputs(this.runOnInput, tick);
       }
       if (backlogDrops > 0) this.metrics.inputDrops.inc({ reason: "backlog" }, backlogDrops);
       if (this.game.step !== undefined) guard.invoke("step", () => this.game.step?.(this.ctx, 1 / this.tickRate));

@@ -248,7 +248,7 @@ describe("server: bad input never affects another client", () => {
   it("answers invalid field values with an InvalidField error", async () => {
     const { server, bystander } = await withBystander();
     const offender = await join(server, "cheat@100,100");
-    offender.send({ type: MsgType.Input, seq: 0, input: [9, 0] });
+    offender.send({ type: MsgType.Input, seq: 0, tick: 0, input: [9, 0] });
     const error = await offender.next((m) => m.type === MsgType.Error);
     expect(error).toMatchObject({ code: ErrorCode.InvalidField });
     await offender.nextSnapshot();

@@ -96,6 +96,55 @@ describe("Session input queue", () => {
     expect(s.queuedInputs).toBe(0);
   });
 
+  it("applies an input timed for a tick in that tick: one early by jitter waits, never two in one tick", () => {
+    const s = session(8, 3);
+    // Inputs for ticks 10..12 arrive all before tick 10, bunched by jitter.
+    for (let i = 0; i < 3; i++) s.queueInput(i, i, 10 + i);
+    const timed = (tick: number) => {
+      const applied: number[] = [];
+      s.drainInputs((_session, input) => applied.push(input), tick);
+      return applied;
+    };
+    expect(timed(9)).toEqual([]);
+    expect(timed(10)).toEqual([0]);
+    expect(timed(11)).toEqual([1]);
+    expect(timed(12)).toEqual([2]);
+    expect(s.queuedInputs).toBe(0);
+  });
+
+  it("applies a late timed input alone, and drops it when a newer one is due too (a correction, never two in one tick)", () => {
+    const s = session(8, 3);
+    const applied: number[] = [];
+    const timed = (tick: number) => s.drainInputs((_session, input) => applied.push(input), tick);
+    // The input for tick 20 misses it: tick 20 applies nothing, tick 21 only the newer one.
+    expect(timed(20)).toBe(0);
+    s.queueInput(0, 20, 20);
+    s.queueInput(1, 21, 21);
+    expect(timed(21)).toBe(1);
+    expect(applied).toEqual([21]);
+    expect(s.lastProcessedSeq).toBe(1);
+    // Late with nothing newer due: it applies alone.
+    s.queueInput(2, 22, 22);
+    expect(timed(23)).toBe(0);
+    expect(applied).toEqual([21, 22]);
+    // A stalled uplink's inputs, all due at once: the newest applies, the rest are dropped.
+    for (let seq = 3; seq < 8; seq++) s.queueInput(seq, 20 + seq, 20 + seq);
+    expect(timed(40)).toBe(4);
+    expect(applied).toEqual([21, 22, 27]);
+  });
+
+  it("never applies two timed inputs in one tick, however they are timed (no speed hack)", () => {
+    const s = session(64, 3);
+    let seq = 0;
+    for (let tick = 100; tick < 120; tick++) {
+      // A cheater sends, each tick, inputs for the two ticks before and one for this tick.
+      for (const target of [tick - 2, tick - 1, tick]) s.queueInput(seq++, 0, target);
+      let applied = 0;
+      s.drainInputs(() => applied++, tick);
+      expect(applied).toBe(1);
+    }
+  });
+
   it("refuses a seq that is not newer than the last queued one (duplicate or replay)", () => {
     const s = session();
     expect(s.queueInput(5, 1)).toBeUndefined();

@@ -77,7 +77,7 @@ describe("World: joining and snapshots", () => {
     const { entityId } = welcomeOf(client);
     setup.tick();
     client.snapshots();
-    client.send({ type: MsgType.Input, seq: 0, input: [1, 0] });
+    client.send({ type: MsgType.Input, seq: 0, tick: 0, input: [1, 0] });
     setup.tick();
     const snapshot = lastSnapshot(client);
     expect(client.applied.at(-1)).toMatchObject({ mode: DeltaMode.RELATIVE, updated: [entityId], spawned: [] });
@@ -100,7 +100,7 @@ describe("World: joining and snapshots", () => {
     const client = joined(setup, "ann");
     setup.tick();
     expect(lastSnapshot(client).ackSeq).toBe(-1);
-    client.send({ type: MsgType.Input, seq: 7, input: [0, 1] });
+    client.send({ type: MsgType.Input, seq: 7, tick: 0, input: [0, 1] });
     setup.tick();
     expect(lastSnapshot(client).ackSeq).toBe(7);
   });
@@ -114,7 +114,7 @@ describe("World: joining and snapshots", () => {
     const clients = Array.from({ length: 150 }, (_, i) => joined(setup, `p${i}@${100 + (i % 15) * 250},${100 + Math.floor(i / 15) * 350}`));
     const players = clients.map((client) => welcomeOf(client).entityId);
     setup.tick();
-    for (const [i, client] of clients.entries()) client.send({ type: MsgType.Input, seq: 1000 + i, input: [1, 0] });
+    for (const [i, client] of clients.entries()) client.send({ type: MsgType.Input, seq: 1000 + i, tick: 0, input: [1, 0] });
     setup.tick(2);
     clients.forEach((client, i) => {
       const snapshots = client.snapshots();
@@ -130,7 +130,7 @@ describe("World: joining and snapshots", () => {
     const client = joined(setup, "ann@100,100");
     const { entityId } = welcomeOf(client);
     setup.tick();
-    for (let seq = 0; seq < 3; seq++) client.send({ type: MsgType.Input, seq, input: [1, 0] });
+    for (let seq = 0; seq < 3; seq++) client.send({ type: MsgType.Input, seq, tick: 0, input: [1, 0] });
     setup.tick();
     expect(lastSnapshot(client).ackSeq).toBe(0);
     expect(valuesOf(client, entityId).x).toBe(100 + PLAYER_SPEED);
@@ -190,7 +190,7 @@ describe("World: interest management", () => {
     expect([viewer.mirror.has(ahead), viewer.mirror.has(behind)]).toEqual([false, true]);
     let seq = 0;
     while (!viewer.mirror.has(ahead)) {
-      viewer.send({ type: MsgType.Input, seq: seq++, input: [1, 0] });
+      viewer.send({ type: MsgType.Input, seq: seq++, tick: 0, input: [1, 0] });
       setup.tick();
       viewer.snapshots();
       expect(seq).toBeLessThan(100);
@@ -245,7 +245,7 @@ describe("World: backpressure", () => {
     slow.snapshots();
     slow.socket.bufferedAmount = 5000;
     for (let seq = 0; seq < 2; seq++) {
-      slow.send({ type: MsgType.Input, seq, input: [1, 0] });
+      slow.send({ type: MsgType.Input, seq, tick: 0, input: [1, 0] });
       setup.tick();
     }
     expect(slow.snapshots()).toHaveLength(0);
@@ -605,7 +605,7 @@ describe("World: bad input", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = joined(setup, "ann@100,100");
     const { entityId } = welcomeOf(client);
-    client.send({ type: MsgType.Input, seq: 0, input: [5, 0] });
+    client.send({ type: MsgType.Input, seq: 0, tick: 0, input: [5, 0] });
     expect(client.drain()[0]).toMatchObject({ type: MsgType.Error, code: ErrorCode.InvalidField });
     setup.tick();
     client.snapshots();
@@ -615,7 +615,7 @@ describe("World: bad input", () => {
   it("refuses game messages before Join and a second Join", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = new FakeClient(setup.world);
-    client.send({ type: MsgType.Input, seq: 0, input: [1, 0] });
+    client.send({ type: MsgType.Input, seq: 0, tick: 0, input: [1, 0] });
     expect(client.drain()[0]).toMatchObject({ type: MsgType.Error, code: ErrorCode.NotJoined });
     client.send({ type: MsgType.Join, name: "ann" });
     client.send({ type: MsgType.Join, name: "ann" });
@@ -657,7 +657,7 @@ describe("World: game code failures", () => {
       }),
     );
     const client = joined(setup, "ann");
-    client.send({ type: MsgType.Input, seq: 0, input: [1, 0] });
+    client.send({ type: MsgType.Input, seq: 0, tick: 0, input: [1, 0] });
     command(client, "throw");
     const errors = client.drain().filter((m) => m.type === MsgType.Error);
     expect(errors).toMatchObject([{ code: ErrorCode.CommandFailed }]);

@@ -55,7 +55,7 @@ export function encodeClientMessage(msg: ClientMessage): Uint8Array {
     case MsgType.Resume:
       return packr.pack([MsgType.Resume, msg.token, msg.lastEventSeq]);
     case MsgType.Input:
-      return packr.pack([MsgType.Input, msg.seq, ...msg.input]);
+      return packr.pack([MsgType.Input, msg.seq, msg.tick, ...msg.input]);
     case MsgType.Ping:
       return packr.pack([MsgType.Ping, msg.clientTime, msg.lastEventSeq]);
     case MsgType.Chat:
@@ -172,7 +172,7 @@ function readClientMessage<I>(envelope: unknown[], inputSchema?: InputSchema<I>)
         lastEventSeq: readEventSeq(envelope[2], 0, "lastEventSeq"),
       };
     case MsgType.Input:
-      expectMinArity(envelope, 2, "Input");
+      expectMinArity(envelope, 3, "Input");
       return readInput(envelope, inputSchema);
     case MsgType.Ping:
       expectArity(envelope, 3, "Ping");
@@ -276,15 +276,16 @@ function readEventSeq(value: unknown, min: 0 | 1, name: string): number {
 
 function readInput<I>(envelope: unknown[], inputSchema?: InputSchema<I>): InputMessage<I | readonly number[]> {
   const seq = integer(envelope[1], 0, MAX_INPUT_SEQ, "seq");
-  const values = envelope.slice(2);
+  const tick = integer(envelope[2], 0, MAX_UINT32, "tick");
+  const values = envelope.slice(3);
   if (inputSchema) {
     const result = inputSchema.validate(values);
     if (!result.ok) throw new ProtocolViolation(result.error.code, result.error.message);
-    return { type: MsgType.Input, seq, input: result.value };
+    return { type: MsgType.Input, seq, tick, input: result.value };
   }
   if (values.length > MAX_INPUT_FIELDS) throw invalidField(`input has more than ${MAX_INPUT_FIELDS} values`);
   for (const value of values) finite(value, "input value");
-  return { type: MsgType.Input, seq, input: values as number[] };
+  return { type: MsgType.Input, seq, tick, input: values as number[] };
 }
 
 function readCommandArgs(envelope: unknown[]): CommandArg[] {

@@ -7,7 +7,7 @@
  * |----|----------|-----|-------------------------------------------------------------|--------|
  * |  1 | Join     | c→s | `[1, name]`                                                 | name 1..32, no control chars, not blank |
  * |  2 | Resume   | c→s | `[2, token, lastEventSeq]`                                  | token 1..128; lastEventSeq uint32 |
- * |  3 | Input    | c→s | `[3, seq, ...values]`                                       | seq uint16 (wraps); ≤ 32 finite values, checked against the game's InputSchema |
+ * |  3 | Input    | c→s | `[3, seq, tick, ...values]`                                 | seq uint16 (wraps); tick uint32 (0: none); ≤ 32 finite values, checked against the game's InputSchema |
  * |  4 | Ping     | c→s | `[4, clientTime, lastEventSeq]`                             | finite float64 ms; lastEventSeq uint32 |
  * |  5 | Chat     | c→s | `[5, rid, text]`                                            | rid 1..2^32-1; text 1..280, no control chars |
  * |  6 | Command  | c→s | `[6, rid, name, ...args]`                                   | name 1..32, no whitespace/control; ≤ 16 args of null, boolean, finite number or string ≤ 256 |
@@ -75,6 +75,11 @@ export interface InputMessage<I = readonly number[]> {
   readonly type: MsgType.Input;
   /** uint16, wraps at 2^16: compare with seqNewer/seqDiff. */
   readonly seq: number;
+  /**
+   * The server tick this input is meant for (the client's input timing sent it to arrive
+   * just before that tick), or NO_INPUT_TICK (0): apply it when it arrives.
+   */
+  readonly tick: number;
   readonly input: I;
 }
 

@@ -3,11 +3,20 @@ import { seqNewer } from "../util/seq.js";
 /** Lead an input starts with: enough for a quiet loopback or LAN path. */
 export const DEFAULT_INITIAL_LEAD_MS = 4;
 export const DEFAULT_MIN_LEAD_MS = 1;
-/** A late input grows the lead by this much at once: lateness costs a whole tick of latency. */
-export const DEFAULT_LATE_STEP_MS = 2;
+/**
+ * A late input grows the lead by this much at once: the server drops a late input when the
+ * next one is due too (a correction), so the lead overshoots rather than creeps.
+ */
+export const DEFAULT_LATE_STEP_MS = 5;
 /** After this many timely inputs in a row the lead shrinks by one `earlyStepMs`. */
 export const DEFAULT_TIMELY_RUN = 40;
 export const DEFAULT_EARLY_STEP_MS = 0.5;
+/**
+ * The lead grows at most once in this long: a stall delivers a whole run of late inputs
+ * at once, and an outage is no measure of jitter; a quarter second still finds a jittery
+ * path's lead within a couple of seconds.
+ */
+export const DEFAULT_LATE_COOLDOWN_MS = 250;
 /** Inputs awaiting their verdict; older ones are forgotten (a stalled connection). */
 const PENDING_CAPACITY = 64;
 
@@ -21,6 +30,7 @@ export interface InputTimingOptions {
   lateStepMs?: number;
   timelyRun?: number;
   earlyStepMs?: number;
+  lateCooldownMs?: number;
 }
 
 /**
@@ -42,6 +52,9 @@ export class InputTiming {
   private readonly lateStep: number;
   private readonly timelyRun: number;
   private readonly earlyStep: number;
+  private readonly lateCooldown: number;
+  /** When the lead last grew (the caller's clock). */
+  private grewAt = Number.NEGATIVE_INFINITY;
   private timelyCount = 0;
   private lastTarget = Number.NEGATIVE_INFINITY;
   // Inputs sent and the tick each was meant for, oldest first (a ring).
@@ -63,6 +76,7 @@ export class InputTiming {
     this.lateStep = opts.lateStepMs ?? DEFAULT_LATE_STEP_MS;
     this.timelyRun = opts.timelyRun ?? DEFAULT_TIMELY_RUN;
     this.earlyStep = opts.earlyStepMs ?? DEFAULT_EARLY_STEP_MS;
+    this.lateCooldown = opts.lateCooldownMs ?? DEFAULT_LATE_COOLDOWN_MS;
   }
 
   /** How long before its tick an input is meant to arrive, ms. */
@@ -108,15 +122,28 @@ export class InputTiming {
     this.pendingCount++;
   }
 
-  /** A snapshot of `tick` arrived with `ackSeq`, the last input applied (-1: none yet). */
-  acked(tick: number, ackSeq: number): void {
+  /**
+   * A snapshot of `tick` arrived at `now` with `ackSeq`, the last input applied (-1: none
+   * yet). Late inputs grow the lead by one step, at most once per `lateCooldownMs`.
+   */
+  acked(tick: number, ackSeq: number, now = Number.POSITIVE_INFINITY): void {
+    let late = false;
     while (this.pendingCount > 0 && this.pendingTicks[this.pendingHead] <= tick) {
       const seq = this.pendingSeqs[this.pendingHead];
       this.pendingHead = (this.pendingHead + 1) % PENDING_CAPACITY;
       this.pendingCount--;
-      if (ackSeq >= 0 && !seqNewer(seq, ackSeq)) this.onTimely();
-      else this.onLate();
+      if (ackSeq >= 0 && !seqNewer(seq, ackSeq)) {
+        this.onTimely();
+      } else {
+        this.late++;
+        this.timelyCount = 0;
+        late = true;
+      }
     }
+    // Infinity − Infinity is NaN: without a clock, every late verdict grows the lead.
+    if (!late || now - this.grewAt < this.lateCooldown) return;
+    this.grewAt = now;
+    this.lead = Math.min(this.maxLead, this.lead + this.lateStep);
   }
 
   /** A new connection: nothing is pending and any tick may be targeted again. */
@@ -133,9 +160,4 @@ export class InputTiming {
     this.lead = Math.max(this.minLead, this.lead - this.earlyStep);
   }
 
-  private onLate(): void {
-    this.late++;
-    this.timelyCount = 0;
-    this.lead = Math.min(this.maxLead, this.lead + this.lateStep);
-  }
 }

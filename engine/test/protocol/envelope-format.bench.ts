@@ -77,9 +77,9 @@ describe("tickwire codec with validation", () => {
     aim: inputField.number(-Math.PI, Math.PI),
   });
   const input = { dx: 1, dy: -1, attack: false, aim: 1.25 };
-  const inputBytes = encodeClientMessage({ type: MsgType.Input, seq: 1234, input: schema.encode(input) });
+  const inputBytes = encodeClientMessage({ type: MsgType.Input, seq: 1234, tick: 0, input: schema.encode(input) });
   bench("Input: schema encode + encodeClientMessage + decodeClientMessage(schema)", () => {
-    encodeClientMessage({ type: MsgType.Input, seq: 1234, input: schema.encode(input) });
+    encodeClientMessage({ type: MsgType.Input, seq: 1234, tick: 0, input: schema.encode(input) });
     decodeClientMessage(inputBytes, schema);
   });
 

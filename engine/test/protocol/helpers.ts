@@ -22,7 +22,7 @@ export function bytesOf(...values: number[]): Uint8Array {
 export const clientSamples: readonly ClientMessage[] = [
   { type: MsgType.Join, name: "Ada" },
   { type: MsgType.Resume, token: "r3sume-t0ken_abc", lastEventSeq: 70_000 },
-  { type: MsgType.Input, seq: 40_000, input: [1, -1, 0, 0.25] },
+  { type: MsgType.Input, seq: 40_000, tick: 123_456, input: [1, -1, 0, 0.25] },
   { type: MsgType.Ping, clientTime: 123_456.789, lastEventSeq: 12 },
   { type: MsgType.Chat, rid: 7, text: "hello, world" },
   { type: MsgType.Command, rid: 8, name: "give", args: ["sword", 2, true, null, -1.5] },

@@ -148,7 +148,7 @@ export class TestClient<S extends Schema = Schema> {
   sendInput(input: readonly number[]): number {
     const seq = this.seq;
     this.seq = (this.seq + 1) & 0xffff;
-    this.send({ type: MsgType.Input, seq, input });
+    this.send({ type: MsgType.Input, seq, tick: 0, input });
     return seq;
   }
 
