@@ -260,6 +260,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
         events: (message) => this.emitEvents(message.events),
         pong: (message, now) => {
           this.clock.addSample(message.clientTime, message.serverTime, now);
+          if (message.inputMarginMs !== null) this.inputTiming?.observeMargin(message.inputMarginMs);
           this.emitter.emit("pong", now - message.clientTime, now);
         },
         disconnect: (info) => this.emitter.emit("disconnect", info),

@@ -104,7 +104,7 @@ describe("connecting", () => {
   it("a message before Welcome other than Error is a protocol error: reconnect", () => {
     const { time, errors } = start();
     FakeSocket.last.open();
-    FakeSocket.last.receive({ type: MsgType.Pong, clientTime: 1, serverTime: 2, lastReliableId: 0 });
+    FakeSocket.last.receive({ type: MsgType.Pong, clientTime: 1, serverTime: 2, lastReliableId: 0, inputMarginMs: null });
     expect(errors.map((e) => e.kind)).toEqual(["protocol"]);
     time.advance(1_000);
     expect(FakeSocket.instances).toHaveLength(2);
@@ -490,7 +490,7 @@ describe("reliable messages (chat, commands)", () => {
     client.chat("confirmed");
     time.advance(1_000);
     const pings = socket.sentOf(MsgType.Ping);
-    for (const ping of pings) socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: 10, lastReliableId: 1 });
+    for (const ping of pings) socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: 10, lastReliableId: 1, inputMarginMs: null });
     client.chat("in doubt");
     socket.drop(1006);
     time.advance(time.nextDelay);
@@ -553,7 +553,7 @@ describe("clock sync and server messages", () => {
         // 40 ms round trip: the pong arrives 40 ms after the ping was sent.
         const ping = pings[answered];
         time.current = ping.clientTime + 40;
-        socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: ping.clientTime + 20 + 1_000, lastReliableId: 0 });
+        socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: ping.clientTime + 20 + 1_000, lastReliableId: 0, inputMarginMs: null });
       }
     }
     const pingTimes = socket.sentOf(MsgType.Ping).map((p) => p.clientTime);

@@ -12,6 +12,7 @@ import {
   encodeServerMessage,
   MAX_CLIENT_MESSAGE_BYTES,
   MsgType,
+  NO_INPUT_TICK,
 } from "@tickwire/engine/wire";
 import type { Clock } from "./clock.js";
 import { fitCloseReason } from "./close-reason.js";
@@ -32,6 +33,8 @@ export class Inbox<S extends Schema, I> {
     private readonly clock: Clock,
     /** Server time on the world's tick timeline, for Pong. */
     private readonly serverTime: (now: number) => number,
+    /** Tick length, ms: tick N happens at server time N × tickMs. */
+    private readonly tickMs: number,
   ) {}
 
   /** One WebSocket message. `data` is only valid during this call (uWS neuters it after). */
@@ -84,6 +87,7 @@ export class Inbox<S extends Schema, I> {
           clientTime: message.clientTime,
           serverTime: this.serverTime(now),
           lastReliableId: peer.session?.lastReliableId ?? 0,
+          inputMarginMs: peer.session?.takeInputMargin() ?? null,
         }),
       );
       return;
@@ -106,6 +110,7 @@ export class Inbox<S extends Schema, I> {
     switch (message.type) {
       case MsgType.Input: {
         const refusal = session.queueInput(message.seq, message.input, message.tick);
+        if (message.tick !== NO_INPUT_TICK) session.noteInputMargin(message.tick * this.tickMs - this.serverTime(now));
         if (refusal !== undefined) this.counters.metrics.inputDrops.inc({ reason: refusal });
         return;
       }

@@ -82,6 +82,8 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
    * long-run rate stays one input per tick (sending faster is no speed hack).
    */
   private missedTicks = 0;
+  /** The smallest margin (ms before its tick) a timed input arrived with since the last report. */
+  private inputMargin = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly id: number,
@@ -195,6 +197,18 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     this.lastProcessedSeq = this.inputSeqs[this.inputHead];
     apply(this, this.shiftInput());
     return due - 1;
+  }
+
+  /** A timed input arrived `marginMs` before its tick (negative: late). */
+  noteInputMargin(marginMs: number): void {
+    if (marginMs < this.inputMargin) this.inputMargin = marginMs;
+  }
+
+  /** The smallest input margin since the last call (what a Pong reports), or null when no timed input arrived. */
+  takeInputMargin(): number | null {
+    const margin = this.inputMargin;
+    this.inputMargin = Number.POSITIVE_INFINITY;
+    return margin === Number.POSITIVE_INFINITY ? null : margin;
   }
 
   /** Drops the oldest waiting inputs so that `keep` are left; returns how many. */

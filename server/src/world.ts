@@ -156,7 +156,7 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
       limits: this.limits,
       persistence: this.persistence,
     });
-    this.inbox = new Inbox(this.game, this.ctx, this.lifecycle, this.guard, this.counters, this.clock, (now) => this.serverTime(now));
+    this.inbox = new Inbox(this.game, this.ctx, this.lifecycle, this.guard, this.counters, this.clock, (now) => this.serverTime(now), this.fixedStep.tickMs);
     this.tickDuration = this.metrics.tickDuration.labels({ world: this.id });
     this.tickOverruns = this.metrics.tickOverruns.labels({ world: this.id });
     this.droppedTicks = this.metrics.droppedTicks.labels({ world: this.id });

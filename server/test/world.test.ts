@@ -498,7 +498,19 @@ describe("World: sessions", () => {
     setup.tick(10);
     client.send({ type: MsgType.Ping, clientTime: 1234.5, lastEventSeq: 0 });
     const pong = client.drain().find((m) => m.type === MsgType.Pong);
-    expect(pong).toEqual({ type: MsgType.Pong, clientTime: 1234.5, serverTime: 10 * 50, lastReliableId: 0 });
+    expect(pong).toEqual({ type: MsgType.Pong, clientTime: 1234.5, serverTime: 10 * 50, lastReliableId: 0, inputMarginMs: null });
+  });
+
+  it("reports in Pong how early the latest timed input since the last Ping arrived before its tick", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann");
+    setup.tick(10); // server time 500: tick 12 is 100 ms away, tick 10 passed
+    client.send({ type: MsgType.Input, seq: 0, tick: 12, input: [1, 0] });
+    client.send({ type: MsgType.Input, seq: 1, tick: 10, input: [1, 0] });
+    client.send({ type: MsgType.Ping, clientTime: 1, lastEventSeq: 0 });
+    client.send({ type: MsgType.Ping, clientTime: 2, lastEventSeq: 0 });
+    const pongs = client.drain().filter((m) => m.type === MsgType.Pong);
+    expect(pongs.map((pong) => pong.type === MsgType.Pong && pong.inputMarginMs)).toEqual([0, null]);
   });
 });
 

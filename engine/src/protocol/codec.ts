@@ -94,7 +94,7 @@ export function encodeServerMessage(msg: ServerMessage): Uint8Array {
         msg.events.length > 0 ? msg.firstEventSeq : 0,
       ]);
     case MsgType.Pong:
-      return packr.pack([MsgType.Pong, msg.clientTime, msg.serverTime, msg.lastReliableId]);
+      return packr.pack([MsgType.Pong, msg.clientTime, msg.serverTime, msg.lastReliableId, msg.inputMarginMs]);
     case MsgType.Events:
       return packr.pack([MsgType.Events, msg.firstEventSeq, eventTuples(msg.events)]);
     case MsgType.Error:
@@ -221,12 +221,13 @@ function readServerMessage(envelope: unknown[]): ServerMessage {
       };
     }
     case MsgType.Pong:
-      expectArity(envelope, 4, "Pong");
+      expectArity(envelope, 5, "Pong");
       return {
         type: MsgType.Pong,
         clientTime: finite(envelope[1], "clientTime"),
         serverTime: finite(envelope[2], "serverTime"),
         lastReliableId: integer(envelope[3], 0, MAX_UINT32, "lastReliableId"),
+        inputMarginMs: envelope[4] === null ? null : finite(envelope[4], "inputMarginMs"),
       };
     case MsgType.Events:
       expectArity(envelope, 3, "Events");

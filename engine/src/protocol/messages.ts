@@ -13,7 +13,7 @@
  * |  6 | Command  | c→s | `[6, rid, name, ...args]`                                   | name 1..32, no whitespace/control; ≤ 16 args of null, boolean, finite number or string ≤ 256 |
  * | 16 | Welcome  | s→c | `[16, entityId, resumeToken, tickRate, tick, serverTime, lastReliableId, lastEventSeq, resumed, world, data?]` | tickRate (0, 240]; tick, ids, seqs uint32 |
  * | 17 | Snapshot | s→c | `[17, tick, ackSeq, <bin body>, [[name, data], ...] \| nil, firstEventSeq]` | ackSeq -1..65535; ≤ 1024 events; firstEventSeq uint32, 0 without events |
- * | 18 | Pong     | s→c | `[18, clientTime, serverTime, lastReliableId]`              | finite float64 ms; rid uint32 |
+ * | 18 | Pong     | s→c | `[18, clientTime, serverTime, lastReliableId, inputMarginMs]` | finite float64 ms; rid uint32; margin finite or nil |
  * | 19 | Events   | s→c | `[19, firstEventSeq, [[name, data], ...]]`                  | ≤ 1024 events; name 1..64; firstEventSeq 1..2^32-1 |
  * | 20 | Error    | s→c | `[20, code, message]`                                       | code an ErrorCode; message ≤ 256 |
  *
@@ -163,6 +163,12 @@ export interface PongMessage {
    * (rate-limited or out of order), and the client sends it again.
    */
   readonly lastReliableId: number;
+  /**
+   * How long before its tick the latest-arriving of the timed inputs received since the
+   * previous Ping reached the server, ms (negative: late by that much); null when none did.
+   * The client's input lead covers it.
+   */
+  readonly inputMarginMs: number | null;
 }
 
 /** Reliable events sent outside a snapshot. */

@@ -17,6 +17,13 @@ export const DEFAULT_EARLY_STEP_MS = 0.5;
  * path's lead within a couple of seconds.
  */
 export const DEFAULT_LATE_COOLDOWN_MS = 250;
+/**
+ * How early the latest input of a report should still have arrived, ms: a little room for
+ * the next one to be later still.
+ */
+const TARGET_MARGIN_MS = 5;
+/** Most one margin report grows the lead by, ms (about one report a second). */
+const MAX_MARGIN_STEP_MS = 10;
 /** Inputs awaiting their verdict; older ones are forgotten (a stalled connection). */
 const PENDING_CAPACITY = 64;
 
@@ -144,6 +151,20 @@ export class InputTiming {
     if (!late || now - this.grewAt < this.lateCooldown) return;
     this.grewAt = now;
     this.lead = Math.min(this.maxLead, this.lead + this.lateStep);
+  }
+
+  /**
+   * The server's report (in a Pong): the latest of its recent inputs arrived `marginMs`
+   * before its tick (negative: late). Short of TARGET_MARGIN_MS, the lead grows by the
+   * shortfall, up to MAX_MARGIN_STEP_MS a report: the next report may still cover inputs
+   * sent before this growth, and one late outlier should not add a tick of latency.
+   * Lateness beyond the largest lead is an outage's (a stalled uplink delivering its
+   * inputs at once), not jitter.
+   */
+  observeMargin(marginMs: number): void {
+    if (!(marginMs >= -this.maxLead)) return;
+    const shortfall = TARGET_MARGIN_MS - marginMs;
+    if (shortfall > 0) this.lead = Math.min(this.maxLead, this.lead + Math.min(shortfall, MAX_MARGIN_STEP_MS));
   }
 
   /** A new connection: nothing is pending and any tick may be targeted again. */

@@ -54,7 +54,7 @@ export const serverSamples: readonly ServerMessage[] = [
     ],
     firstEventSeq: 300_000,
   },
-  { type: MsgType.Pong, clientTime: 1000.25, serverTime: 5000.5, lastReliableId: 7 },
+  { type: MsgType.Pong, clientTime: 1000.25, serverTime: 5000.5, lastReliableId: 7, inputMarginMs: -12.5 },
   { type: MsgType.Events, firstEventSeq: 9, events: [{ name: "chat", data: ["Ada", "hi"] }] },
   { type: MsgType.Error, code: ErrorCode.RateLimited, message: "slow down" },
 ];

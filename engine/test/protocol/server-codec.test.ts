@@ -120,7 +120,7 @@ describe("server message envelope", () => {
     expectError(raw(welcomeWith(9, "w").slice(0, 9)), ErrorCode.Malformed, "Welcome takes 9 or 10 fields, got 8");
     expectError(raw([...welcomeWith(9, "w"), null, null]), ErrorCode.Malformed, "got 11");
     expectError(raw([MsgType.Snapshot, 1, 1, new Uint8Array(0), null]), ErrorCode.Malformed, "Snapshot");
-    expectError(raw([MsgType.Pong, 1]), ErrorCode.Malformed, "Pong");
+    expectError(raw([MsgType.Pong, 1, 2, 0]), ErrorCode.Malformed, "Pong");
     expectError(raw([MsgType.Events, 1]), ErrorCode.Malformed, "Events");
     expectError(raw([MsgType.Error, ErrorCode.Malformed]), ErrorCode.Malformed, "Error");
   });
