@@ -60,6 +60,8 @@ export class InputTiming {
   private readonly timelyRun: number;
   private readonly earlyStep: number;
   private readonly lateCooldown: number;
+  /** Whether a margin report has set the lead yet. */
+  private calibrated = false;
   /** When the lead last grew (the caller's clock). */
   private grewAt = Number.NEGATIVE_INFINITY;
   private timelyCount = 0;
@@ -156,15 +158,17 @@ export class InputTiming {
   /**
    * The server's report (in a Pong): the latest of its recent inputs arrived `marginMs`
    * before its tick (negative: late). Short of TARGET_MARGIN_MS, the lead grows by the
-   * shortfall, up to MAX_MARGIN_STEP_MS a report: the next report may still cover inputs
-   * sent before this growth, and one late outlier should not add a tick of latency.
-   * Lateness beyond the largest lead is an outage's (a stalled uplink delivering its
-   * inputs at once), not jitter.
+   * shortfall: all of it the first time (the initial lead is a guess), then up to
+   * MAX_MARGIN_STEP_MS a report, since the next report may still cover inputs sent before
+   * this growth, and one late outlier should not add a tick of latency. Lateness beyond the
+   * largest lead is an outage's (a stalled uplink delivering its inputs at once), not jitter.
    */
   observeMargin(marginMs: number): void {
     if (!(marginMs >= -this.maxLead)) return;
     const shortfall = TARGET_MARGIN_MS - marginMs;
-    if (shortfall > 0) this.lead = Math.min(this.maxLead, this.lead + Math.min(shortfall, MAX_MARGIN_STEP_MS));
+    const step = this.calibrated ? Math.min(shortfall, MAX_MARGIN_STEP_MS) : shortfall;
+    this.calibrated = true;
+    if (shortfall > 0) this.lead = Math.min(this.maxLead, this.lead + step);
   }
 
   /** A new connection: nothing is pending and any tick may be targeted again. */

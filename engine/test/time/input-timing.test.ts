@@ -62,16 +62,18 @@ describe("InputTiming", () => {
     expect(timing.leadMs).toBe(14);
   });
 
-  it("grows the lead by the shortfall of the server's reported input margin, a bounded step a report; an outage's is ignored", () => {
+  it("grows the lead by the shortfall of the server's reported input margin, all at first, then a bounded step a report; an outage's is ignored", () => {
     const timing = new InputTiming({ tickMs: TICK_MS, initialLeadMs: 4, maxLeadMs: 150 });
+    timing.observeMargin(-25); // the first report: all of its 30 ms shortfall
+    expect(timing.leadMs).toBe(34);
     timing.observeMargin(20); // early enough
-    expect(timing.leadMs).toBe(4);
+    expect(timing.leadMs).toBe(34);
     timing.observeMargin(2); // 3 ms short of the 5 ms target
-    expect(timing.leadMs).toBe(7);
+    expect(timing.leadMs).toBe(37);
     timing.observeMargin(-30); // late: at most 10 ms a report
-    expect(timing.leadMs).toBe(17);
+    expect(timing.leadMs).toBe(47);
     timing.observeMargin(-400); // a stalled uplink's inputs
-    expect(timing.leadMs).toBe(17);
+    expect(timing.leadMs).toBe(47);
   });
 
   it("keeps the lead between its bounds", () => {
