@@ -82,6 +82,8 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
    * long-run rate stays one input per tick (sending faster is no speed hack).
    */
   private missedTicks = 0;
+  /** The last tick that applied a timed input. */
+  private lastTimedTick = -1;
   /** The smallest margin (ms before its tick) a timed input arrived with since the last report. */
   private inputMargin = Number.POSITIVE_INFINITY;
 
@@ -182,21 +184,28 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
   /**
    * Inputs meant for a tick apply in that tick, so jitter within the client's input lead
    * changes nothing: one that arrived early waits for its tick. One that missed its tick
-   * applies in the next one if it is the only input due; when a newer one is due too, the
-   * late ones are dropped (a stalled uplink's inputs, arrived at once, likewise): two in
-   * one tick would show others a pause-then-burst, and its client corrects the lost step
-   * in one go instead. The client's lead grows with each late input, so that in steady
-   * state there are none. Returns the number of inputs dropped.
+   * by one (that tick applied nothing) applies with the next tick's: one double step makes
+   * up the missed one, so the player's position stays exact and the long-run rate one
+   * input per tick. Older ones due (a stalled uplink's inputs, arrived at once) are
+   * dropped: the client corrects them in one go. The client's lead covers the arrival
+   * times the server reports, so in steady state no input is late.
+   * Returns the number of inputs dropped.
    */
   private drainTimed(apply: (session: Session<S, I>, input: I) => void, tick: number): number {
     const capacity = this.inputSeqs.length;
     let due = 0;
     while (due < this.inputCount && this.inputTicks[(this.inputHead + due) % capacity] <= tick) due++;
     if (due === 0) return 0;
-    for (let i = 1; i < due; i++) this.shiftInput();
-    this.lastProcessedSeq = this.inputSeqs[this.inputHead];
-    apply(this, this.shiftInput());
-    return due - 1;
+    const makesUp =
+      due >= 2 && this.lastTimedTick < tick - 1 && this.inputTicks[(this.inputHead + due - 2) % capacity] === tick - 1;
+    const keep = makesUp ? 2 : 1;
+    for (let i = keep; i < due; i++) this.shiftInput();
+    for (let i = 0; i < keep; i++) {
+      this.lastProcessedSeq = this.inputSeqs[this.inputHead];
+      apply(this, this.shiftInput());
+    }
+    this.lastTimedTick = tick;
+    return due - keep;
   }
 
   /** A timed input arrived `marginMs` before its tick (negative: late). */
