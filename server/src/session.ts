@@ -183,12 +183,12 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
 
   /**
    * Inputs meant for a tick apply in that tick, so jitter within the client's input lead
-   * changes nothing: one that arrived early waits for its tick. One that missed its tick
-   * by one (that tick applied nothing) applies with the next tick's: one double step makes
-   * up the missed one, so the player's position stays exact and the long-run rate one
-   * input per tick. Older ones due (a stalled uplink's inputs, arrived at once) are
-   * dropped: the client corrects them in one go. The client's lead covers the arrival
-   * times the server reports, so in steady state no input is late.
+   * changes nothing: one that arrived early waits for its tick. Late ones (their tick
+   * passed) are made up in the next tick that has an input, as many as ticks passed
+   * without one (at most `maxInputsPerTick` in all): the player's position stays exact and
+   * the long-run rate one input per tick. Older ones beyond that (a stalled uplink's,
+   * arrived at once) are dropped: the client corrects them in one go. The client's lead
+   * covers the arrival times the server reports, so in steady state none is late.
    * Returns the number of inputs dropped.
    */
   private drainTimed(apply: (session: Session<S, I>, input: I) => void, tick: number): number {
@@ -196,9 +196,8 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     let due = 0;
     while (due < this.inputCount && this.inputTicks[(this.inputHead + due) % capacity] <= tick) due++;
     if (due === 0) return 0;
-    const makesUp =
-      due >= 2 && this.lastTimedTick < tick - 1 && this.inputTicks[(this.inputHead + due - 2) % capacity] === tick - 1;
-    const keep = makesUp ? 2 : 1;
+    const missed = Math.max(0, tick - 1 - this.lastTimedTick);
+    const keep = Math.min(due, 1 + missed, this.maxInputsPerTick);
     for (let i = keep; i < due; i++) this.shiftInput();
     for (let i = 0; i < keep; i++) {
       this.lastProcessedSeq = this.inputSeqs[this.inputHead];

@@ -112,8 +112,8 @@ describe("Session input queue", () => {
     expect(s.queuedInputs).toBe(0);
   });
 
-  it("makes up a timed input one tick late with one double step, and drops older ones (a stalled uplink: one correction)", () => {
-    const s = session(8, 3);
+  it("makes up late timed inputs in the next tick, as many as ticks passed without one, and drops older ones (a stalled uplink)", () => {
+    const s = session(16, 3);
     const applied: number[] = [];
     const timed = (tick: number) => s.drainInputs((_session, input) => applied.push(input), tick);
     s.queueInput(0, 19, 19);
@@ -129,13 +129,13 @@ describe("Session input queue", () => {
     s.queueInput(3, 22, 22);
     expect(timed(23)).toBe(0);
     expect(applied).toEqual([19, 20, 21, 22]);
-    // A stalled uplink's inputs, all due at once: the newest applies, the rest are dropped.
-    for (let seq = 4; seq < 9; seq++) s.queueInput(seq, 20 + seq, 20 + seq);
-    expect(timed(40)).toBe(4);
-    expect(applied).toEqual([19, 20, 21, 22, 28]);
+    // A stalled uplink's inputs, all due at once: three (maxInputsPerTick) apply, the older are dropped.
+    for (let seq = 4; seq < 12; seq++) s.queueInput(seq, 20 + seq, 20 + seq);
+    expect(timed(40)).toBe(5);
+    expect(applied).toEqual([19, 20, 21, 22, 29, 30, 31]);
   });
 
-  it("applies two timed inputs in a tick only to make up the tick before, which had none (no speed hack)", () => {
+  it("applies more than one timed input in a tick only to make up ticks before it that had none (no speed hack)", () => {
     const s = session(64, 3);
     let applied = 0;
     let seq = 0;
@@ -144,8 +144,8 @@ describe("Session input queue", () => {
       for (const target of [tick - 2, tick - 1, tick]) s.queueInput(seq++, 0, target);
       s.drainInputs(() => applied++, tick);
     }
-    // The first tick makes up the one before it; every later one applies one.
-    expect(applied).toBe(21);
+    // The first tick makes up the ones before it; every later one applies one.
+    expect(applied).toBe(22);
   });
 
   it("refuses a seq that is not newer than the last queued one (duplicate or replay)", () => {
