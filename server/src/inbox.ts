@@ -23,6 +23,14 @@ import type { HandlerGuard } from "./handler-guard.js";
 import type { Session } from "./session.js";
 import type { SessionLifecycle } from "./session-lifecycle.js";
 
+/**
+ * Furthest ahead of the server's clock an input may be timed, ms: the client's lead is at
+ * most 150 ms. Inputs timed later (a client sending faster than the tick rate, or a clock
+ * running fast) are taken as timed for that point, where all but the newest are dropped,
+ * so sending faster builds neither speed nor a backlog.
+ */
+const MAX_INPUT_AHEAD_MS = 250;
+
 export class Inbox<S extends Schema, I> {
   constructor(
     private readonly game: GameDefinition<S, I>,
@@ -109,8 +117,13 @@ export class Inbox<S extends Schema, I> {
     }
     switch (message.type) {
       case MsgType.Input: {
-        const refusal = session.queueInput(message.seq, message.input, message.tick);
-        if (message.tick !== NO_INPUT_TICK) session.noteInputMargin(message.tick * this.tickMs - this.serverTime(now));
+        let tick = message.tick;
+        if (tick !== NO_INPUT_TICK) {
+          const serverTime = this.serverTime(now);
+          tick = Math.min(tick, Math.ceil((serverTime + MAX_INPUT_AHEAD_MS) / this.tickMs));
+          session.noteInputMargin(tick * this.tickMs - serverTime);
+        }
+        const refusal = session.queueInput(message.seq, message.input, tick);
         if (refusal !== undefined) this.counters.metrics.inputDrops.inc({ reason: refusal });
         return;
       }

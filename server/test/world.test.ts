@@ -512,6 +512,20 @@ describe("World: sessions", () => {
     const pongs = client.drain().filter((m) => m.type === MsgType.Pong);
     expect(pongs.map((pong) => pong.type === MsgType.Pong && pong.inputMarginMs)).toEqual([0, null]);
   });
+
+  it("takes inputs timed far ahead (sent faster than the tick rate) as timed 250 ms ahead, and applies only the newest of them", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann");
+    setup.tick(10); // server time 500: 250 ms ahead is tick 15
+    for (let seq = 0; seq < 4; seq++) client.send({ type: MsgType.Input, seq, tick: 100 + seq, input: [1, 0] });
+    client.send({ type: MsgType.Ping, clientTime: 1, lastEventSeq: 0 });
+    const pong = client.drain().find((m) => m.type === MsgType.Pong);
+    expect(pong?.type === MsgType.Pong && pong.inputMarginMs).toBe(250);
+    setup.tick(4);
+    expect(lastSnapshot(client).ackSeq).toBe(-1);
+    setup.tick();
+    expect(lastSnapshot(client).ackSeq).toBe(3);
+  });
 });
 
 describe("World: game API", () => {
