@@ -126,8 +126,12 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
       refusal = "queue_full";
     }
     const slot = (this.inputHead + this.inputCount) % capacity;
+    // Behind an untimed input (the client's first ones, before its clock sync), one timed
+    // input waits its turn as untimed too: the queue goes by its tick once it has drained.
+    const previous = (slot + capacity - 1) % capacity;
+    const untimedAhead = this.inputCount > 0 && this.inputTicks[previous] === NO_INPUT_TICK;
     this.inputSeqs[slot] = seq;
-    this.inputTicks[slot] = tick;
+    this.inputTicks[slot] = untimedAhead ? NO_INPUT_TICK : tick;
     this.inputs[slot] = input;
     this.inputCount++;
     return refusal;
