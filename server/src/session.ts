@@ -82,8 +82,11 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
    * long-run rate stays one input per tick (sending faster is no speed hack).
    */
   private missedTicks = 0;
-  /** The last tick that applied a timed input. */
-  private lastTimedTick = -1;
+  /**
+   * Timed inputs the next tick may apply: one a tick, and up to `maxInputsPerTick` when
+   * ticks passed without one (late inputs made up), so the long-run rate stays one a tick.
+   */
+  private timedCredit = 0;
   /** The smallest margin (ms before its tick) a timed input arrived with since the last report. */
   private inputMargin = Number.POSITIVE_INFINITY;
 
@@ -156,6 +159,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
    * Returns the number of inputs dropped.
    */
   drainInputs(apply: (session: Session<S, I>, input: I) => void, tick = NO_INPUT_TICK): number {
+    this.timedCredit = Math.min(this.maxInputsPerTick, this.timedCredit + 1);
     if (this.inputCount > 0 && this.inputTicks[this.inputHead] !== NO_INPUT_TICK) return this.drainTimed(apply, tick);
     if (this.inputCount === 0) this.missedTicks = Math.min(MAX_MISSED_TICKS_REMEMBERED, this.missedTicks + 1);
     // A stalled uplink's inputs, arrived at once: stale. Dropped before this tick's ack, so
@@ -189,7 +193,7 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
    * Inputs meant for a tick apply in that tick, so jitter within the client's input lead
    * changes nothing: one that arrived early waits for its tick. Late ones (their tick
    * passed) are made up in the next tick that has an input, as many as ticks passed
-   * without one (at most `maxInputsPerTick` in all): the player's position stays exact and
+   * without one applied (at most `maxInputsPerTick` in all): the player's position stays exact and
    * the long-run rate one input per tick. Older ones beyond that (a stalled uplink's,
    * arrived at once) are dropped: the client corrects them in one go. The client's lead
    * covers the arrival times the server reports, so in steady state none is late.
@@ -200,14 +204,13 @@ export class Session<S extends Schema = Schema, I = unknown> implements Player<S
     let due = 0;
     while (due < this.inputCount && this.inputTicks[(this.inputHead + due) % capacity] <= tick) due++;
     if (due === 0) return 0;
-    const missed = Math.max(0, tick - 1 - this.lastTimedTick);
-    const keep = Math.min(due, 1 + missed, this.maxInputsPerTick);
+    const keep = Math.min(due, this.timedCredit);
+    this.timedCredit -= keep;
     for (let i = keep; i < due; i++) this.shiftInput();
     for (let i = 0; i < keep; i++) {
       this.lastProcessedSeq = this.inputSeqs[this.inputHead];
       apply(this, this.shiftInput());
     }
-    this.lastTimedTick = tick;
     return due - keep;
   }
 
