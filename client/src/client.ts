@@ -9,6 +9,7 @@ import {
   InputTiming,
   MsgType,
   NO_INPUT_ACK,
+  NO_INPUT_TICK,
   type SnapshotMessage,
   seqDiff,
   type WelcomeMessage,
@@ -274,6 +275,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
         events: (message) => this.emitEvents(message.events),
         pong: (message, now) => {
           this.clock.addSample(message.clientTime, message.serverTime, now);
+          if (message.inputMarginMs !== null) this.inputTiming?.observeMargin(message.inputMarginMs);
           this.emitter.emit("pong", now - message.clientTime, now);
         },
         disconnect: (info) => this.emitter.emit("disconnect", info),
@@ -395,14 +397,16 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
       this.lastSentSeq = seq;
       this.unackedInputs++;
     }
-    this.connection.sendInput(seq, values);
     const timing = this.inputTiming;
+    const now = this.now();
+    // The tick it is timed for, so the server applies it in that tick whatever the jitter.
+    const tick = timing !== null && this.timesInputs ? timing.targetTick(this.serverArrival(now)) : NO_INPUT_TICK;
+    this.connection.sendInput(seq, values, tick);
     if (timing !== null) {
-      const now = this.now();
       // A free schedule keeps its phase; after a stall it restarts instead of bursting.
       const stalled = Number.isNaN(this.freeInputAt) || now - this.freeInputAt > timing.tickMs * DEFAULT_MAX_CATCH_UP_TICKS;
       this.freeInputAt = stalled ? now + timing.tickMs : this.freeInputAt + timing.tickMs;
-      if (this.timesInputs) timing.sent(seq, timing.targetTick(this.serverArrival(now)));
+      if (tick !== NO_INPUT_TICK) timing.sent(seq, tick);
     }
     return seq;
   }
@@ -582,7 +586,7 @@ export class TickwireClient<S extends Schema = Schema, I = unknown, P = unknown>
     this.snapshotGapMs = Number.isNaN(this.lastSnapshotAt) ? 0 : now - this.lastSnapshotAt;
     this.lastSnapshotAt = now;
     this.lastTick = message.tick;
-    this.inputTiming?.acked(message.tick, message.ackSeq);
+    this.inputTiming?.acked(message.tick, message.ackSeq, now);
     const scene = this.scene;
     if (scene !== null) {
       // The server's clock runs on its tick timeline: tick N happens at N × tick length.

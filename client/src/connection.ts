@@ -8,6 +8,7 @@ import {
   type ErrorMessage,
   type EventsMessage,
   MsgType,
+  NO_INPUT_TICK,
   type PongMessage,
   type SnapshotMessage,
   SUBPROTOCOL,
@@ -37,7 +38,7 @@ import {
 } from "./matchmaking.js";
 import type { NetStats } from "./net-stats.js";
 import { type FetchLike, fetchRefusal } from "./preflight.js";
-import { ReliableBuffer } from "./reliable.js";
+import { ReceivedEvents, ReliableBuffer } from "./reliable.js";
 import {
   mayRetryRefusal,
   type Refusal,
@@ -190,6 +191,8 @@ export class Connection {
   private refusal: Refusal | null = null;
   private readonly backoff: Backoff;
   private readonly reliable: ReliableBuffer<ReliableMessage>;
+  /** The last server event processed, for exactly-once events across reconnects. */
+  private readonly receivedEvents = new ReceivedEvents();
   private handshakeTimer: unknown = null;
   private retryTimer: unknown = null;
   private pingTimer: unknown = null;
@@ -208,7 +211,7 @@ export class Connection {
   /** Ordinals of pings awaiting their pong, oldest first (pongs come back in order). */
   private readonly outstandingPings: number[] = [];
   private lastMessageAt = 0;
-  private heldInput: { seq: number; values: number[] } | null = null;
+  private heldInput: { seq: number; tick: number; values: number[] } | null = null;
   private lastFailure = "";
   /** When the welcomed socket we are resuming from was lost; NaN when not resuming. */
   private resumingSince = Number.NaN;
@@ -273,22 +276,23 @@ export class Connection {
   }
 
   /**
-   * Sends one input. Inputs are never queued while disconnected (false) nor behind a backed-up
-   * socket: above the threshold the input is held, a newer one replaces it, and the held one
-   * goes out when the socket drains (`poll`).
+   * Sends one input, meant for server tick `tick` (NO_INPUT_TICK: none). Inputs are never
+   * queued while disconnected (false) nor behind a backed-up socket: above the threshold the
+   * input is held, a newer one replaces it, and the held one goes out when the socket
+   * drains (`poll`).
    */
-  sendInput(seq: number, values: number[]): boolean {
+  sendInput(seq: number, values: number[], tick: number = NO_INPUT_TICK): boolean {
     if (!this.welcomed) return false;
     if (this.bufferedAmount > this.options.inputBufferedThreshold) {
       if (this.heldInput !== null) this.options.stats.coalescedInputs++;
-      this.heldInput = { seq, values };
+      this.heldInput = { seq, tick, values };
       return true;
     }
     if (this.heldInput !== null) {
       this.options.stats.coalescedInputs++;
       this.heldInput = null;
     }
-    this.send({ type: MsgType.Input, seq, input: values });
+    this.send({ type: MsgType.Input, seq, tick, input: values });
     return true;
   }
 
@@ -297,7 +301,7 @@ export class Connection {
     const held = this.heldInput;
     if (held === null || !this.welcomed || this.bufferedAmount > this.options.inputBufferedThreshold) return;
     this.heldInput = null;
-    this.send({ type: MsgType.Input, seq: held.seq, input: held.values });
+    this.send({ type: MsgType.Input, seq: held.seq, tick: held.tick, input: held.values });
   }
 
   /** Queues a chat or command for exactly-once delivery; false (and an error event) when it cannot. */
@@ -368,7 +372,7 @@ export class Connection {
     this.opened = true;
     this.preflightAnswered = false;
     this.lastMessageAt = this.options.now();
-    if (this.token !== null) this.send({ type: MsgType.Resume, token: this.token });
+    if (this.token !== null) this.send({ type: MsgType.Resume, token: this.token, lastEventSeq: this.receivedEvents.lastSeq });
     else this.send({ type: MsgType.Join, name: this.options.name });
   }
 
@@ -402,10 +406,12 @@ export class Connection {
     }
     switch (message.type) {
       case MsgType.Snapshot:
-        this.handlers.snapshot(message, now);
+        this.receiveEvents(message, (fresh) => this.handlers.snapshot(fresh, now));
         break;
       case MsgType.Events:
-        this.handlers.events(message);
+        this.receiveEvents(message, (fresh) => {
+          if (fresh.events.length > 0) this.handlers.events(fresh);
+        });
         break;
       case MsgType.Pong: {
         const ordinal = this.outstandingPings.shift() ?? -1;
@@ -427,6 +433,7 @@ export class Connection {
     this.clearTimer("handshakeTimer");
     this.welcomed = true;
     this.token = message.resumeToken;
+    this.receivedEvents.welcome(message.lastEventSeq);
     this.resumingSince = Number.NaN;
     this.heldElsewhereSince = Number.NaN;
     this.backoff.reset();
@@ -450,7 +457,7 @@ export class Connection {
       this.abandon(`no message from the server for ${this.options.silenceTimeoutMs} ms`);
       return;
     }
-    this.send({ type: MsgType.Ping, clientTime: now });
+    this.send({ type: MsgType.Ping, clientTime: now, lastEventSeq: this.receivedEvents.lastSeq });
     this.outstandingPings.push(this.pingsSent++);
     let delay = this.options.pingIntervalMs;
     if (this.burstPingsLeft > 0) {
@@ -458,6 +465,24 @@ export class Connection {
       delay = Math.min(delay, PING_BURST_INTERVAL_MS);
     }
     this.pingTimer = this.options.timers.setTimeout(() => this.ping(), delay);
+  }
+
+  /**
+   * Hands a message with server events to `deliver` so each event is processed once: those
+   * processed already (replayed after a resume) are cut off; a gap before them means a
+   * socket lost some, and resynchronizing (a resume) brings them back.
+   */
+  private receiveEvents<M extends SnapshotMessage | EventsMessage>(message: M, deliver: (fresh: M) => void): void {
+    const { events, firstEventSeq } = message;
+    const skip = this.receivedEvents.alreadyProcessed(firstEventSeq, events.length);
+    if (skip < 0) {
+      this.protocolError(`server events missing: expected #${this.receivedEvents.lastSeq + 1}, got #${firstEventSeq}`);
+      return;
+    }
+    const generation = this.generation;
+    deliver(skip === 0 ? message : { ...message, events: events.slice(skip), firstEventSeq: firstEventSeq + skip });
+    // A snapshot the client could not apply (it resynchronizes) did not process its events: they come again.
+    if (events.length > 0 && generation === this.generation) this.receivedEvents.processed(firstEventSeq + events.length - 1);
   }
 
   private sendReliableNow(message: ReliableMessage): void {

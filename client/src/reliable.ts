@@ -88,3 +88,39 @@ export class ReliableBuffer<T extends { rid: number }> {
     return this.entries.map((entry) => entry.message);
   }
 }
+
+/**
+ * Server events must be processed exactly once, in order, across reconnects: the mirror of
+ * ReliableBuffer. The server numbers each session's events 1, 2, 3, …; this keeps the last
+ * one processed, which every Ping reports (the server then forgets those) and Resume
+ * reports (the server replays the ones after it). A resume's Welcome says where its events
+ * go on from.
+ */
+export class ReceivedEvents {
+  private last = 0;
+
+  /** Seq of the last event processed; 0 before any. */
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  /** A Welcome: the next event is `lastEventSeq + 1`. */
+  welcome(lastEventSeq: number): void {
+    this.last = lastEventSeq;
+  }
+
+  /**
+   * Of `count` events numbered from `firstSeq`, how many at the start were processed
+   * already (to skip); -1 when one before them is missing.
+   */
+  alreadyProcessed(firstSeq: number, count: number): number {
+    if (count === 0) return 0;
+    if (firstSeq > this.last + 1) return -1;
+    return Math.min(count, this.last + 1 - firstSeq);
+  }
+
+  /** The events up to `seq` were processed. */
+  processed(seq: number): void {
+    if (seq > this.last) this.last = seq;
+  }
+}

@@ -104,7 +104,7 @@ describe("connecting", () => {
   it("a message before Welcome other than Error is a protocol error: reconnect", () => {
     const { time, errors } = start();
     FakeSocket.last.open();
-    FakeSocket.last.receive({ type: MsgType.Pong, clientTime: 1, serverTime: 2, lastReliableId: 0 });
+    FakeSocket.last.receive({ type: MsgType.Pong, clientTime: 1, serverTime: 2, lastReliableId: 0, inputMarginMs: null });
     expect(errors.map((e) => e.kind)).toEqual(["protocol"]);
     time.advance(1_000);
     expect(FakeSocket.instances).toHaveLength(2);
@@ -170,7 +170,7 @@ describe("reconnect and resume", () => {
     time.advance(1);
     expect(FakeSocket.instances).toHaveLength(2);
     FakeSocket.last.open();
-    expect(FakeSocket.last.sent[0]).toEqual({ type: MsgType.Resume, token: "token-1" });
+    expect(FakeSocket.last.sent[0]).toEqual({ type: MsgType.Resume, token: "token-1", lastEventSeq: 0 });
     FakeSocket.last.welcome({ resumed: true, resumeToken: "token-2" });
     expect(client.state).toBe("open");
     expect(states).toEqual(["open", "resuming", "open"]);
@@ -179,7 +179,7 @@ describe("reconnect and resume", () => {
     FakeSocket.last.drop(1006);
     time.advance(1_000);
     FakeSocket.last.open();
-    expect(FakeSocket.last.sent[0]).toEqual({ type: MsgType.Resume, token: "token-2" });
+    expect(FakeSocket.last.sent[0]).toEqual({ type: MsgType.Resume, token: "token-2", lastEventSeq: 0 });
   });
 
   it("retries a resume at most 1 s apart for the resume window, then joins as a new player with a 'resume-failed' error", () => {
@@ -378,7 +378,7 @@ describe("inputs", () => {
     FakeSocket.last.welcome({ resumed: true });
     expect(client.sendInput({ dx: -1, dy: 0 })).toBe(2);
     expect(FakeSocket.instances[0].sentOf(MsgType.Input).map((m) => m.seq)).toEqual([0, 1]);
-    expect(FakeSocket.last.sentOf(MsgType.Input)).toEqual([{ type: MsgType.Input, seq: 2, input: [-1, 0] }]);
+    expect(FakeSocket.last.sentOf(MsgType.Input)).toEqual([{ type: MsgType.Input, seq: 2, tick: 0, input: [-1, 0] }]);
   });
 
   it("are coalesced above the bufferedAmount threshold: the latest is sent when the socket drains", () => {
@@ -395,8 +395,8 @@ describe("inputs", () => {
     client.update();
     client.update();
     expect(socket.sentOf(MsgType.Input)).toEqual([
-      { type: MsgType.Input, seq: 0, input: [1, 0] },
-      { type: MsgType.Input, seq: 3, input: [0, -1] },
+      { type: MsgType.Input, seq: 0, tick: 0, input: [1, 0] },
+      { type: MsgType.Input, seq: 3, tick: 0, input: [0, -1] },
     ]);
     expect(client.stats.coalescedInputs).toBe(2);
     client.sendInput({ dx: 1, dy: 1 });
@@ -490,7 +490,7 @@ describe("reliable messages (chat, commands)", () => {
     client.chat("confirmed");
     time.advance(1_000);
     const pings = socket.sentOf(MsgType.Ping);
-    for (const ping of pings) socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: 10, lastReliableId: 1 });
+    for (const ping of pings) socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: 10, lastReliableId: 1, inputMarginMs: null });
     client.chat("in doubt");
     socket.drop(1006);
     time.advance(time.nextDelay);
@@ -553,7 +553,7 @@ describe("clock sync and server messages", () => {
         // 40 ms round trip: the pong arrives 40 ms after the ping was sent.
         const ping = pings[answered];
         time.current = ping.clientTime + 40;
-        socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: ping.clientTime + 20 + 1_000, lastReliableId: 0 });
+        socket.receive({ type: MsgType.Pong, clientTime: ping.clientTime, serverTime: ping.clientTime + 20 + 1_000, lastReliableId: 0, inputMarginMs: null });
       }
     }
     const pingTimes = socket.sentOf(MsgType.Ping).map((p) => p.clientTime);
@@ -575,9 +575,37 @@ describe("clock sync and server messages", () => {
     const { client } = startOpen();
     const names: string[] = [];
     client.on("event", (event) => names.push(event.name));
-    FakeSocket.last.receive({ type: MsgType.Events, events: [{ name: "a", data: 1 }, { name: "b", data: null }] });
-    FakeSocket.last.receive({ type: MsgType.Events, events: [{ name: "c", data: "x" }] });
+    FakeSocket.last.receive({ type: MsgType.Events, firstEventSeq: 1, events: [{ name: "a", data: 1 }, { name: "b", data: null }] });
+    FakeSocket.last.receive({ type: MsgType.Events, firstEventSeq: 3, events: [{ name: "c", data: "x" }] });
     expect(names).toEqual(["a", "b", "c"]);
+  });
+
+  it("reports the last event processed in pings and on resume, and skips events replayed twice", () => {
+    const { client, time } = startOpen();
+    const names: string[] = [];
+    client.on("event", (event) => names.push(event.name));
+    FakeSocket.last.receive({ type: MsgType.Events, firstEventSeq: 1, events: [{ name: "a", data: 1 }, { name: "b", data: 2 }] });
+    time.advance(1_000);
+    expect(FakeSocket.last.sentOf(MsgType.Ping).at(-1)?.lastEventSeq).toBe(2);
+    FakeSocket.last.drop();
+    time.advance(1_000);
+    FakeSocket.last.open();
+    expect(FakeSocket.last.sent[0]).toEqual({ type: MsgType.Resume, token: "token-1", lastEventSeq: 2 });
+    FakeSocket.last.welcome({ resumed: true, lastEventSeq: 2 });
+    // Events from #2 again (say, a server that replays from what it last knew): #2 is not processed twice.
+    FakeSocket.last.receive({ type: MsgType.Events, firstEventSeq: 2, events: [{ name: "b", data: 2 }, { name: "c", data: 3 }] });
+    expect(names).toEqual(["a", "b", "c"]);
+  });
+
+  it("a gap in the server's event numbers is a protocol error, and the resume asks for what is missing", () => {
+    const { client, errors, time } = startOpen();
+    FakeSocket.last.receive({ type: MsgType.Events, firstEventSeq: 1, events: [{ name: "a", data: 1 }] });
+    FakeSocket.last.receive({ type: MsgType.Events, firstEventSeq: 3, events: [{ name: "c", data: 3 }] });
+    expect(errors.map((error) => error.kind)).toContain("protocol");
+    expect(client.state).toBe("resuming");
+    time.advance(1_000);
+    FakeSocket.last.open();
+    expect(FakeSocket.last.sent[0]).toEqual({ type: MsgType.Resume, token: "token-1", lastEventSeq: 1 });
   });
 
   it("a text frame from the server is a protocol error and the client resumes", () => {

@@ -99,6 +99,39 @@ describe("session continuity", () => {
     expect(gameLog.chats).toEqual(sent);
   }, 30_000);
 
+  it("server events written to a socket whose downlink stalled, then dropped, arrive exactly once, in order, after the resume", async () => {
+    proxy = await startGateProxy(server.port);
+    const client = open("watcher", { tuning: { silenceTimeoutMs: 600 } });
+    const received: unknown[] = [];
+    client.on("event", (event) => {
+      if (event.name === "news") received.push(event.data);
+    });
+    await until(() => client.state === "open", "welcome");
+    const world = server.server.worlds.get("main");
+    const session = [...(world?.sessions ?? [])].find((player) => player.name === "watcher");
+    if (world === undefined || session === undefined) throw new Error("no session for the watcher");
+    let emitted = 0;
+    const emit = (count: number) => {
+      for (let i = 0; i < count; i++) world.emit(session, "news", emitted++);
+    };
+    emit(5);
+    await until(() => received.length === 5, "the first events");
+    // The server writes these to a socket whose bytes never reach the client.
+    proxy.stall("down");
+    emit(10);
+    await until(() => session.sentEvents.lastSeq >= 15, "the server to send the events");
+    await until(() => client.state !== "open", "the client to give up on the silent socket", 3_000);
+    emit(5);
+    proxy.resume();
+    await until(() => client.state === "open" && received.length >= emitted, "every event after the resume", 5_000);
+    // Anything replayed twice would come before or with the next snapshots.
+    let snapshots = 0;
+    client.on("snapshot", () => snapshots++);
+    await until(() => snapshots >= 5, "a few more snapshots");
+    expect(received).toEqual(Array.from({ length: emitted }, (_, i) => i));
+    expect(client.welcome?.resumed).toBe(true);
+  }, 15_000);
+
   it("a burst of 100 chats, partly dropped by the server's rate limit, still arrives exactly once, in order", async () => {
     proxy = await startGateProxy(server.port);
     const client = open("burst");

@@ -112,7 +112,7 @@ describe("light mode and measurement hooks, against a real server", () => {
     expect(snapshot.tick).toBeGreaterThan(0);
     const before = frames.length;
     const seq = client.sendInput({ dx: 0, dy: 1 });
-    const expectedBytes = encodeClientMessage({ type: MsgType.Input, seq, input: input.encode({ dx: 0, dy: 1 }) }).byteLength;
+    const expectedBytes = encodeClientMessage({ type: MsgType.Input, seq, tick: 0, input: input.encode({ dx: 0, dy: 1 }) }).byteLength;
     expect(frames.slice(before)).toEqual([{ direction: "out", bytes: expectedBytes, now: expect.any(Number) }]);
     await nextEvent(client, "snapshot");
     const sum = (direction: FrameDirection) => frames.filter((f) => f.direction === direction).reduce((n, f) => n + f.bytes, 0);

@@ -55,7 +55,7 @@ class MiniServer {
     const tick = this.store.commit();
     this.writer.reset();
     encodeDelta(this.store, this.view, null, this.writer);
-    socket.receive({ type: MsgType.Snapshot, tick, ackSeq, body: this.writer.copy(), events: [] });
+    socket.receive({ type: MsgType.Snapshot, tick, ackSeq, body: this.writer.copy(), events: [], firstEventSeq: 0 });
   }
 
   welcome(socket: FakeSocket, entityId: number, resumed = false): void {
@@ -161,7 +161,7 @@ describe("client scene: lifecycle", () => {
     const { client, server, errors } = start();
     server.store.spawn("dot");
     server.welcome(FakeSocket.last, 1);
-    FakeSocket.last.receive({ type: MsgType.Snapshot, tick: 5, ackSeq: -1, body: new Uint8Array([0, 1, 1, 77, 1]), events: [] });
+    FakeSocket.last.receive({ type: MsgType.Snapshot, tick: 5, ackSeq: -1, body: new Uint8Array([0, 1, 1, 77, 1]), events: [], firstEventSeq: 0 });
     expect(errors.map((e) => e.kind)).toContain("protocol");
     expect(client.state).toBe("resuming");
   });

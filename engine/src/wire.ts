@@ -42,6 +42,7 @@ export {
   MAX_UINT32,
   MAX_WIRE_VALUE_DEPTH,
   NO_INPUT_ACK,
+  NO_INPUT_TICK,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
 } from "./protocol/constants.js";

@@ -21,6 +21,8 @@ export class EventRouter<S extends Schema, I> {
   /** Player sessions by their entity's id, for events sent near a point. */
   private sessionByEntity: (Session<S, I> | undefined)[] = [];
   private readonly nearIds: number[] = [];
+  /** Session event seq of the first event `takeEvents` last returned. */
+  takenFirstSeq = 0;
 
   constructor(
     private readonly sessions: ReadonlySet<Session<S, I>>,
@@ -83,7 +85,11 @@ export class EventRouter<S extends Schema, I> {
     return count;
   }
 
-  /** The session's pending events, encoded (shared when they are exactly this tick's broadcast). */
+  /**
+   * The session's pending events, encoded (shared when they are exactly this tick's
+   * broadcast), numbered and kept until its client confirms them; `takenFirstSeq` is the
+   * first one's seq.
+   */
   takeEvents(session: Session<S, I>): Uint8Array | null {
     const events = session.events;
     if (events.length === 0) return null;
@@ -96,6 +102,8 @@ export class EventRouter<S extends Schema, I> {
     } else {
       encoded = encodeEvents(events);
     }
+    // Numbered once encoded: an event that cannot be encoded is never kept for a replay.
+    this.takenFirstSeq = session.sentEvents.record(events);
     this.counters.eventsSent += events.length;
     events.length = 0;
     session.hasPersonalEvents = false;

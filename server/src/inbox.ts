@@ -12,6 +12,7 @@ import {
   encodeServerMessage,
   MAX_CLIENT_MESSAGE_BYTES,
   MsgType,
+  NO_INPUT_TICK,
 } from "@tickwire/engine/wire";
 import type { Clock } from "./clock.js";
 import { fitCloseReason } from "./close-reason.js";
@@ -21,6 +22,14 @@ import type { GameContext, GameDefinition } from "./game.js";
 import type { HandlerGuard } from "./handler-guard.js";
 import type { Session } from "./session.js";
 import type { SessionLifecycle } from "./session-lifecycle.js";
+
+/**
+ * Furthest ahead of the server's clock an input may be timed, ms: the client's lead is at
+ * most 150 ms. Inputs timed later (a client sending faster than the tick rate, or a clock
+ * running fast) are taken as timed for that point, where all but the newest are dropped,
+ * so sending faster builds neither speed nor a backlog.
+ */
+const MAX_INPUT_AHEAD_MS = 250;
 
 export class Inbox<S extends Schema, I> {
   constructor(
@@ -32,6 +41,8 @@ export class Inbox<S extends Schema, I> {
     private readonly clock: Clock,
     /** Server time on the world's tick timeline, for Pong. */
     private readonly serverTime: (now: number) => number,
+    /** Tick length, ms: tick N happens at server time N × tickMs. */
+    private readonly tickMs: number,
   ) {}
 
   /** One WebSocket message. `data` is only valid during this call (uWS neuters it after). */
@@ -77,12 +88,14 @@ export class Inbox<S extends Schema, I> {
 
   private handle(peer: Peer<Session<S, I>>, message: ClientMessage<I>, now: number): void {
     if (message.type === MsgType.Ping) {
+      peer.session?.sentEvents.confirm(message.lastEventSeq);
       peer.outbox.send(
         encodeServerMessage({
           type: MsgType.Pong,
           clientTime: message.clientTime,
           serverTime: this.serverTime(now),
           lastReliableId: peer.session?.lastReliableId ?? 0,
+          inputMarginMs: peer.session?.takeInputMargin() ?? null,
         }),
       );
       return;
@@ -94,7 +107,7 @@ export class Inbox<S extends Schema, I> {
       } else if (message.type === MsgType.Join) {
         this.lifecycle.join(peer, message.name);
       } else {
-        this.lifecycle.resume(peer, message.token);
+        this.lifecycle.resume(peer, message.token, message.lastEventSeq);
       }
       return;
     }
@@ -104,7 +117,13 @@ export class Inbox<S extends Schema, I> {
     }
     switch (message.type) {
       case MsgType.Input: {
-        const refusal = session.queueInput(message.seq, message.input);
+        let tick = message.tick;
+        if (tick !== NO_INPUT_TICK) {
+          const serverTime = this.serverTime(now);
+          tick = Math.min(tick, Math.ceil((serverTime + MAX_INPUT_AHEAD_MS) / this.tickMs));
+          session.noteInputMargin(tick * this.tickMs - serverTime);
+        }
+        const refusal = session.queueInput(message.seq, message.input, tick);
         if (refusal !== undefined) this.counters.metrics.inputDrops.inc({ reason: refusal });
         return;
       }

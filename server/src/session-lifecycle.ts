@@ -9,11 +9,12 @@ import {
   closeReason,
   type EntityBase,
   type EntityStore,
+  type GameEvent,
   retryable,
   type Schema,
   type WireValue,
 } from "@tickwire/engine";
-import { encodeServerMessage, MsgType } from "@tickwire/engine/wire";
+import { encodeServerMessage, MAX_EVENTS_PER_MESSAGE, MsgType } from "@tickwire/engine/wire";
 import type { Clock } from "./clock.js";
 import { fitCloseReason, JoinRefused } from "./close-reason.js";
 import { Peer, type PeerInfo, NO_CLOSE_CODE } from "./peer.js";
@@ -273,6 +274,7 @@ export class SessionLifecycle<S extends Schema, I> {
       this.limits.maxInputsPerTick,
       this.limits.inputBacklogTicks,
       this.pipeline.createViewer(),
+      this.limits.maxPendingEvents,
     );
     session.address = ip;
     const playerData = this.game.playerData;
@@ -298,7 +300,7 @@ export class SessionLifecycle<S extends Schema, I> {
     this.byToken.set(session.resumeToken, session);
     this.events.trackEntity(session);
     if (loaded !== undefined) this.persistence?.joined(this.world, session, loaded.key);
-    this.attach(peer, session, false);
+    this.attach(peer, session, false, 0);
     this.logger.info({ player: session.id, name, ip: peer.info.ip }, "player joined");
     return true;
   }
@@ -370,22 +372,29 @@ export class SessionLifecycle<S extends Schema, I> {
       });
   }
 
-  resume(peer: Peer<Session<S, I>>, token: string): void {
+  /** A reconnect with `token`; its client processed the session's events up to `lastEventSeq`. */
+  resume(peer: Peer<Session<S, I>>, token: string, lastEventSeq: number): void {
     this.unjoined.delete(peer);
     const session = this.byToken.get(token);
     if (session === undefined) {
       this.closePeer(peer, CloseCode.ResumeFailed);
       return;
     }
-    if (session.eventsLost > 0) {
-      // Its event queue overflowed while it was away: it learns so as a connected player
-      // would, from an EventOverflow close; the player is kept and its next resume succeeds.
-      this.logger.warn({ player: session.id, eventsLost: session.eventsLost }, "resume refused once: events were lost while away");
+    // Events its client never got: queued ones dropped while it was away, or sent ones
+    // forgotten (past the bound) before it confirmed them.
+    const forgotten = session.eventLossTold ? 0 : session.sentEvents.missingAfter(lastEventSeq);
+    if (session.eventsLost > 0 || forgotten > 0) {
+      // It learns so as a connected player would, from an EventOverflow close; the player is
+      // kept and its next resume succeeds, going on from the oldest event kept.
+      const eventsLost = session.eventsLost + forgotten;
+      this.logger.warn({ player: session.id, eventsLost }, "resume refused once: events were lost while away");
       session.eventsLost = 0;
+      session.eventLossTold = forgotten > 0;
       session.disconnectedAt = this.clock();
       this.closePeer(peer, CloseCode.EventOverflow);
       return;
     }
+    session.eventLossTold = false;
     const previous = session.peer;
     if (previous !== undefined) {
       // Detach first, so the old socket's close does not start a grace period.
@@ -398,11 +407,35 @@ export class SessionLifecycle<S extends Schema, I> {
     }
     session.address = peer.info.ip;
     session.viewer.reset();
-    this.attach(peer, session, true);
-    this.logger.info({ player: session.id, name: session.name, ip: peer.info.ip }, "player resumed");
+    const replay = session.sentEvents.replayAfter(lastEventSeq);
+    this.attach(peer, session, true, replay.lastSeq);
+    // What the last socket was still carrying, in order, before anything newer.
+    this.sendEvents(peer, replay.lastSeq + 1, replay.events);
+    this.logger.info(
+      { player: session.id, name: session.name, ip: peer.info.ip, eventsReplayed: replay.events.length },
+      "player resumed",
+    );
   }
 
-  private attach(peer: Peer<Session<S, I>>, session: Session<S, I>, resumed: boolean): void {
+  /** Sends events numbered from `firstSeq` in Events messages (as many as the per-message bound needs). */
+  private sendEvents(peer: Peer<Session<S, I>>, firstSeq: number, events: readonly GameEvent[]): void {
+    try {
+      for (let start = 0; start < events.length; start += MAX_EVENTS_PER_MESSAGE) {
+        const part = events.slice(start, start + MAX_EVENTS_PER_MESSAGE);
+        peer.outbox.send(encodeServerMessage({ type: MsgType.Events, firstEventSeq: firstSeq + start, events: part }));
+      }
+    } catch (error) {
+      // Event data the game mutated after emit into something unencodable: those events are
+      // forgotten, and the client, closed now, is told of the loss when it resumes.
+      const session = peer.session;
+      session?.sentEvents.confirm(session.sentEvents.lastSeq);
+      this.counters.metrics.sendFailures.inc();
+      this.logger.error({ err: error, player: session?.id }, "events could not be encoded; client closed");
+      this.closePeer(peer, CloseCode.InternalError);
+    }
+  }
+
+  private attach(peer: Peer<Session<S, I>>, session: Session<S, I>, resumed: boolean, lastEventSeq: number): void {
     peer.session = session;
     session.peer = peer;
     const data = this.game.welcomeData === undefined ? undefined : this.welcomeData(session);
@@ -415,6 +448,7 @@ export class SessionLifecycle<S extends Schema, I> {
         tick: this.store.tick,
         serverTime: this.world.serverTime(),
         lastReliableId: session.lastReliableId,
+        lastEventSeq,
         resumed,
         world: this.world.id,
         ...(data === undefined ? {} : { data }),
@@ -481,7 +515,7 @@ export class SessionLifecycle<S extends Schema, I> {
     for (const peer of [...this.peers]) {
       const session = peer.session;
       if (session !== undefined && session.events.length > 0) {
-        peer.outbox.send(encodeServerMessage({ type: MsgType.Events, events: session.events }));
+        this.sendEvents(peer, session.sentEvents.record(session.events), session.events);
         session.events.length = 0;
       }
       this.closePeer(peer, code);

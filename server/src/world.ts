@@ -174,7 +174,7 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
       limits: this.limits,
       persistence: this.persistence,
     });
-    this.inbox = new Inbox(this.game, this.ctx, this.lifecycle, this.guard, this.counters, this.clock, (now) => this.serverTime(now));
+    this.inbox = new Inbox(this.game, this.ctx, this.lifecycle, this.guard, this.counters, this.clock, (now) => this.serverTime(now), this.fixedStep.tickMs);
     this.tickDuration = this.metrics.tickDuration.labels({ world: this.id });
     this.tickOverruns = this.metrics.tickOverruns.labels({ world: this.id });
     this.droppedTicks = this.metrics.droppedTicks.labels({ world: this.id });
@@ -383,8 +383,10 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
     guard.tickFailures = 0;
     try {
       let backlogDrops = 0;
+      // The tick being simulated: the one committed below.
+      const tick = this.store.tick + 1;
       for (const session of this.sessions) {
-        if (session.connected) backlogDrops += session.drainInputs(this.runOnInput);
+        if (session.connected) backlogDrops += session.drainInputs(this.runOnInput, tick);
       }
       if (backlogDrops > 0) this.metrics.inputDrops.inc({ reason: "backlog" }, backlogDrops);
       if (this.game.step !== undefined) guard.invoke("step", () => this.game.step?.(this.ctx, 1 / this.tickRate));
@@ -432,7 +434,8 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
       if (decision === "send") {
         const start = batch.length;
         try {
-          this.pipeline.writeSnapshot(session, this.events.takeEvents(session), batch);
+          const events = this.events.takeEvents(session);
+          this.pipeline.writeSnapshot(session, events, this.events.takenFirstSeq, batch);
         } catch (error) {
           // One client's snapshot or events failed to encode: it alone is closed (kept for resume).
           batch.length = start;
@@ -474,7 +477,7 @@ export class World<S extends Schema = Schema, I = unknown> implements Persistenc
   private sendSnapshot(session: Session<S, I>, peer: WorldPeer<S, I>): void {
     try {
       const events = this.events.takeEvents(session);
-      this.pipeline.writeSnapshot(session, events, this.message.reset());
+      this.pipeline.writeSnapshot(session, events, this.events.takenFirstSeq, this.message.reset());
     } catch (error) {
       this.sendFailed(session, peer, error);
       return;

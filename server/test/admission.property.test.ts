@@ -82,7 +82,7 @@ describe("World admission (property)", () => {
             case "resume": {
               if (tokens.length === 0) break;
               const fake = new FakeClient(world, ADDRESSES[step.address]);
-              fake.send({ type: MsgType.Resume, token: tokens[step.client % tokens.length] });
+              fake.send({ type: MsgType.Resume, token: tokens[step.client % tokens.length], lastEventSeq: 0 });
               clients.push(fake);
               break;
             }

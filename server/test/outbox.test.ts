@@ -12,7 +12,7 @@ const limits = resolveLimits({
   maxSnapshotInterval: 8,
 });
 /** A real Pong frame, so the fake socket can decode what the outbox sends. */
-const MESSAGE = new Uint8Array([0x94, 18, 1, 2, 0]);
+const MESSAGE = new Uint8Array([0x95, 18, 1, 2, 0, 0xc0]);
 
 function setup() {
   const socket = new FakeSocket();

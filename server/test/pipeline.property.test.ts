@@ -133,7 +133,7 @@ function runScenario(scenario: Scenario): void {
   for (let tick = 0; tick < scenario.ticks; tick++) {
     for (const state of clients) {
       if (rng.next() < 0.7) {
-        state.client.send({ type: MsgType.Input, seq: state.seq, input: [rng.int(-1, 1), rng.int(-1, 1)] });
+        state.client.send({ type: MsgType.Input, seq: state.seq, tick: 0, input: [rng.int(-1, 1), rng.int(-1, 1)] });
         state.seq = (state.seq + 1) & 0xffff;
       }
       if (state.slowFor > 0) {

@@ -291,7 +291,7 @@ describe("issue 10 point 6: events lost while away are never lost silently", () 
     }
     const token = away.welcome!.resumeToken;
     const first = await connect(server);
-    first.send({ type: MsgType.Resume, token });
+    first.send({ type: MsgType.Resume, token, lastEventSeq: 0 });
     expect((await first.waitForClose()).code).toBe(CloseCode.EventOverflow);
     expect(first.messages.some((m) => m.type === MsgType.Welcome)).toBe(false);
     expect(await metricValue(server, "tickwire_events_discarded_total")).toBeGreaterThan(8);

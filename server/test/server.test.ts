@@ -248,7 +248,7 @@ describe("server: bad input never affects another client", () => {
   it("answers invalid field values with an InvalidField error", async () => {
     const { server, bystander } = await withBystander();
     const offender = await join(server, "cheat@100,100");
-    offender.send({ type: MsgType.Input, seq: 0, input: [9, 0] });
+    offender.send({ type: MsgType.Input, seq: 0, tick: 0, input: [9, 0] });
     const error = await offender.next((m) => m.type === MsgType.Error);
     expect(error).toMatchObject({ code: ErrorCode.InvalidField });
     await offender.nextSnapshot();
@@ -299,7 +299,7 @@ describe("server: sessions", () => {
     const server = await serve({ game: testGame() });
     const client = await TestClient.connect(server.wsUrl(), { schema: testSchema });
     clients.push(client);
-    client.send({ type: MsgType.Resume, token: "not-a-token" });
+    client.send({ type: MsgType.Resume, token: "not-a-token", lastEventSeq: 0 });
     const closed = await client.waitForClose();
     expect(closed.code).toBe(CloseCode.ResumeFailed);
     expect(closed.reason).toMatch(/resume failed/);

@@ -96,6 +96,59 @@ describe("Session input queue", () => {
     expect(s.queuedInputs).toBe(0);
   });
 
+  it("applies an input timed for a tick in that tick: one early by jitter waits, never two in one tick", () => {
+    const s = session(8, 3);
+    // Inputs for ticks 10..12 arrive all before tick 10, bunched by jitter.
+    for (let i = 0; i < 3; i++) s.queueInput(i, i, 10 + i);
+    const timed = (tick: number) => {
+      const applied: number[] = [];
+      s.drainInputs((_session, input) => applied.push(input), tick);
+      return applied;
+    };
+    expect(timed(9)).toEqual([]);
+    expect(timed(10)).toEqual([0]);
+    expect(timed(11)).toEqual([1]);
+    expect(timed(12)).toEqual([2]);
+    expect(s.queuedInputs).toBe(0);
+  });
+
+  it("makes up late timed inputs in the next tick, as many as ticks passed without one, and drops older ones (a stalled uplink)", () => {
+    const s = session(16, 3);
+    const applied: number[] = [];
+    const timed = (tick: number) => s.drainInputs((_session, input) => applied.push(input), tick);
+    s.queueInput(0, 19, 19);
+    timed(19);
+    // The input for tick 20 misses it: tick 20 applies nothing, tick 21 both.
+    expect(timed(20)).toBe(0);
+    s.queueInput(1, 20, 20);
+    s.queueInput(2, 21, 21);
+    expect(timed(21)).toBe(0);
+    expect(applied).toEqual([19, 20, 21]);
+    expect(s.lastProcessedSeq).toBe(2);
+    // Late with nothing newer due: it applies alone.
+    s.queueInput(3, 22, 22);
+    expect(timed(23)).toBe(0);
+    expect(applied).toEqual([19, 20, 21, 22]);
+    // A stalled uplink's inputs, all due at once: three (maxInputsPerTick) apply, the older are dropped.
+    for (let tick = 24; tick < 40; tick++) timed(tick);
+    for (let seq = 4; seq < 12; seq++) s.queueInput(seq, 20 + seq, 20 + seq);
+    expect(timed(40)).toBe(5);
+    expect(applied).toEqual([19, 20, 21, 22, 29, 30, 31]);
+  });
+
+  it("applies more than one timed input in a tick only to make up ticks before it that had none (no speed hack)", () => {
+    const s = session(64, 3);
+    let applied = 0;
+    let seq = 0;
+    for (let tick = 100; tick < 120; tick++) {
+      // A cheater sends, each tick, inputs for the two ticks before and one for this tick.
+      for (const target of [tick - 2, tick - 1, tick]) s.queueInput(seq++, 0, target);
+      s.drainInputs(() => applied++, tick);
+    }
+    // One a tick, however they are timed.
+    expect(applied).toBe(20);
+  });
+
   it("refuses a seq that is not newer than the last queued one (duplicate or replay)", () => {
     const s = session();
     expect(s.queueInput(5, 1)).toBeUndefined();

@@ -77,7 +77,7 @@ describe("World: joining and snapshots", () => {
     const { entityId } = welcomeOf(client);
     setup.tick();
     client.snapshots();
-    client.send({ type: MsgType.Input, seq: 0, input: [1, 0] });
+    client.send({ type: MsgType.Input, seq: 0, tick: 0, input: [1, 0] });
     setup.tick();
     const snapshot = lastSnapshot(client);
     expect(client.applied.at(-1)).toMatchObject({ mode: DeltaMode.RELATIVE, updated: [entityId], spawned: [] });
@@ -100,7 +100,7 @@ describe("World: joining and snapshots", () => {
     const client = joined(setup, "ann");
     setup.tick();
     expect(lastSnapshot(client).ackSeq).toBe(-1);
-    client.send({ type: MsgType.Input, seq: 7, input: [0, 1] });
+    client.send({ type: MsgType.Input, seq: 7, tick: 0, input: [0, 1] });
     setup.tick();
     expect(lastSnapshot(client).ackSeq).toBe(7);
   });
@@ -114,7 +114,7 @@ describe("World: joining and snapshots", () => {
     const clients = Array.from({ length: 150 }, (_, i) => joined(setup, `p${i}@${100 + (i % 15) * 250},${100 + Math.floor(i / 15) * 350}`));
     const players = clients.map((client) => welcomeOf(client).entityId);
     setup.tick();
-    for (const [i, client] of clients.entries()) client.send({ type: MsgType.Input, seq: 1000 + i, input: [1, 0] });
+    for (const [i, client] of clients.entries()) client.send({ type: MsgType.Input, seq: 1000 + i, tick: 0, input: [1, 0] });
     setup.tick(2);
     clients.forEach((client, i) => {
       const snapshots = client.snapshots();
@@ -130,7 +130,7 @@ describe("World: joining and snapshots", () => {
     const client = joined(setup, "ann@100,100");
     const { entityId } = welcomeOf(client);
     setup.tick();
-    for (let seq = 0; seq < 3; seq++) client.send({ type: MsgType.Input, seq, input: [1, 0] });
+    for (let seq = 0; seq < 3; seq++) client.send({ type: MsgType.Input, seq, tick: 0, input: [1, 0] });
     setup.tick();
     expect(lastSnapshot(client).ackSeq).toBe(0);
     expect(valuesOf(client, entityId).x).toBe(100 + PLAYER_SPEED);
@@ -190,7 +190,7 @@ describe("World: interest management", () => {
     expect([viewer.mirror.has(ahead), viewer.mirror.has(behind)]).toEqual([false, true]);
     let seq = 0;
     while (!viewer.mirror.has(ahead)) {
-      viewer.send({ type: MsgType.Input, seq: seq++, input: [1, 0] });
+      viewer.send({ type: MsgType.Input, seq: seq++, tick: 0, input: [1, 0] });
       setup.tick();
       viewer.snapshots();
       expect(seq).toBeLessThan(100);
@@ -245,7 +245,7 @@ describe("World: backpressure", () => {
     slow.snapshots();
     slow.socket.bufferedAmount = 5000;
     for (let seq = 0; seq < 2; seq++) {
-      slow.send({ type: MsgType.Input, seq, input: [1, 0] });
+      slow.send({ type: MsgType.Input, seq, tick: 0, input: [1, 0] });
       setup.tick();
     }
     expect(slow.snapshots()).toHaveLength(0);
@@ -364,13 +364,71 @@ describe("World: sessions", () => {
     setup.world.disconnected(first.peer, CloseCode.Abnormal);
     setup.tick(20);
     const second = new FakeClient(setup.world);
-    second.send({ type: MsgType.Resume, token: welcome.resumeToken });
+    second.send({ type: MsgType.Resume, token: welcome.resumeToken, lastEventSeq: 0 });
     const resumed = welcomeOf(second);
     expect(resumed).toMatchObject({ resumed: true, entityId: welcome.entityId, lastReliableId: 3 });
     setup.tick();
     second.snapshots();
     expect(second.applied.at(-1)?.mode).toBe(DeltaMode.FULL);
     expect(second.mirror.get(welcome.entityId)?.values).toMatchObject({ x: 100, y: 100 });
+  });
+
+  it("replays the events its client had not processed after a resume, in order, exactly once, before newer ones", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const first = joined(setup, "ann");
+    const { resumeToken } = welcomeOf(first);
+    setup.tick();
+    command(first, "emit", "me", "ping", 3);
+    setup.tick();
+    expect(lastSnapshot(first)).toMatchObject({ firstEventSeq: 1, events: [{ data: 0 }, { data: 1 }, { data: 2 }] });
+    // The client confirms #1 (a ping); #2..#5 go out on a socket that dies with #3..#5 in flight.
+    first.send({ type: MsgType.Ping, clientTime: 1, lastEventSeq: 1 });
+    command(first, "emit", "me", "pong", 2);
+    setup.tick();
+    expect(lastSnapshot(first)).toMatchObject({ firstEventSeq: 4 });
+    setup.world.disconnected(first.peer, CloseCode.Abnormal);
+    const session = [...setup.world.sessions][0];
+    setup.world.emit(session, "news", "while away");
+
+    const second = new FakeClient(setup.world);
+    second.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 2 });
+    setup.tick();
+    const [welcome, replay, snapshot] = second.drain();
+    expect(welcome).toMatchObject({ type: MsgType.Welcome, resumed: true, lastEventSeq: 2 });
+    expect(replay).toEqual({
+      type: MsgType.Events,
+      firstEventSeq: 3,
+      events: [
+        { name: "ping", data: 2 },
+        { name: "pong", data: 0 },
+        { name: "pong", data: 1 },
+      ],
+    });
+    expect(snapshot).toMatchObject({ type: MsgType.Snapshot, firstEventSeq: 6, events: [{ name: "news", data: "while away" }] });
+  });
+
+  it("refuses a resume once with EventOverflow when events it had not processed were forgotten, then goes on from the oldest kept", () => {
+    const setup = manualWorld<TestSchema>(testGame(), { maxPendingEvents: 4 });
+    const first = joined(setup, "ann");
+    const { resumeToken } = welcomeOf(first);
+    setup.tick();
+    for (let i = 0; i < 2; i++) {
+      command(first, "emit", "me", "ping", 3);
+      setup.tick();
+    }
+    // Six sent, none confirmed: only #3..#6 are kept.
+    setup.world.disconnected(first.peer, CloseCode.Abnormal);
+    const refused = new FakeClient(setup.world);
+    refused.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
+    expect(refused.socket.ended?.code).toBe(CloseCode.EventOverflow);
+    expect(setup.world.sessions.size).toBe(1);
+
+    const second = new FakeClient(setup.world);
+    second.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
+    const [welcome, replay] = second.drain();
+    expect(welcome).toMatchObject({ type: MsgType.Welcome, resumed: true, lastEventSeq: 2 });
+    expect(replay).toMatchObject({ type: MsgType.Events, firstEventSeq: 3 });
+    expect(replay.type === MsgType.Events && replay.events.map((event) => event.data)).toEqual([2, 0, 1, 2]);
   });
 
   it("drops a chat re-sent after a resume (same rid) instead of processing it twice", () => {
@@ -381,7 +439,7 @@ describe("World: sessions", () => {
     first.send({ type: MsgType.Chat, rid: 1, text: "once" });
     setup.world.disconnected(first.peer, CloseCode.Abnormal);
     const second = new FakeClient(setup.world);
-    second.send({ type: MsgType.Resume, token: resumeToken });
+    second.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
     second.send({ type: MsgType.Chat, rid: 1, text: "once" });
     second.send({ type: MsgType.Chat, rid: 2, text: "twice" });
     expect(chats).toEqual(["once", "twice"]);
@@ -399,7 +457,7 @@ describe("World: sessions", () => {
     expect(left).toEqual(["ann"]);
     expect(setup.world.store.has(entityId)).toBe(false);
     const late = new FakeClient(setup.world);
-    late.send({ type: MsgType.Resume, token: resumeToken });
+    late.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
     expect(late.socket.ended?.code).toBe(CloseCode.ResumeFailed);
   });
 
@@ -408,7 +466,7 @@ describe("World: sessions", () => {
     const first = joined(setup, "ann");
     const { resumeToken } = welcomeOf(first);
     const second = new FakeClient(setup.world);
-    second.send({ type: MsgType.Resume, token: resumeToken });
+    second.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
     expect(first.socket.ended?.code).toBe(CloseCode.SessionReplaced);
     expect(welcomeOf(second).resumed).toBe(true);
     setup.tick();
@@ -438,9 +496,35 @@ describe("World: sessions", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = new FakeClient(setup.world);
     setup.tick(10);
-    client.send({ type: MsgType.Ping, clientTime: 1234.5 });
+    client.send({ type: MsgType.Ping, clientTime: 1234.5, lastEventSeq: 0 });
     const pong = client.drain().find((m) => m.type === MsgType.Pong);
-    expect(pong).toEqual({ type: MsgType.Pong, clientTime: 1234.5, serverTime: 10 * 50, lastReliableId: 0 });
+    expect(pong).toEqual({ type: MsgType.Pong, clientTime: 1234.5, serverTime: 10 * 50, lastReliableId: 0, inputMarginMs: null });
+  });
+
+  it("reports in Pong how early the latest timed input since the last Ping arrived before its tick", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann");
+    setup.tick(10); // server time 500: tick 12 is 100 ms away, tick 10 passed
+    client.send({ type: MsgType.Input, seq: 0, tick: 12, input: [1, 0] });
+    client.send({ type: MsgType.Input, seq: 1, tick: 10, input: [1, 0] });
+    client.send({ type: MsgType.Ping, clientTime: 1, lastEventSeq: 0 });
+    client.send({ type: MsgType.Ping, clientTime: 2, lastEventSeq: 0 });
+    const pongs = client.drain().filter((m) => m.type === MsgType.Pong);
+    expect(pongs.map((pong) => pong.type === MsgType.Pong && pong.inputMarginMs)).toEqual([0, null]);
+  });
+
+  it("takes inputs timed far ahead (sent faster than the tick rate) as timed 250 ms ahead, and applies only the newest of them", () => {
+    const setup = manualWorld<TestSchema>(testGame());
+    const client = joined(setup, "ann");
+    setup.tick(10); // server time 500: 250 ms ahead is tick 15
+    for (let seq = 0; seq < 4; seq++) client.send({ type: MsgType.Input, seq, tick: 100 + seq, input: [1, 0] });
+    client.send({ type: MsgType.Ping, clientTime: 1, lastEventSeq: 0 });
+    const pong = client.drain().find((m) => m.type === MsgType.Pong);
+    expect(pong?.type === MsgType.Pong && pong.inputMarginMs).toBe(250);
+    setup.tick(4);
+    expect(lastSnapshot(client).ackSeq).toBe(-1);
+    setup.tick();
+    expect(lastSnapshot(client).ackSeq).toBe(3);
   });
 });
 
@@ -547,7 +631,7 @@ describe("World: bad input", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = joined(setup, "ann@100,100");
     const { entityId } = welcomeOf(client);
-    client.send({ type: MsgType.Input, seq: 0, input: [5, 0] });
+    client.send({ type: MsgType.Input, seq: 0, tick: 0, input: [5, 0] });
     expect(client.drain()[0]).toMatchObject({ type: MsgType.Error, code: ErrorCode.InvalidField });
     setup.tick();
     client.snapshots();
@@ -557,7 +641,7 @@ describe("World: bad input", () => {
   it("refuses game messages before Join and a second Join", () => {
     const setup = manualWorld<TestSchema>(testGame());
     const client = new FakeClient(setup.world);
-    client.send({ type: MsgType.Input, seq: 0, input: [1, 0] });
+    client.send({ type: MsgType.Input, seq: 0, tick: 0, input: [1, 0] });
     expect(client.drain()[0]).toMatchObject({ type: MsgType.Error, code: ErrorCode.NotJoined });
     client.send({ type: MsgType.Join, name: "ann" });
     client.send({ type: MsgType.Join, name: "ann" });
@@ -573,11 +657,11 @@ describe("World: bad input", () => {
     });
     const flooder = joined(setup, "ann");
     flooder.drain();
-    for (let i = 0; i < 10; i++) flooder.send({ type: MsgType.Ping, clientTime: i });
+    for (let i = 0; i < 10; i++) flooder.send({ type: MsgType.Ping, clientTime: i, lastEventSeq: 0 });
     const replies = flooder.drain();
     expect(replies.filter((m) => m.type === MsgType.Pong)).toHaveLength(4);
     expect(replies.filter((m) => m.type === MsgType.Error && m.code === ErrorCode.RateLimited)).toHaveLength(1);
-    for (let i = 0; i < 30 && flooder.socket.ended === undefined; i++) flooder.send({ type: MsgType.Ping, clientTime: i });
+    for (let i = 0; i < 30 && flooder.socket.ended === undefined; i++) flooder.send({ type: MsgType.Ping, clientTime: i, lastEventSeq: 0 });
     expect(flooder.socket.ended?.code).toBe(CloseCode.InputFlood);
     setup.tick(); // metrics are flushed once per tick
     expect(await metricValue(setup.metrics, "tickwire_rate_limited_total")).toBeGreaterThanOrEqual(20);
@@ -599,7 +683,7 @@ describe("World: game code failures", () => {
       }),
     );
     const client = joined(setup, "ann");
-    client.send({ type: MsgType.Input, seq: 0, input: [1, 0] });
+    client.send({ type: MsgType.Input, seq: 0, tick: 0, input: [1, 0] });
     command(client, "throw");
     const errors = client.drain().filter((m) => m.type === MsgType.Error);
     expect(errors).toMatchObject([{ code: ErrorCode.CommandFailed }]);
@@ -715,7 +799,7 @@ describe("World: lifecycle hooks", () => {
     setup.world.disconnected(first.peer, CloseCode.Abnormal);
     setup.tick(5);
     const second = new FakeClient(setup.world);
-    second.send({ type: MsgType.Resume, token: resumeToken });
+    second.send({ type: MsgType.Resume, token: resumeToken, lastEventSeq: 0 });
     welcomeOf(second);
     second.send({ type: MsgType.Chat, rid: 2, text: "two" });
     const [player] = setup.world.sessions;

@@ -88,6 +88,7 @@ export class FakeSocket implements WebSocketLike {
       tick: 100,
       serverTime: 5_000,
       lastReliableId: 0,
+      lastEventSeq: 0,
       resumed: false,
       world: "main",
       ...overrides,

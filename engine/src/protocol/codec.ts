@@ -42,7 +42,7 @@ import { eventTuples } from "./snapshot.js";
 const MAX_CLIENT_NESTING = 2;
 /** Envelope, events list, `[name, data]` pair, then the event data itself. */
 const MAX_SERVER_NESTING = 3 + MAX_WIRE_VALUE_DEPTH;
-const WELCOME_ARITY = 9;
+const WELCOME_ARITY = 10;
 
 const NO_EVENTS: readonly GameEvent[] = Object.freeze([]);
 
@@ -53,11 +53,11 @@ export function encodeClientMessage(msg: ClientMessage): Uint8Array {
     case MsgType.Join:
       return packr.pack([MsgType.Join, msg.name]);
     case MsgType.Resume:
-      return packr.pack([MsgType.Resume, msg.token]);
+      return packr.pack([MsgType.Resume, msg.token, msg.lastEventSeq]);
     case MsgType.Input:
-      return packr.pack([MsgType.Input, msg.seq, ...msg.input]);
+      return packr.pack([MsgType.Input, msg.seq, msg.tick, ...msg.input]);
     case MsgType.Ping:
-      return packr.pack([MsgType.Ping, msg.clientTime]);
+      return packr.pack([MsgType.Ping, msg.clientTime, msg.lastEventSeq]);
     case MsgType.Chat:
       return packr.pack([MsgType.Chat, msg.rid, msg.text]);
     case MsgType.Command:
@@ -77,6 +77,7 @@ export function encodeServerMessage(msg: ServerMessage): Uint8Array {
         msg.tick,
         msg.serverTime,
         msg.lastReliableId,
+        msg.lastEventSeq,
         msg.resumed,
         msg.world,
       ];
@@ -90,11 +91,12 @@ export function encodeServerMessage(msg: ServerMessage): Uint8Array {
         msg.ackSeq,
         msg.body,
         msg.events.length > 0 ? eventTuples(msg.events) : null,
+        msg.events.length > 0 ? msg.firstEventSeq : 0,
       ]);
     case MsgType.Pong:
-      return packr.pack([MsgType.Pong, msg.clientTime, msg.serverTime, msg.lastReliableId]);
+      return packr.pack([MsgType.Pong, msg.clientTime, msg.serverTime, msg.lastReliableId, msg.inputMarginMs]);
     case MsgType.Events:
-      return packr.pack([MsgType.Events, eventTuples(msg.events)]);
+      return packr.pack([MsgType.Events, msg.firstEventSeq, eventTuples(msg.events)]);
     case MsgType.Error:
       return packr.pack([MsgType.Error, msg.code, msg.message]);
   }
@@ -163,14 +165,22 @@ function readClientMessage<I>(envelope: unknown[], inputSchema?: InputSchema<I>)
       expectArity(envelope, 2, "Join");
       return { type: MsgType.Join, name: readPlayerName(envelope[1]) };
     case MsgType.Resume:
-      expectArity(envelope, 2, "Resume");
-      return { type: MsgType.Resume, token: text(envelope[1], "token", 1, MAX_RESUME_TOKEN_LENGTH) };
+      expectArity(envelope, 3, "Resume");
+      return {
+        type: MsgType.Resume,
+        token: text(envelope[1], "token", 1, MAX_RESUME_TOKEN_LENGTH),
+        lastEventSeq: readEventSeq(envelope[2], 0, "lastEventSeq"),
+      };
     case MsgType.Input:
-      expectMinArity(envelope, 2, "Input");
+      expectMinArity(envelope, 3, "Input");
       return readInput(envelope, inputSchema);
     case MsgType.Ping:
-      expectArity(envelope, 2, "Ping");
-      return { type: MsgType.Ping, clientTime: finite(envelope[1], "clientTime") };
+      expectArity(envelope, 3, "Ping");
+      return {
+        type: MsgType.Ping,
+        clientTime: finite(envelope[1], "clientTime"),
+        lastEventSeq: readEventSeq(envelope[2], 0, "lastEventSeq"),
+      };
     case MsgType.Chat:
       expectArity(envelope, 3, "Chat");
       return {
@@ -197,28 +207,35 @@ function readServerMessage(envelope: unknown[]): ServerMessage {
     case MsgType.Welcome:
       return readWelcome(envelope);
     case MsgType.Snapshot: {
-      expectArity(envelope, 5, "Snapshot");
+      expectArity(envelope, 6, "Snapshot");
       const body = envelope[3];
       if (!(body instanceof Uint8Array)) throw invalidField("body must be binary");
+      const events = envelope[4] === null ? NO_EVENTS : readEvents(envelope[4]);
       return {
         type: MsgType.Snapshot,
         tick: integer(envelope[1], 0, MAX_UINT32, "tick"),
         ackSeq: integer(envelope[2], NO_INPUT_ACK, MAX_INPUT_SEQ, "ackSeq"),
         body,
-        events: envelope[4] === null ? NO_EVENTS : readEvents(envelope[4]),
+        events,
+        firstEventSeq: readEventSeq(envelope[5], events.length > 0 ? 1 : 0, "firstEventSeq"),
       };
     }
     case MsgType.Pong:
-      expectArity(envelope, 4, "Pong");
+      expectArity(envelope, 5, "Pong");
       return {
         type: MsgType.Pong,
         clientTime: finite(envelope[1], "clientTime"),
         serverTime: finite(envelope[2], "serverTime"),
         lastReliableId: integer(envelope[3], 0, MAX_UINT32, "lastReliableId"),
+        inputMarginMs: envelope[4] === null ? null : finite(envelope[4], "inputMarginMs"),
       };
     case MsgType.Events:
-      expectArity(envelope, 2, "Events");
-      return { type: MsgType.Events, events: readEvents(envelope[1]) };
+      expectArity(envelope, 3, "Events");
+      return {
+        type: MsgType.Events,
+        firstEventSeq: readEventSeq(envelope[1], 1, "firstEventSeq"),
+        events: readEvents(envelope[2]),
+      };
     case MsgType.Error: {
       expectArity(envelope, 3, "Error");
       const code = envelope[1];
@@ -253,17 +270,23 @@ function readReliableId(value: unknown): number {
   return integer(value, 1, MAX_UINT32, "rid");
 }
 
+/** Event seqs start at 1; 0 stands for "none" where `min` allows it. */
+function readEventSeq(value: unknown, min: 0 | 1, name: string): number {
+  return integer(value, min, MAX_UINT32, name);
+}
+
 function readInput<I>(envelope: unknown[], inputSchema?: InputSchema<I>): InputMessage<I | readonly number[]> {
   const seq = integer(envelope[1], 0, MAX_INPUT_SEQ, "seq");
-  const values = envelope.slice(2);
+  const tick = integer(envelope[2], 0, MAX_UINT32, "tick");
+  const values = envelope.slice(3);
   if (inputSchema) {
     const result = inputSchema.validate(values);
     if (!result.ok) throw new ProtocolViolation(result.error.code, result.error.message);
-    return { type: MsgType.Input, seq, input: result.value };
+    return { type: MsgType.Input, seq, tick, input: result.value };
   }
   if (values.length > MAX_INPUT_FIELDS) throw invalidField(`input has more than ${MAX_INPUT_FIELDS} values`);
   for (const value of values) finite(value, "input value");
-  return { type: MsgType.Input, seq, input: values as number[] };
+  return { type: MsgType.Input, seq, tick, input: values as number[] };
 }
 
 function readCommandArgs(envelope: unknown[]): CommandArg[] {
@@ -296,8 +319,9 @@ function readWelcome(envelope: unknown[]): WelcomeMessage {
     tick: integer(envelope[4], 0, MAX_UINT32, "tick"),
     serverTime: finite(envelope[5], "serverTime"),
     lastReliableId: integer(envelope[6], 0, MAX_UINT32, "lastReliableId"),
-    resumed: boolean(envelope[7], "resumed"),
-    world: text(envelope[8], "world", 1, MAX_WORLD_ID_LENGTH),
+    lastEventSeq: readEventSeq(envelope[7], 0, "lastEventSeq"),
+    resumed: boolean(envelope[8], "resumed"),
+    world: text(envelope[9], "world", 1, MAX_WORLD_ID_LENGTH),
   };
   // checkShape admitted only nil, booleans, numbers, strings, binary, arrays and string-keyed maps.
   return envelope.length > WELCOME_ARITY ? { ...welcome, data: envelope[WELCOME_ARITY] as WireValue } : welcome;

@@ -1,5 +1,5 @@
 /** Bumped on any incompatible change to the message catalogue or its encodings. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Offered by clients in `Sec-WebSocket-Protocol`; the server refuses any other value before
@@ -65,6 +65,9 @@ export const MAX_CLOSE_REASON_BYTES = 123;
 
 /** Snapshot `ackSeq` before the server has processed any input from this client. */
 export const NO_INPUT_ACK = -1;
+
+/** An Input's `tick` when it is meant for no tick in particular (sent before the client could time it). */
+export const NO_INPUT_TICK = 0;
 
 /** Largest input sequence number; seq travels as uint16 and wraps to 0. */
 export const MAX_INPUT_SEQ = 0xffff;

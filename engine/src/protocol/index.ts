@@ -20,6 +20,7 @@ export {
   MAX_WIRE_VALUE_DEPTH,
   MAX_WORLD_ID_LENGTH,
   NO_INPUT_ACK,
+  NO_INPUT_TICK,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
 } from "./constants.js";

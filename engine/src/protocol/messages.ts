@@ -6,15 +6,15 @@
  * | id | message  | dir | wire form                                                   | limits |
  * |----|----------|-----|-------------------------------------------------------------|--------|
  * |  1 | Join     | c→s | `[1, name]`                                                 | name 1..32, no control chars, not blank |
- * |  2 | Resume   | c→s | `[2, token]`                                                | token 1..128 |
- * |  3 | Input    | c→s | `[3, seq, ...values]`                                       | seq uint16 (wraps); ≤ 32 finite values, checked against the game's InputSchema |
- * |  4 | Ping     | c→s | `[4, clientTime]`                                           | finite float64 ms |
+ * |  2 | Resume   | c→s | `[2, token, lastEventSeq]`                                  | token 1..128; lastEventSeq uint32 |
+ * |  3 | Input    | c→s | `[3, seq, tick, ...values]`                                 | seq uint16 (wraps); tick uint32 (0: none); ≤ 32 finite values, checked against the game's InputSchema |
+ * |  4 | Ping     | c→s | `[4, clientTime, lastEventSeq]`                             | finite float64 ms; lastEventSeq uint32 |
  * |  5 | Chat     | c→s | `[5, rid, text]`                                            | rid 1..2^32-1; text 1..280, no control chars |
  * |  6 | Command  | c→s | `[6, rid, name, ...args]`                                   | name 1..32, no whitespace/control; ≤ 16 args of null, boolean, finite number or string ≤ 256 |
- * | 16 | Welcome  | s→c | `[16, entityId, resumeToken, tickRate, tick, serverTime, lastReliableId, resumed, world, data?]` | tickRate (0, 240]; tick, ids uint32 |
- * | 17 | Snapshot | s→c | `[17, tick, ackSeq, <bin body>, [[name, data], ...] \| nil]` | ackSeq -1..65535; ≤ 1024 events |
- * | 18 | Pong     | s→c | `[18, clientTime, serverTime, lastReliableId]`              | finite float64 ms; rid uint32 |
- * | 19 | Events   | s→c | `[19, [[name, data], ...]]`                                 | ≤ 1024 events; name 1..64 |
+ * | 16 | Welcome  | s→c | `[16, entityId, resumeToken, tickRate, tick, serverTime, lastReliableId, lastEventSeq, resumed, world, data?]` | tickRate (0, 240]; tick, ids, seqs uint32 |
+ * | 17 | Snapshot | s→c | `[17, tick, ackSeq, <bin body>, [[name, data], ...] \| nil, firstEventSeq]` | ackSeq -1..65535; ≤ 1024 events; firstEventSeq uint32, 0 without events |
+ * | 18 | Pong     | s→c | `[18, clientTime, serverTime, lastReliableId, inputMarginMs]` | finite float64 ms; rid uint32; margin finite or nil |
+ * | 19 | Events   | s→c | `[19, firstEventSeq, [[name, data], ...]]`                  | ≤ 1024 events; name 1..64; firstEventSeq 1..2^32-1 |
  * | 20 | Error    | s→c | `[20, code, message]`                                       | code an ErrorCode; message ≤ 256 |
  *
  * Frames are at most MAX_CLIENT_MESSAGE_BYTES (8 KiB) client→server and
@@ -26,6 +26,13 @@
  * a resume the client re-sends those above Welcome's `lastReliableId`, and after a Pong those
  * sent before its Ping but above its `lastReliableId`. The server processes only the next id
  * in sequence: it drops any it has already seen, and any after a gap (re-sent in order later).
+ *
+ * Event sequence numbers mirror them the other way: each session numbers the events it sends
+ * 1, 2, 3, … (a Snapshot or Events message carries its first one's). The client reports the
+ * last one it processed in every Ping, so the server forgets those, and in Resume, so the
+ * server replays the ones after it (Events messages right after the Welcome, whose
+ * `lastEventSeq` says where the replay starts). The client skips any it has already
+ * processed, and resynchronizes (resumes) on a gap.
  */
 import type { ErrorCode, MsgType } from "./codes.js";
 
@@ -56,6 +63,8 @@ export interface ResumeMessage {
   readonly type: MsgType.Resume;
   /** The resumeToken from the last Welcome. */
   readonly token: string;
+  /** Seq of the last server event the client processed (0: none): the server replays those after it. */
+  readonly lastEventSeq: number;
 }
 
 /**
@@ -66,6 +75,11 @@ export interface InputMessage<I = readonly number[]> {
   readonly type: MsgType.Input;
   /** uint16, wraps at 2^16: compare with seqNewer/seqDiff. */
   readonly seq: number;
+  /**
+   * The server tick this input is meant for (the client's input timing sent it to arrive
+   * just before that tick), or NO_INPUT_TICK (0): apply it when it arrives.
+   */
+  readonly tick: number;
   readonly input: I;
 }
 
@@ -73,6 +87,8 @@ export interface PingMessage {
   readonly type: MsgType.Ping;
   /** The client's clock in ms, echoed in Pong. */
   readonly clientTime: number;
+  /** Seq of the last server event the client processed (0: none): the server stops keeping those. */
+  readonly lastEventSeq: number;
 }
 
 export interface ChatMessage {
@@ -110,6 +126,12 @@ export interface WelcomeMessage {
   readonly serverTime: number;
   /** Highest reliable id the server has processed in this session; 0 when none. */
   readonly lastReliableId: number;
+  /**
+   * The next server event this connection carries is `lastEventSeq + 1`: on a resume, the
+   * client's own report (the ones after it are replayed next), or later when events were lost
+   * and the client was told so with an EventOverflow close; 0 for a new session.
+   */
+  readonly lastEventSeq: number;
   /** True when this session continues a previous one (the player was kept). */
   readonly resumed: boolean;
   /** Id of the world joined. */
@@ -127,6 +149,8 @@ export interface SnapshotMessage {
   /** Entity-delta bytes built by the state module; opaque here. Decoded, it views the frame's bytes. */
   readonly body: Uint8Array;
   readonly events: readonly GameEvent[];
+  /** Seq of the first of `events` (the others follow one by one); 0 when there are none. */
+  readonly firstEventSeq: number;
 }
 
 export interface PongMessage {
@@ -139,11 +163,19 @@ export interface PongMessage {
    * (rate-limited or out of order), and the client sends it again.
    */
   readonly lastReliableId: number;
+  /**
+   * How long before its tick the latest-arriving of the timed inputs received since the
+   * previous Ping reached the server, ms (negative: late by that much); null when none did.
+   * The client's input lead covers it.
+   */
+  readonly inputMarginMs: number | null;
 }
 
 /** Reliable events sent outside a snapshot. */
 export interface EventsMessage {
   readonly type: MsgType.Events;
+  /** Seq of the first of `events` (the others follow one by one). */
+  readonly firstEventSeq: number;
   readonly events: readonly GameEvent[];
 }
 

@@ -4,11 +4,11 @@ import { MAX_INPUT_SEQ, MAX_UINT32, NO_INPUT_ACK } from "./constants.js";
 import type { GameEvent } from "./messages.js";
 import { packr } from "./msgpack.js";
 
-// The snapshot envelope `[MsgType.Snapshot, tick, ackSeq, <bin body>, events | nil]` written
+// The snapshot envelope `[MsgType.Snapshot, tick, ackSeq, <bin body>, events | nil, firstEventSeq]` written
 // by hand, byte for byte what msgpackr writes, so the server can splice pre-encoded body
 // chunks and events without re-encoding them.
 
-const FIXARRAY_5 = 0x95;
+const FIXARRAY_6 = 0x96;
 const NIL = 0xc0;
 const UINT8 = 0xcc;
 const UINT16 = 0xcd;
@@ -20,13 +20,16 @@ const NEGATIVE_ONE = 0xff;
 const MAX_FIXINT = 0x7f;
 /** fixarray tag + type + uint32 tick + uint16 ackSeq. */
 const MAX_START_BYTES = 1 + 1 + 5 + 3;
+/** A uint32 as msgpack: tag + 4 bytes. */
+const MAX_UINT32_BYTES = 5;
 /** The largest bin header: tag + 4-byte length. */
 const BIN32_HEADER_BYTES = 5;
 
 /**
  * Writes a whole Snapshot message whose body is the concatenation of `bodyParts` (e.g. the
  * pre-encoded chunks of the interest cells a client sees plus its own part), ending with
- * `encodedEvents` from encodeEvents, or nil when there are none.
+ * `encodedEvents` from encodeEvents, or nil when there are none, and the first event's
+ * session sequence number (written 0 when there are no events).
  */
 export function writeSnapshotMessage(
   w: ByteWriter,
@@ -34,6 +37,7 @@ export function writeSnapshotMessage(
   ackSeq: number,
   bodyParts: readonly Uint8Array[],
   encodedEvents?: Uint8Array | null,
+  firstEventSeq = 0,
 ): void {
   let bodyLength = 0;
   for (const part of bodyParts) bodyLength += part.length;
@@ -41,7 +45,7 @@ export function writeSnapshotMessage(
   w.ensure(BIN32_HEADER_BYTES);
   w.length = putBinHeader(w.bytes, w.length, bodyLength);
   for (const part of bodyParts) w.raw(part);
-  writeEvents(w, encodedEvents);
+  writeEvents(w, encodedEvents, firstEventSeq);
 }
 
 /**
@@ -58,9 +62,14 @@ export function beginSnapshotMessage(w: ByteWriter, tick: number, ackSeq: number
 
 /**
  * Finishes a message begun with beginSnapshotMessage: everything written since is the body.
- * Writes the body's bin header and the events (or nil).
+ * Writes the body's bin header, the events (or nil) and the first event's sequence number.
  */
-export function endSnapshotMessage(w: ByteWriter, mark: number, encodedEvents?: Uint8Array | null): void {
+export function endSnapshotMessage(
+  w: ByteWriter,
+  mark: number,
+  encodedEvents?: Uint8Array | null,
+  firstEventSeq = 0,
+): void {
   const bodyStart = mark + BIN32_HEADER_BYTES;
   if (!Number.isInteger(mark) || mark < 0 || bodyStart > w.length) {
     throw new RangeError(`mark ${mark} does not come from beginSnapshotMessage on this writer`);
@@ -73,7 +82,7 @@ export function endSnapshotMessage(w: ByteWriter, mark: number, encodedEvents?: 
     w.length -= BIN32_HEADER_BYTES - headerBytes;
   }
   putBinHeader(w.bytes, mark, bodyLength);
-  writeEvents(w, encodedEvents);
+  writeEvents(w, encodedEvents, firstEventSeq);
 }
 
 /**
@@ -100,7 +109,7 @@ function writeEnvelopeStart(w: ByteWriter, tick: number, ackSeq: number): void {
   w.ensure(MAX_START_BYTES);
   const bytes = w.bytes;
   let at = w.length;
-  bytes[at++] = FIXARRAY_5;
+  bytes[at++] = FIXARRAY_6;
   bytes[at++] = MsgType.Snapshot;
   at = putUint(bytes, at, tick);
   if (ackSeq === NO_INPUT_ACK) bytes[at++] = NEGATIVE_ONE;
@@ -108,9 +117,18 @@ function writeEnvelopeStart(w: ByteWriter, tick: number, ackSeq: number): void {
   w.length = at;
 }
 
-function writeEvents(w: ByteWriter, encodedEvents: Uint8Array | null | undefined): void {
-  if (encodedEvents) w.raw(encodedEvents);
-  else w.u8(NIL);
+function writeEvents(w: ByteWriter, encodedEvents: Uint8Array | null | undefined, firstEventSeq: number): void {
+  if (!encodedEvents) {
+    w.u8(NIL);
+    w.u8(0);
+    return;
+  }
+  if (!Number.isInteger(firstEventSeq) || firstEventSeq < 1 || firstEventSeq > MAX_UINT32) {
+    throw new RangeError(`firstEventSeq ${firstEventSeq} is not in 1..${MAX_UINT32}`);
+  }
+  w.raw(encodedEvents);
+  w.ensure(MAX_UINT32_BYTES);
+  w.length = putUint(w.bytes, w.length, firstEventSeq);
 }
 
 function binHeaderBytes(length: number): number {

@@ -3,11 +3,27 @@ import { seqNewer } from "../util/seq.js";
 /** Lead an input starts with: enough for a quiet loopback or LAN path. */
 export const DEFAULT_INITIAL_LEAD_MS = 4;
 export const DEFAULT_MIN_LEAD_MS = 1;
-/** A late input grows the lead by this much at once: lateness costs a whole tick of latency. */
-export const DEFAULT_LATE_STEP_MS = 2;
+/**
+ * A late input grows the lead by this much at once: the server drops a late input when the
+ * next one is due too (a correction), so the lead overshoots rather than creeps.
+ */
+export const DEFAULT_LATE_STEP_MS = 5;
 /** After this many timely inputs in a row the lead shrinks by one `earlyStepMs`. */
 export const DEFAULT_TIMELY_RUN = 40;
 export const DEFAULT_EARLY_STEP_MS = 0.5;
+/**
+ * The lead grows at most once in this long: a stall delivers a whole run of late inputs
+ * at once, and an outage is no measure of jitter; a quarter second still finds a jittery
+ * path's lead within a couple of seconds.
+ */
+export const DEFAULT_LATE_COOLDOWN_MS = 250;
+/**
+ * How early the latest input of a report should still have arrived, ms: a little room for
+ * the next one to be later still.
+ */
+const TARGET_MARGIN_MS = 5;
+/** Most one margin report grows the lead by, ms (about one report a second). */
+const MAX_MARGIN_STEP_MS = 10;
 /** Inputs awaiting their verdict; older ones are forgotten (a stalled connection). */
 const PENDING_CAPACITY = 64;
 
@@ -21,6 +37,7 @@ export interface InputTimingOptions {
   lateStepMs?: number;
   timelyRun?: number;
   earlyStepMs?: number;
+  lateCooldownMs?: number;
 }
 
 /**
@@ -42,6 +59,11 @@ export class InputTiming {
   private readonly lateStep: number;
   private readonly timelyRun: number;
   private readonly earlyStep: number;
+  private readonly lateCooldown: number;
+  /** Whether a margin report has set the lead yet. */
+  private calibrated = false;
+  /** When the lead last grew (the caller's clock). */
+  private grewAt = Number.NEGATIVE_INFINITY;
   private timelyCount = 0;
   private lastTarget = Number.NEGATIVE_INFINITY;
   // Inputs sent and the tick each was meant for, oldest first (a ring).
@@ -63,6 +85,7 @@ export class InputTiming {
     this.lateStep = opts.lateStepMs ?? DEFAULT_LATE_STEP_MS;
     this.timelyRun = opts.timelyRun ?? DEFAULT_TIMELY_RUN;
     this.earlyStep = opts.earlyStepMs ?? DEFAULT_EARLY_STEP_MS;
+    this.lateCooldown = opts.lateCooldownMs ?? DEFAULT_LATE_COOLDOWN_MS;
   }
 
   /** How long before its tick an input is meant to arrive, ms. */
@@ -108,15 +131,44 @@ export class InputTiming {
     this.pendingCount++;
   }
 
-  /** A snapshot of `tick` arrived with `ackSeq`, the last input applied (-1: none yet). */
-  acked(tick: number, ackSeq: number): void {
+  /**
+   * A snapshot of `tick` arrived at `now` with `ackSeq`, the last input applied (-1: none
+   * yet). Late inputs grow the lead by one step, at most once per `lateCooldownMs`.
+   */
+  acked(tick: number, ackSeq: number, now = Number.POSITIVE_INFINITY): void {
+    let late = false;
     while (this.pendingCount > 0 && this.pendingTicks[this.pendingHead] <= tick) {
       const seq = this.pendingSeqs[this.pendingHead];
       this.pendingHead = (this.pendingHead + 1) % PENDING_CAPACITY;
       this.pendingCount--;
-      if (ackSeq >= 0 && !seqNewer(seq, ackSeq)) this.onTimely();
-      else this.onLate();
+      if (ackSeq >= 0 && !seqNewer(seq, ackSeq)) {
+        this.onTimely();
+      } else {
+        this.late++;
+        this.timelyCount = 0;
+        late = true;
+      }
     }
+    // Infinity − Infinity is NaN: without a clock, every late verdict grows the lead.
+    if (!late || now - this.grewAt < this.lateCooldown) return;
+    this.grewAt = now;
+    this.lead = Math.min(this.maxLead, this.lead + this.lateStep);
+  }
+
+  /**
+   * The server's report (in a Pong): the latest of its recent inputs arrived `marginMs`
+   * before its tick (negative: late). Short of TARGET_MARGIN_MS, the lead grows by the
+   * shortfall: all of it the first time (the initial lead is a guess), then up to
+   * MAX_MARGIN_STEP_MS a report, since the next report may still cover inputs sent before
+   * this growth, and one late outlier should not add a tick of latency. Lateness beyond the
+   * largest lead is an outage's (a stalled uplink delivering its inputs at once), not jitter.
+   */
+  observeMargin(marginMs: number): void {
+    if (!(marginMs >= -this.maxLead)) return;
+    const shortfall = TARGET_MARGIN_MS - marginMs;
+    const step = this.calibrated ? Math.min(shortfall, MAX_MARGIN_STEP_MS) : shortfall;
+    this.calibrated = true;
+    if (shortfall > 0) this.lead = Math.min(this.maxLead, this.lead + step);
   }
 
   /** A new connection: nothing is pending and any tick may be targeted again. */
@@ -133,9 +185,4 @@ export class InputTiming {
     this.lead = Math.max(this.minLead, this.lead - this.earlyStep);
   }
 
-  private onLate(): void {
-    this.late++;
-    this.timelyCount = 0;
-    this.lead = Math.min(this.maxLead, this.lead + this.lateStep);
-  }
 }

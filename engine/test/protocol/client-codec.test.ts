@@ -42,16 +42,16 @@ describe("client messages round-trip", () => {
   });
 
   it("encodes an Input as a flat array: [type, seq, ...values]", () => {
-    const bytes = encodeClientMessage({ type: MsgType.Input, seq: 5, input: [1, 0, -1] });
-    expect(Array.from(bytes)).toEqual(Array.from(raw([MsgType.Input, 5, 1, 0, -1])));
+    const bytes = encodeClientMessage({ type: MsgType.Input, seq: 5, tick: 0, input: [1, 0, -1] });
+    expect(Array.from(bytes)).toEqual(Array.from(raw([MsgType.Input, 5, 0, 1, 0, -1])));
   });
 
   it("decodes an Input into the game's input object when given its input schema", () => {
     const schema = defineInput({ dx: inputField.int(-1, 1), fire: inputField.bool() });
-    const bytes = encodeClientMessage({ type: MsgType.Input, seq: 9, input: schema.encode({ dx: -1, fire: true }) });
+    const bytes = encodeClientMessage({ type: MsgType.Input, seq: 9, tick: 0, input: schema.encode({ dx: -1, fire: true }) });
     expect(decodeClientMessage(bytes, schema)).toEqual({
       ok: true,
-      value: { type: MsgType.Input, seq: 9, input: { dx: -1, fire: true } },
+      value: { type: MsgType.Input, seq: 9, tick: 0, input: { dx: -1, fire: true } },
     });
   });
 
@@ -104,10 +104,10 @@ describe("client message envelope", () => {
   it("refuses wrong arity for every fixed-size message", () => {
     expectError(raw([MsgType.Join]), ErrorCode.Malformed, "Join takes 1 fields, got 0");
     expectError(raw([MsgType.Join, "Ada", "extra"]), ErrorCode.Malformed, "got 2");
-    expectError(raw([MsgType.Resume]), ErrorCode.Malformed, "Resume");
-    expectError(raw([MsgType.Ping, 1, 2]), ErrorCode.Malformed, "Ping");
+    expectError(raw([MsgType.Resume, "t"]), ErrorCode.Malformed, "Resume");
+    expectError(raw([MsgType.Ping, 1, 2, 3]), ErrorCode.Malformed, "Ping");
     expectError(raw([MsgType.Chat, 1]), ErrorCode.Malformed, "Chat");
-    expectError(raw([MsgType.Input]), ErrorCode.Malformed, "Input takes at least 1");
+    expectError(raw([MsgType.Input, 1]), ErrorCode.Malformed, "Input takes at least 2");
     expectError(raw([MsgType.Command, 1]), ErrorCode.Malformed, "Command takes at least 2");
   });
 });
@@ -143,48 +143,62 @@ describe("Join and Resume validation", () => {
   });
 
   it("refuses an empty or oversize resume token", () => {
-    expectAccepted([MsgType.Resume, "t".repeat(MAX_RESUME_TOKEN_LENGTH)]);
-    expectInvalidField([MsgType.Resume, ""], "token");
-    expectInvalidField([MsgType.Resume, "t".repeat(MAX_RESUME_TOKEN_LENGTH + 1)], "token");
+    expectAccepted([MsgType.Resume, "t".repeat(MAX_RESUME_TOKEN_LENGTH), 0]);
+    expectInvalidField([MsgType.Resume, "", 0], "token");
+    expectInvalidField([MsgType.Resume, "t".repeat(MAX_RESUME_TOKEN_LENGTH + 1), 0], "token");
+  });
+
+  it("refuses a resume's lastEventSeq that is not a uint32", () => {
+    expectAccepted([MsgType.Resume, "t", MAX_UINT32]);
+    expectInvalidField([MsgType.Resume, "t", -1], "lastEventSeq");
+    expectInvalidField([MsgType.Resume, "t", MAX_UINT32 + 1], "lastEventSeq");
+    expectInvalidField([MsgType.Resume, "t", "3"], "lastEventSeq");
   });
 });
 
 describe("Input validation", () => {
   it("accepts seq at both ends of the 16-bit range, 0 and 65535 (the wrap point)", () => {
-    expectAccepted([MsgType.Input, 0, 1]);
-    expectAccepted([MsgType.Input, 65535, 1]);
+    expectAccepted([MsgType.Input, 0, 0, 1]);
+    expectAccepted([MsgType.Input, 65535, 0, 1]);
   });
 
   it("refuses seq 65536, a negative seq and a non-integer seq", () => {
-    expectInvalidField([MsgType.Input, 65536, 1], "seq must be an integer in 0..65535");
-    expectInvalidField([MsgType.Input, -1, 1], "seq");
-    expectInvalidField([MsgType.Input, 1.5, 1], "seq");
-    expectInvalidField([MsgType.Input, "1", 1], "seq");
+    expectInvalidField([MsgType.Input, 65536, 0, 1], "seq must be an integer in 0..65535");
+    expectInvalidField([MsgType.Input, -1, 0, 1], "seq");
+    expectInvalidField([MsgType.Input, 1.5, 0, 1], "seq");
+    expectInvalidField([MsgType.Input, "1", 0, 1], "seq");
+  });
+
+  it("accepts a tick of 0 (none) through 2^32 - 1 and refuses a negative, fractional or larger one", () => {
+    expectAccepted([MsgType.Input, 1, MAX_UINT32, 1]);
+    expectInvalidField([MsgType.Input, 1, -1, 1], "tick");
+    expectInvalidField([MsgType.Input, 1, 2.5, 1], "tick");
+    expectInvalidField([MsgType.Input, 1, MAX_UINT32 + 1, 1], "tick");
   });
 
   it("refuses NaN and Infinity input values", () => {
-    expectInvalidField([MsgType.Input, 1, Number.NaN], "input value must be a finite number");
-    expectInvalidField([MsgType.Input, 1, 0, Number.POSITIVE_INFINITY], "input value");
+    expectInvalidField([MsgType.Input, 1, 0, Number.NaN], "input value must be a finite number");
+    expectInvalidField([MsgType.Input, 1, 0, 0, Number.POSITIVE_INFINITY], "input value");
   });
 
   it(`refuses more than MAX_INPUT_FIELDS (${MAX_INPUT_FIELDS}) raw input values`, () => {
-    expectAccepted([MsgType.Input, 1, ...new Array(MAX_INPUT_FIELDS).fill(0)]);
-    expectInvalidField([MsgType.Input, 1, ...new Array(MAX_INPUT_FIELDS + 1).fill(0)], "more than");
+    expectAccepted([MsgType.Input, 1, 0, ...new Array(MAX_INPUT_FIELDS).fill(0)]);
+    expectInvalidField([MsgType.Input, 1, 0, ...new Array(MAX_INPUT_FIELDS + 1).fill(0)], "more than");
   });
 
   it("refuses wrong input arity and input out of range against the game's schema", () => {
     const schema = defineInput({ dx: inputField.int(-1, 1), dy: inputField.int(-1, 1) });
     const decode = (envelope: unknown[]) => decodeClientMessage(raw(envelope), schema);
-    expect(decode([MsgType.Input, 1, 0, 0]).ok).toBe(true);
-    expect(decode([MsgType.Input, 1, 0])).toEqual({
+    expect(decode([MsgType.Input, 1, 0, 0, 0]).ok).toBe(true);
+    expect(decode([MsgType.Input, 1, 0, 0])).toEqual({
       ok: false,
       error: { code: ErrorCode.InvalidField, message: "input has 1 values, expected 2", messageType: MsgType.Input },
     });
-    expect(decode([MsgType.Input, 1, 0, 5])).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidField } });
+    expect(decode([MsgType.Input, 1, 0, 0, 5])).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidField } });
   });
 
   it("refuses a nested array as an input value", () => {
-    expectInvalidField([MsgType.Input, 1, [0]], "input value");
+    expectInvalidField([MsgType.Input, 1, 0, [0]], "input value");
   });
 });
 
@@ -201,9 +215,14 @@ describe("failures name the message type", () => {
 
 describe("Ping validation", () => {
   it("refuses NaN, Infinity and non-number client times", () => {
-    expectInvalidField([MsgType.Ping, Number.NaN], "clientTime must be a finite number");
-    expectInvalidField([MsgType.Ping, Number.NEGATIVE_INFINITY], "clientTime");
-    expectInvalidField([MsgType.Ping, "12"], "clientTime");
+    expectInvalidField([MsgType.Ping, Number.NaN, 0], "clientTime must be a finite number");
+    expectInvalidField([MsgType.Ping, Number.NEGATIVE_INFINITY, 0], "clientTime");
+    expectInvalidField([MsgType.Ping, "12", 0], "clientTime");
+  });
+
+  it("refuses a ping's lastEventSeq that is not a uint32", () => {
+    expectInvalidField([MsgType.Ping, 1, 0.5], "lastEventSeq");
+    expectInvalidField([MsgType.Ping, 1, null], "lastEventSeq");
   });
 });
 

@@ -77,13 +77,13 @@ describe("tickwire codec with validation", () => {
     aim: inputField.number(-Math.PI, Math.PI),
   });
   const input = { dx: 1, dy: -1, attack: false, aim: 1.25 };
-  const inputBytes = encodeClientMessage({ type: MsgType.Input, seq: 1234, input: schema.encode(input) });
+  const inputBytes = encodeClientMessage({ type: MsgType.Input, seq: 1234, tick: 0, input: schema.encode(input) });
   bench("Input: schema encode + encodeClientMessage + decodeClientMessage(schema)", () => {
-    encodeClientMessage({ type: MsgType.Input, seq: 1234, input: schema.encode(input) });
+    encodeClientMessage({ type: MsgType.Input, seq: 1234, tick: 0, input: schema.encode(input) });
     decodeClientMessage(inputBytes, schema);
   });
 
-  const snapshot = { type: MsgType.Snapshot, tick: 70_000, ackSeq: 1234, body, events: [] } as const;
+  const snapshot = { type: MsgType.Snapshot, tick: 70_000, ackSeq: 1234, body, events: [], firstEventSeq: 0 } as const;
   const snapshotBytes = encodeServerMessage(snapshot);
   bench("Snapshot envelope: decodeServerMessage", () => {
     decodeServerMessage(snapshotBytes);
@@ -108,6 +108,6 @@ describe("Snapshot envelope encode (40-byte body in 2 parts)", () => {
     const joined = new Uint8Array(40);
     joined.set(parts[0]);
     joined.set(parts[1], 20);
-    encodeServerMessage({ type: MsgType.Snapshot, tick: 70_000, ackSeq: 1234, body: joined, events: [] });
+    encodeServerMessage({ type: MsgType.Snapshot, tick: 70_000, ackSeq: 1234, body: joined, events: [], firstEventSeq: 0 });
   });
 });

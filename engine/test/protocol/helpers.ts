@@ -21,9 +21,9 @@ export function bytesOf(...values: number[]): Uint8Array {
 /** One valid message of every client type. */
 export const clientSamples: readonly ClientMessage[] = [
   { type: MsgType.Join, name: "Ada" },
-  { type: MsgType.Resume, token: "r3sume-t0ken_abc" },
-  { type: MsgType.Input, seq: 40_000, input: [1, -1, 0, 0.25] },
-  { type: MsgType.Ping, clientTime: 123_456.789 },
+  { type: MsgType.Resume, token: "r3sume-t0ken_abc", lastEventSeq: 70_000 },
+  { type: MsgType.Input, seq: 40_000, tick: 123_456, input: [1, -1, 0, 0.25] },
+  { type: MsgType.Ping, clientTime: 123_456.789, lastEventSeq: 12 },
   { type: MsgType.Chat, rid: 7, text: "hello, world" },
   { type: MsgType.Command, rid: 8, name: "give", args: ["sword", 2, true, null, -1.5] },
 ];
@@ -38,6 +38,7 @@ export const serverSamples: readonly ServerMessage[] = [
     tick: 100_000,
     serverTime: 1_700_000_000_123.5,
     lastReliableId: 3,
+    lastEventSeq: 17,
     resumed: true,
     world: "field-1",
     data: { map: "field", spawn: [10, 20], flags: { pvp: false }, blob: new Uint8Array([1, 2, 3]) },
@@ -51,9 +52,10 @@ export const serverSamples: readonly ServerMessage[] = [
       { name: "damage", data: { target: 5, amount: 12 } },
       { name: "death", data: null },
     ],
+    firstEventSeq: 300_000,
   },
-  { type: MsgType.Pong, clientTime: 1000.25, serverTime: 5000.5, lastReliableId: 7 },
-  { type: MsgType.Events, events: [{ name: "chat", data: ["Ada", "hi"] }] },
+  { type: MsgType.Pong, clientTime: 1000.25, serverTime: 5000.5, lastReliableId: 7, inputMarginMs: -12.5 },
+  { type: MsgType.Events, firstEventSeq: 9, events: [{ name: "chat", data: ["Ada", "hi"] }] },
   { type: MsgType.Error, code: ErrorCode.RateLimited, message: "slow down" },
 ];
 

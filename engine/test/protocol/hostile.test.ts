@@ -40,7 +40,7 @@ const FOUR_GIB_CLAIMS: [string, Uint8Array][] = [
   ["array32 inside an envelope", bytesOf(0x92, MsgType.Command, 0xdd, 0xff, 0xff, 0xff, 0xff, 1, 2, 3)],
   ["map32 inside an envelope", bytesOf(0x92, MsgType.Events, 0xdf, 0xff, 0xff, 0xff, 0xff, 1, 2, 3)],
   ["str32 inside an envelope", bytesOf(0x92, MsgType.Join, 0xdb, 0xff, 0xff, 0xff, 0xff, 0x61, 0x62, 0x63)],
-  ["bin32 inside a snapshot", bytesOf(0x95, MsgType.Snapshot, 1, 0xff, 0xc6, 0xff, 0xff, 0xff, 0xff, 0)],
+  ["bin32 inside a snapshot", bytesOf(0x96, MsgType.Snapshot, 1, 0xff, 0xc6, 0xff, 0xff, 0xff, 0xff, 0)],
 ];
 
 /** A valid sample message of every type and the decoder for its direction. */
@@ -95,7 +95,7 @@ describe("hostile input", () => {
       const extensions = [
         bytesOf(0x92, MsgType.Join, 0xd4, 0x72, 0x40), // record definition
         bytesOf(0x92, MsgType.Join, 0xd4, 0x00, 0x00), // undefined
-        bytesOf(0x92, MsgType.Ping, 0xd6, 0xff, 0, 0, 0, 1), // timestamp
+        bytesOf(0x93, MsgType.Ping, 0xd6, 0xff, 0, 0, 0, 1, 0), // timestamp
         bytesOf(0x92, MsgType.Join, 0xc7, 0x01, 0x65, 0x90), // ext8 Error
         bytesOf(0x92, MsgType.Join, 0xc1), // never-used tag
       ];
@@ -129,7 +129,7 @@ describe("hostile input", () => {
 
   it("refuses a fast-path snapshot truncated at every length", () => {
     const w = new ByteWriter();
-    writeSnapshotMessage(w, 70_000, -1, [new Uint8Array(300).fill(7)], encodeEvents([{ name: "hit", data: 3 }]));
+    writeSnapshotMessage(w, 70_000, -1, [new Uint8Array(300).fill(7)], encodeEvents([{ name: "hit", data: 3 }]), 70_000);
     const bytes = w.copy();
     expect(decodeServerMessage(bytes).ok).toBe(true);
     for (let length = 0; length < bytes.length; length++) {

@@ -41,6 +41,7 @@ function welcomeWith(index: number, value: unknown): unknown[] {
     welcome.tick,
     welcome.serverTime,
     welcome.lastReliableId,
+    welcome.lastEventSeq,
     welcome.resumed,
     welcome.world,
   ];
@@ -68,7 +69,14 @@ describe("server messages round-trip", () => {
   });
 
   it("round-trips a Snapshot with no events, before any input was acked", () => {
-    const msg = { type: MsgType.Snapshot, tick: 0, ackSeq: NO_INPUT_ACK, body: new Uint8Array(0), events: [] } as const;
+    const msg = {
+      type: MsgType.Snapshot,
+      tick: 0,
+      ackSeq: NO_INPUT_ACK,
+      body: new Uint8Array(0),
+      events: [],
+      firstEventSeq: 0,
+    } as const;
     expect(decodeServerMessage(encodeServerMessage(msg))).toEqual({ ok: true, value: msg });
   });
 
@@ -89,7 +97,7 @@ describe("server messages round-trip", () => {
       { name: "list", data: [1, "two", [3]] },
       { name: "record", data: { a: { b: [null] } } },
     ];
-    const msg = { type: MsgType.Events, events } as const;
+    const msg = { type: MsgType.Events, firstEventSeq: 1, events } as const;
     expect(decodeServerMessage(encodeServerMessage(msg))).toEqual({ ok: true, value: msg });
   });
 });
@@ -109,11 +117,11 @@ describe("server message envelope", () => {
   });
 
   it("refuses wrong arity for every message", () => {
-    expectError(raw(welcomeWith(8, "w").slice(0, 8)), ErrorCode.Malformed, "Welcome takes 8 or 9 fields, got 7");
-    expectError(raw([...welcomeWith(8, "w"), null, null]), ErrorCode.Malformed, "got 10");
-    expectError(raw([MsgType.Snapshot, 1, 1, new Uint8Array(0)]), ErrorCode.Malformed, "Snapshot");
-    expectError(raw([MsgType.Pong, 1]), ErrorCode.Malformed, "Pong");
-    expectError(raw([MsgType.Events]), ErrorCode.Malformed, "Events");
+    expectError(raw(welcomeWith(9, "w").slice(0, 9)), ErrorCode.Malformed, "Welcome takes 9 or 10 fields, got 8");
+    expectError(raw([...welcomeWith(9, "w"), null, null]), ErrorCode.Malformed, "got 11");
+    expectError(raw([MsgType.Snapshot, 1, 1, new Uint8Array(0), null]), ErrorCode.Malformed, "Snapshot");
+    expectError(raw([MsgType.Pong, 1, 2, 0]), ErrorCode.Malformed, "Pong");
+    expectError(raw([MsgType.Events, 1]), ErrorCode.Malformed, "Events");
     expectError(raw([MsgType.Error, ErrorCode.Malformed]), ErrorCode.Malformed, "Error");
   });
 });
@@ -137,68 +145,79 @@ describe("Welcome validation", () => {
     expectInvalidField(welcomeWith(2, ""), "resumeToken");
     expectInvalidField(welcomeWith(5, Number.POSITIVE_INFINITY), "serverTime");
     expectInvalidField(welcomeWith(6, -1), "lastReliableId");
-    expectInvalidField(welcomeWith(7, 1), "resumed must be a boolean");
-    expectInvalidField(welcomeWith(8, ""), "world");
+    expectInvalidField(welcomeWith(7, -1), "lastEventSeq");
+    expectInvalidField(welcomeWith(8, 1), "resumed must be a boolean");
+    expectInvalidField(welcomeWith(9, ""), "world");
   });
 });
 
 describe("Snapshot validation", () => {
   it("accepts ackSeq -1 (no input yet) through 65535", () => {
-    expectAccepted([MsgType.Snapshot, 1, -1, new Uint8Array(0), null]);
-    expectAccepted([MsgType.Snapshot, 1, 65535, new Uint8Array(0), null]);
+    expectAccepted([MsgType.Snapshot, 1, -1, new Uint8Array(0), null, 0]);
+    expectAccepted([MsgType.Snapshot, 1, 65535, new Uint8Array(0), null, 0]);
   });
 
   it("refuses ackSeq -2, ackSeq 65536 and a non-integer ackSeq", () => {
-    expectInvalidField([MsgType.Snapshot, 1, -2, new Uint8Array(0), null], "ackSeq");
-    expectInvalidField([MsgType.Snapshot, 1, 65536, new Uint8Array(0), null], "ackSeq");
-    expectInvalidField([MsgType.Snapshot, 1, 0.5, new Uint8Array(0), null], "ackSeq");
+    expectInvalidField([MsgType.Snapshot, 1, -2, new Uint8Array(0), null, 0], "ackSeq");
+    expectInvalidField([MsgType.Snapshot, 1, 65536, new Uint8Array(0), null, 0], "ackSeq");
+    expectInvalidField([MsgType.Snapshot, 1, 0.5, new Uint8Array(0), null, 0], "ackSeq");
   });
 
   it("accepts tick 2^32 - 1 and refuses tick 2^32 and a negative tick", () => {
-    expectAccepted([MsgType.Snapshot, MAX_UINT32, 0, new Uint8Array(0), null]);
-    expectInvalidField([MsgType.Snapshot, MAX_UINT32 + 1, 0, new Uint8Array(0), null], "tick");
-    expectInvalidField([MsgType.Snapshot, -1, 0, new Uint8Array(0), null], "tick");
+    expectAccepted([MsgType.Snapshot, MAX_UINT32, 0, new Uint8Array(0), null, 0]);
+    expectInvalidField([MsgType.Snapshot, MAX_UINT32 + 1, 0, new Uint8Array(0), null, 0], "tick");
+    expectInvalidField([MsgType.Snapshot, -1, 0, new Uint8Array(0), null, 0], "tick");
   });
 
   it("refuses a body sent as text instead of binary", () => {
-    expectInvalidField([MsgType.Snapshot, 1, 0, "body", null], "body must be binary");
-    expectInvalidField([MsgType.Snapshot, 1, 0, [1, 2], null], "body must be binary");
+    expectInvalidField([MsgType.Snapshot, 1, 0, "body", null, 0], "body must be binary");
+    expectInvalidField([MsgType.Snapshot, 1, 0, [1, 2], null, 0], "body must be binary");
   });
 
   it("refuses events that are neither a list nor nil", () => {
-    expectInvalidField([MsgType.Snapshot, 1, 0, new Uint8Array(0), 5], "events must be an array");
-    expectInvalidField([MsgType.Events, null], "events must be an array");
+    expectInvalidField([MsgType.Snapshot, 1, 0, new Uint8Array(0), 5, 0], "events must be an array");
+    expectInvalidField([MsgType.Events, 1, null], "events must be an array");
+  });
+
+  it("refuses a firstEventSeq that is not a uint32, and 0 when there are events", () => {
+    const one = [["hit", 1]];
+    expectAccepted([MsgType.Snapshot, 1, 0, new Uint8Array(0), one, MAX_UINT32]);
+    expectInvalidField([MsgType.Snapshot, 1, 0, new Uint8Array(0), one, 0], "firstEventSeq");
+    expectInvalidField([MsgType.Snapshot, 1, 0, new Uint8Array(0), one, MAX_UINT32 + 1], "firstEventSeq");
+    expectInvalidField([MsgType.Snapshot, 1, 0, new Uint8Array(0), null, -1], "firstEventSeq");
+    expectInvalidField([MsgType.Events, 0, one], "firstEventSeq");
+    expectInvalidField([MsgType.Events, 1.5, one], "firstEventSeq");
   });
 });
 
 describe("event validation", () => {
   it("refuses an event that is not a [name, data] pair", () => {
-    expectInvalidField([MsgType.Events, [["hit"]]], "events[0]");
-    expectInvalidField([MsgType.Events, [["ok", 1], ["hit", 1, 2]]], "events[1]");
-    expectInvalidField([MsgType.Events, [{ name: "hit", data: 1 }]], "events[0]");
+    expectInvalidField([MsgType.Events, 1, [["hit"]]], "events[0]");
+    expectInvalidField([MsgType.Events, 1, [["ok", 1], ["hit", 1, 2]]], "events[1]");
+    expectInvalidField([MsgType.Events, 1, [{ name: "hit", data: 1 }]], "events[0]");
   });
 
   it(`refuses an empty event name and one over MAX_EVENT_NAME_LENGTH (${MAX_EVENT_NAME_LENGTH})`, () => {
-    expectAccepted([MsgType.Events, [["e".repeat(MAX_EVENT_NAME_LENGTH), null]]]);
-    expectInvalidField([MsgType.Events, [["", null]]], "event name");
-    expectInvalidField([MsgType.Events, [["e".repeat(MAX_EVENT_NAME_LENGTH + 1), null]]], "event name");
-    expectInvalidField([MsgType.Events, [[7, null]]], "event name");
+    expectAccepted([MsgType.Events, 1, [["e".repeat(MAX_EVENT_NAME_LENGTH), null]]]);
+    expectInvalidField([MsgType.Events, 1, [["", null]]], "event name");
+    expectInvalidField([MsgType.Events, 1, [["e".repeat(MAX_EVENT_NAME_LENGTH + 1), null]]], "event name");
+    expectInvalidField([MsgType.Events, 1, [[7, null]]], "event name");
   });
 
   it(`refuses more than MAX_EVENTS_PER_MESSAGE (${MAX_EVENTS_PER_MESSAGE}) events`, () => {
     const events = (count: number) => Array.from({ length: count }, () => ["e", 0]);
-    expectAccepted([MsgType.Events, events(MAX_EVENTS_PER_MESSAGE)]);
-    expectInvalidField([MsgType.Events, events(MAX_EVENTS_PER_MESSAGE + 1)], "at most");
+    expectAccepted([MsgType.Events, 1, events(MAX_EVENTS_PER_MESSAGE)]);
+    expectInvalidField([MsgType.Events, 1, events(MAX_EVENTS_PER_MESSAGE + 1)], "at most");
   });
 
   it(`accepts event data nested MAX_WIRE_VALUE_DEPTH (${MAX_WIRE_VALUE_DEPTH}) deep and refuses one level more`, () => {
-    expectAccepted([MsgType.Events, [["deep", nestedData(MAX_WIRE_VALUE_DEPTH)]]]);
-    expectError(raw([MsgType.Events, [["deep", nestedData(MAX_WIRE_VALUE_DEPTH + 1)]]]), ErrorCode.Malformed, "nested");
+    expectAccepted([MsgType.Events, 1, [["deep", nestedData(MAX_WIRE_VALUE_DEPTH)]]]);
+    expectError(raw([MsgType.Events, 1, [["deep", nestedData(MAX_WIRE_VALUE_DEPTH + 1)]]]), ErrorCode.Malformed, "nested");
   });
 
   it("refuses event data maps whose keys are not strings", () => {
     // fixmap of one entry with integer key 1: {1: 2}
-    const bytes = Uint8Array.from([0x92, MsgType.Events, 0x91, 0x92, 0xa1, 0x65, 0x81, 0x01, 0x02]);
+    const bytes = Uint8Array.from([0x93, MsgType.Events, 0x01, 0x91, 0x92, 0xa1, 0x65, 0x81, 0x01, 0x02]);
     expectError(bytes, ErrorCode.Malformed, "map keys must be strings");
   });
 });

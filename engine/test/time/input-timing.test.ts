@@ -49,6 +49,33 @@ describe("InputTiming", () => {
     expect(timing.leadMs).toBe(4);
   });
 
+  it("grows the lead once for a run of late inputs found together or within the cooldown (a stall), again after it", () => {
+    const timing = new InputTiming({ tickMs: TICK_MS, initialLeadMs: 4, lateStepMs: 5, lateCooldownMs: 250 });
+    for (let i = 0; i < 10; i++) timing.sent(i, 100 + i);
+    timing.acked(105, -1, 1000); // six late at once
+    expect(timing.leadMs).toBe(9);
+    timing.acked(109, -1, 1100); // four more, within the cooldown
+    expect(timing.leadMs).toBe(9);
+    expect(timing.lateInputs).toBe(10);
+    timing.sent(10, 110);
+    timing.acked(110, -1, 1300);
+    expect(timing.leadMs).toBe(14);
+  });
+
+  it("grows the lead by the shortfall of the server's reported input margin, all at first, then a bounded step a report; an outage's is ignored", () => {
+    const timing = new InputTiming({ tickMs: TICK_MS, initialLeadMs: 4, maxLeadMs: 150 });
+    timing.observeMargin(-25); // the first report: all of its 30 ms shortfall
+    expect(timing.leadMs).toBe(34);
+    timing.observeMargin(20); // early enough
+    expect(timing.leadMs).toBe(34);
+    timing.observeMargin(2); // 3 ms short of the 5 ms target
+    expect(timing.leadMs).toBe(37);
+    timing.observeMargin(-30); // late: at most 10 ms a report
+    expect(timing.leadMs).toBe(47);
+    timing.observeMargin(-400); // a stalled uplink's inputs
+    expect(timing.leadMs).toBe(47);
+  });
+
   it("keeps the lead between its bounds", () => {
     const timing = new InputTiming({ tickMs: TICK_MS, initialLeadMs: 4, lateStepMs: 30, maxLeadMs: 40 });
     for (let i = 0; i < 5; i++) {

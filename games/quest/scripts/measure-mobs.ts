@@ -124,7 +124,7 @@ function run(map: QuestMap, playerCount: number, fighterCount: number) {
       }
       if (rng.next() < 0.05) client.move = rng.pick([MOVE_NONE, MOVE_UP, MOVE_DOWN, MOVE_LEFT, MOVE_RIGHT]);
       client.seq = (client.seq + 1) & 0xffff;
-      world.receive(client.peer, Uint8Array.from(encodeClientMessage({ type: MsgType.Input, seq: client.seq, input: [client.move] })).buffer, true);
+      world.receive(client.peer, Uint8Array.from(encodeClientMessage({ type: MsgType.Input, seq: client.seq, tick: 0, input: [client.move] })).buffer, true);
     }
     now += world.tickMs;
     const started = performance.now();

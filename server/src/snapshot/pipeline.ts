@@ -107,21 +107,23 @@ export class SnapshotPipeline<S extends Schema> {
 
   /**
    * Appends `recipient`'s Snapshot message for the store's current tick to `out` and
-   * advances its view as if delivered. `events` are pre-encoded (encodeEvents).
+   * advances its view as if delivered. `events` are pre-encoded (encodeEvents), the first
+   * one numbered `firstEventSeq` in the recipient's session.
    */
-  writeSnapshot(recipient: SnapshotRecipient, events: Uint8Array | null, out: ByteWriter): void {
+  writeSnapshot(recipient: SnapshotRecipient, events: Uint8Array | null, firstEventSeq: number, out: ByteWriter): void {
     const tick = this.store.tick;
     const viewer = recipient.viewer;
     viewer.follow(recipient.entity, this.positionMask);
-    if (viewer.view.baseline !== tick - 1 || tick === 0) this.writeOwnDelta(recipient, events, out);
-    else if (this.membership === undefined) this.writeSharedAll(recipient, events, out);
-    else this.writeKeepUp(this.membership, recipient, events, out);
+    const mark = beginSnapshotMessage(out, tick, recipient.lastProcessedSeq);
+    if (viewer.view.baseline !== tick - 1 || tick === 0) this.writeOwnDelta(recipient, out);
+    else if (this.membership === undefined) this.writeSharedAll(recipient, out);
+    else this.writeKeepUp(this.membership, recipient, out);
+    endSnapshotMessage(out, mark, events, firstEventSeq);
   }
 
   /** Behind, joining or resuming: a delta of its own from its baseline. */
-  private writeOwnDelta(recipient: SnapshotRecipient, events: Uint8Array | null, out: ByteWriter): void {
+  private writeOwnDelta(recipient: SnapshotRecipient, out: ByteWriter): void {
     const viewer = recipient.viewer;
-    const mark = beginSnapshotMessage(out, this.store.tick, recipient.lastProcessedSeq);
     if (this.membership === undefined) {
       encodeDelta(this.store, viewer.view, null, out);
     } else {
@@ -130,11 +132,10 @@ export class SnapshotPipeline<S extends Schema> {
       encodeDelta(this.store, viewer.view, this.visible, out);
       viewer.keepSpans();
     }
-    endSnapshotMessage(out, mark, events);
   }
 
   /** Interest "all", keeping up: everyone shares one body per tick. */
-  private writeSharedAll(recipient: SnapshotRecipient, events: Uint8Array | null, out: ByteWriter): void {
+  private writeSharedAll(recipient: SnapshotRecipient, out: ByteWriter): void {
     const tick = this.store.tick;
     const body = this.allBody;
     const despawned = this.store.despawnedThisTick;
@@ -167,21 +168,13 @@ export class SnapshotPipeline<S extends Schema> {
     for (let i = 0; i < despawned.count; i++) known.delete(despawned.ids[i]);
     for (let i = 0; i < spawned.count; i++) known.add(spawned.ids[i]);
     view.baseline = tick;
-    const mark = beginSnapshotMessage(out, tick, recipient.lastProcessedSeq);
     copyInto(out, body.bytes, 0, body.length);
-    endSnapshotMessage(out, mark, events);
   }
 
   /** Interest grid, keeping up: shared update ranges plus its own leaves and enters. */
-  private writeKeepUp(
-    membership: GridMembership<S>,
-    recipient: SnapshotRecipient,
-    events: Uint8Array | null,
-    out: ByteWriter,
-  ): void {
+  private writeKeepUp(membership: GridMembership<S>, recipient: SnapshotRecipient, out: ByteWriter): void {
     const tick = this.store.tick;
     const viewer = recipient.viewer;
-    const mark = beginSnapshotMessage(out, tick, recipient.lastProcessedSeq);
     out.u8(DeltaMode.RELATIVE);
     out.varuint(1);
     this.arena.writeUpdates(viewer.view.known, out);
@@ -195,6 +188,5 @@ export class SnapshotPipeline<S extends Schema> {
     out.varuint(enterCount);
     for (let i = 0; i < enterCount; i++) this.arena.writeEnter(changes.entering[i], out);
     viewer.view.baseline = tick;
-    endSnapshotMessage(out, mark, events);
   }
 }

@@ -50,6 +50,10 @@ export class TestClient<S extends Schema = Schema> {
   readonly mirrorErrors: DecodeFailure[] = [];
   /** Every event received, in order. */
   readonly events: GameEvent[] = [];
+  /** The session event seq of each of `events`. */
+  readonly eventSeqs: number[] = [];
+  /** Seq of the last event received (what Ping and Resume report). */
+  lastEventSeq = 0;
   /** Client clock (performance.now) at each snapshot's arrival, and its tick. */
   readonly snapshotArrivals: number[] = [];
   readonly snapshotTicks: number[] = [];
@@ -133,8 +137,9 @@ export class TestClient<S extends Schema = Schema> {
     return this.welcome;
   }
 
-  async resume(token: string): Promise<WelcomeMessage> {
-    this.send({ type: MsgType.Resume, token });
+  /** Resumes, reporting the last event this client got (that of a previous TestClient when given). */
+  async resume(token: string, lastEventSeq = this.lastEventSeq): Promise<WelcomeMessage> {
+    this.send({ type: MsgType.Resume, token, lastEventSeq });
     this.welcome = (await this.next((m) => m.type === MsgType.Welcome)) as WelcomeMessage;
     return this.welcome;
   }
@@ -143,7 +148,7 @@ export class TestClient<S extends Schema = Schema> {
   sendInput(input: readonly number[]): number {
     const seq = this.seq;
     this.seq = (this.seq + 1) & 0xffff;
-    this.send({ type: MsgType.Input, seq, input });
+    this.send({ type: MsgType.Input, seq, tick: 0, input });
     return seq;
   }
 
@@ -158,7 +163,7 @@ export class TestClient<S extends Schema = Schema> {
   }
 
   ping(clientTime = performance.now()): void {
-    this.send({ type: MsgType.Ping, clientTime });
+    this.send({ type: MsgType.Ping, clientTime, lastEventSeq: this.lastEventSeq });
   }
 
   /** The next message (from now on) that passes `test`. */
@@ -204,6 +209,13 @@ export class TestClient<S extends Schema = Schema> {
     this.ws.terminate();
   }
 
+  private receiveEvents(firstSeq: number, events: readonly GameEvent[]): void {
+    if (events.length === 0) return;
+    this.eventSeqs.push(...events.map((_, i) => firstSeq + i));
+    this.events.push(...events);
+    this.lastEventSeq = firstSeq + events.length - 1;
+  }
+
   private onMessage(data: ArrayBuffer): void {
     this.bytesReceived += data.byteLength;
     const result = decodeServerMessage(new Uint8Array(data));
@@ -219,10 +231,12 @@ export class TestClient<S extends Schema = Schema> {
         const applied = this.mirror.apply(message.body, message.tick);
         if (!applied.ok) this.mirrorErrors.push(applied);
       }
-      this.events.push(...message.events);
+      this.receiveEvents(message.firstEventSeq, message.events);
       this.lastSnapshot = message;
     } else if (message.type === MsgType.Events) {
-      this.events.push(...message.events);
+      this.receiveEvents(message.firstEventSeq, message.events);
+    } else if (message.type === MsgType.Welcome) {
+      this.lastEventSeq = message.lastEventSeq;
     }
     this.messages.push(message);
     const waiters = this.waiters;

@@ -5,7 +5,8 @@
  * player B watches A. Per scenario it prints one row of the table in the client README:
  * A's corrections (count, largest), B's frames of A beyond 1.5× speed and backwards, A's
  * interpolation delay before the trouble and 2 s after it, the time from the link's return
- * to snapshots flowing again, and chat lines B lost or got twice.
+ * to snapshots flowing again, chat lines the server lost or got twice from A, and the chat
+ * events (server → B) B missed or got twice.
  *   --only NAME   one scenario (see SCENARIOS)
  */
 import { parseArgs } from "node:util";
@@ -137,8 +138,10 @@ interface Row {
   chatsSent: number;
   chatsLost: number;
   chatsDuplicated: number;
-  /** Chat events the server sent B that B never got (lost with a socket that died; issue 10's eventsLost). */
+  /** Chat events the server sent B that B never got (lost with a socket that died). */
   eventsMissed: number;
+  /** Chat events B got more than once. */
+  eventsDuplicated: number;
 }
 
 async function run(scenario: Scenario): Promise<Row> {
@@ -194,6 +197,7 @@ async function run(scenario: Scenario): Promise<Row> {
     chatsLost: 0,
     chatsDuplicated: 0,
     eventsMissed: 0,
+    eventsDuplicated: 0,
   };
   const firstTrouble = scenario.outages[0]?.from ?? 4_000;
   const returns = scenario.outages.map((outage) => outage.to);
@@ -266,6 +270,7 @@ async function run(scenario: Scenario): Promise<Row> {
     if (count === 0) row.chatsLost++;
     if (count > 1) row.chatsDuplicated += count - 1;
     if (count > 0 && !received.has(`a:${i}`)) row.eventsMissed++;
+    row.eventsDuplicated += Math.max(0, (received.get(`a:${i}`) ?? 0) - 1);
   }
   a.leave();
   b.leave();
@@ -277,13 +282,13 @@ async function run(scenario: Scenario): Promise<Row> {
 function format(row: Row): string {
   const ms = (value: number) => (Number.isNaN(value) ? "—" : `${Math.round(value)} ms`);
   const fast = `${row.fastFrames} / ${row.frames} (${((100 * row.fastFrames) / Math.max(1, row.frames)).toFixed(1)}%)`;
-  return `| ${row.scenario} | ${row.corrections} (max ${row.largestCorrection.toFixed(1)}) | ${fast} | ${row.backwardsFrames} | ${row.npcJumps} | ${ms(row.delayBefore)} → ${ms(row.delayAfter)} | ${ms(row.backWithinMs)} | ${row.chatsLost} / ${row.chatsDuplicated} of ${row.chatsSent} | ${row.eventsMissed} |`;
+  return `| ${row.scenario} | ${row.corrections} (max ${row.largestCorrection.toFixed(1)}) | ${fast} | ${row.backwardsFrames} | ${row.npcJumps} | ${ms(row.delayBefore)} → ${ms(row.delayAfter)} | ${ms(row.backWithinMs)} | ${row.chatsLost} / ${row.chatsDuplicated} of ${row.chatsSent} | ${row.eventsMissed} / ${row.eventsDuplicated} |`;
 }
 
 const { values } = parseArgs({ options: { only: { type: "string" } } });
 const chosen = values.only === undefined ? SCENARIOS : SCENARIOS.filter((scenario) => scenario.name.startsWith(values.only ?? ""));
 if (chosen.length === 0) throw new Error(`--only matches none of: ${SCENARIOS.map((s) => s.name).join(", ")}`);
-console.log("| network | A's corrections | B's frames of A > 1.5× speed | backwards | NPC jumps | A's interp. delay before → after | snapshots again after the link returns | chat lost / duplicated (A → server) | chat events B missed |");
+console.log("| network | A's corrections | B's frames of A > 1.5× speed | backwards | NPC jumps | A's interp. delay before → after | snapshots again after the link returns | chat lost / duplicated (A → server) | chat events lost / duplicated (server → B) |");
 console.log("|---|---|---|---|---|---|---|---|---|");
 for (const scenario of chosen) console.log(format(await run(scenario)));
 process.exit(0);

@@ -83,7 +83,7 @@ function runOnce(variant: FieldVariant, clients: number, ticks: number, seed: nu
   for (let tick = 0; tick < WARMUP_TICKS + ticks; tick++) {
     for (let i = 0; i < connections.length; i++) {
       if (rng.next() < changeChance) directions[i] = [rng.int(-1, 1), rng.int(-1, 1)];
-      world.receive(connections[i], messageBuffer({ type: MsgType.Input, seq: tick & 0xffff, input: directions[i] }), true);
+      world.receive(connections[i], messageBuffer({ type: MsgType.Input, seq: tick & 0xffff, tick: 0, input: directions[i] }), true);
     }
     now += world.tickMs;
     if (tick === WARMUP_TICKS) bytesBefore = totalBytes(sockets);
