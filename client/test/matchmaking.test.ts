@@ -163,7 +163,7 @@ describe("matchmaking rules", () => {
     expect(asked).toHaveLength(1);
     expect(new URL(again.url).searchParams.has("reservation")).toBe(false);
     again.open();
-    expect(again.sentOf(MsgType.Resume)).toEqual([{ type: MsgType.Resume, token: "resume-a-1" }]);
+    expect(again.sentOf(MsgType.Resume)).toEqual([{ type: MsgType.Resume, token: "resume-a-1", lastEventSeq: 0 }]);
   });
 
   it("asks the matchmaker after 3 attempts in a row reach no server, and keeps the resume token when it names the same world", async () => {
@@ -182,7 +182,7 @@ describe("matchmaking rules", () => {
     expect(matchmaking.at(-1)).toEqual({ reason: "server-lost", previousWorld: "a-1" });
     // Our own link was down, not the server: the same world, so the player is resumed.
     FakeSocket.last.open();
-    expect(FakeSocket.last.sentOf(MsgType.Resume)).toEqual([{ type: MsgType.Resume, token: "resume-a-1" }]);
+    expect(FakeSocket.last.sentOf(MsgType.Resume)).toEqual([{ type: MsgType.Resume, token: "resume-a-1", lastEventSeq: 0 }]);
   });
 
   it("retries a server that answers but refuses for now (PlayerHeldElsewhere) instead of leaving it", async () => {
