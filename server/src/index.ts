@@ -78,6 +78,7 @@ export {
 } from "./persistence/index.js";
 export { DEFAULT_DATA_DIR } from "./persistence/server-persistence.js";
 export { DEFAULT_SAVE_INTERVAL_MS } from "./persistence/world-persistence.js";
+export { freeLoopbackPort, LocalRedisServer, type LocalRedisOptions } from "./local-redis.js";
 export { connectRedis, REDIS_COMMAND_TIMEOUT_MS, REDIS_MAX_RECONNECT_DELAY_MS } from "./redis-client.js";
 export {
   DEFAULT_RESERVATION_TTL_MS,

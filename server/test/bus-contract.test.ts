@@ -2,7 +2,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { InProcessBus, InProcessHub, RedisBus } from "../src/bus/index.js";
 import { busContract } from "./contracts/bus.js";
-import { RedisServer } from "./helpers/redis.js";
+import { LocalRedisServer } from "../src/local-redis.js";
 
 busContract("InProcessBus", async () => {
   const hub = new InProcessHub();
@@ -18,10 +18,10 @@ busContract("InProcessBus", async () => {
   };
 });
 
-let redis: RedisServer;
+let redis: LocalRedisServer;
 let run = 0;
 beforeAll(async () => {
-  redis = await RedisServer.start();
+  redis = await LocalRedisServer.start();
 });
 afterAll(async () => {
   await redis?.stop();

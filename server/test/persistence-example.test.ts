@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../examples/persistence.js";
-import { RedisServer } from "./helpers/redis.js";
+import { LocalRedisServer } from "../src/local-redis.js";
 
 describe("examples/persistence.ts", () => {
-  let redis: RedisServer;
+  let redis: LocalRedisServer;
   beforeAll(async () => {
-    redis = await RedisServer.start();
+    redis = await LocalRedisServer.start();
   });
   afterAll(async () => {
     await redis?.stop();

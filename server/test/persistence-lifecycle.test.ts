@@ -23,7 +23,7 @@ import { schema } from "../examples/minimal.js";
 import { ChildServer } from "./helpers/child.js";
 import { TestClient } from "./helpers/client.js";
 import { metricValue } from "./helpers/metrics.js";
-import { RedisServer } from "./helpers/redis.js";
+import { LocalRedisServer } from "../src/local-redis.js";
 
 type Schema = typeof schema;
 const KEY = "persistent:secret-of-ann";
@@ -269,13 +269,13 @@ describe("a slow or failing store", () => {
 });
 
 describe("two server processes on one Redis store", () => {
-  let redis: RedisServer | undefined;
+  let redis: LocalRedisServer | undefined;
   afterAll(async () => {
     await redis?.stop();
   });
 
   it("refuses a player on server B while A holds it, and B gets its saved state once A lets it go", async () => {
-    redis = await RedisServer.start();
+    redis = await LocalRedisServer.start();
     const a = await serve({ store: new RedisPlayerStore({ redis: redis.url }) });
     const b = await serve({ store: new RedisPlayerStore({ redis: redis.url }) });
     const onA = await joinAt(a.port);

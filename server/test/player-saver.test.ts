@@ -13,7 +13,7 @@ import {
 } from "../src/persistence/index.js";
 import { capturedLogger, LOG_LEVEL } from "./helpers/logs.js";
 import { metricValue } from "./helpers/metrics.js";
-import { RedisServer } from "./helpers/redis.js";
+import { LocalRedisServer } from "../src/local-redis.js";
 import { ManualTimers } from "./helpers/timers.js";
 
 const HOLDER = "process-a";
@@ -210,9 +210,9 @@ describe("PlayerSaver (simulated time)", () => {
 });
 
 describe("PlayerSaver on a real Redis", () => {
-  let redis: RedisServer;
+  let redis: LocalRedisServer;
   beforeAll(async () => {
-    redis = await RedisServer.start();
+    redis = await LocalRedisServer.start();
   });
   afterAll(async () => {
     await redis?.stop();

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { InMemoryPlayerStore, LmdbPlayerStore, RedisPlayerStore } from "../src/persistence/index.js";
 import { playerStoreContract } from "./contracts/player-store.js";
-import { RedisServer } from "./helpers/redis.js";
+import { LocalRedisServer } from "../src/local-redis.js";
 
 playerStoreContract("InMemoryPlayerStore", async () => {
   let now = 0;
@@ -37,10 +37,10 @@ playerStoreContract("LmdbPlayerStore", async () => {
   };
 });
 
-let redis: RedisServer;
+let redis: LocalRedisServer;
 let run = 0;
 beforeAll(async () => {
-  redis = await RedisServer.start();
+  redis = await LocalRedisServer.start();
 });
 afterAll(async () => {
   await redis?.stop();

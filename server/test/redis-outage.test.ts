@@ -13,7 +13,7 @@ import { poll } from "./helpers/cluster.js";
 import { TestClient } from "./helpers/client.js";
 import { testSchema } from "./helpers/games.js";
 import { capturedLogger, LOG_LEVEL } from "./helpers/logs.js";
-import { RedisServer } from "./helpers/redis.js";
+import { LocalRedisServer } from "../src/local-redis.js";
 import { type StartedServer, startServer } from "./helpers/server.js";
 
 const OUTAGE_MS = 5_000;
@@ -36,7 +36,7 @@ describe("Redis frozen for 5 s under a server", () => {
   });
 
   it("ticks never wait, moves made during the outage are saved after it, one error per dependency in the log, /healthz names the outage then recovers", async () => {
-    const redis = await RedisServer.start();
+    const redis = await LocalRedisServer.start();
     cleanups.push(() => redis.stop());
     const log = capturedLogger();
     const registry = new RedisRegistry({ redis: redis.url, logger: log.logger });

@@ -8,7 +8,7 @@ import { type BusMessage, RedisBus } from "../src/bus/index.js";
 import { REDIS_COMMAND_TIMEOUT_MS } from "../src/redis-client.js";
 import { RedisRegistry, type WorldListing } from "../src/registry/index.js";
 import { capturedLogger, LOG_LEVEL } from "./helpers/logs.js";
-import { RedisServer } from "./helpers/redis.js";
+import { LocalRedisServer } from "../src/local-redis.js";
 
 /** A restarted Redis is found again within the reconnect backoff (1 s); this leaves room for a loaded machine. */
 const RECOVERY_TIMEOUT_MS = 5_000;
@@ -17,7 +17,7 @@ const POLL_MS = 50;
 const listing: WorldListing = { id: "w1", game: "quest", population: 0, capacity: 10, address: "", updatedAt: 0 };
 
 describe("Redis restarted under the registry and the bus", () => {
-  const started: RedisServer[] = [];
+  const started: LocalRedisServer[] = [];
   const closers: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const close of closers.splice(0)) await close();
@@ -25,7 +25,7 @@ describe("Redis restarted under the registry and the bus", () => {
   });
 
   it("fails fast while Redis is down (one clear error logged), then heartbeats re-register and messages flow again on the same connections", async () => {
-    const first = await RedisServer.start();
+    const first = await LocalRedisServer.start();
     started.push(first);
     const log = capturedLogger();
     const registry = new RedisRegistry({ redis: first.url, logger: log.logger });
@@ -48,7 +48,7 @@ describe("Redis restarted under the registry and the bus", () => {
     const errors = log.lines.filter((line) => line.level === LOG_LEVEL.error);
     expect(errors.map((line) => [line.msg, line.redis])).toEqual([["redis connection failed; reconnecting", "registry"]]);
 
-    started.push(await RedisServer.start(first.port));
+    started.push(await LocalRedisServer.start({ port: first.port }));
     await until(async () => {
       try {
         await registry.upsert(listing);

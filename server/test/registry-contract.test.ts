@@ -2,7 +2,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { InMemoryRegistry, RedisRegistry } from "../src/registry/index.js";
 import { CONTRACT_LISTING_TTL_MS, CONTRACT_RESERVATION_TTL_MS, registryContract } from "./contracts/registry.js";
-import { RedisServer } from "./helpers/redis.js";
+import { LocalRedisServer } from "../src/local-redis.js";
 
 registryContract("InMemoryRegistry", async () => {
   let now = 0;
@@ -22,10 +22,10 @@ registryContract("InMemoryRegistry", async () => {
   };
 });
 
-let redis: RedisServer;
+let redis: LocalRedisServer;
 let run = 0;
 beforeAll(async () => {
-  redis = await RedisServer.start();
+  redis = await LocalRedisServer.start();
 });
 afterAll(async () => {
   await redis?.stop();

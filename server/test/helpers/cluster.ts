@@ -7,7 +7,7 @@ import { CloseCode } from "@tickwire/engine";
 import { ChildServer } from "./child.js";
 import { TestClient } from "./client.js";
 import { testSchema } from "./games.js";
-import { RedisServer } from "./redis.js";
+import { LocalRedisServer } from "../../src/local-redis.js";
 
 const FIXTURE = new URL("../fixtures/cluster-server.ts", import.meta.url);
 /** How long a polled condition may take before the test fails with a message. */
@@ -16,7 +16,7 @@ const POLL_MS = 50;
 
 export class Cluster {
   private constructor(
-    readonly redis: RedisServer,
+    readonly redis: LocalRedisServer,
     readonly processes: ChildServer[],
     readonly ids: string[],
     readonly prefix: string,
@@ -24,7 +24,7 @@ export class Cluster {
 
   /** Redis and `count` processes named p1…pN; `env` goes to every process. */
   static async start(count: number, env: Record<string, string> = {}): Promise<Cluster> {
-    const redis = await RedisServer.start();
+    const redis = await LocalRedisServer.start();
     const prefix = "test:";
     const ids = Array.from({ length: count }, (_, i) => `p${i + 1}`);
     const processes = await Promise.all(

@@ -11,6 +11,7 @@
  * Servers, players and Redis are child processes on loopback, stopped by PID. Writes
  * bench-results/scale.json and scale.html.
  */
+import { freeLoopbackPort, LocalRedisServer } from "@tickwire/server";
 import type { ChildProcess } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -41,7 +42,6 @@ import type {
   ScaleServerReply,
   ScaleServerReport,
 } from "./scale-ipc.js";
-import { BenchRedis, freePort } from "./scale-redis.js";
 
 export type ScalePart = "field" | "matchmake" | "drain";
 export const SCALE_PARTS: readonly ScalePart[] = ["field", "matchmake", "drain"];
@@ -129,8 +129,8 @@ export interface ScaleOutcome {
 }
 
 /** Part 1, one run: a server of `backend` on core 0, the field bots on core 1, a window. */
-async function measureField(backend: ScaleBackend, redis: BenchRedis, runIndex: number, settings: Settings, pinned: boolean): Promise<FieldBackendRun> {
-  const port = await freePort();
+async function measureField(backend: ScaleBackend, redis: LocalRedisServer, runIndex: number, settings: Settings, pinned: boolean): Promise<FieldBackendRun> {
+  const port = await freeLoopbackPort();
   const serverArgs: ScaleServerArgs = {
     backend,
     redisUrl: backend === "redis" ? redis.url : null,
@@ -253,11 +253,11 @@ interface Cluster {
 }
 
 /** Parts 2 and 3: SCALE_PROCESSES servers sharing Redis under `prefix`, unpinned (they share the machine as a deployment would). */
-async function startCluster(redis: BenchRedis, prefix: string, seatsPerWorld: number): Promise<Cluster> {
+async function startCluster(redis: LocalRedisServer, prefix: string, seatsPerWorld: number): Promise<Cluster> {
   const cluster: Cluster = { servers: [], bases: [] };
   try {
     for (let k = 0; k < SCALE_PROCESSES; k++) {
-      const port = await freePort();
+      const port = await freeLoopbackPort();
       const args: ScaleServerArgs = {
         backend: "redis",
         redisUrl: redis.url,
@@ -313,7 +313,7 @@ function spawnPlayers(args: ScalePlayersArgs): ChildProcess {
 }
 
 /** Part 2: everyone at once through matchmaking; then every world's population against its capacity. */
-async function runMatchmake(redis: BenchRedis, settings: Settings): Promise<{ figures: JoinFigures; worlds: WorldSeats[] }> {
+async function runMatchmake(redis: LocalRedisServer, settings: Settings): Promise<{ figures: JoinFigures; worlds: WorldSeats[] }> {
   const cluster = await startCluster(redis, "scale:matchmake:", settings.seatsPerWorld);
   let players: ChildProcess | null = null;
   try {
@@ -328,7 +328,7 @@ async function runMatchmake(redis: BenchRedis, settings: Settings): Promise<{ fi
 }
 
 /** Part 3: players matchmade onto process 1 by their client, then process 1 drains. */
-async function runDrain(redis: BenchRedis, settings: Settings): Promise<NonNullable<ScaleOutcome["drain"]>> {
+async function runDrain(redis: LocalRedisServer, settings: Settings): Promise<NonNullable<ScaleOutcome["drain"]>> {
   const cluster = await startCluster(redis, "scale:drain:", settings.seatsPerWorld);
   let players: ChildProcess | null = null;
   try {
@@ -482,7 +482,7 @@ export async function runScale(options: ScaleOptions = {}): Promise<ScaleOutcome
     playersTimeoutSec: options.playersTimeoutSec ?? SCALE_PLAYERS_TIMEOUT_SEC,
   };
   const pinned = canPin();
-  const redis = await BenchRedis.start(pinned ? LOAD_CORE : null);
+  const redis = await LocalRedisServer.start(pinned ? { core: LOAD_CORE } : {});
   progress(`scale: redis-server on 127.0.0.1:${redis.port}${pinned ? ", core 1" : ""}`);
   const fieldRuns: FieldBackendRun[] = [];
   let matchmake: JoinFigures | null = null;

@@ -16,11 +16,10 @@
  * Every other argument is passed on to each worker.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { LocalRedisServer } from "@tickwire/server";
 
 const DEFAULT_PORT = 8080;
 /** A crashed worker comes back after this long at first: quick, but not a busy loop. */
@@ -34,10 +33,6 @@ const STABLE_RUN_MS = 30_000;
  * for the clients' close handshakes (the server's own shutdown timeout is 3 s), with room.
  */
 const STOP_TIMEOUT_MS = 15_000;
-/** redis-server is ready within a second; longer means it will not start (port, config). */
-const REDIS_START_TIMEOUT_MS = 10_000;
-/** How often a starting redis-server is asked whether it is ready. */
-const REDIS_POLL_MS = 50;
 
 export interface WorkersConfig {
   readonly count: number;
@@ -203,79 +198,14 @@ class Worker {
   }
 }
 
-/** A free TCP port on loopback (asked of the OS, then released for redis-server to take). */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Whether a Redis server on loopback `port` answers PING. */
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    let answer = "";
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(REDIS_START_TIMEOUT_MS, () => done(false));
-    socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (chunk) => {
-      answer += chunk.toString();
-      if (answer.includes("\r\n")) done(answer.startsWith("+PONG"));
-    });
-  });
-}
-
-/** Starts redis-server on loopback, its data in `<dataDir>/redis`; resolves once it accepts connections. */
-async function startRedisServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freeLoopbackPort();
+/** Starts redis-server on loopback, its data in `<dataDir>/redis` (append-only: players saved in Redis survive a restart of the launcher). */
+async function startRedisServer(dataDir: string): Promise<LocalRedisServer> {
   const dir = join(dataDir, "redis");
-  mkdirSync(dir, { recursive: true });
-  const binary = process.env.REDIS_SERVER || "redis-server";
-  // Append-only file: players saved in Redis survive a restart of the launcher.
-  const child = spawn(binary, [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--dir",
-    dir,
-    "--appendonly",
-    "yes",
-    "--save",
-    "",
-    "--loglevel",
-    "warning",
-  ], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  log(`redis-server pid ${child.pid} on 127.0.0.1:${port} (data in ${dir})`);
-  prefixLines(child.stdout, "[redis]", process.stdout);
-  prefixLines(child.stderr, "[redis]", process.stderr);
-  let exited: string | null = null;
-  child.once("error", (error) => {
-    exited = `cannot start ${binary}: ${error.message}`;
-  });
-  child.once("exit", (code) => {
-    exited ??= `redis-server exited with ${code} while starting`;
-  });
-  const deadline = performance.now() + REDIS_START_TIMEOUT_MS;
-  while (!(await answersPing(port))) {
-    if (exited !== null || performance.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(exited ?? `redis-server did not answer within ${REDIS_START_TIMEOUT_MS} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, REDIS_POLL_MS));
-  }
-  return { child, url: `redis://127.0.0.1:${port}` };
+  const redis = await LocalRedisServer.start({ dataDir: dir });
+  log(`redis-server pid ${redis.pid} on 127.0.0.1:${redis.port} (data in ${dir})`);
+  prefixLines(redis.stdout, "[redis]", process.stdout);
+  prefixLines(redis.stderr, "[redis]", process.stderr);
+  return redis;
 }
 
 /** The worker flag `--data-dir`'s value, else QUEST_DATA_DIR, else ./data (where a started redis-server keeps its file). */
@@ -298,7 +228,7 @@ export async function runWorkers(argv: readonly string[], script: string): Promi
     console.error(error.message);
     process.exit(1);
   }
-  let redis: { child: ChildProcess; url: string } | null = null;
+  let redis: LocalRedisServer | null = null;
   if (config.startRedis) {
     try {
       redis = await startRedisServer(dataDirOf(config));
@@ -321,7 +251,7 @@ export async function runWorkers(argv: readonly string[], script: string): Promi
       stopping = true;
       log(`${signal}: stopping ${config.count} workers${redis !== null ? " and redis-server" : ""}`);
       Promise.all(workers.map((worker) => worker.stop()))
-        .then(() => (redis !== null ? stopChild(redis.child, STOP_TIMEOUT_MS) : undefined))
+        .then(() => redis?.stop())
         .then(() => {
           log("stopped");
           process.exit(0);
