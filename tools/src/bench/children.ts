@@ -1,5 +1,5 @@
 /**
- * The child processes of the field and floor benchmarks: spawned from TypeScript through
+ * The child processes of the benchmarks and the window they are measured over: spawned from TypeScript through
  * tsx, optionally pinned to a core, driven over Node IPC, stopped with a `stop` message.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -10,6 +10,10 @@ import { fileURLToPath } from "node:url";
 
 /** Time a child gets to exit after `stop` before it is killed. */
 const STOP_TIMEOUT_MS = 5000;
+/** A server answers `report` at once; this covers a loaded machine. */
+const REPORT_TIMEOUT_MS = 10_000;
+/** A load's window ends on its own clock; this much later it is stuck. */
+const WINDOW_END_GRACE_SEC = 10;
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The tools package: where `--import tsx` and the `source` condition resolve. */
@@ -73,4 +77,48 @@ export function machineBusyMs(): number {
   let busy = 0;
   for (const { times } of cpus()) busy += times.user + times.nice + times.sys + times.irq;
   return busy;
+}
+
+/** The figures every measured process reports for the window: its CPU, % of one core. */
+interface WindowReport {
+  readonly cpuPct: number;
+}
+
+/** One measured window: each side's report, and the CPU (% of one core) of the rest of the machine. */
+export interface MeasuredWindow<S extends WindowReport, L extends WindowReport> {
+  readonly server: S;
+  readonly load: L;
+  /** CPU of the processes `sideCpuMs` measures (Redis), % of one core; 0 without them. */
+  readonly sideCpuPct: number;
+  /** CPU the rest of the machine used (this runner excluded), % of one core. */
+  readonly otherCpuPct: number;
+}
+
+/**
+ * The window protocol of every bench run: the load says `window-start` once its bots are
+ * connected and warmed up, the server opens its window (`reset`); the load says `window-end`
+ * with its report, the server closes its window (`report`). Meanwhile the machine's busy time
+ * is measured, so a run disturbed by other jobs shows in `otherCpuPct`.
+ */
+export async function measureWindow<S extends WindowReport, L extends WindowReport & { readonly windowSec: number }>(
+  server: ChildProcess,
+  load: ChildProcess,
+  timing: { readonly untilWindowMs: number; readonly windowSec: number },
+  sideCpuMs: () => number = () => 0,
+): Promise<MeasuredWindow<S, L>> {
+  type LoadMessage = { type: "window-start" } | { type: "window-end"; report: L };
+  await nextMessage<LoadMessage, "window-start">(load, "window-start", timing.untilWindowMs);
+  server.send({ type: "reset" });
+  const busyStart = machineBusyMs();
+  const sideStart = sideCpuMs();
+  const ownStart = process.cpuUsage();
+  const ended = await nextMessage<LoadMessage, "window-end">(load, "window-end", (timing.windowSec + WINDOW_END_GRACE_SEC) * 1000);
+  server.send({ type: "report" });
+  const own = process.cpuUsage(ownStart);
+  const windowMs = ended.report.windowSec * 1000;
+  const sideCpuPct = ((sideCpuMs() - sideStart) / windowMs) * 100;
+  const machinePct = ((machineBusyMs() - busyStart - (own.user + own.system) / 1000) / windowMs) * 100;
+  const reported = await nextMessage<{ type: "report"; report: S }, "report">(server, "report", REPORT_TIMEOUT_MS);
+  const otherCpuPct = Math.max(0, machinePct - reported.report.cpuPct - ended.report.cpuPct - sideCpuPct);
+  return { server: reported.report, load: ended.report, sideCpuPct, otherCpuPct };
 }

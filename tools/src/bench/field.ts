@@ -20,9 +20,9 @@ import {
   type SummaryRow,
   writeResultFile,
 } from "../report/index.js";
-import { machineBusyMs, nextMessage, spawnChild, stopChild } from "./children.js";
+import { measureWindow, nextMessage, spawnChild, stopChild } from "./children.js";
 import type { FieldVariant } from "./field-game.js";
-import type { FieldLoadArgs, FieldLoadReport, FieldServerArgs, FieldServerReport, LoadMessage, ServerReply } from "./field-ipc.js";
+import type { FieldLoadArgs, FieldLoadReport, FieldServerArgs, FieldServerReport, ServerReply } from "./field-ipc.js";
 import { FLOOR_TICK_MS, type FloorRun, runFloor } from "./floor.js";
 import { progress } from "./harness.js";
 
@@ -127,19 +127,12 @@ async function measure(
       inputTiming: options.inputTiming,
     };
     load = spawnChild("field-load.ts", loadArgs, pinned ? 1 : null, profile("load"));
-    const untilWindow = STARTUP_TIMEOUT_MS + (loadArgs.connectTimeoutSec + loadArgs.warmupSec + 2) * 1000;
-    await nextMessage<LoadMessage, "window-start">(load, "window-start", untilWindow);
-    server.send({ type: "reset" });
-    const busyStart = machineBusyMs();
-    const ownStart = process.cpuUsage();
-    const ended = await nextMessage<LoadMessage, "window-end">(load, "window-end", (options.windowSec + 10) * 1000);
-    server.send({ type: "report" });
-    const own = process.cpuUsage(ownStart);
-    const windowMs = ended.report.windowSec * 1000;
-    const machinePct = ((machineBusyMs() - busyStart - (own.user + own.system) / 1000) / windowMs) * 100;
-    const reported = await nextMessage<ServerReply, "report">(server, "report", 10_000);
-    const otherCpuPct = Math.max(0, machinePct - reported.report.cpuPct - ended.report.cpuPct);
-    return { variant, clients, server: reported.report, load: ended.report, otherCpuPct };
+    const untilWindowMs = STARTUP_TIMEOUT_MS + (loadArgs.connectTimeoutSec + loadArgs.warmupSec + 2) * 1000;
+    const { server: serverReport, load: loadReport, otherCpuPct } = await measureWindow<FieldServerReport, FieldLoadReport>(server, load, {
+      untilWindowMs,
+      windowSec: options.windowSec,
+    });
+    return { variant, clients, server: serverReport, load: loadReport, otherCpuPct };
   } finally {
     if (load !== null) await stopChild(load);
     await stopChild(server);

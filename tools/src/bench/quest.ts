@@ -20,10 +20,10 @@ import {
   renderReport,
   writeResultFile,
 } from "../report/index.js";
-import { machineBusyMs, nextMessage, spawnChild, stopChild } from "./children.js";
+import { measureWindow, nextMessage, spawnChild, stopChild } from "./children.js";
 import { canPin, LOAD_SATURATED_PCT } from "./field.js";
 import { progress } from "./harness.js";
-import type { QuestBehavior, QuestLoadArgs, QuestLoadMessage, QuestLoadReport, QuestServerArgs, QuestServerReply, QuestServerReport } from "./quest-ipc.js";
+import type { QuestBehavior, QuestLoadArgs, QuestLoadReport, QuestServerArgs, QuestServerReply, QuestServerReport } from "./quest-ipc.js";
 import { measureQuestPage, type QuestPageFigures } from "./quest-page.js";
 import { QUEST_BOTS_MODULE } from "./quest-paths.js";
 
@@ -122,19 +122,9 @@ async function measure(run: QuestRunName, settings: Settings, pinned: boolean): 
       seed: settings.seed,
     };
     load = spawnChild("quest-load.ts", loadArgs, pinned ? 1 : null, profile("bots"));
-    const untilWindow = STARTUP_TIMEOUT_MS + (loadArgs.connectTimeoutSec + loadArgs.warmupSec + 2) * 1000;
-    await nextMessage<QuestLoadMessage, "window-start">(load, "window-start", untilWindow);
-    server.send({ type: "reset" });
-    const busyStart = machineBusyMs();
-    const ownStart = process.cpuUsage();
-    const ended = await nextMessage<QuestLoadMessage, "window-end">(load, "window-end", (settings.windowSec + 10) * 1000);
-    server.send({ type: "report" });
-    const own = process.cpuUsage(ownStart);
-    const windowMs = ended.report.windowSec * 1000;
-    const machinePct = ((machineBusyMs() - busyStart - (own.user + own.system) / 1000) / windowMs) * 100;
-    const reported = await nextMessage<QuestServerReply, "report">(server, "report", 10_000);
-    const otherCpuPct = Math.max(0, machinePct - reported.report.cpuPct - ended.report.cpuPct);
-    return { run, bots, mobsPerWorld, server: reported.report, load: ended.report, otherCpuPct };
+    const untilWindowMs = STARTUP_TIMEOUT_MS + (loadArgs.connectTimeoutSec + loadArgs.warmupSec + 2) * 1000;
+    const measured = await measureWindow<QuestServerReport, QuestLoadReport>(server, load, { untilWindowMs, windowSec: settings.windowSec });
+    return { run, bots, mobsPerWorld, server: measured.server, load: measured.load, otherCpuPct: measured.otherCpuPct };
   } finally {
     if (load !== null) await stopChild(load);
     await stopChild(server);

@@ -27,9 +27,9 @@ import {
   type SummaryRow,
   writeResultFile,
 } from "../report/index.js";
-import { machineBusyMs, nextMessage, spawnChild, stopChild } from "./children.js";
+import { measureWindow, nextMessage, spawnChild, stopChild } from "./children.js";
 import { canPin, LOAD_SATURATED_PCT } from "./field.js";
-import type { FieldLoadArgs, FieldLoadReport, LoadMessage } from "./field-ipc.js";
+import type { FieldLoadArgs, FieldLoadReport, } from "./field-ipc.js";
 import { median, percentile, progress } from "./harness.js";
 import { formatTable } from "./quest.js";
 import type {
@@ -80,7 +80,6 @@ const CAPACITY_MARGIN = 16;
 const MAX_CONNECTIONS_PER_IP = 10_000;
 const STARTUP_TIMEOUT_MS = 30_000;
 const CONNECT_GRACE_SEC = 15;
-const REPORT_TIMEOUT_MS = 10_000;
 /** Other processes using this much of a core during a window make its numbers suspect. */
 const BUSY_MACHINE_PCT = 10;
 /** Redis and the bots share core 1; the servers of part 1 have core 0 to themselves. */
@@ -160,21 +159,11 @@ async function measureField(backend: ScaleBackend, redis: LocalRedisServer, runI
       inputTiming: "aligned",
     };
     load = spawnChild("field-load.ts", loadArgs, pinned ? LOAD_CORE : null);
-    const untilWindow = STARTUP_TIMEOUT_MS + (loadArgs.connectTimeoutSec + loadArgs.warmupSec + 2) * 1000;
-    await nextMessage<LoadMessage, "window-start">(load, "window-start", untilWindow);
-    server.send({ type: "reset" });
-    const busyStart = machineBusyMs();
-    const redisStart = redis.cpuMs();
-    const ownStart = process.cpuUsage();
-    const ended = await nextMessage<LoadMessage, "window-end">(load, "window-end", (settings.windowSec + 10) * 1000);
-    server.send({ type: "report" });
-    const own = process.cpuUsage(ownStart);
-    const windowMs = ended.report.windowSec * 1000;
-    const redisCpuPct = ((redis.cpuMs() - redisStart) / windowMs) * 100;
-    const machinePct = ((machineBusyMs() - busyStart - (own.user + own.system) / 1000) / windowMs) * 100;
-    const reported = await nextMessage<ScaleServerReply, "report">(server, "report", REPORT_TIMEOUT_MS);
-    const otherCpuPct = Math.max(0, machinePct - reported.report.cpuPct - ended.report.cpuPct - redisCpuPct);
-    return { backend, server: reported.report, load: ended.report, redisCpuPct, otherCpuPct };
+    const untilWindowMs = STARTUP_TIMEOUT_MS + (loadArgs.connectTimeoutSec + loadArgs.warmupSec + 2) * 1000;
+    const measured = await measureWindow<ScaleServerReport, FieldLoadReport>(server, load, { untilWindowMs, windowSec: settings.windowSec }, () =>
+      redis.cpuMs(),
+    );
+    return { backend, server: measured.server, load: measured.load, redisCpuPct: measured.sideCpuPct, otherCpuPct: measured.otherCpuPct };
   } finally {
     if (load !== null) await stopChild(load);
     await stopChild(server);
