@@ -2,7 +2,7 @@
  * `npm run bench`: the engine micro-benchmarks, the snapshot pipeline in process, the
  * field scenario, then the Quest sample game under its bots (quest.ts).
  *   --quick                  reduced pipeline, field and quest sets (under 2 minutes in all)
- *   --only engine|pipeline|field|quest   one suite
+ *   --only engine|pipeline|field|quest|scale   one suite
  *   --clients 50,200,...     field (and pipeline) client counts     --variants all,aoi
  *   --window S  --warmup S   field and quest measuring window and warm-up
  *   --runs walk,fight        quest runs (default both)
