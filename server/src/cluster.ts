@@ -4,8 +4,7 @@
  * global chat between worlds, and delivers announcements and kicks to the worlds here.
  * With the default InProcessBus it is a single process talking to itself.
  */
-import { MAX_CHAT_LENGTH, MAX_NAME_LENGTH } from "@tickwire/engine";
-import type { BusMessageOf, KickTarget, MessageBus } from "./bus/bus.js";
+import { type BusMessageOf, type KickTarget, type MessageBus, validateBusMessage } from "./bus/bus.js";
 import { PopulationTally } from "./bus/population.js";
 import type { Clock } from "./clock.js";
 import type { GlobalChatMessage } from "./game.js";
@@ -88,8 +87,10 @@ export class Cluster {
   }
 
   private publish(message: Parameters<MessageBus["publish"]>[0]): void {
-    if (message.type === "chat" && !isSayable(message)) {
-      this.logger.warn({ world: message.world }, "global chat line refused: empty or too long");
+    // Checked here as the bus would on publish, so a game's over-long chat line is a warning, not an outage.
+    const valid = validateBusMessage(message);
+    if (!valid.ok) {
+      this.logger.warn({ type: message.type, field: valid.reason }, "bus message refused: empty or too long");
       return;
     }
     this.bus.publish(message).then(
@@ -120,10 +121,4 @@ export class Cluster {
       }
     }
   }
-}
-
-/** What the bus would refuse: checked here so a game's long line is a warning, not an outage. */
-function isSayable(message: GlobalChatMessage): boolean {
-  const { from, text } = message;
-  return from.length > 0 && from.length <= MAX_NAME_LENGTH && text.length > 0 && text.length <= MAX_CHAT_LENGTH;
 }

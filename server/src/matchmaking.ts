@@ -2,10 +2,10 @@
  * Matchmaking (`GET /matchmake?game=<name>&world=<previous world>`): the best world across
  * every process sharing the registry, with a slot reserved in it atomically, and the URL
  * that reaches its process. A resuming player's own world comes first when it has room;
- * otherwise worlds fill in order (`pickWorld`'s order). When every listed world is full,
+ * otherwise worlds fill in order (`worldsWithRoom`). When every listed world is full,
  * this process opens one of its own (`openWorlds`) up to its limit.
  */
-import { type Reservation, compareWorldIds, type WorldListing } from "./registry/registry.js";
+import { type Reservation, type WorldListing, worldsWithRoom } from "./registry/registry.js";
 import type { ServerContext } from "./server-context.js";
 
 /** Opens worlds of one game in this process when the listed ones are full. */
@@ -63,7 +63,7 @@ export class Matchmaker {
   /** Tries the listed worlds with room in preference order; the first reservation granted wins. */
   private async reserveListed(game: string | undefined, preferred: string | undefined, host: string): Promise<MatchmakeAnswer | undefined> {
     const listings = await this.server.registry.list(game);
-    for (const listing of candidates(listings, preferred)) {
+    for (const listing of worldsWithRoom(listings, preferred)) {
       const result = await this.server.registry.reserve(listing.id, listing.capacity);
       if (result.ok) return this.answer(listing, result.reservation, host, false);
     }
@@ -75,15 +75,4 @@ export class Matchmaker {
     const query = `world=${encodeURIComponent(listing.id)}&reservation=${encodeURIComponent(reservation.id)}`;
     return { ok: true, world: listing.id, url: `${base}/ws?${query}`, opened };
   }
-}
-
-/** Listed worlds with room: the preferred one first, then in fill order. */
-export function candidates(listings: readonly WorldListing[], preferred: string | undefined): WorldListing[] {
-  const open = listings.filter((listing) => listing.population < listing.capacity);
-  open.sort((a, b) => {
-    if (a.id === preferred) return -1;
-    if (b.id === preferred) return 1;
-    return compareWorldIds(a.id, b.id);
-  });
-  return open;
 }

@@ -71,12 +71,18 @@ export function assertCapacity(capacity: number): void {
  * over empty worlds, and a later world opens only when the earlier ones are full.
  */
 export function pickWorld(listings: readonly WorldListing[]): WorldListing | undefined {
-  let best: WorldListing | undefined;
-  for (const listing of listings) {
-    if (listing.population >= listing.capacity) continue;
-    if (best === undefined || compareWorldIds(listing.id, best.id) < 0) best = listing;
-  }
-  return best;
+  return worldsWithRoom(listings)[0];
+}
+
+/** Listed worlds with room in the order matchmaking tries them: `preferred` first (a resuming player's own), then fill order. */
+export function worldsWithRoom(listings: readonly WorldListing[], preferred?: string): WorldListing[] {
+  const open = listings.filter((listing) => listing.population < listing.capacity);
+  open.sort((a, b) => {
+    if (a.id === preferred) return -1;
+    if (b.id === preferred) return 1;
+    return compareWorldIds(a.id, b.id);
+  });
+  return open;
 }
 
 const worldIdCollator = new Intl.Collator("en", { numeric: true });
