@@ -30,29 +30,38 @@ export async function startLagProxy(options: LagProxyOptions): Promise<LagProxy>
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
   function delayed(from: Socket, to: Socket): void {
+    // One FIFO and one timer per direction: a timer per chunk could fire out of order, since
+    // Node times each from the loop's cached clock (that reordered frames here).
+    // A null chunk is the half-close, which travels after the data already in flight.
+    const queue: { chunk: Buffer | null; release: number }[] = [];
     let lastRelease = 0;
-    from.on("data", (chunk: Buffer) => {
+    let pumpTimer: ReturnType<typeof setTimeout> | undefined;
+    const pump = (): void => {
+      if (pumpTimer !== undefined) timers.delete(pumpTimer);
+      pumpTimer = undefined;
       const now = performance.now();
+      for (let head = queue[0]; head !== undefined && head.release <= now; head = queue[0]) {
+        queue.shift();
+        if (to.destroyed) continue;
+        if (head.chunk === null) to.end();
+        else to.write(head.chunk);
+      }
+      if (queue[0] !== undefined) schedule(queue[0].release - now);
+    };
+    const schedule = (waitMs: number): void => {
+      pumpTimer = setTimeout(pump, Math.max(1, Math.ceil(waitMs)));
+      timers.add(pumpTimer);
+    };
+    const enqueue = (chunk: Buffer | null, release: number): void => {
+      lastRelease = Math.max(lastRelease, release);
+      queue.push({ chunk, release: lastRelease });
+      if (pumpTimer === undefined) schedule(lastRelease - performance.now());
+    };
+    from.on("data", (chunk: Buffer) => {
       const jitter = (rng.next() * 2 - 1) * options.jitterMs;
-      const release = Math.max(lastRelease, now + options.delayMs + jitter);
-      lastRelease = release;
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        if (!to.destroyed) to.write(chunk);
-      }, release - now);
-      timers.add(timer);
+      enqueue(chunk, performance.now() + options.delayMs + jitter);
     });
-    // Half-close and errors travel after the data already in flight.
-    from.on("end", () => {
-      const timer = setTimeout(
-        () => {
-          timers.delete(timer);
-          to.end();
-        },
-        Math.max(0, lastRelease - performance.now()) + 1,
-      );
-      timers.add(timer);
-    });
+    from.on("end", () => enqueue(null, 0));
     from.on("error", () => to.destroy());
     from.on("close", () => {
       if (!from.readableEnded) to.destroy();
