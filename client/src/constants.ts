@@ -89,11 +89,12 @@ export const CORRECTION_DECAY_MS = 150;
 export const MAX_EXTRAPOLATION_MS = 100;
 /**
  * When snapshots return after a hold, a remote entity slides from where it was drawn to
- * where it belongs with this time constant (95% there after three): caught up within 0.6 s,
- * and a 500 ms stall's gap is crossed under 3× the entity's speed (at 100 ms it took 5×,
- * which the feel tool counted as ~4 visible jumps per stall).
+ * where it belongs over this long, easing in and out: at its own speed at first, at most
+ * 1 + 1.5 × gap / 500 ms of it mid-way, so a 500 ms stall's gap (~400 ms of motion) is
+ * crossed at about 2× its speed. An exponential slide (200 ms time constant) leapt to 3× at
+ * once, which the feel tool counted as a visible jump about one run in three.
  */
-export const HOLD_BLEND_TAU_MS = 200;
+export const HOLD_SLIDE_MS = 500;
 /** Holds shorter than this (jitter, not a stall) end with a snap: one fast frame instead of ten. */
 export const MIN_BLENDED_HOLD_MS = 200;
 

@@ -8,7 +8,7 @@ import {
   type SampleStatus,
   SnapshotMirror,
 } from "@tickwire/engine/wire";
-import { HOLD_BLEND_TAU_MS, MAX_EXTRAPOLATION_MS, MIN_BLENDED_HOLD_MS } from "./constants.js";
+import { HOLD_SLIDE_MS, MAX_EXTRAPOLATION_MS, MIN_BLENDED_HOLD_MS } from "./constants.js";
 
 export interface InterpolationOptions {
   /**
@@ -108,6 +108,8 @@ export class EntityRecord implements EntityView {
   slot = -1;
   /** Render time at which the current hold (status "clamped") began. */
   heldSince = Number.NaN;
+  /** Render ms since the slide after a hold began; the slide is over at HOLD_SLIDE_MS. */
+  slideAge = HOLD_SLIDE_MS;
   constructor(
     readonly id: number,
     readonly type: string,
@@ -121,9 +123,9 @@ export class EntityRecord implements EntityView {
     /** Values pushed last, for teleport detection. */
     readonly lastPushed: Float64Array,
     readonly linear: Uint8Array,
-    /** Visual offset decaying to zero: where it was drawn before fresh snapshots ended a hold. */
-    readonly blend: Float64Array,
-    /** The interpolated values of the previous sample, before the blend. */
+    /** Where it was drawn when fresh snapshots ended a hold, less where it belonged: the slide's start. */
+    readonly slideFrom: Float64Array,
+    /** The interpolated values of the previous sample, before the slide. */
     readonly lastSample: Float64Array,
   ) {
     this.render = new Render(drawn);
@@ -133,6 +135,17 @@ export class EntityRecord implements EntityView {
 /** The per-entity arrays of a type with no interpolated field: empty, so one instance serves every entity. */
 const NO_VALUES = new Float64Array(0);
 const NO_KINDS = new Uint8Array(0);
+
+/**
+ * The share of a slide's start offset still left after `age` ms: eases out and in
+ * (smoothstep), so the entity keeps its own speed at the start instead of leaping, and the
+ * fastest it catches up is 1.5 × offset / HOLD_SLIDE_MS.
+ */
+function slideLeft(age: number): number {
+  if (age >= HOLD_SLIDE_MS) return 0;
+  const t = age / HOLD_SLIDE_MS;
+  return 1 - t * t * (3 - 2 * t);
+}
 
 function fieldValues(count: number): Float64Array {
   return count === 0 ? NO_VALUES : new Float64Array(count);
@@ -257,19 +270,18 @@ export class ClientScene<S extends Schema = Schema> {
    * is false (after a long outage, sliding over the distance would look worse than a jump).
    */
   sample(renderTime: number, renderTimeJumped = false, mayBlend = true): void {
-    const elapsed = renderTime - this.lastRenderTime;
+    // Render time, not wall time: a jump back (resume) or the first frame advances nothing.
+    const elapsed = Math.max(0, renderTime - this.lastRenderTime) || 0;
     this.lastRenderTime = renderTime;
     if (this.bufferedCount === 0) return;
-    // Decay by render time; a jump back (resume) or the first frame decays nothing.
-    const keep = elapsed > 0 ? Math.exp(-elapsed / HOLD_BLEND_TAU_MS) : 1;
     const entities = this.entities;
     for (let i = 0; i < entities.length; i++) {
       const record = entities[i];
       if (record.buffer === null) continue;
       const previous = record.status;
       const render = record.drawn;
-      const blend = record.blend;
-      // Drawn position before this sample, to blend from if the hold ends now.
+      const slideFrom = record.slideFrom;
+      // Drawn position before this sample, to slide from if the hold ends now.
       const drawnBefore = this.scratch;
       for (let f = 0; f < render.length; f++) drawnBefore[f] = render[f];
       record.status = record.buffer.sample(renderTime, render);
@@ -277,19 +289,23 @@ export class ClientScene<S extends Schema = Schema> {
       // A hold of a frame or two is jitter: snapping costs one frame, sliding would cost ten.
       const longHold = previous === "clamped" && record.status !== "clamped" && renderTime - record.heldSince >= MIN_BLENDED_HOLD_MS;
       const holdEnded = mayBlend && previous !== "empty" && (renderTimeJumped || longHold);
+      record.slideAge = holdEnded ? 0 : record.slideAge + elapsed;
+      const left = slideLeft(record.slideAge);
       const lastSample = record.lastSample;
       for (let f = 0; f < render.length; f++) {
         if (record.linear[f] !== 1) continue;
         const sampled = render[f];
-        const gap = drawnBefore[f] - sampled;
-        // A jump beyond the teleport distance is the game's own teleport: snap.
-        blend[f] = holdEnded && Math.abs(gap) <= this.teleportDistance ? gap : blend[f] * keep;
-        let drawn = sampled + blend[f];
+        if (holdEnded) {
+          const gap = drawnBefore[f] - sampled;
+          // A jump beyond the teleport distance is the game's own teleport: snap.
+          slideFrom[f] = Math.abs(gap) <= this.teleportDistance ? gap : 0;
+        }
+        let drawn = sampled + slideFrom[f] * left;
         // Sliding back must not run against the entity's own motion: wait for it instead.
         const motion = sampled - lastSample[f];
-        if (blend[f] !== 0 && ((motion > 0 && drawn < drawnBefore[f]) || (motion < 0 && drawn > drawnBefore[f]))) {
+        if (left > 0 && slideFrom[f] !== 0 && ((motion > 0 && drawn < drawnBefore[f]) || (motion < 0 && drawn > drawnBefore[f]))) {
           drawn = drawnBefore[f];
-          blend[f] = drawn - sampled;
+          slideFrom[f] = (drawn - sampled) / left;
         }
         lastSample[f] = sampled;
         render[f] = drawn;

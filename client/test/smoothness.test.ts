@@ -129,7 +129,8 @@ describe("periodic stalls (500 ms every 2.5 s)", () => {
     });
     const corrections: number[] = [];
     const stalls: number[] = [];
-    let largestMoverStep = 0;
+    /** The mover's fastest frame, in multiples of its speed. */
+    let fastestMover = 0;
     try {
       await until(
         () => {
@@ -143,6 +144,7 @@ describe("periodic stalls (500 ms every 2.5 s)", () => {
       const start = performance.now();
       let lastCorrections = a.stats.corrections;
       let lastX = Number.NaN;
+      let lastAt = Number.NaN;
       await new Promise<void>((resolve) => {
         const frame = () => {
           const now = performance.now();
@@ -158,8 +160,9 @@ describe("periodic stalls (500 ms every 2.5 s)", () => {
           if (a.stats.corrections > lastCorrections) corrections.push(now);
           lastCorrections = a.stats.corrections;
           const x = mover.render.x;
-          if (!Number.isNaN(lastX)) largestMoverStep = Math.max(largestMoverStep, Math.abs(x - lastX));
+          if (!Number.isNaN(lastX) && now > lastAt) fastestMover = Math.max(fastestMover, Math.abs(x - lastX) / ((now - lastAt) / 1000) / MOVER_SPEED);
           lastX = x;
+          lastAt = now;
           if (elapsed < STALLS * PERIOD_MS) setTimeout(frame, FRAME_MS);
           else resolve();
         };
@@ -175,7 +178,8 @@ describe("periodic stalls (500 ms every 2.5 s)", () => {
     for (const stall of stalls) {
       expect(corrections.filter((at) => at >= stall && at <= stall + STALL_MS + 1_000).length).toBeLessThanOrEqual(1);
     }
-    // The mover covers 30 units in a 500 ms stall; sliding back, no frame jumps more than a quarter of that.
-    expect(largestMoverStep).toBeLessThan((MOVER_SPEED * STALL_MS) / 1000 / 4);
+    // Sliding back over the gap a stall left (~400 ms of its motion): 2.2× its speed at the
+    // fastest with the eased slide; the exponential one leapt to 2.9× here, 3–4× in the feel tool.
+    expect(fastestMover).toBeLessThan(2.6);
   }, 20_000);
 });

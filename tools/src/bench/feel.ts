@@ -132,6 +132,8 @@ interface Row {
   fastFrames: number;
   backwardsFrames: number;
   npcJumps: number;
+  /** The NPC's fastest frame (wraps aside), in multiples of its speed. */
+  npcFastest: number;
   delayBefore: number;
   delayAfter: number;
   backWithinMs: number;
@@ -190,6 +192,7 @@ async function run(scenario: Scenario): Promise<Row> {
     fastFrames: 0,
     backwardsFrames: 0,
     npcJumps: 0,
+    npcFastest: 0,
     delayBefore: Number.NaN,
     delayAfter: Number.NaN,
     backWithinMs: Number.NaN,
@@ -242,6 +245,7 @@ async function run(scenario: Scenario): Promise<Row> {
           if (x < lastX - 1e-6) row.backwardsFrames++;
           if (npc !== undefined && !Number.isNaN(lastNpcX)) {
             const npcSpeed = Math.abs(npc.render.x - lastNpcX) / ((now - lastAt) / 1000);
+            if (npcSpeed < WORLD) row.npcFastest = Math.max(row.npcFastest, npcSpeed / NPC_SPEED);
             // Faster than 3× its speed in one frame: a visible jump.
             if (npcSpeed > 3 * NPC_SPEED && npcSpeed < WORLD) row.npcJumps++;
           }
@@ -282,13 +286,13 @@ async function run(scenario: Scenario): Promise<Row> {
 function format(row: Row): string {
   const ms = (value: number) => (Number.isNaN(value) ? "—" : `${Math.round(value)} ms`);
   const fast = `${row.fastFrames} / ${row.frames} (${((100 * row.fastFrames) / Math.max(1, row.frames)).toFixed(1)}%)`;
-  return `| ${row.scenario} | ${row.corrections} (max ${row.largestCorrection.toFixed(1)}) | ${fast} | ${row.backwardsFrames} | ${row.npcJumps} | ${ms(row.delayBefore)} → ${ms(row.delayAfter)} | ${ms(row.backWithinMs)} | ${row.chatsLost} / ${row.chatsDuplicated} of ${row.chatsSent} | ${row.eventsMissed} / ${row.eventsDuplicated} |`;
+  return `| ${row.scenario} | ${row.corrections} (max ${row.largestCorrection.toFixed(1)}) | ${fast} | ${row.backwardsFrames} | ${row.npcJumps} (${row.npcFastest.toFixed(1)}×) | ${ms(row.delayBefore)} → ${ms(row.delayAfter)} | ${ms(row.backWithinMs)} | ${row.chatsLost} / ${row.chatsDuplicated} of ${row.chatsSent} | ${row.eventsMissed} / ${row.eventsDuplicated} |`;
 }
 
 const { values } = parseArgs({ options: { only: { type: "string" } } });
 const chosen = values.only === undefined ? SCENARIOS : SCENARIOS.filter((scenario) => scenario.name.startsWith(values.only ?? ""));
 if (chosen.length === 0) throw new Error(`--only matches none of: ${SCENARIOS.map((s) => s.name).join(", ")}`);
-console.log("| network | A's corrections | B's frames of A > 1.5× speed | backwards | NPC jumps | A's interp. delay before → after | snapshots again after the link returns | chat lost / duplicated (A → server) | chat events lost / duplicated (server → B) |");
+console.log("| network | A's corrections | B's frames of A > 1.5× speed | backwards | NPC jumps (fastest frame) | A's interp. delay before → after | snapshots again after the link returns | chat lost / duplicated (A → server) | chat events lost / duplicated (server → B) |");
 console.log("|---|---|---|---|---|---|---|---|---|");
 for (const scenario of chosen) console.log(format(await run(scenario)));
 process.exit(0);
