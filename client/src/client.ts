@@ -89,7 +89,7 @@ export interface ClientTuning {
   pingIntervalMs?: number;
   welcomeTimeoutMs?: number;
   silenceTimeoutMs?: number;
-  /** How long after a drop the client retries resuming (at most 1 s apart) before it joins as a new player. */
+  /** How long after a drop the client retries resuming (at most 500 ms apart) before it joins as a new player. */
   resumeWindowMs?: number;
   /** Chat/command messages kept for delivery across reconnects. */
   reliableCapacity?: number;

@@ -9,9 +9,10 @@ export const RECONNECT_MAX_ATTEMPTS = 10;
 
 /**
  * While a resume can still succeed, retries come at most this far apart (jittered below it),
- * whatever the backoff: play resumes within about this long of the link coming back.
+ * whatever the backoff: play resumes within this plus a handshake (a round trip or two) of
+ * the link coming back. At 1 s that was up to 1.4 s at 150 ms RTT.
  */
-export const RESUME_RETRY_MAX_MS = 1_000;
+export const RESUME_RETRY_MAX_MS = 500;
 /** Resume retries start at least this far apart, so a refused port is not hammered. */
 export const RESUME_RETRY_MIN_MS = 250;
 /**
