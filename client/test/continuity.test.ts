@@ -147,7 +147,7 @@ describe("session continuity", () => {
     expect(gameLog.chats).toEqual(sent);
   }, 20_000);
 
-  it("after a 3 s outage with refused connections, play resumes within ~1 s of the link returning", async () => {
+  it("after a 3 s outage with refused connections, play resumes within 0.5 s (the longest retry interval) of the link returning", async () => {
     proxy = await startGateProxy(server.port);
     const client = open("quick", { runtime: { random: () => 0.99 } });
     await until(() => client.state === "open", "welcome");
@@ -160,7 +160,8 @@ describe("session continuity", () => {
     const recovery = performance.now() - back;
     expect(client.entityId).toBe(player);
     expect(client.welcome?.resumed).toBe(true);
-    expect(recovery).toBeLessThan(1_300);
+    // random 0.99: the longest retry interval (~500 ms), then a loopback handshake (~495 ms here).
+    expect(recovery).toBeLessThan(800);
   }, 15_000);
 
   it("a resume does not inflate the interpolation delay: within 1.2x of before, 2 s after", async () => {
