@@ -2,7 +2,8 @@
  * `npm run feel -w @tickwire/tools`: how the game feels to two players on bad networks. A
  * real server, the real client package in two headless Node clients, both through one
  * `tickwire-netsim`. Player A walks right at constant speed and chats twice a second;
- * player B watches A. Per scenario it prints one row of the table in the client README:
+ * player B watches A. Per scenario it prints one row of the table in the client README ("How
+ * it feels on bad networks"):
  * A's corrections (count, largest), B's frames of A beyond 1.5× speed and backwards, A's
  * interpolation delay before the trouble and 2 s after it, the time from the link's return
  * to snapshots flowing again, chat lines the server lost or got twice from A, and the chat
