@@ -239,8 +239,9 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     const trace = await a.evaluate(() => (globalThis as { trace?: number[] }).trace!.slice());
     for (let i = 1; i < trace.length; i++) expect((trace[i] - trace[i - 1]) * sign).toBeGreaterThanOrEqual(0);
     expect((trace[trace.length - 1] - trace[0]) * sign).toBeGreaterThanOrEqual(16);
-    // Software-rendered pages cost CPU while open: close them for the next tests.
+    // Closing A's tab says goodbye: B sees A gone at once, not after the 30 s resume grace.
     await a.context().close();
+    await b.waitForFunction((id) => !__quest.others.some((o) => o.id === id) && __quest.population.world === 1, aId, { timeout: 3_000 });
     await b.context().close();
   }, 90_000);
 
@@ -367,6 +368,9 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await page.screenshot({ path: join(artifacts, "browser-mob-dies.png") });
     expect(await page.evaluate((id) => __quest.mobs.some((m) => m.id === id), rat.id)).toBe(false);
     expect(await page.evaluate(() => __quest.engaged)).toBeNull();
+    // Every hit showed its number, the killing blow too (its hit comes with the despawn): they add up to the rat's 25 HP.
+    const dealt = await page.evaluate((id) => __quest.damageNumbers.shown.filter((n) => n.target === id).reduce((sum, n) => sum + (Number(n.text) || 0), 0), rat.id);
+    expect(dealt).toBeGreaterThanOrEqual(25);
     await page.context().close();
   }, 90_000);
 

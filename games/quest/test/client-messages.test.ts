@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { announcement, chatLine, GLOBAL_CHAT_MARK, movingNotice, speakerLabel } from "../src/client/messages.js";
+import { announcement, chatLine, GLOBAL_CHAT_MARK, movingNotice, speakerLabel, welcomeNotice } from "../src/client/messages.js";
 import { describeError } from "../src/client/session.js";
 
 describe("what the HUD writes for chat, announcements and moves", () => {
@@ -27,8 +27,16 @@ describe("what the HUD writes for chat, announcements and moves", () => {
 
   it("tells the player the server is restarting and they are being moved, or that it was lost", () => {
     expect(movingNotice("server-restarting")).toMatch(/restarting.*moving you/i);
-    expect(movingNotice("server-lost")).toMatch(/moving you/i);
+    // A lost server may be the player's own link: no promise of a move.
+    expect(movingNotice("server-lost")).toMatch(/connection lost/i);
     expect(movingNotice("join")).toBeNull();
+  });
+
+  it("says 'Moved to' only when the world changed: a blip that found the same world is a reconnect", () => {
+    expect(welcomeNotice("quest-w0-1", "quest-w1-1", false, true)).toBe("Moved to quest-w1-1");
+    expect(welcomeNotice("quest-1", "quest-1", true, true)).toBe("Reconnected");
+    expect(welcomeNotice("quest-1", "quest-1", true, false)).toBe("Reconnected");
+    expect(welcomeNotice(null, "quest-1", false, false)).toBeNull();
   });
 });
 

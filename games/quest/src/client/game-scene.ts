@@ -25,7 +25,7 @@ import { createMapLayers, DEPTH, worldZoom } from "./map-view.js";
 import { LocalMotion } from "./local-motion.js";
 import { questMap } from "./quest-map.js";
 import { sounds, toggleMute, unlockAudio } from "./sound.js";
-import { announcement, chatLine, movingNotice, speakerLabel } from "./messages.js";
+import { announcement, chatLine, movingNotice, speakerLabel, welcomeNotice } from "./messages.js";
 import { describeError, type QuestClient } from "./session.js";
 import { ChestView, ItemView, MobView, NpcView } from "./things.js";
 import { Walker, isMoveKey } from "./walker.js";
@@ -119,6 +119,8 @@ export class GameScene extends Phaser.Scene {
   private readonly announcements: string[] = [];
   /** Why the client is looking for a server (the banner says so); null once it is in a world. */
   private moving: string | null = null;
+  /** The world of the last Welcome; null before the first. */
+  private currentWorld: string | null = null;
   private readonly notices: string[] = [];
   private lastError: ClientError | null = null;
   private firstFrameAt = Number.NaN;
@@ -145,6 +147,7 @@ export class GameScene extends Phaser.Scene {
     this.notices.length = 0;
     this.announcements.length = 0;
     this.moving = null;
+    this.currentWorld = null;
     this.following = false;
     this.lastSentAt = Number.NaN;
     this.firstFrameAt = Number.NaN;
@@ -186,8 +189,9 @@ export class GameScene extends Phaser.Scene {
     client.on("welcome", (welcome) => {
       performance.mark("quest:welcome");
       this.hud.setWorld(welcome.world);
-      if (this.moving !== null) this.hud.toast(`Moved to ${welcome.world}`, performance.now());
-      else if (welcome.resumed) this.hud.toast("Reconnected", performance.now());
+      const notice = welcomeNotice(this.currentWorld, welcome.world, welcome.resumed, this.moving !== null);
+      if (notice !== null) this.hud.toast(notice, performance.now());
+      this.currentWorld = welcome.world;
       this.moving = null;
     });
     client.on("matchmaking", (info) => {
@@ -328,8 +332,9 @@ export class GameScene extends Phaser.Scene {
   private drawnAt(id: number): { x: number; y: number } | null {
     const shown = this.shown.get(id);
     if (shown !== undefined) return { x: shown.avatar.x, y: shown.avatar.y };
-    const mob = this.mobs.get(id);
-    if (mob !== undefined) return { x: mob.view.x, y: mob.view.y };
+    // A killing blow's hit comes after the mob's despawn (same tick): it is still drawn, leaving.
+    const mob = this.mobs.get(id)?.view ?? this.leaving.get(id)?.view;
+    if (mob !== undefined) return { x: mob.x, y: mob.y };
     return null;
   }
 
@@ -520,9 +525,13 @@ export class GameScene extends Phaser.Scene {
     respawnButton?.addEventListener("click", onRespawn);
     const onKeyUp = (event: KeyboardEvent) => this.walker.keyUp(event.code);
     const onBlur = () => this.walker.releaseAll();
+    // A closed tab says goodbye: a browser's own close (1001) keeps the player for resume, a
+    // ghost to the others for the whole grace period. A reload comes back from the save.
+    const onPageHide = () => this.client.leave();
     addEventListener("keydown", onKeyDown);
     addEventListener("keyup", onKeyUp);
     addEventListener("blur", onBlur);
+    addEventListener("pagehide", onPageHide);
     chat.onblur = () => {
       if (!chat.hidden && chat.value === "") chat.hidden = true;
     };
@@ -533,6 +542,7 @@ export class GameScene extends Phaser.Scene {
       removeEventListener("keydown", onKeyDown);
       removeEventListener("keyup", onKeyUp);
       removeEventListener("blur", onBlur);
+      removeEventListener("pagehide", onPageHide);
       closeChat();
     });
   }

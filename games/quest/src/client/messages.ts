@@ -49,11 +49,22 @@ export function movingNotice(reason: MatchmakingReason): string | null {
     case "server-restarting":
       return "Server restarting - moving you...";
     case "server-lost":
-      return "Server lost - moving you...";
+      // A blip of the player's own link looks the same as a crashed server: promise no move.
+      return "Connection lost - finding your world...";
     case "world-gone":
     case "world-full":
       return "Finding you another world...";
     case "join":
       return null;
   }
+}
+
+/**
+ * The toast when a Welcome arrives: "Moved to" only when the world really changed (a blip
+ * that found the same world again is a reconnect), "Reconnected" after a resume or a search
+ * for a server; null on the first join.
+ */
+export function welcomeNotice(previousWorld: string | null, world: string, resumed: boolean, wasMoving: boolean): string | null {
+  if (wasMoving && previousWorld !== null && world !== previousWorld) return `Moved to ${world}`;
+  return resumed || wasMoving ? "Reconnected" : null;
 }
