@@ -1,6 +1,6 @@
 import { DEFAULT_LIMITS } from "@tickwire/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tileCentre } from "../src/shared/map.js";
+import { tileCentre, tileOf } from "../src/shared/map.js";
 import { WALK_SPEED } from "../src/shared/movement.js";
 import { MOVE_LEFT, MOVE_NONE, MOVE_RIGHT, MOVE_UP, POSITION_RESOLUTION, TICK_RATE } from "../src/shared/schema.js";
 import { TILE_SIZE } from "../src/shared/tiles.js";
@@ -129,5 +129,18 @@ describe("a returning player", () => {
     expect(await appeared(stranger)).toMatchObject({ x: tileCentre(world.spawn.tx), y: tileCentre(world.spawn.ty) });
     again.stop();
     stranger.stop();
+  });
+
+  it("newcomers arriving together each appear on a tile of their own around the spawn, not piled on it", async () => {
+    const newcomers = ["cai", "dee", "eve"].map((name) => join(quest.url(), name, world));
+    const spots: { x: number; y: number }[] = [];
+    for (const newcomer of newcomers) spots.push(await appeared(newcomer));
+    const tiles = spots.map((at) => `${tileOf(at.x)},${tileOf(at.y)}`);
+    expect(new Set(tiles).size).toBe(newcomers.length);
+    for (const at of spots) {
+      expect(Math.max(Math.abs(tileOf(at.x) - world.spawn.tx), Math.abs(tileOf(at.y) - world.spawn.ty))).toBeLessThanOrEqual(3);
+      expect(world.blocked(tileOf(at.x), tileOf(at.y))).toBe(false);
+    }
+    for (const newcomer of newcomers) newcomer.stop();
   });
 });

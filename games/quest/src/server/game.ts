@@ -66,6 +66,8 @@ export const REACH_TILES = 2;
 const ATTACK_PICK_TILES = INTEREST_RADIUS_TILES;
 /** "Close call": winning a fight with less than this share of the maximum HP. */
 const CLOSE_CALL_SHARE = 0.1;
+/** Newcomers appear within this many tiles of the spawn: the plaza around it (7 × 7 tiles, 48 places). */
+const SPAWN_SPREAD_TILES = 3;
 
 export interface QuestGameOptions {
   map: QuestMap;
@@ -101,8 +103,8 @@ export interface Visit {
   readonly name: string;
   /** What was saved last session, checked field by field; undefined: a new player or a guest. */
   readonly saved: SavedProgress | undefined;
-  /** Where the player appears. */
-  readonly start: TilePoint;
+  /** Where the player appears (the spawn until its join picks a free tile near it). */
+  start: TilePoint;
   lastActive: number;
   chatAllowance: number;
   chatCheckedAt: number;
@@ -161,6 +163,31 @@ export function createQuestGame(options: QuestGameOptions) {
 
   function notice(ctx: QuestContext, player: QuestPlayer, text: string): void {
     ctx.emit(player, "notice", { text });
+  }
+
+  /**
+   * The spawn if no player stands on it, else the nearest open tile around it with no one on
+   * it (ring by ring, within SPAWN_SPREAD_TILES): newcomers arriving together do not pile up
+   * on one tile, hiding each other and their names.
+   */
+  function freeTileNearSpawn(ctx: QuestContext): TilePoint {
+    const { spawn } = map;
+    const taken = new Set<number>();
+    for (const fighter of ctx.state.fighters) taken.add(tileOf(fighter.entity.y) * map.width + tileOf(fighter.entity.x));
+    const region = map.regionAt(spawn.tx, spawn.ty);
+    for (let ring = 0; ring <= SPAWN_SPREAD_TILES; ring++) {
+      for (let dy = -ring; dy <= ring; dy++) {
+        for (let dx = -ring; dx <= ring; dx++) {
+          if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+          const tx = spawn.tx + dx;
+          const ty = spawn.ty + dy;
+          if (tx < 0 || ty < 0 || tx >= map.width || ty >= map.height) continue;
+          if (map.blocked(tx, ty) || map.portalAt(tx, ty) || map.regionAt(tx, ty) !== region || taken.has(ty * map.width + tx)) continue;
+          return { tx, ty };
+        }
+      }
+    }
+    return spawn;
   }
 
   /** Where a returning player stood, if that tile is still a place to stand on. */
@@ -497,6 +524,10 @@ export function createQuestGame(options: QuestGameOptions) {
 
     onJoin(ctx, player) {
       const visit = player.data;
+      if (visit.start === map.spawn) {
+        visit.start = freeTileNearSpawn(ctx);
+        visit.zone = map.zoneAt(visit.start.tx, visit.start.ty);
+      }
       const { saved, start } = visit;
       const armor = rank(saved?.armor, STARTING_ARMOR, MAX_ARMOR);
       const maxHp = maxHpFor(armor);
