@@ -66,10 +66,19 @@ describe("content", () => {
     expect(ITEMS.flask.heal).toBe(40);
     expect(ITEMS.burger.heal).toBe(100);
     expect(ITEMS.firepotion).toMatchObject({ heal: Number.POSITIVE_INFINITY, invincibleMs: 15_000 });
-    expect(pickupVerdict("weapon3", { weapon: 2, armor: 1 })).toBe("equip");
-    expect(pickupVerdict("weapon3", { weapon: 3, armor: 1 })).toBe("refuse");
-    expect(pickupVerdict("armor2", { weapon: 1, armor: 4 })).toBe("refuse");
-    expect(pickupVerdict("flask", { weapon: 7, armor: 6 })).toBe("consume");
+    const hurt = { hp: 40, maxHp: 80 };
+    expect(pickupVerdict("weapon3", { weapon: 2, armor: 1, ...hurt })).toBe("equip");
+    expect(pickupVerdict("weapon3", { weapon: 3, armor: 1, ...hurt })).toBe("refuse");
+    expect(pickupVerdict("armor2", { weapon: 1, armor: 4, ...hurt })).toBe("refuse");
+    expect(pickupVerdict("flask", { weapon: 7, armor: 6, ...hurt })).toBe("consume");
+  });
+
+  it("leaves a heal-only potion on the ground at full HP (it would be wasted), but a fire potion's invincibility is always taken", () => {
+    const full = { weapon: 1, armor: 1, hp: 80, maxHp: 80 };
+    expect(pickupVerdict("flask", full)).toBe("refuse");
+    expect(pickupVerdict("burger", full)).toBe("refuse");
+    expect(pickupVerdict("firepotion", full)).toBe("consume");
+    expect(pickupVerdict("flask", { ...full, hp: 79 })).toBe("consume");
   });
 
   it("drops by cumulative chance: a table's first entry for the lowest rolls, nothing past its sum", () => {

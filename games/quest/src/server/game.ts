@@ -311,7 +311,11 @@ export function createQuestGame(options: QuestGameOptions) {
     const verdict = pickupVerdict(kind, entity);
     if (verdict === "refuse") {
       visit.refusedItem = item.id;
-      notice(ctx, player, `You already have ${info.class === "weapon" ? "a better weapon" : "better armor"} than the ${info.name}.`);
+      const why =
+        info.class === "consumable"
+          ? `You are at full health: the ${info.name} stays here for later.`
+          : `You already have ${info.class === "weapon" ? "a better weapon" : "better armor"} than the ${info.name}.`;
+      notice(ctx, player, why);
       return;
     }
     loot.take(item, ctx);

@@ -79,10 +79,14 @@ export function isItemKind(value: unknown): value is ItemKind {
   return typeof value === "string" && (ITEM_KINDS as readonly string[]).includes(value);
 }
 
-/** What walking onto an item does to a player with this gear: equip, drink, or refuse (a worse or equal piece). */
-export function pickupVerdict(kind: ItemKind, gearNow: { weapon: number; armor: number }): "equip" | "consume" | "refuse" {
+/**
+ * What walking onto an item does to a player with this gear and HP: equip, drink, or refuse
+ * (a worse or equal piece; a heal-only potion at full HP, which would be wasted: it stays
+ * on the ground for later).
+ */
+export function pickupVerdict(kind: ItemKind, now: { weapon: number; armor: number; hp: number; maxHp: number }): "equip" | "consume" | "refuse" {
   const item = ITEMS[kind];
-  if (item.class === "consumable") return "consume";
-  const current = item.class === "weapon" ? gearNow.weapon : gearNow.armor;
+  if (item.class === "consumable") return item.invincibleMs === 0 && now.hp >= now.maxHp ? "refuse" : "consume";
+  const current = item.class === "weapon" ? now.weapon : now.armor;
   return item.rank > current ? "equip" : "refuse";
 }
