@@ -7,6 +7,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadWorldMap } from "../src/server/world-map.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -41,6 +42,7 @@ interface QuestView {
   walking: boolean;
   others: { id: number; name: string; x: number; y: number; tx: number; ty: number }[];
   bubbles: { id: number; text: string }[];
+  notices: string[];
   population: { world: number; total: number };
   portals: { kind: string; from: TilePoint; to: TilePoint }[];
   camera: { x: number; y: number };
@@ -374,8 +376,16 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await page.context().close();
   }, 90_000);
 
-  it("clicking an NPC walks up to it and its lines show in a bubble over it, the next one on each click; clicking a chest walks to it and opens it", async () => {
+  it("clicking a sign shows its text where the player stands; clicking an NPC walks up to it and its lines show in a bubble over it, the next one on each click; clicking a chest walks to it and opens it", async () => {
     const page = await enter("visitor");
+    const here = await page.evaluate(() => __quest.localTile!);
+    // On screen (at least 20 × 12 tiles are shown around the player).
+    const signs = loadWorldMap().signs.filter((sign) => Math.abs(sign.tx - here.tx) <= 8 && Math.abs(sign.ty - here.ty) <= 5);
+    expect(signs.length).toBeGreaterThan(0);
+    const signAt = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [signs[0].tx, signs[0].ty] as const);
+    await page.mouse.click(signAt.x, signAt.y);
+    await page.waitForFunction((text) => __quest.notices.includes(text), signs[0].text, { timeout: 5_000 });
+    expect(await page.evaluate(() => __quest.walking)).toBe(false);
     const npc = await page.evaluate(() => {
       const here = __quest.localTile!;
       const near = __quest.npcs.map((n) => ({ ...n, length: __quest.pathLength(n.tx, n.ty + 1) ?? Number.POSITIVE_INFINITY }));
@@ -405,8 +415,12 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await hopToward(page, chest, () => page.evaluate(([x, y]) => Math.abs(__quest.localTile!.tx - x) + Math.abs(__quest.localTile!.ty - y) <= 5, [chest.tx, chest.ty] as const));
     const chestAt = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [chest.tx, chest.ty] as const);
     await page.mouse.click(chestAt.x, chestAt.y);
-    // Opened on arrival: its item drops on its tile, where we stand, and is taken at once.
-    await page.waitForFunction(() => __quest.achievements.includes("Treasure hunter") && __quest.achievements.includes("Finders keepers"), null, { timeout: 15_000 });
+    // Opened on arrival: its item drops on its tile, where we stand, and is taken at once (a
+    // healing one, at full HP, is left there for later with a notice).
+    await page.waitForFunction(() => __quest.achievements.includes("Treasure hunter"), null, { timeout: 15_000 });
+    await page.waitForFunction(() => __quest.achievements.includes("Finders keepers") || __quest.notices.some((n) => n.startsWith("You are at full health")), null, {
+      timeout: 5_000,
+    });
     expect(await page.evaluate(() => __quest.localTile)).toEqual({ tx: chest.tx, ty: chest.ty });
     await page.screenshot({ path: join(artifacts, "browser-chest.png") });
     await page.context().close();

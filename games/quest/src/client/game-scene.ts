@@ -235,12 +235,8 @@ export class GameScene extends Phaser.Scene {
         this.announcements.push(text);
         if (this.announcements.length > DEBUG_HISTORY) this.announcements.shift();
         this.hud.announce(text, now);
-      } else if (event.name === "notice" && data) {
-        const text = String(data.text);
-        this.notices.push(text);
-        if (this.notices.length > DEBUG_HISTORY) this.notices.shift();
-        this.hud.toast(text, now);
-      } else if (data) this.gameEvent(event.name, data, now);
+      } else if (event.name === "notice" && data) this.notify(String(data.text), now);
+      else if (data) this.gameEvent(event.name, data, now);
     });
     client.on("error", (error) => {
       this.lastError = error;
@@ -263,6 +259,18 @@ export class GameScene extends Phaser.Scene {
     const away = state === "resuming" || state === "connecting";
     if (this.moving !== null) this.hud.setReconnecting(away, this.moving);
     else this.hud.setReconnecting(away);
+  }
+
+  /** A line for the player in a toast (kept for the debug view). */
+  private notify(text: string, now: number): void {
+    this.notices.push(text);
+    if (this.notices.length > DEBUG_HISTORY) this.notices.shift();
+    this.hud.toast(text, now);
+  }
+
+  /** The sign on a tile, if any. */
+  private signAt(tx: number, ty: number): string | null {
+    return this.map.signs.find((sign) => sign.tx === tx && sign.ty === ty)?.text ?? null;
   }
 
   /** Combat, loot, dialogue and progress events. */
@@ -471,7 +479,8 @@ export class GameScene extends Phaser.Scene {
     // The cursor says what a click would do: fight a mob, talk or open.
     this.input.on("pointermove", (pointer: Phaser.Input.Pointer) => {
       const picked = this.dead ? null : this.pick(pointer.worldX, pointer.worldY);
-      this.game.canvas.style.cursor = picked === null ? "" : picked.kind === "mob" ? "crosshair" : "pointer";
+      const sign = picked === null && !this.dead && this.signAt(tileOf(pointer.worldX), tileOf(pointer.worldY)) !== null;
+      this.game.canvas.style.cursor = picked === null ? (sign ? "pointer" : "") : picked.kind === "mob" ? "crosshair" : "pointer";
     });
     this.input.on("pointerdown", (pointer: Phaser.Input.Pointer) => {
       unlockAudio();
@@ -482,7 +491,15 @@ export class GameScene extends Phaser.Scene {
         return;
       }
       this.engagement = null;
-      this.walkTo({ tx: Math.floor(pointer.worldX / TILE_SIZE), ty: Math.floor(pointer.worldY / TILE_SIZE) });
+      const tile = { tx: tileOf(pointer.worldX), ty: tileOf(pointer.worldY) };
+      // A sign is read from wherever it is seen: its text in a toast, no walk.
+      const sign = this.signAt(tile.tx, tile.ty);
+      if (sign !== null) {
+        this.notify(sign, performance.now());
+        sounds.chat();
+        return;
+      }
+      this.walkTo(tile);
     });
     const chat = document.querySelector<HTMLInputElement>("#chat")!;
     chat.maxLength = MAX_CHAT_LENGTH;
