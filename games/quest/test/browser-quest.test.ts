@@ -240,6 +240,11 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     );
     const trace = await a.evaluate(() => (globalThis as { trace?: number[] }).trace!.slice());
     for (let i = 1; i < trace.length; i++) expect((trace[i] - trace[i - 1]) * sign).toBeGreaterThanOrEqual(0);
+    // Every frame of the walk moves: drawn from when each input tick was due, a frame that ran
+    // a tick late does not freeze the player (and leap on the next one).
+    const steps = trace.slice(1).map((at, i) => Math.abs(at - trace[i]));
+    const walk = steps.slice(steps.findIndex((step) => step > 0), steps.length - [...steps].reverse().findIndex((step) => step > 0));
+    expect(walk.filter((step) => step === 0)).toEqual([]);
     expect((trace[trace.length - 1] - trace[0]) * sign).toBeGreaterThanOrEqual(16);
     // Closing A's tab says goodbye: B sees A gone at once, not after the 30 s resume grace.
     await a.context().close();

@@ -112,7 +112,7 @@ export class GameScene extends Phaser.Scene {
   private dead = false;
   private motion!: LocalMotion;
   private readonly cameraTarget = { x: 0, y: 0 };
-  private lastSentAt = Number.NaN;
+  private lastInputDueAt = Number.NaN;
   private following = false;
   private population = { world: 0, total: 0 };
   private readonly chatLog: { from: number; name: string; text: string; global: boolean }[] = [];
@@ -149,7 +149,7 @@ export class GameScene extends Phaser.Scene {
     this.moving = null;
     this.currentWorld = null;
     this.following = false;
-    this.lastSentAt = Number.NaN;
+    this.lastInputDueAt = Number.NaN;
     this.firstFrameAt = Number.NaN;
     this.firstFrameQueued = false;
     this.lastError = null;
@@ -596,11 +596,14 @@ export class GameScene extends Phaser.Scene {
     const now = performance.now();
     // Input ticks: the engine says when the next one is due (timed to reach the server just
     // before its tick); each predicts at once and is sent.
-    for (let i = 0; i < 5 && now >= client.nextInputTime(now); i++) {
+    for (let i = 0; i < 5; i++) {
+      const due = client.nextInputTime(now);
       const predicted = client.predicted;
-      if (predicted === undefined) break;
+      if (!(now >= due) || predicted === undefined) break;
       if (client.sendInput(this.motion.tickInput(predicted)) < 0) break;
-      this.lastSentAt = now;
+      // Drawn from when the tick was due, not when this frame ran it: a late frame then shows
+      // the time it passed instead of freezing a frame and leaping the next.
+      this.lastInputDueAt = due;
     }
     client.update(now);
     if (!this.walker.walking) this.marker.setVisible(false);
@@ -707,7 +710,7 @@ export class GameScene extends Phaser.Scene {
   private drawLocal(shown: Shown, now: number): void {
     const predicted = this.client.predicted;
     if (predicted === undefined) return;
-    const draw = this.motion.draw(predicted, Number.isNaN(this.lastSentAt) ? 0 : performance.now() - this.lastSentAt);
+    const draw = this.motion.draw(predicted, Number.isNaN(this.lastInputDueAt) ? 0 : performance.now() - this.lastInputDueAt);
     const x = draw.x + this.client.correctionOf("x");
     const y = draw.y + this.client.correctionOf("y");
     const cut = Math.abs(x - shown.lastX) + Math.abs(y - shown.lastY) > CUT_DISTANCE;
