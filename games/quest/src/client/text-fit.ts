@@ -4,6 +4,8 @@
  * (words longer than the width too), and placing a speech bubble inside the camera's view.
  */
 
+const NEWLINE = 10;
+
 /** A bitmap font's glyphs by UTF-16 code, as Phaser parses BMFont XML (`fontData.chars`). */
 export type Glyphs = Readonly<Record<number, { xAdvance: number } | undefined>>;
 
@@ -11,15 +13,18 @@ export type Glyphs = Readonly<Record<number, { xAdvance: number } | undefined>>;
 export function fontCovers(glyphs: Glyphs, text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code !== 10 && glyphs[code] === undefined) return false;
+    if (code !== NEWLINE && glyphs[code] === undefined) return false;
   }
   return true;
 }
 
-/** The characters of `text` that `glyphs` draws, in order: what a BitmapText shows of it. */
+/** The characters of `text` that `glyphs` draws, in order, line breaks kept: what a BitmapText shows of it. */
 export function coveredPart(glyphs: Glyphs, text: string): string {
   let out = "";
-  for (let i = 0; i < text.length; i++) if (glyphs[text.charCodeAt(i)] !== undefined) out += text[i];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === NEWLINE || glyphs[code] !== undefined) out += text[i];
+  }
   return out;
 }
 
