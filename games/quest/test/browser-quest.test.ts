@@ -300,6 +300,11 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     const edge = await bubbleOf(b, sentence);
     expect(squeezed(edge.drawn)).toBe(squeezed(sentence));
     inCanvas(edge);
+    // An ASCII line stays in the bitmap font, its speaker coloured apart.
+    await b.keyboard.press("Enter");
+    await b.keyboard.type("hi there");
+    await b.keyboard.press("Enter");
+    await b.waitForFunction(() => __quest.hud.log.includes("bob: hi there"), null, { timeout: 5_000 });
     await b.screenshot({ path: join(artifacts, "browser-b-bubble-at-edge.png") });
     // Software-rendered pages cost CPU while open: close them for the next tests.
     await a.context().close();
