@@ -40,8 +40,9 @@ interface QuestView {
   localTile: TilePoint | null;
   localDrawn: { x: number; y: number } | null;
   walking: boolean;
-  others: { id: number; name: string; x: number; y: number; tx: number; ty: number }[];
-  bubbles: { id: number; text: string }[];
+  others: { id: number; name: string; drawnName: string | null; x: number; y: number; tx: number; ty: number }[];
+  bubbles: { id: number; text: string; drawn: string; browserFont: boolean; page: { left: number; top: number; right: number; bottom: number } }[];
+  hud: { log: string[]; toasts: string[] };
   notices: string[];
   population: { world: number; total: number };
   portals: { kind: string; from: TilePoint; to: TilePoint }[];
@@ -116,7 +117,7 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     const page = await context.newPage();
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
-    await page.goto(`${url}?name=${name}${query}`);
+    await page.goto(`${url}?name=${encodeURIComponent(name)}${query}`);
     await page.waitForFunction(() => {
       const view = (globalThis as { __quest?: QuestView }).__quest;
       return view?.state === "open" && view.localTile !== null && !Number.isNaN(view.firstFrameAt);
@@ -127,12 +128,15 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     return page;
   }
 
-  it("A clicks a tile and walks there, B sees A arrive on it; A's chat shows as a bubble over A on B's screen; an arrow-key tap walks whole tiles and is never drawn stepping back", async () => {
-    const a = await enter("alice");
+  it("A clicks a tile and walks there, B sees A arrive on it; A's chat shows as a bubble over A on B's screen; an arrow-key tap walks whole tiles and is never drawn stepping back; A's name and lines in any script are drawn whole, and A's bubbles stay inside B's view", async () => {
+    const alice = "José Müller";
+    const a = await enter(alice);
     const b = await enter("bob");
     expect(await a.evaluate(() => __quest.renderer)).toBe("webgl");
     const aId = await a.evaluate(() => __quest.entityId);
-    await b.waitForFunction((id) => __quest.others.some((o) => o.id === id && o.name === "alice"), aId, { timeout: 10_000 });
+    await b.waitForFunction(([id, name]) => __quest.others.some((o) => o.id === id && o.name === name), [aId, alice] as const, { timeout: 10_000 });
+    // The bitmap font has no é or ü: the name is drawn in a browser font, whole.
+    expect(await b.evaluate((id) => __quest.others.find((o) => o.id === id)!.drawnName, aId)).toBe(alice);
     // Population reaches the HUD within a second or so (the server sends it every second).
     await b.waitForFunction(() => __quest.population.world === 2, null, { timeout: 5_000 });
 
@@ -246,6 +250,69 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     const walk = steps.slice(steps.findIndex((step) => step > 0), steps.length - [...steps].reverse().findIndex((step) => step > 0));
     expect(walk.filter((step) => step === 0)).toEqual([]);
     expect((trace[trace.length - 1] - trace[0]) * sign).toBeGreaterThanOrEqual(16);
+
+    // What A writes in any script reaches B's bubble and chat log whole (the burst allows 3 more lines).
+    const canvasOf = (page: Page) =>
+      page.evaluate(() => {
+        const r = document.querySelector("canvas")!.getBoundingClientRect();
+        return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+      });
+    const bubbleOf = (page: Page, text: string) =>
+      page.waitForFunction(([id, t]) => __quest.bubbles.find((bubble) => bubble.id === id && bubble.text === t) ?? null, [aId, text] as const, { timeout: 10_000 }).then((handle) => handle.jsonValue() as Promise<QuestView["bubbles"][number]>);
+    const say = async (text: string) => {
+      await a.keyboard.press("Enter");
+      await a.keyboard.type(text);
+      await a.keyboard.press("Enter");
+    };
+    const squeezed = (text: string) => text.replace(/\s+/g, "");
+    const canvas = await canvasOf(b);
+    const inCanvas = (bubble: QuestView["bubbles"][number]) => {
+      expect(bubble.page.left).toBeGreaterThanOrEqual(canvas.left);
+      expect(bubble.page.top).toBeGreaterThanOrEqual(canvas.top);
+      expect(bubble.page.right).toBeLessThanOrEqual(canvas.right);
+      expect(bubble.page.bottom).toBeLessThanOrEqual(canvas.bottom);
+    };
+    const worldly = "¡Hola! ça va? 你好 🙂";
+    await say(worldly);
+    const hola = await bubbleOf(b, worldly);
+    expect(hola.browserFont).toBe(true);
+    expect(squeezed(hola.drawn)).toBe(squeezed(worldly));
+    await b.waitForFunction((line) => __quest.hud.log.includes(line), `${alice}: ${worldly}`, { timeout: 5_000 });
+    await b.screenshot({ path: join(artifacts, "browser-b-sees-any-script.png") });
+
+    // A 60-letter word wraps inside the bubble's width, broken where it must be.
+    const word = "Supercalifragilistic".repeat(3);
+    await say(word);
+    const long = await bubbleOf(b, word);
+    expect(long.browserFont).toBe(false);
+    expect(squeezed(long.drawn)).toBe(word);
+    expect(long.drawn.split("\n").length).toBeGreaterThan(2);
+    inCanvas(long);
+
+    // B stands a few tiles south of A, so a bubble over A would poke out of the top of B's view: it stays inside.
+    const aTile = () => b.evaluate((id) => __quest.others.find((o) => o.id === id)!, aId);
+    const under = await b.evaluate((at) => {
+      for (const dy of [4, 5, 3, 6]) for (const dx of [0, 1, -1, 2, -2, 3, -3]) if (__quest.pathLength(at.tx + dx, at.ty + dy) !== null) return { tx: at.tx + dx, ty: at.ty + dy };
+      return null;
+    }, await aTile());
+    expect(under).not.toBeNull();
+    const south = async () => {
+      const at = await aTile();
+      return b.evaluate((a) => __quest.localTile !== null && !__quest.walking && __quest.localTile.ty - a.ty >= 3 && Math.abs(__quest.localTile.tx - a.tx) <= 4, at);
+    };
+    await hopToward(b, under!, south, 8);
+    expect(await south()).toBe(true);
+    const sentence = "hello everyone, the forest north of the village has goblins";
+    await say(sentence);
+    const edge = await bubbleOf(b, sentence);
+    expect(squeezed(edge.drawn)).toBe(squeezed(sentence));
+    inCanvas(edge);
+    // An ASCII line stays in the bitmap font, its speaker coloured apart.
+    await b.keyboard.press("Enter");
+    await b.keyboard.type("hi there");
+    await b.keyboard.press("Enter");
+    await b.waitForFunction(() => __quest.hud.log.includes("bob: hi there"), null, { timeout: 5_000 });
+    await b.screenshot({ path: join(artifacts, "browser-b-bubble-at-edge.png") });
     // Closing A's tab says goodbye: B sees A gone at once, not after the 30 s resume grace.
     await a.context().close();
     await b.waitForFunction((id) => !__quest.others.some((o) => o.id === id) && __quest.population.world === 1, aId, { timeout: 3_000 });

@@ -10,6 +10,7 @@ import { ARMOR_FIRST_RANK, CHARACTER_COLUMNS, CHARACTER_FACINGS, CHARACTER_LOOKS
 import { type Action, animationKey, type Facing } from "./boot-scene.js";
 import { SpeechBubble } from "./bubble.js";
 import { HpBar } from "./hp-bar.js";
+import { Label } from "./label.js";
 import { DEPTH } from "./map-view.js";
 
 /** How long a bubble stays up (BrowserQuest: about 5 s). */
@@ -21,6 +22,8 @@ export const FLASH_MS = 90;
 /** The sprite is drawn with its feet near the bottom of its tile. */
 const SPRITE_LIFT = 2;
 const NAME_GAP = 9;
+/** Below the tile centre: the feet, where a bubble under the speaker points. */
+const FEET = 7;
 const LOCAL_NAME_TINT = 0xf6c744;
 const DEAD_ALPHA = 0.55;
 const WHITE = 0xffffff;
@@ -47,7 +50,7 @@ export class Avatar {
   private readonly armor: Phaser.GameObjects.Sprite;
   private readonly weapon: Phaser.GameObjects.Sprite;
   private readonly glow: Phaser.GameObjects.Sprite;
-  readonly label: Phaser.GameObjects.BitmapText;
+  readonly label: Label;
   private readonly hpBar: HpBar;
   private bubble: SpeechBubble | null = null;
   private shown = "";
@@ -73,13 +76,12 @@ export class Avatar {
     this.sprite = scene.add.sprite(0, 0, KEYS.characters, 0);
     this.armor = scene.add.sprite(0, 0, KEYS.armor, 0).setVisible(false);
     this.weapon = scene.add.sprite(0, 0, KEYS.weapons, 0);
-    this.label = scene.add.bitmapText(0, 0, KEYS.fontOutline, name, FONT_OUTLINE_SIZE).setOrigin(0.5, 1).setDepth(DEPTH.labels);
-    if (local) this.label.setTint(LOCAL_NAME_TINT);
+    this.label = new Label(scene, "outline", name, { originX: 0.5, originY: 1, depth: DEPTH.labels, colour: local ? LOCAL_NAME_TINT : undefined });
     this.hpBar = new HpBar(scene);
   }
 
   setName(name: string): void {
-    if (this.label.text !== name) this.label.setText(name);
+    this.label.setText(name);
   }
 
   setLook(look: number): void {
@@ -152,18 +154,23 @@ export class Avatar {
     if (this.invincible) this.glow.setPosition(sx, sy).setDepth(depth - 0.2);
     this.label.setPosition(Math.round(x), Math.round(y - NAME_GAP));
     this.hpBar.show(x, y - NAME_GAP - FONT_OUTLINE_SIZE - 5, this.hp, this.maxHp);
-    this.bubble?.place(x, y - NAME_GAP - FONT_OUTLINE_SIZE);
+    this.bubble?.place(x, y - NAME_GAP - FONT_OUTLINE_SIZE, y + FEET);
   }
 
   say(text: string, now: number): void {
     this.bubble?.destroy();
     this.bubble = new SpeechBubble(this.scene, text, now + BUBBLE_MS);
-    this.bubble.place(this.x, this.y - NAME_GAP - FONT_OUTLINE_SIZE);
+    this.bubble.place(this.x, this.y - NAME_GAP - FONT_OUTLINE_SIZE, this.y + FEET);
   }
 
   /** The bubble's text while it shows, else null. */
   get saying(): string | null {
     return this.bubble?.text ?? null;
+  }
+
+  /** The bubble while it shows (what it draws, where), else null. */
+  get speech(): SpeechBubble | null {
+    return this.bubble;
   }
 
   /** Drops an expired bubble. */

@@ -776,20 +776,33 @@ export class GameScene extends Phaser.Scene {
         const shown = scene.shown.get(scene.client.entityId);
         return shown === undefined ? null : { x: shown.lastX, y: shown.lastY };
       },
-      /** Other players as drawn (interpolated), with the tile they are drawn on. */
+      /** Other players as drawn (interpolated), with the tile they are drawn on and their name label as drawn. */
       get others() {
-        const out: { id: number; name: string; x: number; y: number; tx: number; ty: number }[] = [];
+        const out: { id: number; name: string; drawnName: string | null; x: number; y: number; tx: number; ty: number }[] = [];
         for (const e of scene.client.entities) {
           if (e.type !== "player" || e.local) continue;
-          out.push({ id: e.id, name: e.values.name, x: e.render.x, y: e.render.y, ...tileOfPoint(e.render.x, e.render.y) });
+          const drawnName = scene.shown.get(e.id)?.avatar.label.drawnText ?? null;
+          out.push({ id: e.id, name: e.values.name, drawnName, x: e.render.x, y: e.render.y, ...tileOfPoint(e.render.x, e.render.y) });
         }
         return out;
       },
-      /** Bubbles showing now: who says what. */
+      /** Bubbles showing now: who says what, what is drawn (lines, without glyphs the font lacks), in which font, and where on the page (CSS px). */
       get bubbles() {
-        const out: { id: number; text: string }[] = [];
-        for (const [id, shown] of scene.shown) if (shown.avatar.saying !== null) out.push({ id, text: shown.avatar.saying });
+        const out: { id: number; text: string; drawn: string; browserFont: boolean; page: { left: number; top: number; right: number; bottom: number } }[] = [];
+        for (const [id, shown] of scene.shown) {
+          const bubble = shown.avatar.speech;
+          if (bubble === null) continue;
+          const b = bubble.bounds;
+          const topLeft = this.worldToPage(b.x, b.y);
+          const bottomRight = this.worldToPage(b.x + b.width, b.y + b.height);
+          const page = { left: topLeft.x, top: topLeft.y, right: bottomRight.x, bottom: bottomRight.y };
+          out.push({ id, text: bubble.text, drawn: bubble.drawnText, browserFont: bubble.browserFont, page });
+        }
         return out;
+      },
+      /** The HUD's chat log and toasts as drawn. */
+      get hud() {
+        return { log: scene.hud.drawnLog, toasts: scene.hud.drawnToasts };
       },
       get population() {
         return { ...scene.population };

@@ -1,13 +1,16 @@
 /**
  * The HUD, drawn over the game by its own scene (so its camera never moves or zooms with the
  * world): population, the chat log (global lines marked), toasts for the server's notices,
- * announcements, the reconnect / "moving you" banner and the key hints. All text is the
- * game's bitmap font, at a whole-number zoom.
+ * announcements, the reconnect / "moving you" banner and the key hints, at a whole-number
+ * zoom. The game's own words are in its bitmap font; what players and the server write (chat,
+ * notices that echo a name, announcements) are Labels, in a browser font when the bitmap one
+ * lacks a glyph.
  */
 import * as Phaser from "phaser";
 import { ARMOR_NAMES, ITEM_KINDS, type ItemKind, WEAPON_NAMES } from "../shared/items.js";
 import { FONT_OUTLINE_SIZE, ICONS, ITEM_FRAME_OF, KEYS } from "./assets.js";
 import { hpColour } from "./hp-bar.js";
+import { Label } from "./label.js";
 
 /** HUD px per screen px: whole numbers only; smaller than the world's zoom so it stays modest. */
 function hudZoom(width: number, height: number): number {
@@ -47,9 +50,21 @@ export interface Vitals {
   invincible: boolean;
 }
 
-interface LogLine {
-  text: Phaser.GameObjects.BitmapText;
+interface Toast {
+  text: Label;
   until: number;
+}
+
+/** A chat line: the speaker (coloured) then what they said, in one font. */
+interface LogLine {
+  name: Label;
+  text: Label;
+  until: number;
+}
+
+function destroyLine(line: LogLine): void {
+  line.name.destroy();
+  line.text.destroy();
 }
 
 export class HudScene extends Phaser.Scene {
@@ -61,7 +76,7 @@ export class HudScene extends Phaser.Scene {
   private hintPanel!: Phaser.GameObjects.Graphics;
   private logPanel!: Phaser.GameObjects.Graphics;
   private log: LogLine[] = [];
-  private toasts: LogLine[] = [];
+  private toasts: Toast[] = [];
   private icon!: Phaser.GameObjects.Image;
   private worldName = "";
   private reconnecting = false;
@@ -83,7 +98,7 @@ export class HudScene extends Phaser.Scene {
   private achievementUntil = 0;
   private readonly achievementQueue: string[] = [];
   private announcePanel!: Phaser.GameObjects.Graphics;
-  private announceText!: Phaser.GameObjects.BitmapText;
+  private announceText!: Label;
   private announceUntil = 0;
   private bannerText = RECONNECTING_TEXT;
 
@@ -115,7 +130,7 @@ export class HudScene extends Phaser.Scene {
     this.achievementUntil = 0;
     this.bannerPanel = this.add.graphics().setVisible(false);
     this.announcePanel = this.add.graphics().setVisible(false);
-    this.announceText = this.add.bitmapText(0, 0, KEYS.fontOutline, "", FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setVisible(false);
+    this.announceText = new Label(this, "outline", "", { originX: 0.5 }).setVisible(false);
     this.announceUntil = 0;
     this.banner = this.add.bitmapText(0, 0, KEYS.fontOutline, this.bannerText, FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setTint(GOLD).setVisible(false);
     this.hint = this.add.bitmapText(0, 0, KEYS.fontOutline, "Click: walk, fight, talk  Enter: chat (/g: all worlds)  M: sound  F3: net graph", FONT_OUTLINE_SIZE).setOrigin(1, 1).setTint(MIST).setAlpha(0.8);
@@ -298,10 +313,10 @@ export class HudScene extends Phaser.Scene {
       this.pending.push(() => this.chat(name, text, now, global));
       return;
     }
-    const line = this.add.bitmapText(0, 0, KEYS.fontOutline, `${name}: ${text}`, FONT_OUTLINE_SIZE);
-    line.setCharacterTint(0, name.length + 1, Phaser.TintModes.MULTIPLY, global ? GLOBAL_NAME : GOLD);
-    this.log.push({ text: line, until: now + LOG_LINE_MS });
-    while (this.log.length > LOG_LINES) this.log.shift()!.text.destroy();
+    const browserFont = !Label.bitmapDraws(this, "outline", `${name}: ${text}`);
+    const speaker = new Label(this, "outline", `${name}:`, { colour: global ? GLOBAL_NAME : GOLD, browserFont });
+    this.log.push({ name: speaker, text: new Label(this, "outline", ` ${text}`, { browserFont }), until: now + LOG_LINE_MS });
+    while (this.log.length > LOG_LINES) destroyLine(this.log.shift()!);
     this.layoutLog();
   }
 
@@ -310,9 +325,19 @@ export class HudScene extends Phaser.Scene {
       this.pending.push(() => this.toast(message, now, error));
       return;
     }
-    const line = this.add.bitmapText(0, 0, KEYS.fontOutline, message, FONT_OUTLINE_SIZE).setOrigin(0.5, 0).setTint(error ? RED : GOLD);
+    const line = new Label(this, "outline", message, { originX: 0.5, colour: error ? RED : GOLD });
     this.toasts.push({ text: line, until: now + TOAST_MS });
     this.layoutToasts();
+  }
+
+  /** The chat log's lines as drawn (a bitmap font's lines without the glyphs it lacks), oldest first. */
+  get drawnLog(): string[] {
+    return this.log.map((line) => line.name.drawnText + line.text.drawnText);
+  }
+
+  /** The toasts as drawn, oldest first. */
+  get drawnToasts(): string[] {
+    return this.toasts.map((toast) => toast.text.drawnText);
   }
 
   private layoutLog(): void {
@@ -322,9 +347,11 @@ export class HudScene extends Phaser.Scene {
     let y = bottom;
     let width = 0;
     for (let i = this.log.length - 1; i >= 0; i--) {
+      const line = this.log[i];
       y -= FONT_OUTLINE_SIZE + 1;
-      this.log[i].text.setPosition(MARGIN + 3, y);
-      width = Math.max(width, Math.ceil(this.log[i].text.width));
+      line.name.setPosition(MARGIN + 3, y);
+      line.text.setPosition(MARGIN + 3 + line.name.advance, y);
+      width = Math.max(width, Math.ceil(line.name.advance + line.text.width));
     }
     this.logPanel.clear();
     if (this.log.length > 0) {
@@ -344,20 +371,20 @@ export class HudScene extends Phaser.Scene {
 
   override update(): void {
     const now = performance.now();
-    const expire = (lines: LogLine[]) => {
+    const expire = <T extends { until: number }>(lines: T[], destroy: (line: T) => void) => {
       let changed = false;
       while (lines.length > 0 && lines[0].until <= now) {
-        lines.shift()!.text.destroy();
+        destroy(lines.shift()!);
         changed = true;
       }
       return changed;
     };
-    if (expire(this.toasts)) this.layoutToasts();
+    if (expire(this.toasts, (toast) => toast.text.destroy())) this.layoutToasts();
     if (this.achievementUntil > 0 && now >= this.achievementUntil) {
       this.achievementUntil = 0;
       this.nextAchievement(now);
     }
-    if (expire(this.log)) this.layoutLog();
+    if (expire(this.log, destroyLine)) this.layoutLog();
     if (this.announceUntil > 0 && now >= this.announceUntil) {
       this.announceUntil = 0;
       this.announceText.setVisible(false);

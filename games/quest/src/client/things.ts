@@ -29,6 +29,8 @@ const BLINK_MS = 150;
 /** NPC dialogue stays up this long per line (a click moves it on sooner). */
 export const NPC_LINE_MS = 6000;
 const NPC_NAME_TINT = 0x9ae6df;
+/** Below an NPC's tile centre: its feet, where a bubble under it points. */
+const NPC_FEET = 6;
 
 export class MobView {
   readonly sprite: Phaser.GameObjects.Sprite;
@@ -113,13 +115,13 @@ export class NpcView {
     this.y = y;
     this.sprite.setPosition(x, y - 2).setDepth(DEPTH.players + y);
     this.label.setPosition(Math.round(x), Math.round(y - 9));
-    this.bubble?.place(x, y - 9 - FONT_OUTLINE_SIZE);
+    this.bubble?.place(x, y - 9 - FONT_OUTLINE_SIZE, y + NPC_FEET);
   }
 
   say(line: string, now: number): void {
     this.bubble?.destroy();
     this.bubble = new SpeechBubble(this.scene, line, now + NPC_LINE_MS);
-    this.bubble.place(this.x, this.y - 9 - FONT_OUTLINE_SIZE);
+    this.bubble.place(this.x, this.y - 9 - FONT_OUTLINE_SIZE, this.y + NPC_FEET);
   }
 
   get saying(): string | null {
