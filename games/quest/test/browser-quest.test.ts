@@ -351,9 +351,18 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
         [door.from.tx, door.from.ty] as const,
       );
       if (near === null) break;
+      const from = await page.evaluate(() => __quest.localTile!);
       const point = await page.evaluate(([x, y]) => __quest.tileToPage(x, y), [near.tx, near.ty] as const);
       await page.mouse.click(point.x, point.y);
-      await page.waitForFunction(([x, y]) => __quest.localTile?.tx === x && __quest.localTile?.ty === y, [near.tx, near.ty] as const, { timeout: 10_000 });
+      // There, or stopped elsewhere on the way (a mob or NPC on the tile turns the click into engaging it).
+      await page.waitForFunction(
+        ([x, y, fx, fy]) => {
+          const here = __quest.localTile;
+          return here !== null && ((here.tx === x && here.ty === y) || (!__quest.walking && (here.tx !== fx || here.ty !== fy)));
+        },
+        [near.tx, near.ty, from.tx, from.ty] as const,
+        { timeout: 10_000 },
+      );
     }
     await page.evaluate(() => {
       const trace: { px: number; py: number; cx: number; cy: number }[] = [];
