@@ -516,6 +516,8 @@ describe.skipIf(!haveChromium)("Quest in headless chromium against the real serv
     await page.waitForFunction(() => __quest.me?.dead === true, null, { timeout: 45_000 });
     const fell = await page.evaluate(() => __quest.localDrawn!);
     await page.waitForSelector("#dead button", { state: "visible", timeout: 5_000 });
+    // It says where the player will come back.
+    expect(await page.textContent("#dead p")).toMatch(/^You died\. You will come back at .+\.$/);
     expect(await page.evaluate(() => __quest.deaths.includes(__quest.entityId))).toBe(true);
     await page.screenshot({ path: join(artifacts, "browser-dead.png") });
     await page.click("#dead button");

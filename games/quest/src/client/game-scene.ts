@@ -317,6 +317,8 @@ export class GameScene extends Phaser.Scene {
       if (this.engagement?.id === id) this.engagement = null;
     } else if (name === "died") {
       this.engagement = null;
+      const says = document.querySelector<HTMLElement>("#dead p");
+      if (says !== null) says.textContent = typeof data.checkpoint === "string" ? `You died. You will come back at ${data.checkpoint}.` : "You died.";
       sounds.death();
     } else if (name === "say") {
       const id = Number(data.id);
