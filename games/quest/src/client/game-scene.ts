@@ -480,9 +480,13 @@ export class GameScene extends Phaser.Scene {
   private wireInput(): void {
     // The cursor says what a click would do: fight a mob, talk or open.
     this.input.on("pointermove", (pointer: Phaser.Input.Pointer) => {
-      const picked = this.dead ? null : this.pick(pointer.worldX, pointer.worldY);
-      const sign = picked === null && !this.dead && this.signAt(tileOf(pointer.worldX), tileOf(pointer.worldY)) !== null;
-      this.game.canvas.style.cursor = picked === null ? (sign ? "pointer" : "") : picked.kind === "mob" ? "crosshair" : "pointer";
+      let cursor = "";
+      if (!this.dead) {
+        const picked = this.pick(pointer.worldX, pointer.worldY);
+        if (picked !== null) cursor = picked.kind === "mob" ? "crosshair" : "pointer";
+        else if (this.signAt(tileOf(pointer.worldX), tileOf(pointer.worldY)) !== null) cursor = "pointer";
+      }
+      this.game.canvas.style.cursor = cursor;
     });
     this.input.on("pointerdown", (pointer: Phaser.Input.Pointer) => {
       unlockAudio();

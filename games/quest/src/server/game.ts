@@ -165,29 +165,30 @@ export function createQuestGame(options: QuestGameOptions) {
     ctx.emit(player, "notice", { text });
   }
 
-  /**
-   * The spawn if no player stands on it, else the nearest open tile around it with no one on
-   * it (ring by ring, within SPAWN_SPREAD_TILES): newcomers arriving together do not pile up
-   * on one tile, hiding each other and their names.
-   */
-  function freeTileNearSpawn(ctx: QuestContext): TilePoint {
+  /** Open tiles within SPAWN_SPREAD_TILES of the spawn, the spawn first, then ring by ring (the map never changes). */
+  const spawnSpots = tilesAroundSpawn();
+  function tilesAroundSpawn(): TilePoint[] {
     const { spawn } = map;
-    const taken = new Set<number>();
-    for (const fighter of ctx.state.fighters) taken.add(tileOf(fighter.entity.y) * map.width + tileOf(fighter.entity.x));
     const region = map.regionAt(spawn.tx, spawn.ty);
-    for (let ring = 0; ring <= SPAWN_SPREAD_TILES; ring++) {
-      for (let dy = -ring; dy <= ring; dy++) {
-        for (let dx = -ring; dx <= ring; dx++) {
-          if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
-          const tx = spawn.tx + dx;
-          const ty = spawn.ty + dy;
-          if (tx < 0 || ty < 0 || tx >= map.width || ty >= map.height) continue;
-          if (map.blocked(tx, ty) || map.portalAt(tx, ty) || map.regionAt(tx, ty) !== region || taken.has(ty * map.width + tx)) continue;
-          return { tx, ty };
-        }
+    const spots: TilePoint[] = [];
+    for (let ty = spawn.ty - SPAWN_SPREAD_TILES; ty <= spawn.ty + SPAWN_SPREAD_TILES; ty++) {
+      for (let tx = spawn.tx - SPAWN_SPREAD_TILES; tx <= spawn.tx + SPAWN_SPREAD_TILES; tx++) {
+        const inside = tx >= 0 && ty >= 0 && tx < map.width && ty < map.height;
+        if (inside && !map.blocked(tx, ty) && !map.portalAt(tx, ty) && map.regionAt(tx, ty) === region) spots.push({ tx, ty });
       }
     }
-    return spawn;
+    const ring = (spot: TilePoint) => Math.max(Math.abs(spot.tx - spawn.tx), Math.abs(spot.ty - spawn.ty));
+    return spots.sort((a, b) => ring(a) - ring(b));
+  }
+
+  /** The nearest spawn spot no player stands on: newcomers arriving together do not pile up on one tile, hiding each other and their names. */
+  function freeTileNearSpawn(ctx: QuestContext): TilePoint {
+    const taken = new Set<number>();
+    for (const fighter of ctx.state.fighters) {
+      const { tx, ty } = tileOfEntity(fighter.entity);
+      taken.add(ty * map.width + tx);
+    }
+    return spawnSpots.find((spot) => !taken.has(spot.ty * map.width + spot.tx)) ?? map.spawn;
   }
 
   /** Where a returning player stood, if that tile is still a place to stand on. */
